@@ -1,0 +1,117 @@
+import { MssanteError, type WireError } from '../../shared/errors/mssante-error';
+import {
+  type MessageType,
+  type Params,
+  type Result,
+  makeRequest,
+  parseResponse,
+} from '../../shared/protocol/index';
+
+/** The part of runtime.Port the client uses (so unit tests can hand it a fake). */
+export interface PortLike {
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: (port: PortLike) => void): void };
+  error?: { message?: string } | null;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: MssanteError) => void;
+  timer: unknown;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * The one typed client of the native host over one port: requests with deadlines, replies
+ * validated against the protocol, everything pending rejected when the port closes.
+ */
+export class HostClient {
+  private readonly pending = new Map<string, Pending>();
+  private closed: MssanteError | null = null;
+
+  constructor(
+    private readonly port: PortLike,
+    private readonly deps: {
+      timers: Timers;
+      newId: () => string;
+      onClose: (reason: MssanteError) => void;
+      /** A reply that matches no request (e.g. a refused frame whose id could not be read). */
+      onStray?: (error: WireError) => void;
+    },
+  ) {
+    port.onMessage.addListener((message) => this.receive(message));
+    port.onDisconnect.addListener((p) => {
+      const detail = p.error?.message ?? this.port.error?.message ?? undefined;
+      const code = detail && /no such native application/i.test(detail) ? 'E_HOST_NOT_FOUND' : 'E_HOST_DISCONNECTED';
+      this.close(new MssanteError(code, detail ? { detail } : {}));
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.closed === null;
+  }
+
+  request<T extends MessageType>(type: T, params: Params<T>, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<Result<T>> {
+    if (this.closed) return Promise.reject(this.closed);
+    const id = this.deps.newId();
+    return new Promise<Result<T>>((resolve, reject) => {
+      const timer = this.deps.timers.setTimeout(() => {
+        this.pending.delete(id);
+        reject(new MssanteError('E_HOST_TIMEOUT', { detail: `${type} after ${timeoutMs} ms` }));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      try {
+        this.port.postMessage(makeRequest(type, id, params));
+      } catch (error) {
+        this.settle(id)?.reject(new MssanteError('E_HOST_DISCONNECTED', { cause: error }));
+      }
+    });
+  }
+
+  /** Closes the port and rejects what is pending with `reason`. */
+  close(reason: MssanteError = new MssanteError('E_HOST_DISCONNECTED')): void {
+    if (this.closed) return;
+    this.closed = reason;
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(reason);
+    try {
+      this.port.disconnect();
+    } catch {
+      // Already disconnected by the other side.
+    }
+    this.deps.onClose(reason);
+  }
+
+  private settle(id: string): Pending | undefined {
+    const entry = this.pending.get(id);
+    if (!entry) return undefined;
+    this.pending.delete(id);
+    this.deps.timers.clearTimeout(entry.timer);
+    return entry;
+  }
+
+  private receive(message: unknown): void {
+    let response;
+    try {
+      response = parseResponse(message);
+    } catch (error) {
+      // A host that breaks the protocol is not to be trusted with the next requests either.
+      this.close(error instanceof MssanteError ? error : new MssanteError('E_PROTOCOL_INVALID'));
+      return;
+    }
+    const entry = response.id === null ? undefined : this.settle(response.id);
+    if (!entry) {
+      if (!response.ok) this.deps.onStray?.(response.error);
+      return;
+    }
+    if (response.ok) entry.resolve(response.result);
+    else entry.reject(MssanteError.fromWire(response.error));
+  }
+}

@@ -1,0 +1,93 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ADDON_ID } from '../../../shared/protocol/names';
+import { fileLogger } from '../../log';
+import { stateDir } from '../../state-dir';
+import { defaultHome, planInstall } from '../../install/host-manifest';
+import { serve } from '../../server';
+import { type CliCommand, type CliIo } from '../command';
+
+const USAGE = `usage:
+  mssante host install [--print]    write the host manifest and its launcher
+  mssante host uninstall [--print]  remove them
+  mssante host serve                run the host on stdin/stdout (what Thunderbird spawns)`;
+
+function plan() {
+  return planInstall({
+    home: defaultHome(),
+    stateDir: stateDir(),
+    nodePath: process.execPath,
+    // The bundle this code runs from (dist/host/mssante.mjs, or a chunk beside it).
+    bundlePath: path.join(path.dirname(fileURLToPath(import.meta.url)), 'mssante.mjs'),
+  });
+}
+
+function install(print: boolean, io: CliIo): number {
+  const p = plan();
+  if (print) {
+    io.stdout(`# ${p.manifestPath}\n${p.manifest}\n# ${p.launcherPath}\n${p.launcher}`);
+    return 0;
+  }
+  mkdirSync(path.dirname(p.manifestPath), { recursive: true });
+  mkdirSync(path.dirname(p.launcherPath), { recursive: true, mode: 0o700 });
+  writeFileSync(p.launcherPath, p.launcher);
+  chmodSync(p.launcherPath, 0o755);
+  writeFileSync(p.manifestPath, p.manifest);
+  io.stdout(
+    io.locale === 'fr'
+      ? `Hôte natif installé :\n  manifeste ${p.manifestPath}\n  lanceur   ${p.launcherPath}\nRedémarrez Thunderbird s'il était ouvert.\n`
+      : `Native host installed:\n  manifest ${p.manifestPath}\n  launcher ${p.launcherPath}\nRestart Thunderbird if it was running.\n`,
+  );
+  return 0;
+}
+
+function uninstall(print: boolean, io: CliIo): number {
+  const p = plan();
+  const ours = existsSync(p.manifestPath) && readFileSync(p.manifestPath, 'utf8').includes(ADDON_ID);
+  if (print) {
+    io.stdout(`would remove:\n  ${p.manifestPath}${ours ? '' : ' (absent or not ours)'}\n  ${p.launcherPath}\n`);
+    return 0;
+  }
+  if (ours) rmSync(p.manifestPath);
+  rmSync(p.launcherPath, { force: true });
+  io.stdout(io.locale === 'fr' ? 'Hôte natif désinstallé.\n' : 'Native host uninstalled.\n');
+  return 0;
+}
+
+async function runServe(): Promise<number> {
+  const dir = stateDir();
+  const log = fileLogger(dir);
+  const startedAt = Date.now();
+  // argv from Thunderbird: [manifestPath, extensionId]; only the id is worth a log line.
+  log.info('host.start', { pid: process.pid, extension: process.argv.at(-1) ?? null, node: process.version });
+  const code = await serve({
+    input: process.stdin,
+    output: process.stdout,
+    stderr: (line) => process.stderr.write(line + '\n'),
+    ctx: { log, startedAt, now: Date.now, counters: { requestsServed: 0, frameErrors: 0 } },
+  });
+  log.info('host.exit', { code });
+  log.close();
+  return code;
+}
+
+export const command: CliCommand = {
+  name: 'host',
+  summary: 'install, uninstall or run the native messaging host',
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    const print = rest.includes('--print');
+    switch (sub) {
+      case 'install':
+        return install(print, io);
+      case 'uninstall':
+        return uninstall(print, io);
+      case 'serve':
+        return runServe();
+      default:
+        io.stderr(USAGE + '\n');
+        return 2;
+    }
+  },
+};

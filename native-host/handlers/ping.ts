@@ -1,0 +1,5 @@
+import { type Params, type Result } from '../../shared/protocol/index';
+
+export async function handlePing(params: Params<'ping'>): Promise<Result<'ping'>> {
+  return { payload: params.payload };
+}

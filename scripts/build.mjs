@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm run build`: bundles the add-on (dist/extension/, unpacked) and its .xpi
+// (dist/open-mssante-<version>.xpi), and the native host + command line (dist/host/mssante.mjs).
+import { build } from 'esbuild';
+import { zipSync } from 'fflate';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const dist = path.join(root, 'dist');
+const ext = path.join(dist, 'extension');
+
+export const ADDON_ID = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'))
+  .browser_specific_settings.gecko.id;
+export const XPI = path.join(dist, `open-mssante-${pkg.version}.xpi`);
+
+async function buildExtension() {
+  rmSync(ext, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: {
+      'background/main': 'extension/background/main.ts',
+      'ui/popup/popup': 'extension/ui/popup/popup.ts',
+    },
+    outdir: ext,
+    bundle: true,
+    format: 'iife',
+    target: 'firefox128',
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
+  manifest.version = pkg.version;
+  writeFileSync(path.join(ext, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  cpSync(path.join(root, 'extension/_locales'), path.join(ext, '_locales'), { recursive: true });
+  cpSync(path.join(root, 'extension/icons'), path.join(ext, 'icons'), { recursive: true });
+  for (const file of ['ui/popup/popup.html', 'ui/popup/popup.css']) {
+    cpSync(path.join(root, 'extension', file), path.join(ext, file));
+  }
+}
+
+function packXpi() {
+  const files = {};
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[path.relative(ext, full).split(path.sep).join('/')] = [readFileSync(full), { mtime: new Date('2020-01-01T00:00:00Z') }];
+    }
+  };
+  walk(ext);
+  writeFileSync(XPI, zipSync(files, { level: 9 }));
+}
+
+async function buildHost() {
+  const out = path.join(dist, 'host');
+  rmSync(out, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: [{ in: 'native-host/main.ts', out: 'mssante' }],
+    outdir: out,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    define: { __HOST_VERSION__: JSON.stringify(pkg.version) },
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  mkdirSync(dist, { recursive: true });
+  await Promise.all([buildExtension(), buildHost()]);
+  packXpi();
+  console.log(`built ${path.relative(root, ext)}/, ${path.relative(root, XPI)}, dist/host/mssante.mjs`);
+}

@@ -1,0 +1,38 @@
+import * as z from './zod';
+
+/**
+ * Protocol between the extension and the native host. Bump PROTOCOL_VERSION on any
+ * incompatible change; the host refuses other versions with E_PROTOCOL_VERSION.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Requests carry an id chosen by the sender; replies echo it. */
+export const requestId = z.string().check(z.minLength(1), z.maxLength(64));
+
+export const requestEnvelope = z.object({
+  v: z.int(),
+  id: requestId,
+  type: z.string().check(z.minLength(1), z.maxLength(64)),
+});
+
+export const wireError = z.object({
+  code: z.string(),
+  message: z.string(),
+});
+
+export const responseEnvelope = z.discriminatedUnion('ok', [
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    id: z.nullable(requestId),
+    type: z.string(),
+    ok: z.literal(true),
+    result: z.unknown(),
+  }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    id: z.nullable(requestId),
+    type: z.nullable(z.string()),
+    ok: z.literal(false),
+    error: wireError,
+  }),
+]);

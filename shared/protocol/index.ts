@@ -1,0 +1,85 @@
+import { type ErrorCode } from '../errors/codes';
+import { MssanteError, type WireError } from '../errors/mssante-error';
+import { PROTOCOL_VERSION, requestEnvelope, responseEnvelope } from './envelope';
+import { hello } from './messages/hello';
+import { ping } from './messages/ping';
+import { status } from './messages/status';
+import type * as z from './zod';
+
+export { PROTOCOL_VERSION } from './envelope';
+
+/** Oldest protocol version this code still speaks. */
+export const PROTOCOL_MIN_VERSION = 1;
+
+/** Every message type, one file each under messages/. */
+export const MESSAGES = { hello, status, ping } as const;
+
+export type MessageType = keyof typeof MESSAGES;
+export type Params<T extends MessageType> = z.infer<(typeof MESSAGES)[T]['params']>;
+export type Result<T extends MessageType> = z.infer<(typeof MESSAGES)[T]['result']>;
+
+export type Request<T extends MessageType = MessageType> = {
+  [K in T]: { v: number; id: string; type: K; params: Params<K> };
+}[T];
+
+export type Response<T extends MessageType = MessageType> =
+  | { v: typeof PROTOCOL_VERSION; id: string | null; type: T; ok: true; result: Result<T> }
+  | { v: typeof PROTOCOL_VERSION; id: string | null; type: T | null; ok: false; error: WireError };
+
+export function isMessageType(type: string): type is MessageType {
+  return Object.hasOwn(MESSAGES, type);
+}
+
+export function makeRequest<T extends MessageType>(type: T, id: string, params: Params<T>): Request<T> {
+  // Envelope fields first: the host reads the id of an oversized frame from its first bytes.
+  return { v: PROTOCOL_VERSION, id, type, params } as Request<T>;
+}
+
+export function makeResult<T extends MessageType>(type: T, id: string, result: Result<T>): Response<T> {
+  return { v: PROTOCOL_VERSION, id, type, ok: true, result };
+}
+
+export function makeError(id: string | null, type: string | null, error: WireError): Response {
+  return { v: PROTOCOL_VERSION, id, type: type as MessageType | null, ok: false, error };
+}
+
+/** The id of something that may be a request, for error replies to messages we refuse. */
+export function idOf(raw: unknown): string | null {
+  const parsed = requestEnvelope.shape.id.safeParse((raw as { id?: unknown } | null)?.id);
+  return parsed.success ? parsed.data : null;
+}
+
+function fail(code: ErrorCode, detail: string): never {
+  throw new MssanteError(code, { detail });
+}
+
+/** Host side: validate an incoming request fully (envelope, version, type, params). */
+export function parseRequest(raw: unknown): Request {
+  const envelope = requestEnvelope.safeParse(raw);
+  if (!envelope.success) fail('E_PROTOCOL_INVALID', summarize(envelope.error));
+  const { v, type } = envelope.data;
+  if (v < PROTOCOL_MIN_VERSION || v > PROTOCOL_VERSION) {
+    fail('E_PROTOCOL_VERSION', `got ${v}, speak ${PROTOCOL_MIN_VERSION}..${PROTOCOL_VERSION}`);
+  }
+  if (!isMessageType(type)) fail('E_PROTOCOL_UNKNOWN_TYPE', type.slice(0, 64));
+  const params = MESSAGES[type].params.safeParse((raw as { params?: unknown }).params);
+  if (!params.success) fail('E_PROTOCOL_INVALID', `${type}: ${summarize(params.error)}`);
+  return { ...envelope.data, type, params: params.data } as Request;
+}
+
+/** Extension side: validate a reply, including its result against the type's schema. */
+export function parseResponse(raw: unknown): Response {
+  const envelope = responseEnvelope.safeParse(raw);
+  if (!envelope.success) fail('E_PROTOCOL_INVALID', summarize(envelope.error));
+  const response = envelope.data;
+  if (!response.ok) return response as Response;
+  if (!isMessageType(response.type)) fail('E_PROTOCOL_UNKNOWN_TYPE', response.type.slice(0, 64));
+  const result = MESSAGES[response.type].result.safeParse(response.result);
+  if (!result.success) fail('E_PROTOCOL_INVALID', `${response.type}: ${summarize(result.error)}`);
+  return { ...response, type: response.type, result: result.data } as Response;
+}
+
+function summarize(error: z.core.$ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+}
