@@ -1,0 +1,52 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type PrefValue = string | number | boolean;
+
+/**
+ * Prefs for a clean main window (observed on Thunderbird 153, see THUNDERBIRD.md) and for a
+ * permanently installed unsigned add-on dropped into <profile>/extensions/.
+ */
+export const BASE_PREFS: Record<string, PrefValue> = {
+  'mail.provider.suppress_dialog_on_startup': true,
+  'mail.shell.checkDefaultClient': false,
+  'mail.shell.checkDefaultMail': false,
+  'mail.rights.override': true,
+  'mailnews.start_page.enabled': false,
+  'mail.spotlight.firstRunDone': true,
+  'app.donation.eoy.version.viewed': 999,
+  'app.update.auto': false,
+  'app.update.disabledForTesting': true,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'datareporting.policy.dataSubmissionPolicyBypassNotification': true,
+  'datareporting.healthreport.uploadEnabled': false,
+  'toolkit.telemetry.enabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'xpinstall.signatures.required': false,
+  'extensions.autoDisableScopes': 0,
+  'extensions.enabledScopes': 15,
+  'extensions.startupScanScopes': 15,
+  'devtools.console.stdout.chrome': true,
+  'browser.dom.window.dump.enabled': true,
+};
+
+export interface ProfileOptions {
+  dir: string;
+  xpi: string;
+  addonId: string;
+  /** UI locale ('fr' needs Debian's thunderbird-l10n-fr). */
+  locale?: string;
+  prefs?: Record<string, PrefValue>;
+}
+
+export function writeProfile({ dir, xpi, addonId, locale = 'fr', prefs = {} }: ProfileOptions): void {
+  mkdirSync(path.join(dir, 'extensions'), { recursive: true });
+  copyFileSync(xpi, path.join(dir, 'extensions', `${addonId}.xpi`));
+  const all: Record<string, PrefValue> = { ...BASE_PREFS, 'intl.locale.requested': locale, ...prefs };
+  const lines = Object.entries(all).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`);
+  writeFileSync(path.join(dir, 'user.js'), lines.join('\n') + '\n');
+}

@@ -1,0 +1,214 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOST_NAME } from '../../../shared/protocol/names';
+import { writeProfile, type PrefValue } from '../../../scripts/lib/profile';
+import { ensurePackages, THUNDERBIRD_PACKAGES } from '../../../scripts/lib/system';
+import { launchThunderbird, type RunningThunderbird } from '../../../scripts/lib/thunderbird';
+import { ensureDisplay, type Display } from '../../../scripts/lib/xvfb';
+import { Marionette } from './marionette';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));
+export const ADDON_ID: string = manifest.browser_specific_settings.gecko.id;
+const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+export const XPI = path.join(ROOT, 'dist', `open-mssante-${version}.xpi`);
+const HOST_BUNDLE = path.join(ROOT, 'dist', 'host', 'mssante.mjs');
+
+export interface SuiteOptions {
+  name: string;
+  locale?: string;
+  prefs?: Record<string, PrefValue>;
+  /** Install the host manifest (default true); false proves the "host not found" path. */
+  installHost?: boolean;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  { timeoutMs = 30_000, intervalMs = 200 } = {},
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * One real Thunderbird per suite file: a fresh temporary HOME holding the host manifest
+ * (written by the real `mssante host install`) and the host's state, a fresh profile with the
+ * built .xpi, Xvfb when there is no display, and Marionette as the test-only channel.
+ */
+export class ThunderbirdSuite {
+  readonly home: string;
+  readonly stateDir: string;
+  readonly profile: string;
+  readonly artifacts: string;
+  readonly logFile: string;
+  marionette!: Marionette;
+  private display!: Display;
+  private tb!: RunningThunderbird;
+  private agentLoaded = false;
+
+  constructor(private readonly options: SuiteOptions) {
+    this.home = mkdtempSync(path.join(os.tmpdir(), 'mssante-e2e-'));
+    this.stateDir = path.join(this.home, 'state');
+    this.profile = path.join(this.home, 'profile');
+    this.artifacts = path.join(ROOT, 'test-results', 'e2e', options.name.replace(/[^\w.-]+/g, '_'));
+    this.logFile = path.join(this.home, 'thunderbird.log');
+  }
+
+  get hostEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, HOME: this.home, MSSANTE_STATE_DIR: this.stateDir };
+  }
+
+  async start(): Promise<void> {
+    ensurePackages(THUNDERBIRD_PACKAGES);
+    if (!existsSync(XPI) || !existsSync(HOST_BUNDLE)) throw new Error('not built: run npm run build');
+    if (this.options.installHost !== false) {
+      const install = spawnSync(process.execPath, [HOST_BUNDLE, 'host', 'install'], { env: this.hostEnv, encoding: 'utf8' });
+      if (install.status !== 0) throw new Error(`mssante host install failed: ${install.stderr}`);
+    }
+    const port = await freePort();
+    writeProfile({
+      dir: this.profile,
+      xpi: XPI,
+      addonId: ADDON_ID,
+      locale: this.options.locale ?? 'fr',
+      prefs: { 'marionette.port': port, ...this.options.prefs },
+    });
+    this.display = await ensureDisplay();
+    this.tb = launchThunderbird({
+      profile: this.profile,
+      display: this.display.display,
+      home: this.home,
+      logFile: this.logFile,
+      marionette: true,
+      env: { MSSANTE_STATE_DIR: this.stateDir },
+    });
+    this.marionette = await Marionette.connect(port);
+    await waitFor('the add-on to start', () =>
+      this.marionette.chrome<boolean>(`return !!WebExtensionPolicy.getByID(args[0])?.active;`, [ADDON_ID]),
+    );
+  }
+
+  /** Saves Thunderbird's output, the host log and a screenshot under test-results/e2e/<suite>/. */
+  async captureFailure(testTitle: string): Promise<void> {
+    const dir = path.join(this.artifacts, testTitle.replace(/[^\w.-]+/g, '_').slice(0, 80));
+    mkdirSync(dir, { recursive: true });
+    if (existsSync(this.logFile)) copyFileSync(this.logFile, path.join(dir, 'thunderbird.log'));
+    const hostLog = path.join(this.stateDir, 'logs', 'host.log');
+    if (existsSync(hostLog)) copyFileSync(hostLog, path.join(dir, 'host.log'));
+    try {
+      writeFileSync(path.join(dir, 'screenshot.png'), await this.marionette.screenshot());
+    } catch (error) {
+      writeFileSync(path.join(dir, 'screenshot-error.txt'), String(error));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.marionette?.close();
+    await this.tb?.stop();
+    await this.display?.stop();
+    rmSync(this.home, { recursive: true, force: true });
+  }
+
+  /** Opens an add-on page in a Thunderbird tab; returns its browsing context id. */
+  async openPage(page: string): Promise<number> {
+    await this.loadAgent();
+    return this.marionette.chrome<number>(
+      `const policy = WebExtensionPolicy.getByID(args[0]);
+       const url = 'moz-extension://' + policy.mozExtensionHostname + '/' + args[1];
+       const win = Services.wm.getMostRecentWindow('mail:3pane');
+       const tab = win.openTab('contentTab', { url });
+       for (let i = 0; i < 200; i++) {
+         const bc = tab.browser.browsingContext;
+         if (bc && bc.currentWindowGlobal && bc.currentURI && bc.currentURI.spec === url && !tab.browser.webProgress?.isLoadingDocument) return bc.id;
+         await new Promise((r) => setTimeout(r, 50));
+       }
+       throw new Error('page did not load: ' + url);`,
+      [ADDON_ID, page],
+    );
+  }
+
+  async closePage(bcId: number): Promise<void> {
+    await this.marionette.chrome(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       for (const info of tabmail.tabInfo) if (info.browser?.browsingContext?.id === args[0]) tabmail.closeTab(info);
+       return true;`,
+      [bcId],
+    );
+  }
+
+  /** Runs one page-agent operation (see page-agent.js) on an add-on page. */
+  async page<T>(bcId: number, op: string, data: unknown = null): Promise<T> {
+    const reply = await this.marionette.chrome<{ ok: true; value: T } | { ok: false; error: string }>(
+      `const qid = Math.random();
+       return await new Promise((resolve, reject) => {
+         const timer = setTimeout(() => reject(new Error('page agent did not answer')), 60000);
+         const listener = (m) => {
+           if (m.data.qid !== qid) return;
+           clearTimeout(timer);
+           Services.ppmm.removeMessageListener('mss-e2e:reply', listener);
+           resolve(m.data.reply);
+         };
+         Services.ppmm.addMessageListener('mss-e2e:reply', listener);
+         Services.ppmm.broadcastAsyncMessage('mss-e2e:query', { bcId: args[0], op: args[1], data: args[2], qid });
+       });`,
+      [bcId, op, data],
+    );
+    if (!reply.ok) throw new Error(`page agent ${op}: ${reply.error}`);
+    return reply.value;
+  }
+
+  private async loadAgent(): Promise<void> {
+    if (this.agentLoaded) return;
+    const source = readFileSync(path.join(ROOT, 'test/e2e/lib/page-agent.js'), 'utf8').replace('@HOST_NAME@', HOST_NAME);
+    await this.marionette.chrome(
+      `Services.ppmm.loadProcessScript('data:application/javascript;charset=utf-8,' + encodeURIComponent(args[0]), true);
+       return true;`,
+      [source],
+    );
+    this.agentLoaded = true;
+  }
+}
+
+/** Host processes spawned for this suite: Thunderbird passes the manifest path (under the
+ * suite's private HOME) as the host's first argument. */
+export function hostPids(suite: ThunderbirdSuite): number[] {
+  const marker = `${suite.home}/.mozilla/native-messaging-hosts/`;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.startsWith(marker)) && argv.includes('serve')) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}

@@ -1,0 +1,74 @@
+/* global addMessageListener, sendAsyncMessage, BrowsingContext, Cu */
+// Test-only agent, loaded by the e2e harness into Thunderbird's content processes through
+// Marionette (Services.ppmm.loadProcessScript with a data: URL). It acts on one add-on page,
+// identified by its browsing context id, in the extension process where that page lives. It is
+// never part of the add-on: the production build contains no test hook.
+'use strict';
+
+const HOST_NAME = '@HOST_NAME@';
+
+async function run(win, op, data) {
+  const page = win.wrappedJSObject;
+  const doc = win.document;
+  switch (op) {
+    case 'read': {
+      const out = {};
+      for (const [key, selector] of Object.entries(data)) {
+        const el = doc.querySelector(selector);
+        out[key] = el
+          ? { text: el.textContent, hidden: el.hidden || !!el.closest('[hidden]'), data: { ...el.dataset } }
+          : null;
+      }
+      return out;
+    }
+    case 'click':
+      doc.querySelector(data).click();
+      return true;
+    case 'sendMessage': {
+      const reply = await page.browser.runtime.sendMessage(Cu.cloneInto(data, page));
+      return JSON.parse(JSON.stringify(reply));
+    }
+    case 'native': {
+      // Opens the page's own native port (a second host process) and sends raw messages.
+      const port = page.browser.runtime.connectNative(HOST_NAME);
+      const replies = [];
+      let disconnect = null;
+      await new Promise((resolve) => {
+        const timer = win.setTimeout(resolve, data.timeoutMs);
+        port.onMessage.addListener(
+          Cu.exportFunction((message) => {
+            replies.push(JSON.parse(JSON.stringify(message)));
+            if (replies.length >= data.expect) {
+              win.clearTimeout(timer);
+              resolve();
+            }
+          }, page),
+        );
+        port.onDisconnect.addListener(
+          Cu.exportFunction((p) => {
+            disconnect = (p && p.error && p.error.message) || 'disconnected';
+            win.clearTimeout(timer);
+            resolve();
+          }, page),
+        );
+        for (const message of data.messages) port.postMessage(Cu.cloneInto(message, page));
+      });
+      port.disconnect();
+      return { replies, disconnect };
+    }
+    default:
+      throw new Error('unknown op ' + op);
+  }
+}
+
+addMessageListener('mss-e2e:query', async ({ data: { bcId, op, data, qid } }) => {
+  const win = BrowsingContext.get(bcId)?.window;
+  if (!win) return; // the page lives in another process; that process answers
+  let reply;
+  try {
+    reply = { ok: true, value: await run(win, op, data) };
+  } catch (error) {
+    reply = { ok: false, error: String(error) };
+  }
+  sendAsyncMessage('mss-e2e:reply', { qid, reply });
+});
