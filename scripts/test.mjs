@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
 const layers = [
   { name: 'unit', timeout: 10_000 },
   { name: 'integration', timeout: 60_000 },
