@@ -29,7 +29,13 @@ export interface ServeOptions {
  * 0 when the input ends between frames, 1 when it ends (or stalls) in the middle of one.
  * Every frame gets exactly one reply; nothing a peer sends can make it throw.
  */
-export function serve({ input, output, stderr, ctx, partialFrameTimeoutMs = PARTIAL_FRAME_TIMEOUT_MS }: ServeOptions): Promise<number> {
+export function serve({
+  input,
+  output,
+  stderr,
+  ctx,
+  partialFrameTimeoutMs = PARTIAL_FRAME_TIMEOUT_MS,
+}: ServeOptions): Promise<number> {
   const reader = new FrameReader();
   let stallTimer: NodeJS.Timeout | undefined;
   let inFlight = Promise.resolve();
@@ -90,7 +96,12 @@ export function serve({ input, output, stderr, ctx, partialFrameTimeoutMs = PART
       for (const event of reader.push(chunk)) {
         if (event.kind === 'error') {
           ctx.counters.frameErrors += 1;
-          ctx.log.warn('frame.refused', { code: event.code, id: event.id, bytes: event.bytes, detail: event.detail });
+          ctx.log.warn('frame.refused', {
+            code: event.code,
+            id: event.id,
+            bytes: event.bytes,
+            detail: event.detail,
+          });
           const wire = new MssanteError(event.code, { detail: event.detail }).toWire();
           inFlight = inFlight.then(() => send(makeError(event.id, null, wire)));
           continue;
@@ -101,13 +112,18 @@ export function serve({ input, output, stderr, ctx, partialFrameTimeoutMs = PART
       }
       if (reader.midFrame) {
         stallTimer = setTimeout(
-          () => finish(1, `${errorMessage('E_FRAME_TRUNCATED', 'en')} (stalled: ${reader.describePartial()})`),
+          () =>
+            finish(
+              1,
+              `${errorMessage('E_FRAME_TRUNCATED', 'en')} (stalled: ${reader.describePartial()})`,
+            ),
           partialFrameTimeoutMs,
         );
       }
     });
     input.on('end', () => {
-      if (reader.midFrame) finish(1, `${errorMessage('E_FRAME_TRUNCATED', 'en')} (${reader.describePartial()})`);
+      if (reader.midFrame)
+        finish(1, `${errorMessage('E_FRAME_TRUNCATED', 'en')} (${reader.describePartial()})`);
       else finish(0);
     });
     input.on('error', (error) => finish(1, `input error: ${error.message}`));

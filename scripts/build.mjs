@@ -3,7 +3,15 @@
 // (dist/open-mssante-<version>.xpi), and the native host + command line (dist/host/mssante.mjs).
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,7 +56,11 @@ function packXpi() {
     for (const name of readdirSync(dir).sort()) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else files[path.relative(ext, full).split(path.sep).join('/')] = [readFileSync(full), { mtime: new Date('2020-01-01T00:00:00Z') }];
+      else
+        files[path.relative(ext, full).split(path.sep).join('/')] = [
+          readFileSync(full),
+          { mtime: new Date('2020-01-01T00:00:00Z') },
+        ];
     }
   };
   walk(ext);
@@ -70,7 +82,9 @@ async function buildHost() {
     platform: 'node',
     target: 'node20',
     define: { __HOST_VERSION__: JSON.stringify(pkg.version) },
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
     legalComments: 'none',
     logLevel: 'warning',
   });
@@ -80,5 +94,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   mkdirSync(dist, { recursive: true });
   await Promise.all([buildExtension(), buildHost()]);
   packXpi();
-  console.log(`built ${path.relative(root, ext)}/, ${path.relative(root, XPI)}, dist/host/mssante.mjs`);
+  console.log(
+    `built ${path.relative(root, ext)}/, ${path.relative(root, XPI)}, dist/host/mssante.mjs`,
+  );
 }

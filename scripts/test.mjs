@@ -17,7 +17,10 @@ const layers = [
 const only = process.env.MSSANTE_TEST_LAYERS?.split(',');
 
 function run(cmd, argv, env = {}) {
-  return spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+  return (
+    spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ??
+    1
+  );
 }
 
 function specFiles(dir) {
@@ -46,11 +49,15 @@ for (const layer of layers) {
   if (files.length === 0) continue;
   console.log(`\n=== ${layer.name} tests ===`);
   const code = run(process.execPath, [
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     'node_modules/mocha/bin/mocha.js',
-    '--reporter', path.join(root, 'test/reporter.cjs'),
-    '--reporter-option', `output=${output}`,
-    '--timeout', String(layer.timeout),
+    '--reporter',
+    path.join(root, 'test/reporter.cjs'),
+    '--reporter-option',
+    `output=${output}`,
+    '--timeout',
+    String(layer.timeout),
     ...args,
     ...files,
   ]);

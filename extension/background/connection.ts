@@ -80,9 +80,11 @@ export class HostConnection {
       (hello) => {
         if (this.client !== client) return;
         if (PROTOCOL_VERSION < hello.protocol.min || PROTOCOL_VERSION > hello.protocol.version) {
-          client.close(new MssanteError('E_PROTOCOL_VERSION', {
-            detail: `add-on ${PROTOCOL_VERSION}, host ${hello.protocol.min}..${hello.protocol.version}`,
-          }));
+          client.close(
+            new MssanteError('E_PROTOCOL_VERSION', {
+              detail: `add-on ${PROTOCOL_VERSION}, host ${hello.protocol.min}..${hello.protocol.version}`,
+            }),
+          );
           return;
         }
         this.set({
@@ -95,7 +97,8 @@ export class HostConnection {
         });
       },
       (error: unknown) => {
-        if (this.client === client) client.close(error instanceof MssanteError ? error : new MssanteError('E_INTERNAL'));
+        if (this.client === client)
+          client.close(error instanceof MssanteError ? error : new MssanteError('E_INTERNAL'));
       },
     );
   }

@@ -50,7 +50,10 @@ export class HostClient {
     port.onMessage.addListener((message) => this.receive(message));
     port.onDisconnect.addListener((p) => {
       const detail = p.error?.message ?? this.port.error?.message ?? undefined;
-      const code = detail && /no such native application/i.test(detail) ? 'E_HOST_NOT_FOUND' : 'E_HOST_DISCONNECTED';
+      const code =
+        detail && /no such native application/i.test(detail)
+          ? 'E_HOST_NOT_FOUND'
+          : 'E_HOST_DISCONNECTED';
       this.close(new MssanteError(code, detail ? { detail } : {}));
     });
   }
@@ -59,7 +62,11 @@ export class HostClient {
     return this.closed === null;
   }
 
-  request<T extends MessageType>(type: T, params: Params<T>, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<Result<T>> {
+  request<T extends MessageType>(
+    type: T,
+    params: Params<T>,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  ): Promise<Result<T>> {
     if (this.closed) return Promise.reject(this.closed);
     const id = this.deps.newId();
     return new Promise<Result<T>>((resolve, reject) => {

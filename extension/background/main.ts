@@ -33,7 +33,11 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.runtime.onMessage.addListener((raw: unknown) => {
   const parsed = pageMessage.safeParse(raw);
-  if (!parsed.success) return Promise.resolve({ ok: false, error: new MssanteError('E_PROTOCOL_INVALID').toWire(locale) });
+  if (!parsed.success)
+    return Promise.resolve({
+      ok: false,
+      error: new MssanteError('E_PROTOCOL_INVALID').toWire(locale),
+    });
   const message = parsed.data;
   switch (message.kind) {
     case 'getState':
@@ -48,7 +52,8 @@ browser.runtime.onMessage.addListener((raw: unknown) => {
 
 async function forward(type: MessageType, params: unknown) {
   const checked = MESSAGES[type].params.safeParse(params);
-  if (!checked.success) return { ok: false, error: new MssanteError('E_PROTOCOL_INVALID').toWire(locale) };
+  if (!checked.success)
+    return { ok: false, error: new MssanteError('E_PROTOCOL_INVALID').toWire(locale) };
   try {
     const result = await connection.ready.request(type, checked.data as never);
     return { ok: true, result };

@@ -6,9 +6,13 @@ import { type CliCommand, type CliIo } from './command';
  * `mssante <command> …`. Commands are imported lazily so `mssante host serve` (what Thunderbird
  * spawns) loads only the host, not the XDM reader and its libraries.
  */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: CliCommand }> }> = {
-  host: { summary: 'install | uninstall | serve the native messaging host', load: () => import('./commands/host') },
-};
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: CliCommand }> }> =
+  {
+    host: {
+      summary: 'install | uninstall | serve the native messaging host',
+      load: () => import('./commands/host'),
+    },
+  };
 
 export function localeFromEnv(env: NodeJS.ProcessEnv = process.env): 'fr' | 'en' {
   const lang = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
@@ -16,7 +20,9 @@ export function localeFromEnv(env: NodeJS.ProcessEnv = process.env): 'fr' | 'en'
 }
 
 function help(io: CliIo): number {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  mssante ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(
+    ([name, c]) => `  mssante ${name.padEnd(10)} ${c.summary}`,
+  );
   io.stdout(`mssante — open MSSanté add-on tools\n\n${lines.join('\n')}\n`);
   return 0;
 }

@@ -1,4 +1,9 @@
-import { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION, type Params, type Result } from '../../shared/protocol/index';
+import {
+  PROTOCOL_MIN_VERSION,
+  PROTOCOL_VERSION,
+  type Params,
+  type Result,
+} from '../../shared/protocol/index';
 import { HOST_PRODUCT } from '../../shared/protocol/names';
 import { HOST_VERSION } from '../version';
 import { type HostContext } from './context';
@@ -6,7 +11,10 @@ import { type HostContext } from './context';
 /** Capabilities the extension may rely on; later issues add `psc`, `bridge`, `annuaire`… */
 export const CAPABILITIES = ['status', 'ping'] as const;
 
-export async function handleHello(params: Params<'hello'>, ctx: HostContext): Promise<Result<'hello'>> {
+export async function handleHello(
+  params: Params<'hello'>,
+  ctx: HostContext,
+): Promise<Result<'hello'>> {
   ctx.log.info('hello', { client: params.client.name, clientVersion: params.client.version });
   return {
     host: { name: HOST_PRODUCT, version: HOST_VERSION },

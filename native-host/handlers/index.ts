@@ -4,7 +4,10 @@ import { handleHello } from './hello';
 import { handlePing } from './ping';
 import { handleStatus } from './status';
 
-export type Handler<T extends MessageType> = (params: Params<T>, ctx: HostContext) => Promise<Result<T>>;
+export type Handler<T extends MessageType> = (
+  params: Params<T>,
+  ctx: HostContext,
+) => Promise<Result<T>>;
 
 /** One handler per message type; the mapped type makes a missing handler a compile error. */
 export const HANDLERS: { [K in MessageType]: Handler<K> } = {

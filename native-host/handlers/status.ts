@@ -1,7 +1,10 @@
 import { type Params, type Result } from '../../shared/protocol/index';
 import { type HostContext } from './context';
 
-export async function handleStatus(_params: Params<'status'>, ctx: HostContext): Promise<Result<'status'>> {
+export async function handleStatus(
+  _params: Params<'status'>,
+  ctx: HostContext,
+): Promise<Result<'status'>> {
   return {
     state: 'ready',
     pid: process.pid,

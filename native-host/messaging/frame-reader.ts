@@ -54,7 +54,10 @@ export class FrameReader {
       this.received += take.length;
       if (!this.skipping) this.chunks.push(take);
       else if (this.prefix.length < OVERSIZED_PREFIX_BYTES) {
-        this.prefix = Buffer.concat([this.prefix, take.subarray(0, OVERSIZED_PREFIX_BYTES - this.prefix.length)]);
+        this.prefix = Buffer.concat([
+          this.prefix,
+          take.subarray(0, OVERSIZED_PREFIX_BYTES - this.prefix.length),
+        ]);
       }
       if (this.received === this.expected) events.push(this.finish());
     }
@@ -100,6 +103,8 @@ export class FrameReader {
  * too large to parse can still be read from its first bytes and the refusal routed to the caller.
  */
 function sniffId(prefix: Buffer): string | null {
-  const match = /^\{\s*"v"\s*:\s*\d+\s*,\s*"id"\s*:\s*"([A-Za-z0-9_.:-]{1,64})"/.exec(prefix.toString('latin1'));
+  const match = /^\{\s*"v"\s*:\s*\d+\s*,\s*"id"\s*:\s*"([A-Za-z0-9_.:-]{1,64})"/.exec(
+    prefix.toString('latin1'),
+  );
   return match?.[1] ?? null;
 }

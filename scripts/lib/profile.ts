@@ -43,10 +43,22 @@ export interface ProfileOptions {
   prefs?: Record<string, PrefValue>;
 }
 
-export function writeProfile({ dir, xpi, addonId, locale = 'fr', prefs = {} }: ProfileOptions): void {
+export function writeProfile({
+  dir,
+  xpi,
+  addonId,
+  locale = 'fr',
+  prefs = {},
+}: ProfileOptions): void {
   mkdirSync(path.join(dir, 'extensions'), { recursive: true });
   copyFileSync(xpi, path.join(dir, 'extensions', `${addonId}.xpi`));
-  const all: Record<string, PrefValue> = { ...BASE_PREFS, 'intl.locale.requested': locale, ...prefs };
-  const lines = Object.entries(all).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`);
+  const all: Record<string, PrefValue> = {
+    ...BASE_PREFS,
+    'intl.locale.requested': locale,
+    ...prefs,
+  };
+  const lines = Object.entries(all).map(
+    ([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`,
+  );
   writeFileSync(path.join(dir, 'user.js'), lines.join('\n') + '\n');
 }

@@ -14,7 +14,10 @@ export const THUNDERBIRD_PACKAGES: Requirement[] = [
   { command: 'Xvfb', pkg: 'xvfb' },
   { command: 'xauth', pkg: 'xauth' },
   // French UI for the add-on's default locale; the langpack has no command, test its file.
-  { command: '/usr/lib/thunderbird/extensions/langpack-fr@thunderbird.mozilla.org.xpi', pkg: 'thunderbird-l10n-fr' },
+  {
+    command: '/usr/lib/thunderbird/extensions/langpack-fr@thunderbird.mozilla.org.xpi',
+    pkg: 'thunderbird-l10n-fr',
+  },
 ];
 
 export function which(command: string): string | null {
@@ -30,16 +33,22 @@ export function which(command: string): string | null {
  * Installs missing Debian packages with `apt-get update` then `apt-get install -y` when running
  * as root; otherwise fails with the exact command to run.
  */
-export function ensurePackages(requirements: Requirement[], log: (line: string) => void = console.error): void {
+export function ensurePackages(
+  requirements: Requirement[],
+  log: (line: string) => void = console.error,
+): void {
   const missing = [...new Set(requirements.filter((r) => !which(r.command)).map((r) => r.pkg))];
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing system packages: ${missing.join(' ')} — run: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
+    throw new Error(
+      `missing system packages: ${missing.join(' ')} — run: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`,
+    );
   }
   log(`installing system packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const argv of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
     const result = spawnSync('apt-get', argv, { stdio: ['ignore', 'ignore', 'inherit'], env });
-    if (result.status !== 0) throw new Error(`apt-get ${argv.join(' ')} failed (exit ${result.status})`);
+    if (result.status !== 0)
+      throw new Error(`apt-get ${argv.join(' ')} failed (exit ${result.status})`);
   }
 }

@@ -15,9 +15,13 @@ export async function ensureDisplay({ preferExisting = false } = {}): Promise<Di
   if (preferExisting && process.env.DISPLAY) {
     return { display: process.env.DISPLAY, process: null, stop: async () => {} };
   }
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'Xvfb',
+    ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    },
+  );
   const number = await new Promise<string>((resolve, reject) => {
     let text = '';
     let stderr = '';

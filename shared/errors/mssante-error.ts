@@ -33,7 +33,9 @@ export class MssanteError extends Error {
 
   /** Rebuilds an error received as `{code, message}`; an unknown code becomes E_INTERNAL. */
   static fromWire(wire: { code: string; message: string }): MssanteError {
-    return new MssanteError(isErrorCode(wire.code) ? wire.code : 'E_INTERNAL', { wireMessage: wire.message });
+    return new MssanteError(isErrorCode(wire.code) ? wire.code : 'E_INTERNAL', {
+      wireMessage: wire.message,
+    });
   }
 
   /** Only the code and the user sentence (plus the detail, which must never hold secrets). */

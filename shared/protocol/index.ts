@@ -30,12 +30,20 @@ export function isMessageType(type: string): type is MessageType {
   return Object.hasOwn(MESSAGES, type);
 }
 
-export function makeRequest<T extends MessageType>(type: T, id: string, params: Params<T>): Request<T> {
+export function makeRequest<T extends MessageType>(
+  type: T,
+  id: string,
+  params: Params<T>,
+): Request<T> {
   // Envelope fields first: the host reads the id of an oversized frame from its first bytes.
   return { v: PROTOCOL_VERSION, id, type, params } as Request<T>;
 }
 
-export function makeResult<T extends MessageType>(type: T, id: string, result: Result<T>): Response<T> {
+export function makeResult<T extends MessageType>(
+  type: T,
+  id: string,
+  result: Result<T>,
+): Response<T> {
   return { v: PROTOCOL_VERSION, id, type, ok: true, result };
 }
 

@@ -11,7 +11,10 @@ interface Field {
   hidden: boolean;
   data: Record<string, string>;
 }
-type PopupView = Record<'state' | 'host' | 'protocol' | 'addon' | 'problem' | 'code' | 'reason', Field>;
+type PopupView = Record<
+  'state' | 'host' | 'protocol' | 'addon' | 'problem' | 'code' | 'reason',
+  Field
+>;
 
 const POPUP_FIELDS = {
   state: '#state',
@@ -33,7 +36,10 @@ describe('[e2e] native host connection (Thunderbird, French UI)', function () {
   let popup: number;
   const view = () => suite.page<PopupView>(popup, 'read', POPUP_FIELDS);
   const statusOfHost = async () => {
-    const reply = await suite.page<{ ok: boolean; result: { pid: number; requestsServed: number } }>(popup, 'sendMessage', {
+    const reply = await suite.page<{
+      ok: boolean;
+      result: { pid: number; requestsServed: number };
+    }>(popup, 'sendMessage', {
       kind: 'host',
       type: 'status',
       params: {},
@@ -48,7 +54,8 @@ describe('[e2e] native host connection (Thunderbird, French UI)', function () {
     popup = await suite.openPage('ui/popup/popup.html');
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await suite.captureFailure(this.currentTest.fullTitle());
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
   });
   after(async function () {
     this.timeout(30_000);
@@ -87,30 +94,42 @@ describe('[e2e] native host connection (Thunderbird, French UI)', function () {
     assert.equal(down.problem.hidden, false);
     assert.equal(down.code.text, 'E_HOST_DISCONNECTED');
     assert.match(down.reason.text, /connexion avec l’hôte natif MSSanté a été perdue/);
-    await waitFor('the popup to show "connected" again', async () => (await view()).state.data.status === 'connected');
+    await waitFor(
+      'the popup to show "connected" again',
+      async () => (await view()).state.data.status === 'connected',
+    );
     const { pid } = await statusOfHost();
     assert.notEqual(pid, killed);
     assert.deepEqual(hostPids(suite), [pid]);
   });
 
   it('[e2e] answers an oversized and a malformed frame with coded errors and keeps serving', async () => {
-    const hello = { v: 1, id: 'after', type: 'hello', params: { client: { name: 'e2e', version: '1' } } };
-    const { replies, disconnect } = await suite.page<{ replies: Array<Record<string, any>>; disconnect: string | null }>(
-      popup,
-      'native',
-      {
-        messages: [
-          { v: 1, id: 'big', type: 'ping', params: { payload: 'x'.repeat(MAX_INCOMING_FRAME_BYTES + 1) } },
-          { v: 99, id: 'future', type: 'hello', params: hello.params },
-          { v: 1, id: 'unknown', type: 'teleport', params: {} },
-          { v: 1, id: 'bad-params', type: 'ping', params: { payload: 42 } },
-          { hello: 'no envelope' },
-          hello,
-        ],
-        expect: 6,
-        timeoutMs: 30_000,
-      },
-    );
+    const hello = {
+      v: 1,
+      id: 'after',
+      type: 'hello',
+      params: { client: { name: 'e2e', version: '1' } },
+    };
+    const { replies, disconnect } = await suite.page<{
+      replies: Array<Record<string, any>>;
+      disconnect: string | null;
+    }>(popup, 'native', {
+      messages: [
+        {
+          v: 1,
+          id: 'big',
+          type: 'ping',
+          params: { payload: 'x'.repeat(MAX_INCOMING_FRAME_BYTES + 1) },
+        },
+        { v: 99, id: 'future', type: 'hello', params: hello.params },
+        { v: 1, id: 'unknown', type: 'teleport', params: {} },
+        { v: 1, id: 'bad-params', type: 'ping', params: { payload: 42 } },
+        { hello: 'no envelope' },
+        hello,
+      ],
+      expect: 6,
+      timeoutMs: 30_000,
+    });
     assert.equal(disconnect, null, 'the host stayed up');
     assert.deepEqual(
       replies.map((r) => [r.id, r.ok, r.error?.code]),

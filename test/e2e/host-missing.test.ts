@@ -27,7 +27,8 @@ describe('[e2e] native host not installed yet (Thunderbird, English UI)', functi
     popup = await suite.openPage('ui/popup/popup.html');
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await suite.captureFailure(this.currentTest.fullTitle());
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
   });
   after(async function () {
     this.timeout(30_000);
@@ -47,10 +48,14 @@ describe('[e2e] native host not installed yet (Thunderbird, English UI)', functi
   });
 
   it('[e2e] connects once the host is installed and the user clicks "Reconnect now"', async () => {
-    const install = spawnSync(process.execPath, [path.join(ROOT, 'dist/host/mssante.mjs'), 'host', 'install'], {
-      env: suite.hostEnv,
-      encoding: 'utf8',
-    });
+    const install = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'dist/host/mssante.mjs'), 'host', 'install'],
+      {
+        env: suite.hostEnv,
+        encoding: 'utf8',
+      },
+    );
     assert.equal(install.status, 0, install.stderr);
     await suite.page(popup, 'click', '#reconnect');
     const shown = await waitFor('the popup to show "connected"', async () => {

@@ -23,7 +23,9 @@ function exchange(command: string, args: string[], env: NodeJS.ProcessEnv, input
     const reader = new FrameReader(2 * 1024 * 1024);
     const replies: any[] = [];
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => reader.push(d).forEach((e) => e.kind === 'message' && replies.push(e.value)));
+    child.stdout.on('data', (d: Buffer) =>
+      reader.push(d).forEach((e) => e.kind === 'message' && replies.push(e.value)),
+    );
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('close', (code) => resolve({ replies, code, stderr }));
     for (const chunk of input) child.stdin.write(chunk);
@@ -42,23 +44,37 @@ describe('native host process (built bundle)', () => {
   after(() => rmSync(home, { recursive: true, force: true }));
 
   it('`mssante host install --print` shows the manifest and launcher and writes nothing', () => {
-    const run = spawnSync(process.execPath, [BUNDLE, 'host', 'install', '--print'], { env, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [BUNDLE, 'host', 'install', '--print'], {
+      env,
+      encoding: 'utf8',
+    });
     assert.equal(run.status, 0, run.stderr);
-    assert.ok(run.stdout.includes(`# ${home}/.mozilla/native-messaging-hosts/fr.open_mssante.host.json`));
+    assert.ok(
+      run.stdout.includes(`# ${home}/.mozilla/native-messaging-hosts/fr.open_mssante.host.json`),
+    );
     assert.ok(run.stdout.includes(`exec '${process.execPath}' '${BUNDLE}' host serve "$@"`));
     assert.equal(existsSync(path.join(home, '.mozilla')), false);
   });
 
   it('`mssante host install` writes an executable launcher that serves hello like Thunderbird spawns it', async () => {
-    const run = spawnSync(process.execPath, [BUNDLE, 'host', 'install'], { env: { ...env, LANG: 'en_US.UTF-8' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [BUNDLE, 'host', 'install'], {
+      env: { ...env, LANG: 'en_US.UTF-8' },
+      encoding: 'utf8',
+    });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /Native host installed/);
-    const manifestPath = path.join(home, '.mozilla/native-messaging-hosts/fr.open_mssante.host.json');
+    const manifestPath = path.join(
+      home,
+      '.mozilla/native-messaging-hosts/fr.open_mssante.host.json',
+    );
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     assert.ok(statSync(manifest.path).mode & 0o100, 'launcher is executable');
-    const { replies, code, stderr } = await exchange(manifest.path, [manifestPath, 'mssante@open-mssante.fr'], { PATH: '/nonexistent' }, [
-      frame({ v: 1, id: 'h', type: 'hello', params: { client: { name: 'int', version: '1' } } }),
-    ]);
+    const { replies, code, stderr } = await exchange(
+      manifest.path,
+      [manifestPath, 'mssante@open-mssante.fr'],
+      { PATH: '/nonexistent' },
+      [frame({ v: 1, id: 'h', type: 'hello', params: { client: { name: 'int', version: '1' } } })],
+    );
     assert.equal(code, 0, stderr);
     assert.equal(replies[0].result.host.name, 'open-mssante-host');
     const log = readFileSync(path.join(home, 'state/logs/host.log'), 'utf8');
@@ -66,9 +82,15 @@ describe('native host process (built bundle)', () => {
   });
 
   it('`mssante host uninstall` removes both files', () => {
-    const run = spawnSync(process.execPath, [BUNDLE, 'host', 'uninstall'], { env, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [BUNDLE, 'host', 'uninstall'], {
+      env,
+      encoding: 'utf8',
+    });
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(existsSync(path.join(home, '.mozilla/native-messaging-hosts/fr.open_mssante.host.json')), false);
+    assert.equal(
+      existsSync(path.join(home, '.mozilla/native-messaging-hosts/fr.open_mssante.host.json')),
+      false,
+    );
     assert.equal(existsSync(path.join(home, 'state/bin/open-mssante-host')), false);
   });
 
@@ -78,20 +100,32 @@ describe('native host process (built bundle)', () => {
       frame({ v: 1, id: 'p', type: 'ping', params: { payload: 'still here' } }),
     ]);
     assert.equal(code, 0);
-    assert.deepEqual(replies.map((r) => r.error?.code ?? r.result.payload), ['E_FRAME_INVALID_JSON', 'still here']);
+    assert.deepEqual(
+      replies.map((r) => r.error?.code ?? r.result.payload),
+      ['E_FRAME_INVALID_JSON', 'still here'],
+    );
   });
 
   it('exits 1 with a message on stderr, not a hang, when the port closes inside a frame', async () => {
-    const { code, stderr, replies } = await exchange(process.execPath, [BUNDLE, 'host', 'serve'], env, [
-      frame({ v: 1, id: 'p', type: 'ping', params: { payload: 'cut' } }).subarray(0, 12),
-    ]);
+    const { code, stderr, replies } = await exchange(
+      process.execPath,
+      [BUNDLE, 'host', 'serve'],
+      env,
+      [frame({ v: 1, id: 'p', type: 'ping', params: { payload: 'cut' } }).subarray(0, 12)],
+    );
     assert.equal(code, 1);
     assert.deepEqual(replies, []);
-    assert.match(stderr, /^open-mssante-host: The message received by the native host is truncated\. \(got 8 of \d+ bytes\)/);
+    assert.match(
+      stderr,
+      /^open-mssante-host: The message received by the native host is truncated\. \(got 8 of \d+ bytes\)/,
+    );
   });
 
   it('`mssante` with an unknown command fails with a coded sentence in the user language', () => {
-    const run = spawnSync(process.execPath, [BUNDLE, 'teleport'], { env: { ...env, LANG: 'fr_FR.UTF-8' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [BUNDLE, 'teleport'], {
+      env: { ...env, LANG: 'fr_FR.UTF-8' },
+      encoding: 'utf8',
+    });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /Commande ou option inconnue/);
   });

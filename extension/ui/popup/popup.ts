@@ -16,8 +16,12 @@ function render(state: HostState): void {
   const stateEl = $('state');
   stateEl.dataset.status = state.status;
   stateEl.textContent = t(STATUS_LABEL[state.status]);
-  $('host-version').textContent = state.host ? `${state.host.name} ${state.host.version}` : t('unknownValue');
-  $('protocol-version').textContent = state.protocol ? String(state.protocol.version) : t('unknownValue');
+  $('host-version').textContent = state.host
+    ? `${state.host.name} ${state.host.version}`
+    : t('unknownValue');
+  $('protocol-version').textContent = state.protocol
+    ? String(state.protocol.version)
+    : t('unknownValue');
   const problem = $('problem');
   problem.hidden = state.status !== 'disconnected';
   $('reason-code').textContent = state.reason?.code ?? '';
@@ -25,7 +29,8 @@ function render(state: HostState): void {
   clearInterval(retryTicker);
   const showRetry = () => {
     const seconds = state.retryAt ? Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000)) : 0;
-    $('retry').textContent = state.status === 'disconnected' && seconds > 0 ? t('labelRetry', String(seconds)) : '';
+    $('retry').textContent =
+      state.status === 'disconnected' && seconds > 0 ? t('labelRetry', String(seconds)) : '';
   };
   showRetry();
   if (state.status === 'disconnected') retryTicker = setInterval(showRetry, 1000);

@@ -44,9 +44,12 @@ function install(print: boolean, io: CliIo): number {
 
 function uninstall(print: boolean, io: CliIo): number {
   const p = plan();
-  const ours = existsSync(p.manifestPath) && readFileSync(p.manifestPath, 'utf8').includes(ADDON_ID);
+  const ours =
+    existsSync(p.manifestPath) && readFileSync(p.manifestPath, 'utf8').includes(ADDON_ID);
   if (print) {
-    io.stdout(`would remove:\n  ${p.manifestPath}${ours ? '' : ' (absent or not ours)'}\n  ${p.launcherPath}\n`);
+    io.stdout(
+      `would remove:\n  ${p.manifestPath}${ours ? '' : ' (absent or not ours)'}\n  ${p.launcherPath}\n`,
+    );
     return 0;
   }
   if (ours) rmSync(p.manifestPath);
@@ -60,7 +63,11 @@ async function runServe(): Promise<number> {
   const log = fileLogger(dir);
   const startedAt = Date.now();
   // argv from Thunderbird: [manifestPath, extensionId]; only the id is worth a log line.
-  log.info('host.start', { pid: process.pid, extension: process.argv.at(-1) ?? null, node: process.version });
+  log.info('host.start', {
+    pid: process.pid,
+    extension: process.argv.at(-1) ?? null,
+    node: process.version,
+  });
   const code = await serve({
     input: process.stdin,
     output: process.stdout,

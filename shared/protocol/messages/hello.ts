@@ -4,7 +4,10 @@ import * as z from '../zod';
 export const hello = {
   type: 'hello',
   params: z.object({
-    client: z.object({ name: z.string().check(z.maxLength(100)), version: z.string().check(z.maxLength(40)) }),
+    client: z.object({
+      name: z.string().check(z.maxLength(100)),
+      version: z.string().check(z.maxLength(40)),
+    }),
   }),
   result: z.object({
     host: z.object({ name: z.string(), version: z.string() }),

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +61,8 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -87,9 +97,13 @@ export class ThunderbirdSuite {
 
   async start(): Promise<void> {
     ensurePackages(THUNDERBIRD_PACKAGES);
-    if (!existsSync(XPI) || !existsSync(HOST_BUNDLE)) throw new Error('not built: run npm run build');
+    if (!existsSync(XPI) || !existsSync(HOST_BUNDLE))
+      throw new Error('not built: run npm run build');
     if (this.options.installHost !== false) {
-      const install = spawnSync(process.execPath, [HOST_BUNDLE, 'host', 'install'], { env: this.hostEnv, encoding: 'utf8' });
+      const install = spawnSync(process.execPath, [HOST_BUNDLE, 'host', 'install'], {
+        env: this.hostEnv,
+        encoding: 'utf8',
+      });
       if (install.status !== 0) throw new Error(`mssante host install failed: ${install.stderr}`);
     }
     const port = await freePort();
@@ -111,7 +125,9 @@ export class ThunderbirdSuite {
     });
     this.marionette = await Marionette.connect(port);
     await waitFor('the add-on to start', () =>
-      this.marionette.chrome<boolean>(`return !!WebExtensionPolicy.getByID(args[0])?.active;`, [ADDON_ID]),
+      this.marionette.chrome<boolean>(`return !!WebExtensionPolicy.getByID(args[0])?.active;`, [
+        ADDON_ID,
+      ]),
     );
   }
 
@@ -165,7 +181,9 @@ export class ThunderbirdSuite {
 
   /** Runs one page-agent operation (see page-agent.js) on an add-on page. */
   async page<T>(bcId: number, op: string, data: unknown = null): Promise<T> {
-    const reply = await this.marionette.chrome<{ ok: true; value: T } | { ok: false; error: string }>(
+    const reply = await this.marionette.chrome<
+      { ok: true; value: T } | { ok: false; error: string }
+    >(
       `const qid = Math.random();
        return await new Promise((resolve, reject) => {
          const timer = setTimeout(() => reject(new Error('page agent did not answer')), 60000);
@@ -186,7 +204,10 @@ export class ThunderbirdSuite {
 
   private async loadAgent(): Promise<void> {
     if (this.agentLoaded) return;
-    const source = readFileSync(path.join(ROOT, 'test/e2e/lib/page-agent.js'), 'utf8').replace('@HOST_NAME@', HOST_NAME);
+    const source = readFileSync(path.join(ROOT, 'test/e2e/lib/page-agent.js'), 'utf8').replace(
+      '@HOST_NAME@',
+      HOST_NAME,
+    );
     await this.marionette.chrome(
       `Services.ppmm.loadProcessScript('data:application/javascript;charset=utf-8,' + encodeURIComponent(args[0]), true);
        return true;`,
@@ -205,7 +226,8 @@ export function hostPids(suite: ThunderbirdSuite): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.startsWith(marker)) && argv.includes('serve')) pids.push(Number(entry));
+      if (argv.some((a) => a.startsWith(marker)) && argv.includes('serve'))
+        pids.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }

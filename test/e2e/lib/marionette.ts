@@ -9,13 +9,17 @@ import net from 'node:net';
 export class Marionette {
   private buffer = Buffer.alloc(0);
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
   private greeting: ((v: unknown) => void) | null = null;
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk) => this.receive(chunk));
     socket.on('close', () => {
-      for (const { reject } of this.pending.values()) reject(new Error('marionette connection closed'));
+      for (const { reject } of this.pending.values())
+        reject(new Error('marionette connection closed'));
       this.pending.clear();
     });
   }
@@ -64,7 +68,11 @@ export class Marionette {
 (async (args) => { ${body} })(__args).then(
   (value) => __done({ ok: true, value }),
   (error) => __done({ ok: false, error: String(error) + '\\n' + (error && error.stack || '') }));`;
-    const reply = (await this.command('WebDriver:ExecuteAsyncScript', { script, args: [args], newSandbox: false })) as {
+    const reply = (await this.command('WebDriver:ExecuteAsyncScript', {
+      script,
+      args: [args],
+      newSandbox: false,
+    })) as {
       value: { ok: true; value: T } | { ok: false; error: string };
     };
     if (!reply.value.ok) throw new Error(`chrome script failed: ${reply.value.error}`);
@@ -72,7 +80,9 @@ export class Marionette {
   }
 
   async screenshot(): Promise<Buffer> {
-    const reply = (await this.command('WebDriver:TakeScreenshot', { full: false })) as { value: string };
+    const reply = (await this.command('WebDriver:TakeScreenshot', { full: false })) as {
+      value: string;
+    };
     return Buffer.from(reply.value, 'base64');
   }
 
@@ -87,14 +97,21 @@ export class Marionette {
       if (colon < 0) return;
       const length = Number(this.buffer.subarray(0, colon).toString('ascii'));
       if (this.buffer.length < colon + 1 + length) return;
-      const message = JSON.parse(this.buffer.subarray(colon + 1, colon + 1 + length).toString('utf8'));
+      const message = JSON.parse(
+        this.buffer.subarray(colon + 1, colon + 1 + length).toString('utf8'),
+      );
       this.buffer = this.buffer.subarray(colon + 1 + length);
       if (!Array.isArray(message)) {
         this.greeting?.(message);
         this.greeting = null;
         continue;
       }
-      const [, id, error, result] = message as [number, number, { error: string; message: string } | null, unknown];
+      const [, id, error, result] = message as [
+        number,
+        number,
+        { error: string; message: string } | null,
+        unknown,
+      ];
       const entry = this.pending.get(id);
       this.pending.delete(id);
       if (!entry) continue;

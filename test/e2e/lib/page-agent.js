@@ -16,7 +16,11 @@ async function run(win, op, data) {
       for (const [key, selector] of Object.entries(data)) {
         const el = doc.querySelector(selector);
         out[key] = el
-          ? { text: el.textContent, hidden: el.hidden || !!el.closest('[hidden]'), data: { ...el.dataset } }
+          ? {
+              text: el.textContent,
+              hidden: el.hidden || !!el.closest('[hidden]'),
+              data: { ...el.dataset },
+            }
           : null;
       }
       return out;

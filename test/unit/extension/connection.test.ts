@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { BACKOFF_MS, HostConnection, type HostState } from '../../../extension/background/connection';
+import {
+  BACKOFF_MS,
+  HostConnection,
+  type HostState,
+} from '../../../extension/background/connection';
 import { FakePort, FakeTimers, tick } from './fakes';
 
 const HELLO_RESULT = {
@@ -122,6 +126,9 @@ describe('extension host connection', () => {
     connection.start();
     await answerHello(ports[0]!);
     ports[0]!.die();
-    assert.deepEqual(states.map((s) => s.status), ['connecting', 'connected', 'disconnected']);
+    assert.deepEqual(
+      states.map((s) => s.status),
+      ['connecting', 'connected', 'disconnected'],
+    );
   });
 });

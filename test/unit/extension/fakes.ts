@@ -8,7 +8,9 @@ export class FakePort implements PortLike {
   private messageListeners: Array<(m: unknown) => void> = [];
   private disconnectListeners: Array<(p: PortLike) => void> = [];
   onMessage = { addListener: (l: (m: unknown) => void) => void this.messageListeners.push(l) };
-  onDisconnect = { addListener: (l: (p: PortLike) => void) => void this.disconnectListeners.push(l) };
+  onDisconnect = {
+    addListener: (l: (p: PortLike) => void) => void this.disconnectListeners.push(l),
+  };
   postMessage(message: unknown): void {
     if (this.disconnected) throw new Error('Attempt to postMessage on disconnected port');
     this.sent.push(JSON.parse(JSON.stringify(message)));

@@ -30,8 +30,17 @@ describe('extension host client', () => {
   it('rejects with the host error code and sentence', async () => {
     const { port, c } = client();
     const pending = c.request('status', {});
-    port.reply({ v: 1, id: 'id1', type: 'status', ok: false, error: { code: 'E_PROTOCOL_INVALID', message: 'phrase' } });
-    await assert.rejects(pending, (e: MssanteError) => e.code === 'E_PROTOCOL_INVALID' && e.toWire().message === 'phrase');
+    port.reply({
+      v: 1,
+      id: 'id1',
+      type: 'status',
+      ok: false,
+      error: { code: 'E_PROTOCOL_INVALID', message: 'phrase' },
+    });
+    await assert.rejects(
+      pending,
+      (e: MssanteError) => e.code === 'E_PROTOCOL_INVALID' && e.toWire().message === 'phrase',
+    );
   });
 
   it('rejects a request that gets no answer before its deadline with E_HOST_TIMEOUT', async () => {
@@ -41,7 +50,13 @@ describe('extension host client', () => {
     await tick();
     timers.advance(1);
     await assert.rejects(pending, { code: 'E_HOST_TIMEOUT' });
-    port.reply({ v: 1, id: 'id1', type: 'status', ok: false, error: { code: 'E_INTERNAL', message: 'late' } });
+    port.reply({
+      v: 1,
+      id: 'id1',
+      type: 'status',
+      ok: false,
+      error: { code: 'E_INTERNAL', message: 'late' },
+    });
     assert.deepEqual(timers.pending(), []);
   });
 
@@ -74,7 +89,13 @@ describe('extension host client', () => {
 
   it('reports an error reply that matches no request as stray', () => {
     const { port, stray } = client();
-    port.reply({ v: 1, id: null, type: null, ok: false, error: { code: 'E_FRAME_INVALID_JSON', message: 'm' } });
+    port.reply({
+      v: 1,
+      id: null,
+      type: null,
+      ok: false,
+      error: { code: 'E_FRAME_INVALID_JSON', message: 'm' },
+    });
     assert.deepEqual(stray, [{ code: 'E_FRAME_INVALID_JSON', message: 'm' }]);
   });
 });

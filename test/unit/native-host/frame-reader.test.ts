@@ -13,7 +13,9 @@ function frame(body: Buffer): Buffer {
 function feed(reader: FrameReader, bytes: Buffer, cuts: number[] = []): FrameEvent[] {
   const events: FrameEvent[] = [];
   let start = 0;
-  for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length)].sort((a, b) => a - b).concat(bytes.length)) {
+  for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length)]
+    .sort((a, b) => a - b)
+    .concat(bytes.length)) {
     events.push(...reader.push(bytes.subarray(start, cut)));
     start = cut;
   }
@@ -27,7 +29,9 @@ describe('native-host framing: FrameReader', () => {
         fc.array(fc.jsonValue(), { minLength: 1, maxLength: 8 }),
         fc.array(fc.nat(4000), { maxLength: 12 }),
         (values, cuts) => {
-          const bytes = Buffer.concat(values.map((v) => frame(Buffer.from(JSON.stringify(v), 'utf8'))));
+          const bytes = Buffer.concat(
+            values.map((v) => frame(Buffer.from(JSON.stringify(v), 'utf8'))),
+          );
           const reader = new FrameReader();
           const events = feed(reader, bytes, cuts);
           assert.deepEqual(
@@ -42,7 +46,9 @@ describe('native-host framing: FrameReader', () => {
 
   it('skips an oversized frame without buffering it and reads its id from the first bytes', () => {
     const reader = new FrameReader(64);
-    const big = Buffer.from(JSON.stringify({ v: 1, id: 'req-7', type: 'ping', params: { payload: 'x'.repeat(500) } }));
+    const big = Buffer.from(
+      JSON.stringify({ v: 1, id: 'req-7', type: 'ping', params: { payload: 'x'.repeat(500) } }),
+    );
     const next = Buffer.from(JSON.stringify({ ok: 1 }));
     const events = feed(reader, Buffer.concat([frame(big), frame(next)]), [3, 10, 100, 300]);
     assert.equal(events.length, 2);

@@ -11,7 +11,10 @@ describe('native-host install plan', () => {
   });
 
   it('writes the manifest where Thunderbird reads it, for our add-on only', () => {
-    assert.equal(plan.manifestPath, '/home/ana/.mozilla/native-messaging-hosts/fr.open_mssante.host.json');
+    assert.equal(
+      plan.manifestPath,
+      '/home/ana/.mozilla/native-messaging-hosts/fr.open_mssante.host.json',
+    );
     assert.deepEqual(JSON.parse(plan.manifest), {
       name: 'fr.open_mssante.host',
       description: 'Open MSSanté native host (PSC session, API LPS bridge, trust, Annuaire)',
@@ -23,8 +26,14 @@ describe('native-host install plan', () => {
 
   it('pins the node binary and the state directory in a launcher, quoted for sh', () => {
     assert.match(plan.launcher, /^#!\/bin\/sh\n/);
-    assert.ok(plan.launcher.includes(`MSSANTE_STATE_DIR='/home/ana/.local/state/it'\\''s mssante'`));
-    assert.ok(plan.launcher.includes(`exec '/opt/node 20/bin/node' '/src/dist/host/mssante.mjs' host serve "$@"`));
+    assert.ok(
+      plan.launcher.includes(`MSSANTE_STATE_DIR='/home/ana/.local/state/it'\\''s mssante'`),
+    );
+    assert.ok(
+      plan.launcher.includes(
+        `exec '/opt/node 20/bin/node' '/src/dist/host/mssante.mjs' host serve "$@"`,
+      ),
+    );
   });
 
   it('quotes anything for sh', () => {

@@ -28,13 +28,29 @@ function harness(partialFrameTimeoutMs?: number) {
     error: (event, fields) => logged.push(['error', event, fields]),
     close: () => {},
   };
-  const ctx: HostContext = { log, startedAt: 0, now: () => 1234, counters: { requestsServed: 0, frameErrors: 0 } };
+  const ctx: HostContext = {
+    log,
+    startedAt: 0,
+    now: () => 1234,
+    counters: { requestsServed: 0, frameErrors: 0 },
+  };
   const stderr: string[] = [];
-  const done = serve({ input, output, stderr: (l) => stderr.push(l), ctx, ...(partialFrameTimeoutMs ? { partialFrameTimeoutMs } : {}) });
+  const done = serve({
+    input,
+    output,
+    stderr: (l) => stderr.push(l),
+    ctx,
+    ...(partialFrameTimeoutMs ? { partialFrameTimeoutMs } : {}),
+  });
   return { input, replies, logged, stderr, done, ctx };
 }
 
-const hello = (id: string) => ({ v: 1, id, type: 'hello', params: { client: { name: 't', version: '1' } } });
+const hello = (id: string) => ({
+  v: 1,
+  id,
+  type: 'hello',
+  params: { client: { name: 't', version: '1' } },
+});
 
 describe('native-host server', () => {
   it('answers hello with host version, protocol version and capabilities', async () => {
@@ -66,7 +82,9 @@ describe('native-host server', () => {
 
   it('refuses a reply over 1 MiB with E_REPLY_TOO_LARGE for the same id, and keeps serving', async () => {
     const h = harness();
-    h.input.write(frame({ v: 1, id: 'big', type: 'ping', params: { payload: 'y'.repeat(2 * 1024 * 1024) } }));
+    h.input.write(
+      frame({ v: 1, id: 'big', type: 'ping', params: { payload: 'y'.repeat(2 * 1024 * 1024) } }),
+    );
     h.input.end(frame({ v: 1, id: 'small', type: 'ping', params: { payload: 'ok' } }));
     assert.equal(await h.done, 0);
     assert.deepEqual(
@@ -80,11 +98,29 @@ describe('native-host server', () => {
 
   it('skips a frame over the incoming limit with E_FRAME_TOO_LARGE and answers the next one', async () => {
     const h = harness();
-    h.input.write(frame({ v: 1, id: 'huge', type: 'ping', params: { payload: 'z'.repeat(MAX_INCOMING_FRAME_BYTES) } }));
+    h.input.write(
+      frame({
+        v: 1,
+        id: 'huge',
+        type: 'ping',
+        params: { payload: 'z'.repeat(MAX_INCOMING_FRAME_BYTES) },
+      }),
+    );
     h.input.end(frame(hello('next')));
     await h.done;
-    assert.deepEqual(h.replies.map((r) => [r.id, r.error?.code]), [['huge', 'E_FRAME_TOO_LARGE'], ['next', undefined]]);
-    assert.ok(h.logged.some(([level, event, f]) => level === 'warn' && event === 'frame.refused' && f?.code === 'E_FRAME_TOO_LARGE'));
+    assert.deepEqual(
+      h.replies.map((r) => [r.id, r.error?.code]),
+      [
+        ['huge', 'E_FRAME_TOO_LARGE'],
+        ['next', undefined],
+      ],
+    );
+    assert.ok(
+      h.logged.some(
+        ([level, event, f]) =>
+          level === 'warn' && event === 'frame.refused' && f?.code === 'E_FRAME_TOO_LARGE',
+      ),
+    );
   });
 
   it('exits 1 with a message on stderr when the input ends inside a frame', async () => {
@@ -106,7 +142,9 @@ describe('native-host server', () => {
   it('never logs payloads', async () => {
     const h = harness();
     h.input.write(frame({ v: 1, id: 'p', type: 'ping', params: { payload: 'SECRET-PAYLOAD' } }));
-    h.input.end(frame({ v: 1, id: 'q', type: 'ping', params: { payload: 7, token: 'SECRET-TOKEN' } }));
+    h.input.end(
+      frame({ v: 1, id: 'q', type: 'ping', params: { payload: 7, token: 'SECRET-TOKEN' } }),
+    );
     await h.done;
     assert.doesNotMatch(JSON.stringify(h.logged), /SECRET/);
   });

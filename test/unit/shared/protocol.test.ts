@@ -30,7 +30,12 @@ describe('shared/protocol', () => {
   });
 
   it('accepts a valid request and returns it typed', () => {
-    const request = parseRequest({ v: 1, id: 'x', type: 'hello', params: { client: { name: 'a', version: '1' } } });
+    const request = parseRequest({
+      v: 1,
+      id: 'x',
+      type: 'hello',
+      params: { client: { name: 'a', version: '1' } },
+    });
     assert.equal(request.type, 'hello');
   });
 
@@ -38,27 +43,63 @@ describe('shared/protocol', () => {
     ['a non-object', 42, 'E_PROTOCOL_INVALID'],
     ['no id', { v: 1, type: 'status', params: {} }, 'E_PROTOCOL_INVALID'],
     ['an empty id', { v: 1, id: '', type: 'status', params: {} }, 'E_PROTOCOL_INVALID'],
-    ['an id over 64 characters', { v: 1, id: 'i'.repeat(65), type: 'status', params: {} }, 'E_PROTOCOL_INVALID'],
-    ['a future version', { v: PROTOCOL_VERSION + 1, id: 'x', type: 'status', params: {} }, 'E_PROTOCOL_VERSION'],
+    [
+      'an id over 64 characters',
+      { v: 1, id: 'i'.repeat(65), type: 'status', params: {} },
+      'E_PROTOCOL_INVALID',
+    ],
+    [
+      'a future version',
+      { v: PROTOCOL_VERSION + 1, id: 'x', type: 'status', params: {} },
+      'E_PROTOCOL_VERSION',
+    ],
     ['version 0', { v: 0, id: 'x', type: 'status', params: {} }, 'E_PROTOCOL_VERSION'],
-    ['an unknown type', { v: 1, id: 'x', type: 'format-disk', params: {} }, 'E_PROTOCOL_UNKNOWN_TYPE'],
-    ['an inherited property name as type', { v: 1, id: 'x', type: 'toString', params: {} }, 'E_PROTOCOL_UNKNOWN_TYPE'],
+    [
+      'an unknown type',
+      { v: 1, id: 'x', type: 'format-disk', params: {} },
+      'E_PROTOCOL_UNKNOWN_TYPE',
+    ],
+    [
+      'an inherited property name as type',
+      { v: 1, id: 'x', type: 'toString', params: {} },
+      'E_PROTOCOL_UNKNOWN_TYPE',
+    ],
     ['missing params', { v: 1, id: 'x', type: 'ping' }, 'E_PROTOCOL_INVALID'],
-    ['params of the wrong type', { v: 1, id: 'x', type: 'ping', params: { payload: 1 } }, 'E_PROTOCOL_INVALID'],
+    [
+      'params of the wrong type',
+      { v: 1, id: 'x', type: 'ping', params: { payload: 1 } },
+      'E_PROTOCOL_INVALID',
+    ],
   ];
   for (const [name, raw, code] of refusals) {
-    it(`refuses a request with ${name}: ${code}`, () => assert.equal(codeOf(() => parseRequest(raw)), code));
+    it(`refuses a request with ${name}: ${code}`, () =>
+      assert.equal(
+        codeOf(() => parseRequest(raw)),
+        code,
+      ));
   }
 
   it('validates a reply result against its type', () => {
     const good = { v: 1, id: 'x', type: 'ping', ok: true, result: { payload: 'a' } };
     assert.deepEqual(parseResponse(good), good);
-    assert.equal(codeOf(() => parseResponse({ ...good, result: { payload: 3 } })), 'E_PROTOCOL_INVALID');
-    assert.equal(codeOf(() => parseResponse({ ...good, v: 2 })), 'E_PROTOCOL_INVALID');
+    assert.equal(
+      codeOf(() => parseResponse({ ...good, result: { payload: 3 } })),
+      'E_PROTOCOL_INVALID',
+    );
+    assert.equal(
+      codeOf(() => parseResponse({ ...good, v: 2 })),
+      'E_PROTOCOL_INVALID',
+    );
   });
 
   it('accepts an error reply without an id', () => {
-    const reply = parseResponse({ v: 1, id: null, type: null, ok: false, error: { code: 'E_FRAME_INVALID_JSON', message: 'm' } });
+    const reply = parseResponse({
+      v: 1,
+      id: null,
+      type: null,
+      ok: false,
+      error: { code: 'E_FRAME_INVALID_JSON', message: 'm' },
+    });
     assert.equal(reply.ok, false);
   });
 });
@@ -74,8 +115,14 @@ describe('shared/errors', () => {
   });
 
   it('crosses the wire as {code, message} only, in the asked language, and comes back intact', () => {
-    const error = new MssanteError('E_HOST_TIMEOUT', { detail: 'hello after 10 ms', cause: new Error('secret cause') });
-    assert.deepEqual(error.toWire('en'), { code: 'E_HOST_TIMEOUT', message: 'The MSSanté native host did not answer in time. (hello after 10 ms)' });
+    const error = new MssanteError('E_HOST_TIMEOUT', {
+      detail: 'hello after 10 ms',
+      cause: new Error('secret cause'),
+    });
+    assert.deepEqual(error.toWire('en'), {
+      code: 'E_HOST_TIMEOUT',
+      message: 'The MSSanté native host did not answer in time. (hello after 10 ms)',
+    });
     assert.deepEqual(Object.keys(error.toWire()), ['code', 'message']);
     const back = MssanteError.fromWire(error.toWire('fr'));
     assert.deepEqual(back.toWire('en'), error.toWire('fr'));
