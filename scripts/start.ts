@@ -1,0 +1,133 @@
+// `npm start`: builds, installs the host manifest (for this user, with the host's state under
+// .state/host), and opens Thunderbird with the add-on in a dedicated profile (.state/profile) —
+// on your display, or under Xvfb with a screenshot saved and its path printed when there is none.
+// Options: --once (Xvfb mode: exit after the screenshot), --fresh (recreate the profile).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Marionette } from '../test/e2e/lib/marionette';
+import { writeProfile } from './lib/profile';
+import { ensurePackages, THUNDERBIRD_PACKAGES } from './lib/system';
+import { launchThunderbird } from './lib/thunderbird';
+import { ensureDisplay } from './lib/xvfb';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const state = path.join(root, '.state');
+const hostState = path.join(state, 'host');
+const profile = path.join(state, 'profile');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
+const addonId: string = manifest.browser_specific_settings.gecko.id;
+const say = (line: string) => console.log(`[start] ${line}`);
+
+function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const result = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env });
+  if (result.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until the host log shows the add-on's hello: the add-on and its host are connected. */
+async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<boolean> {
+  const log = path.join(hostState, 'logs', 'host.log');
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (existsSync(log)) {
+      const hello = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { t: string; event: string })
+        .some((entry) => entry.event === 'hello' && Date.parse(entry.t) >= since);
+      if (hello) return true;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  run(process.execPath, ['scripts/build.mjs']);
+  ensurePackages(THUNDERBIRD_PACKAGES, say);
+  mkdirSync(state, { recursive: true });
+  run(process.execPath, ['dist/host/mssante.mjs', 'host', 'install'], {
+    ...process.env,
+    MSSANTE_STATE_DIR: hostState,
+  });
+
+  if (args.has('--fresh')) rmSync(profile, { recursive: true, force: true });
+  const display = await ensureDisplay({ preferExisting: true });
+  const headless = display.process !== null;
+  const marionettePort = headless ? await freePort() : 0;
+  writeProfile({
+    dir: profile,
+    xpi: path.join(root, 'dist', `open-mssante-${pkg.version}.xpi`),
+    addonId,
+    locale: 'fr',
+    prefs: headless ? { 'marionette.port': marionettePort } : {},
+  });
+  const logFile = path.join(state, 'thunderbird.log');
+  const since = Date.now();
+  say(
+    `Thunderbird on display ${display.display}${headless ? ' (Xvfb: no display was set)' : ''}, profile ${path.relative(root, profile)}`,
+  );
+  const tb = launchThunderbird({
+    profile,
+    display: display.display,
+    home: process.env.HOME ?? '',
+    logFile,
+    marionette: headless,
+    env: { MSSANTE_STATE_DIR: hostState },
+  });
+  const stop = async () => {
+    await tb.stop();
+    await display.stop();
+  };
+  process.on('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
+
+  const connected = await waitForHandshake(since);
+  say(
+    connected
+      ? 'the add-on is connected to its native host'
+      : `no handshake within 60 s — see ${logFile} and ${hostState}/logs/host.log`,
+  );
+
+  if (headless) {
+    const marionette = await Marionette.connect(marionettePort);
+    // Show the add-on's status page in a tab so the screenshot says what the popup says.
+    await marionette.chrome(
+      `const policy = WebExtensionPolicy.getByID(args[0]);
+       Services.wm.getMostRecentWindow('mail:3pane').openTab('contentTab', { url: 'moz-extension://' + policy.mozExtensionHostname + '/ui/popup/popup.html' });
+       await new Promise((r) => setTimeout(r, 1500));
+       return true;`,
+      [addonId],
+    );
+    const shots = path.join(state, 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    const file = path.join(shots, `start-${new Date().toISOString().replace(/[:.]/g, '-')}.png`);
+    writeFileSync(file, await marionette.screenshot());
+    marionette.close();
+    say(`screenshot: ${file}`);
+  }
+  if (args.has('--once')) {
+    await stop();
+    process.exit(connected ? 0 : 1);
+  }
+  say('Thunderbird is running; Ctrl+C stops it.');
+  tb.child.on('exit', () => void display.stop().then(() => process.exit(0)));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
