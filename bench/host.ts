@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FrameReader } from '../native-host/messaging/frame-reader';
+import { encodeFrame } from '../native-host/messaging/frame-writer';
+
+const BUNDLE = path.resolve(
+  import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname),
+  '../dist/host/mssante.mjs',
+);
+
+function quantile(sorted: number[], q: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return Number(sorted[index]!.toFixed(3));
+}
+
+function summary(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    min: quantile(sorted, 0),
+    max: quantile(sorted, 1),
+  };
+}
+
+const hello = (id: string) =>
+  encodeFrame({ v: 1, id, type: 'hello', params: { client: { name: 'bench', version: '1' } } });
+
+/** A host process like Thunderbird spawns it, and a way to wait for its next reply. */
+function startHost(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [BUNDLE, 'host', 'serve'], {
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const reader = new FrameReader(2 * 1024 * 1024);
+  let waiter: ((value: unknown) => void) | null = null;
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (const event of reader.push(chunk)) if (event.kind === 'message') waiter?.(event.value);
+  });
+  const next = () => new Promise((resolve) => (waiter = resolve));
+  return { child, next };
+}
+
+/** Host cold start: spawn → first `hello` reply, the way Thunderbird sees it. */
+async function coldStart(env: NodeJS.ProcessEnv, runs: number) {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const host = startHost(env);
+    const reply = host.next();
+    host.child.stdin.write(hello(`h${i}`));
+    await reply;
+    samples.push(performance.now() - t0);
+    host.child.stdin.end();
+    await new Promise((r) => host.child.once('exit', r));
+  }
+  return summary(samples);
+}
+
+async function roundTrips(env: NodeJS.ProcessEnv, payloadBytes: number, runs: number) {
+  const host = startHost(env);
+  const warm = host.next();
+  host.child.stdin.write(hello('warm'));
+  await warm;
+  const payload = 'x'.repeat(payloadBytes);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const reply = host.next();
+    host.child.stdin.write(
+      encodeFrame({ v: 1, id: `p${i}`, type: 'ping', params: { payload } }, 4 * 1024 * 1024),
+    );
+    await reply;
+    samples.push(performance.now() - t0);
+  }
+  host.child.stdin.end();
+  await new Promise((r) => host.child.once('exit', r));
+  return summary(samples);
+}
+
+export async function benchHost(): Promise<Record<string, unknown>> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'mssante-bench-'));
+  const env = { ...process.env, MSSANTE_STATE_DIR: home };
+  try {
+    return {
+      coldStartToHelloMs: { ...(await coldStart(env, 30)), goalP50: 100 },
+      roundTrip1KBMs: { ...(await roundTrips(env, 1024, 3000)), goalP50: 0.5 },
+      roundTrip512KBMs: await roundTrips(env, 512 * 1024, 200),
+    };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
