@@ -46,6 +46,7 @@ for (const layer of layers) {
   const files = specFiles(path.join(root, 'test', layer.name));
   const output = path.join(resultsDir, `${layer.name}.json`);
   rmSync(output, { force: true });
+  rmSync(path.join(resultsDir, layer.name), { recursive: true, force: true }); // failure artifacts
   if (files.length === 0) continue;
   console.log(`\n=== ${layer.name} tests ===`);
   const code = run(process.execPath, [

@@ -51,6 +51,7 @@ describe('[e2e] native host connection (Thunderbird, French UI)', function () {
   before(async function () {
     this.timeout(240_000);
     await suite.start();
+    // The same page as the toolbar popup, kept open in a tab: popups close when focus moves.
     popup = await suite.openPage('ui/popup/popup.html');
   });
   afterEach(async function () {
@@ -63,10 +64,12 @@ describe('[e2e] native host connection (Thunderbird, French UI)', function () {
   });
 
   it('[e2e] the extension and the host shake hands and the popup shows the versions in French', async () => {
+    const realPopup = await suite.openPopup(); // the toolbar button, clicked
     const shown = await waitFor('the popup to show "connected"', async () => {
-      const v = await view();
+      const v = await suite.page<PopupView>(realPopup, 'read', POPUP_FIELDS);
       return v.state.data.status === 'connected' && v;
     });
+    await suite.closePopup();
     assert.equal(shown.state.text, 'Connecté');
     assert.equal(shown.host.text, `open-mssante-host ${VERSION}`);
     assert.equal(shown.protocol.text, '1');

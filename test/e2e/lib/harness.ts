@@ -170,6 +170,39 @@ export class ThunderbirdSuite {
     );
   }
 
+  /**
+   * Clicks the add-on's button in the mail toolbar, as a user would, and returns the browsing
+   * context id of the popup it opens.
+   */
+  async openPopup(): Promise<number> {
+    await this.loadAgent();
+    return this.marionette.chrome<number>(
+      `const doc = Services.wm.getMostRecentWindow('mail:3pane').document;
+       doc.getElementById('tabmail').switchToTab(0); // the mail tab, where the toolbar shows it
+       await new Promise((r) => setTimeout(r, 100));
+       const button = doc.querySelector('button[extension="' + args[0] + '"]');
+       if (!button) throw new Error('no toolbar button for the add-on');
+       button.click();
+       for (let i = 0; i < 200; i++) {
+         const browser = doc.querySelector('browser.webextension-popup-browser');
+         const bc = browser && browser.browsingContext;
+         if (bc && bc.currentWindowGlobal && browser.currentURI.spec.endsWith('/ui/popup/popup.html')
+             && browser.closest('panel')?.state === 'open') return bc.id;
+         await new Promise((r) => setTimeout(r, 50));
+       }
+       throw new Error('the popup did not open');`,
+      [ADDON_ID],
+    );
+  }
+
+  async closePopup(): Promise<void> {
+    await this.marionette.chrome(
+      `const doc = Services.wm.getMostRecentWindow('mail:3pane').document;
+       doc.querySelector('browser.webextension-popup-browser')?.closest('panel')?.hidePopup();
+       return true;`,
+    );
+  }
+
   async closePage(bcId: number): Promise<void> {
     await this.marionette.chrome(
       `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
