@@ -60,6 +60,123 @@ export const ERROR_MESSAGES = {
     fr: 'Impossible d’installer le manifeste de l’hôte natif.',
     en: 'Could not install the native host manifest.',
   },
+  // Domain core (shared/domain)
+  E_XDM_NOT_ZIP: {
+    fr: 'La pièce jointe n’est pas une archive ZIP.',
+    en: 'The attachment is not a ZIP archive.',
+  },
+  E_ZIP_TRUNCATED: {
+    fr: 'L’archive ZIP est tronquée (fichier incomplet).',
+    en: 'The ZIP archive is truncated (incomplete file).',
+  },
+  E_ZIP_CORRUPT: {
+    fr: 'L’archive ZIP est endommagée (structure, compression ou somme de contrôle incorrecte).',
+    en: 'The ZIP archive is damaged (bad structure, compression or checksum).',
+  },
+  E_ZIP_ENCRYPTED: {
+    fr: 'L’archive ZIP contient des fichiers chiffrés, qui ne peuvent pas être lus.',
+    en: 'The ZIP archive contains encrypted files, which cannot be read.',
+  },
+  E_ZIP_UNSUPPORTED: {
+    fr: 'L’archive ZIP utilise une méthode de compression ou un format non pris en charge.',
+    en: 'The ZIP archive uses an unsupported compression method or format.',
+  },
+  E_ZIP_PATH_TRAVERSAL: {
+    fr: 'L’archive ZIP contient un nom de fichier dangereux (« .. », chemin absolu, lecteur ou barre oblique inverse).',
+    en: 'The ZIP archive contains a dangerous file name ("..", absolute path, drive letter or backslash).',
+  },
+  E_ZIP_DUPLICATE_NAME: {
+    fr: 'L’archive ZIP contient deux fichiers du même nom.',
+    en: 'The ZIP archive contains two files with the same name.',
+  },
+  E_ZIP_TOO_MANY_ENTRIES: {
+    fr: 'L’archive ZIP contient trop de fichiers.',
+    en: 'The ZIP archive contains too many files.',
+  },
+  E_ZIP_BOMB: {
+    fr: 'L’archive ZIP a été refusée : sa taille décompressée ou son taux de compression dépasse les limites de sécurité.',
+    en: 'The ZIP archive was refused: its uncompressed size or compression ratio exceeds the safety limits.',
+  },
+  E_XDM_NO_METADATA: {
+    fr: 'L’archive n’est pas une archive IHE_XDM : le fichier IHE_XDM/<lot>/METADATA.XML est absent.',
+    en: 'The archive is not an IHE_XDM archive: the IHE_XDM/<subset>/METADATA.XML file is missing.',
+  },
+  E_XDM_METADATA_INVALID: {
+    fr: 'Le fichier METADATA.XML de l’archive IHE_XDM ne décrit pas correctement les documents.',
+    en: 'The METADATA.XML file of the IHE_XDM archive does not describe the documents properly.',
+  },
+  E_XDM_DOCUMENT_MISSING: {
+    fr: 'Un document décrit dans METADATA.XML est absent de l’archive IHE_XDM.',
+    en: 'A document listed in METADATA.XML is missing from the IHE_XDM archive.',
+  },
+  E_XDM_TWO_PATIENTS: {
+    fr: 'L’archive IHE_XDM concerne plusieurs patients ; un courriel MSSanté ne doit concerner qu’un seul usager.',
+    en: 'The IHE_XDM archive concerns more than one patient; an MSSanté message must concern a single patient.',
+  },
+  E_XML_MALFORMED: {
+    fr: 'Un fichier XML de l’archive est mal formé.',
+    en: 'An XML file of the archive is not well-formed.',
+  },
+  E_XML_DOCTYPE: {
+    fr: 'Un fichier XML contient une déclaration DOCTYPE ou d’entité, refusée par sécurité.',
+    en: 'An XML file contains a DOCTYPE or entity declaration, refused for safety.',
+  },
+  E_XML_ENCODING: {
+    fr: 'Un fichier XML utilise un encodage de caractères non pris en charge (UTF-8 ou ISO-8859-1 attendu).',
+    en: 'An XML file uses an unsupported character encoding (UTF-8 or ISO-8859-1 expected).',
+  },
+  E_CDA_INVALID: {
+    fr: 'Un document de l’archive n’est pas un document CDA R2 exploitable.',
+    en: 'A document of the archive is not a usable CDA R2 document.',
+  },
+  E_CDA_HEADER_TOO_LARGE: {
+    fr: 'L’en-tête d’un document CDA dépasse la taille maximale acceptée.',
+    en: 'The header of a CDA document exceeds the maximum accepted size.',
+  },
+  E_CDA_NO_PDF: {
+    fr: 'Le document CDA ne contient pas de PDF encapsulé lisible (document de niveau 1 attendu).',
+    en: 'The CDA document holds no readable embedded PDF (a level 1 document is expected).',
+  },
+  E_INS_FORMAT: {
+    fr: 'Le matricule INS doit comporter 15 caractères : 13 chiffres (2A ou 2B possibles pour la Corse) et une clé de 2 chiffres.',
+    en: 'The INS must have 15 characters: 13 digits (2A or 2B allowed for Corsica) and a 2-digit key.',
+  },
+  E_INS_KEY: {
+    fr: 'La clé de contrôle du matricule INS est fausse : vérifiez la saisie.',
+    en: 'The check key of the INS is wrong: check what was typed.',
+  },
+  E_INS_NOT_QUALIFIED: {
+    fr: 'L’identité INS n’est pas qualifiée : l’adresse de messagerie du patient ne peut pas être construite.',
+    en: 'The INS identity is not qualified: the patient mail address cannot be built.',
+  },
+  E_SUBJECT_INVALID: {
+    fr: 'L’objet ne respecte pas le format MSSanté XDM/1.0/DDM+<libellé> <NOM> <PRÉNOM> [<JJ/MM/AAAA>].',
+    en: 'The subject does not follow the MSSanté format XDM/1.0/DDM+<label> <NAME> <FIRST NAME> [<DD/MM/YYYY>].',
+  },
+  E_PDF_NAME_INVALID: {
+    fr: 'Le nom du PDF ne respecte pas la convention <AAAAMMJJ>_<type>_<NOM>_<prénom>[_<dossier>].pdf.',
+    en: 'The PDF name does not follow the convention <YYYYMMDD>_<type>_<NAME>_<first name>[_<file number>].pdf.',
+  },
+  E_HEADER_INVALID: {
+    fr: 'Une valeur d’en-tête de courriel est invalide (caractère de contrôle, saut de ligne ou valeur vide).',
+    en: 'A mail header value is invalid (control character, line break or empty value).',
+  },
+  E_ADDRESS_INVALID: {
+    fr: 'L’adresse de messagerie est invalide.',
+    en: 'The mail address is invalid.',
+  },
+  E_FROM_LABEL_INVALID: {
+    fr: 'Le libellé de l’expéditeur ne respecte pas ECO.2.2.7 (prénom et NOM obligatoires pour une BAL personnelle, entité pour une BAL organisationnelle ou applicative).',
+    en: 'The sender label does not follow ECO.2.2.7 (first name and NAME required for a personal mailbox, entity for an organisational or application mailbox).',
+  },
+  E_AUTOCONFIG_INVALID: {
+    fr: 'Le fichier d’autoconfiguration (config-v1.1.xml) est invalide ou ne décrit pas de serveur IMAP et SMTP.',
+    en: 'The autoconfiguration file (config-v1.1.xml) is invalid or describes no IMAP and SMTP server.',
+  },
+  E_XOAUTH2_INVALID: {
+    fr: 'L’adresse ou le jeton ne peut pas être utilisé pour l’authentification XOAUTH2.',
+    en: 'The address or token cannot be used for XOAUTH2 authentication.',
+  },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

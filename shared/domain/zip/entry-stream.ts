@@ -1,0 +1,88 @@
+import { Inflate } from 'fflate';
+import { MssanteError } from '../../errors/mssante-error';
+import { crc32 } from '../bytes/crc32';
+import { type ZipArchive, type ZipEntry, entryDataOffset } from './archive';
+
+/** Compressed bytes read from the source at a time. */
+const READ_CHUNK = 64 * 1024;
+/**
+ * Compressed bytes given to the inflater at a time. Deflate expands at most ~1032×, so one push
+ * yields at most ~8 MiB even for a block of zeros: memory stays bounded whatever the archive.
+ */
+const INFLATE_CHUNK = 8 * 1024;
+
+/**
+ * Streams an entry's uncompressed bytes. Output is counted as it comes: more bytes than the
+ * central directory declared is a lie meant to defeat the size checks (E_ZIP_BOMB), fewer is
+ * damage (E_ZIP_CORRUPT). The CRC is checked when the entry is read to its end; a consumer
+ * that stops early (a CDA header) simply breaks out of the loop.
+ */
+export async function* readEntry(archive: ZipArchive, entry: ZipEntry): AsyncGenerator<Uint8Array, void, undefined> {
+  const start = await entryDataOffset(archive, entry);
+  const declared = entry.uncompressedSize;
+  let produced = 0;
+  let crc = 0;
+  const account = (chunk: Uint8Array) => {
+    produced += chunk.length;
+    if (produced > declared) {
+      throw new MssanteError('E_ZIP_BOMB', { detail: `${entry.name} inflates beyond its declared ${declared} bytes` });
+    }
+    crc = crc32(chunk, crc);
+  };
+
+  if (entry.method === 0) {
+    for (let at = 0; at < entry.compressedSize; at += READ_CHUNK) {
+      const chunk = await archive.source.read(start + at, Math.min(READ_CHUNK, entry.compressedSize - at));
+      account(chunk);
+      yield chunk;
+    }
+  } else {
+    let pending: Uint8Array[] = [];
+    let finished = false;
+    const inflater = new Inflate((data, final) => {
+      if (data.length > 0) {
+        account(data);
+        pending.push(data);
+      }
+      if (final) finished = true;
+    });
+    const push = (chunk: Uint8Array, final: boolean) => {
+      try {
+        inflater.push(chunk, final);
+      } catch (error) {
+        if (error instanceof MssanteError) throw error;
+        throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: invalid deflate data`, cause: error });
+      }
+    };
+    if (entry.compressedSize === 0) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: empty deflate data` });
+    for (let at = 0; at < entry.compressedSize; at += READ_CHUNK) {
+      const chunk = await archive.source.read(start + at, Math.min(READ_CHUNK, entry.compressedSize - at));
+      for (let k = 0; k < chunk.length; k += INFLATE_CHUNK) {
+        const last = at + k + INFLATE_CHUNK >= entry.compressedSize;
+        push(chunk.subarray(k, Math.min(chunk.length, k + INFLATE_CHUNK)), last);
+        const out = pending;
+        pending = [];
+        for (const piece of out) yield piece;
+      }
+    }
+    if (!finished) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: deflate stream incomplete` });
+  }
+  if (produced !== declared) {
+    throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: ${produced} bytes instead of ${declared}` });
+  }
+  if (crc !== entry.crc32) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: CRC mismatch` });
+}
+
+/** Reads a whole entry, refusing one larger than `maxBytes` before inflating anything. */
+export async function readEntryBytes(archive: ZipArchive, entry: ZipEntry, maxBytes: number): Promise<Uint8Array> {
+  if (entry.uncompressedSize > maxBytes) {
+    throw new MssanteError('E_ZIP_BOMB', { detail: `${entry.name} is larger than ${maxBytes} bytes` });
+  }
+  const out = new Uint8Array(entry.uncompressedSize);
+  let at = 0;
+  for await (const chunk of readEntry(archive, entry)) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
