@@ -1,0 +1,76 @@
+/**
+ * Contracts between the sandbox's parts (issue 5). Each part lives in its own folder and is
+ * started in-process by the sandbox daemon (sandbox/daemon.ts), except Dovecot and slapd which
+ * are child processes of it. Everything binds to 127.0.0.1 only.
+ *
+ * Names: the sandbox's host names (DOMAIN and the names below) are not in /etc/hosts. Every
+ * client of the project (the host's bridge, tests, tools) resolves them through
+ * `SandboxRuntime.hosts` (a name → 127.0.0.1 map) with a custom `lookup` for net/tls
+ * (see sandbox/resolve.ts); TLS uses the name as SNI and for certificate checks.
+ */
+
+export const DOMAIN = 'sandbox.mssante.test';
+export const PATIENT_DOMAIN = 'patient.mssante.fr';
+
+export const HOST_NAMES = {
+  imap: `imap.${DOMAIN}`,
+  smtp: `smtp.${DOMAIN}`,
+  autoconfig: `autoconfig.${DOMAIN}`,
+  ldap: `ldap.${DOMAIN}`,
+  psc: `psc.${DOMAIN}`,
+  pki: `pki.${DOMAIN}`, // CRL distribution point and OCSP responder (plain HTTP, as in real PKIs)
+} as const;
+
+/** What one part reports once started: where it listens, and how to stop it. */
+export interface Started<Info> {
+  info: Info;
+  stop(): Promise<void>;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** Files of the generated test IGC Santé PKI (all PEM unless said), under <dir>/pki/. */
+export interface PkiFiles {
+  rootCert: string;
+  intermediateCert: string;
+  /** root + intermediate, for servers that send the chain */
+  chain: string;
+  crl: string; // DER, as served at the CRL distribution point
+  /** Server certificates (cert + key) per sandbox host name. */
+  servers: Record<string, { cert: string; key: string }>;
+  /** ORG AUTH_CLI client certificate of the APP mailbox. */
+  appClient: {
+    cert: string;
+    key: string;
+    p12: string;
+    p12Password: string;
+    organisationIdNat: string;
+  };
+  /** One certificate per bad case (expired, notYetValid, revokedCrl, revokedOcsp, foreignCa, wrongHost). */
+  bad: Record<string, { cert: string; key: string }>;
+  /** A foreign CA (not IGC Santé) used for foreignCa. */
+  foreignCaCert: string;
+}
+
+/** What `mssante sandbox status --json` prints (issue 5 "Interface"), plus internals under `internal`. */
+export interface SandboxRuntime {
+  up: boolean;
+  domain: string;
+  imap: Endpoint;
+  smtp: Endpoint;
+  psc: { issuer: string; control: string };
+  ldap: { url: string; base: string };
+  autoconfig: { url: string };
+  crl: { url: string };
+  ocsp: { url: string };
+  ca: { root: string; intermediate: string };
+  badServers: Record<string, Endpoint & { protocol: 'imap' | 'smtp' }>;
+  mailboxes: Array<{ address: string; profile: 'PER' | 'ORG' | 'APP'; nationalId: string }>;
+  /** Host name → address for every sandbox name (see the note at the top). */
+  hosts: Record<string, string>;
+  pid: number;
+  startedAt: string;
+}
