@@ -3,8 +3,12 @@ import { MssanteError } from '../../errors/mssante-error';
 import { crc32 } from '../bytes/crc32';
 import { type ZipArchive, type ZipEntry, entryDataOffset } from './archive';
 
-/** Compressed bytes read from the source at a time. */
-const READ_CHUNK = 64 * 1024;
+/**
+ * Compressed bytes read from the source at a time: 8 KiB first (a CDA header is a few KiB), then
+ * doubling up to 256 KiB, so reading only a header costs little and reading a PDF few calls.
+ */
+const FIRST_READ = 8 * 1024;
+const MAX_READ = 256 * 1024;
 /**
  * Compressed bytes given to the inflater at a time. Deflate expands at most ~1032×, so one push
  * yields at most ~8 MiB even for a block of zeros: memory stays bounded whatever the archive.
@@ -31,8 +35,8 @@ export async function* readEntry(archive: ZipArchive, entry: ZipEntry): AsyncGen
   };
 
   if (entry.method === 0) {
-    for (let at = 0; at < entry.compressedSize; at += READ_CHUNK) {
-      const chunk = await archive.source.read(start + at, Math.min(READ_CHUNK, entry.compressedSize - at));
+    for (let at = 0, size = FIRST_READ; at < entry.compressedSize; at += size, size = Math.min(size * 2, MAX_READ)) {
+      const chunk = await archive.source.read(start + at, Math.min(size, entry.compressedSize - at));
       account(chunk);
       yield chunk;
     }
@@ -55,8 +59,8 @@ export async function* readEntry(archive: ZipArchive, entry: ZipEntry): AsyncGen
       }
     };
     if (entry.compressedSize === 0) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: empty deflate data` });
-    for (let at = 0; at < entry.compressedSize; at += READ_CHUNK) {
-      const chunk = await archive.source.read(start + at, Math.min(READ_CHUNK, entry.compressedSize - at));
+    for (let at = 0, size = FIRST_READ; at < entry.compressedSize; at += size, size = Math.min(size * 2, MAX_READ)) {
+      const chunk = await archive.source.read(start + at, Math.min(size, entry.compressedSize - at));
       for (let k = 0; k < chunk.length; k += INFLATE_CHUNK) {
         const last = at + k + INFLATE_CHUNK >= entry.compressedSize;
         push(chunk.subarray(k, Math.min(chunk.length, k + INFLATE_CHUNK)), last);
