@@ -173,9 +173,86 @@ export const ERROR_MESSAGES = {
     fr: 'Le fichier d’autoconfiguration (config-v1.1.xml) est invalide ou ne décrit pas de serveur IMAP et SMTP.',
     en: 'The autoconfiguration file (config-v1.1.xml) is invalid or describes no IMAP and SMTP server.',
   },
+  E_FILE_UNREADABLE: {
+    fr: 'Le fichier est introuvable ou illisible.',
+    en: 'The file cannot be found or read.',
+  },
   E_XOAUTH2_INVALID: {
     fr: 'L’adresse ou le jeton ne peut pas être utilisé pour l’authentification XOAUTH2.',
     en: 'The address or token cannot be used for XOAUTH2 authentication.',
+  },
+  // Trust and TLS policy for upstream servers (native-host/trust, ECO.1.1.x)
+  E_UPSTREAM_UNREACHABLE: {
+    fr: 'Le serveur de l’opérateur MSSanté est injoignable.',
+    en: 'The MSSanté operator server cannot be reached.',
+  },
+  E_UPSTREAM_PROTOCOL: {
+    fr: 'Le serveur de l’opérateur a répondu d’une manière inattendue ; la connexion a été fermée.',
+    en: 'The operator server answered in an unexpected way; the connection was closed.',
+  },
+  E_STARTTLS_UNAVAILABLE: {
+    fr: 'Le serveur ne propose pas STARTTLS : aucune connexion non chiffrée n’est permise (ECO.1.0.1, ECO.1.0.2).',
+    en: 'The server does not offer STARTTLS: unencrypted connections are not allowed (ECO.1.0.1, ECO.1.0.2).',
+  },
+  E_STARTTLS_REFUSED: {
+    fr: 'Le serveur a refusé STARTTLS : connexion abandonnée avant toute authentification.',
+    en: 'The server refused STARTTLS: connection abandoned before any authentication.',
+  },
+  E_TLS_VERSION: {
+    fr: 'Le serveur n’accepte ni TLS 1.2 ni TLS 1.3 (ECO.1.1.1, ECO.1.1.2).',
+    en: 'The server accepts neither TLS 1.2 nor TLS 1.3 (ECO.1.1.1, ECO.1.1.2).',
+  },
+  E_TLS_SUITE: {
+    fr: 'Le serveur n’accepte aucune des six suites de chiffrement autorisées par le Référentiel (ECO.1.1.3).',
+    en: 'The server accepts none of the six cipher suites the Référentiel allows (ECO.1.1.3).',
+  },
+  E_TLS_DH_TOO_SMALL: {
+    fr: 'Le groupe Diffie-Hellman du serveur fait moins de 2048 bits (ECO.1.1.3).',
+    en: 'The server Diffie-Hellman group is smaller than 2048 bits (ECO.1.1.3).',
+  },
+  E_TLS_ECDH_TOO_SMALL: {
+    fr: 'La courbe ECDHE du serveur fait moins de 256 bits (ECO.1.1.3).',
+    en: 'The server ECDHE curve is smaller than 256 bits (ECO.1.1.3).',
+  },
+  E_TLS_HANDSHAKE: {
+    fr: 'La négociation TLS avec le serveur a échoué.',
+    en: 'The TLS handshake with the server failed.',
+  },
+  E_TRUST_UNKNOWN_CA: {
+    fr: 'Le certificat du serveur n’est pas émis par l’IGC Santé (ECO.1.1.10).',
+    en: 'The server certificate is not issued by IGC Santé (ECO.1.1.10).',
+  },
+  E_TRUST_NOT_ORGANISATIONS_CA: {
+    fr: 'Le certificat du serveur n’est pas émis par l’AC IGC-Santé Élémentaire Organisations (ECO.1.1.10).',
+    en: 'The server certificate is not issued by the IGC-Santé Élémentaire Organisations CA (ECO.1.1.10).',
+  },
+  E_TRUST_EXPIRED: {
+    fr: 'Le certificat du serveur a expiré (ECO.1.1.5).',
+    en: 'The server certificate has expired (ECO.1.1.5).',
+  },
+  E_TRUST_NOT_YET_VALID: {
+    fr: 'Le certificat du serveur n’est pas encore valide.',
+    en: 'The server certificate is not valid yet.',
+  },
+  E_TRUST_HOSTNAME: {
+    fr: 'Le certificat du serveur ne correspond pas à son nom.',
+    en: 'The server certificate does not match its name.',
+  },
+  E_TRUST_KEY_USAGE: {
+    fr: 'Le certificat du serveur n’est pas un certificat d’authentification serveur.',
+    en: 'The server certificate is not a server authentication certificate.',
+  },
+  E_TRUST_REVOKED: {
+    fr: 'Le certificat du serveur est révoqué (ECO.1.1.6).',
+    en: 'The server certificate is revoked (ECO.1.1.6).',
+  },
+  E_TRUST_REVOCATION_UNKNOWN: {
+    fr: 'Impossible de vérifier que le certificat du serveur n’est pas révoqué : ni liste de révocation valide ni réponse OCSP (ECO.1.1.6, ECO.1.1.7).',
+    en: 'Cannot check that the server certificate is not revoked: no valid revocation list and no OCSP answer (ECO.1.1.6, ECO.1.1.7).',
+  },
+  E_TRUST_CONFIG: {
+    fr: 'Les certificats de confiance IGC Santé configurés sont invalides.',
+    en: 'The configured IGC Santé trust anchors are invalid.',
   },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
