@@ -12,6 +12,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       summary: 'install | uninstall | serve the native messaging host',
       load: () => import('./commands/host'),
     },
+    xdm: {
+      summary: 'inspect FILE [--json] | extract-pdf FILE --out DIR   (IHE XDM archives)',
+      load: () => import('./commands/xdm'),
+    },
+    ins: {
+      summary: 'check VALUE [--json]   (INS / NIR / NIA, patient address)',
+      load: () => import('./commands/ins'),
+    },
+    subject: {
+      summary: 'compose | parse …   (XDM/1.0/DDM+ subjects)',
+      load: () => import('./commands/subject'),
+    },
   };
 
 export function localeFromEnv(env: NodeJS.ProcessEnv = process.env): 'fr' | 'en' {
