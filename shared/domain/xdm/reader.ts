@@ -135,7 +135,7 @@ function resolveUri(folder: string, uri: string): string {
 
 async function readHeader(archive: ZipArchive, entry: ZipEntry, maxHeaderBytes: number): Promise<CdaHeader> {
   const reader = new CdaHeaderReader({ maxHeaderBytes });
-  const chunks = readEntry(archive, entry);
+  const chunks = readEntry(archive, entry, { crc: false });
   try {
     for await (const chunk of chunks) if (reader.push(chunk)) break;
   } finally {

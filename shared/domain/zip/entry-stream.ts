@@ -4,10 +4,10 @@ import { crc32 } from '../bytes/crc32';
 import { type ZipArchive, type ZipEntry, entryDataOffset } from './archive';
 
 /**
- * Compressed bytes read from the source at a time: 8 KiB first (a CDA header is a few KiB), then
+ * Compressed bytes read from the source at a time: 2 KiB first (a deflated CDA header is a few KiB), then
  * doubling up to 256 KiB, so reading only a header costs little and reading a PDF few calls.
  */
-const FIRST_READ = 8 * 1024;
+const FIRST_READ = 2 * 1024;
 const MAX_READ = 256 * 1024;
 /**
  * Compressed bytes given to the inflater at a time. Deflate expands at most ~1032×, so one push
@@ -21,7 +21,12 @@ const INFLATE_CHUNK = 8 * 1024;
  * damage (E_ZIP_CORRUPT). The CRC is checked when the entry is read to its end; a consumer
  * that stops early (a CDA header) simply breaks out of the loop.
  */
-export async function* readEntry(archive: ZipArchive, entry: ZipEntry): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* readEntry(
+  archive: ZipArchive,
+  entry: ZipEntry,
+  options: { /** False for a reader that stops early (a CDA header): the CRC could never be checked. */ crc?: boolean } = {},
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const checkCrc = options.crc ?? true;
   const start = await entryDataOffset(archive, entry);
   const declared = entry.uncompressedSize;
   let produced = 0;
@@ -31,7 +36,7 @@ export async function* readEntry(archive: ZipArchive, entry: ZipEntry): AsyncGen
     if (produced > declared) {
       throw new MssanteError('E_ZIP_BOMB', { detail: `${entry.name} inflates beyond its declared ${declared} bytes` });
     }
-    crc = crc32(chunk, crc);
+    if (checkCrc) crc = crc32(chunk, crc);
   };
 
   if (entry.method === 0) {
@@ -62,11 +67,11 @@ export async function* readEntry(archive: ZipArchive, entry: ZipEntry): AsyncGen
     for (let at = 0, size = FIRST_READ; at < entry.compressedSize; at += size, size = Math.min(size * 2, MAX_READ)) {
       const chunk = await archive.source.read(start + at, Math.min(size, entry.compressedSize - at));
       for (let k = 0; k < chunk.length; k += INFLATE_CHUNK) {
-        const last = at + k + INFLATE_CHUNK >= entry.compressedSize;
-        push(chunk.subarray(k, Math.min(chunk.length, k + INFLATE_CHUNK)), last);
+        const piece = chunk.subarray(k, Math.min(chunk.length, k + INFLATE_CHUNK));
+        push(piece, at + k + piece.length >= entry.compressedSize);
         const out = pending;
         pending = [];
-        for (const piece of out) yield piece;
+        for (const data of out) yield data;
       }
     }
     if (!finished) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: deflate stream incomplete` });
@@ -74,7 +79,7 @@ export async function* readEntry(archive: ZipArchive, entry: ZipEntry): AsyncGen
   if (produced !== declared) {
     throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: ${produced} bytes instead of ${declared}` });
   }
-  if (crc !== entry.crc32) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: CRC mismatch` });
+  if (checkCrc && crc !== entry.crc32) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: CRC mismatch` });
 }
 
 /** Reads a whole entry, refusing one larger than `maxBytes` before inflating anything. */
