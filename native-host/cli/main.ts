@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       summary: 'install | uninstall | serve the native messaging host',
       load: () => import('./commands/host'),
     },
+    audit: {
+      summary: 'verify [--json] [DIR]   (ECO.4 audit journal integrity)',
+      load: () => import('./commands/audit'),
+    },
     xdm: {
       summary: 'inspect FILE [--json] | extract-pdf FILE --out DIR   (IHE XDM archives)',
       load: () => import('./commands/xdm'),

@@ -1,0 +1,87 @@
+import { type X509Certificate as NodeCertificate } from 'node:crypto';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import { describeCertificate, revocationPointers } from './certificate-info';
+import { type CrlAnswer, type CrlStore } from './crl-store';
+import { type OcspAnswer, type OcspClient } from './ocsp-client';
+
+export interface RevocationReport {
+  crl: Array<{
+    url: string;
+    status: string;
+    source?: string;
+    nextUpdate?: string;
+    reason?: string;
+  }>;
+  ocsp: Array<{ url: string; status: string; reason?: string }>;
+}
+
+/**
+ * ECO.1.1.6 / 1.1.7 policy, decided here and documented in docs/trust.md:
+ * - every CRL distribution point and OCSP responder the certificate names is asked, in parallel;
+ * - any `revoked` answer refuses (E_TRUST_REVOKED);
+ * - otherwise one valid `good` answer (a current CRL — downloaded, or the last unexpired one
+ *   in cache — or a signed, current OCSP `good`) is enough;
+ * - when no source gives a valid answer, or the certificate names none, the connection is
+ *   refused (E_TRUST_REVOCATION_UNKNOWN): a PSC token is never sent on a hope.
+ */
+export class RevocationChecker {
+  constructor(
+    private readonly crls: CrlStore,
+    private readonly ocsp: OcspClient,
+  ) {}
+
+  async check(cert: NodeCertificate, issuer: NodeCertificate): Promise<RevocationReport> {
+    const pointers = revocationPointers(cert);
+    const [crlAnswers, ocspAnswers] = await Promise.all([
+      Promise.all(
+        pointers.crl.map(async (url) => ({
+          url,
+          answer: await this.crls.check(cert, issuer, url),
+        })),
+      ),
+      Promise.all(
+        pointers.ocsp.map(async (url) => ({
+          url,
+          answer: await this.ocsp.check(cert, issuer, url),
+        })),
+      ),
+    ]);
+    const report: RevocationReport = {
+      crl: crlAnswers.map(({ url, answer }) => describeCrl(url, answer)),
+      ocsp: ocspAnswers.map(({ url, answer }) => describeOcsp(url, answer)),
+    };
+    const all = [...crlAnswers, ...ocspAnswers].map(({ answer }) => answer.status);
+    const summary = [
+      ...report.crl.map((c) => `CRL ${c.status}`),
+      ...report.ocsp.map((o) => `OCSP ${o.status}`),
+    ].join(', ');
+    if (all.includes('revoked')) {
+      throw new MssanteError('E_TRUST_REVOKED', {
+        detail: `${summary}; ${describeCertificate(cert)}`,
+      });
+    }
+    if (!all.includes('good')) {
+      throw new MssanteError('E_TRUST_REVOCATION_UNKNOWN', {
+        detail: `${summary || 'no CRL distribution point or OCSP responder'}; ${describeCertificate(cert)}`,
+      });
+    }
+    return report;
+  }
+}
+
+function describeCrl(url: string, answer: CrlAnswer): RevocationReport['crl'][number] {
+  return answer.status === 'unavailable'
+    ? { url, status: 'unavailable', reason: answer.reason }
+    : {
+        url,
+        status: answer.status,
+        source: answer.source,
+        nextUpdate: answer.crl.nextUpdate.toISOString(),
+      };
+}
+
+function describeOcsp(url: string, answer: OcspAnswer): RevocationReport['ocsp'][number] {
+  return answer.status === 'unavailable'
+    ? { url, status: 'unavailable', reason: answer.reason }
+    : { url, status: answer.status };
+}

@@ -1,0 +1,116 @@
+import { type X509Certificate as NodeCertificate } from 'node:crypto';
+import { type Socket } from 'node:net';
+import tls, { type TLSSocket } from 'node:tls';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import { describeCertificate, isServerAuthCertificate } from './certificate-info';
+import { type RevocationChecker, type RevocationReport } from './revocation';
+import {
+  checkNegotiated,
+  handshakeError,
+  type NegotiatedSession,
+  policyOptions,
+} from './tls-policy';
+import { type TrustSet } from './trust-sets';
+
+export interface TrustContext {
+  set: TrustSet;
+  revocation: RevocationChecker;
+  now?: () => Date;
+}
+
+/** What was checked on an accepted server, for the audit journal and the UI. */
+export interface PeerReport {
+  server: string;
+  session: NegotiatedSession;
+  certificate: string;
+  revocation: RevocationReport;
+}
+
+/**
+ * ECO.1.1.10, 1.1.5 (and host name, key usage): the server certificate must be issued by an
+ * IGC Santé Élémentaire Organisations CA of the selected set, be within its dates, match the
+ * server's name, and be a server certificate. Returns the issuing CA.
+ */
+export function checkCertificate(
+  leaf: NodeCertificate,
+  servername: string,
+  set: TrustSet,
+  now: Date,
+): NodeCertificate {
+  const who = describeCertificate(leaf);
+  const issuer = set.organisations.find((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
+  if (!issuer) {
+    const byRoot = set.roots.some((root) => leaf.checkIssued(root) && leaf.verify(root.publicKey));
+    throw new MssanteError(byRoot ? 'E_TRUST_NOT_ORGANISATIONS_CA' : 'E_TRUST_UNKNOWN_CA', {
+      detail: who,
+    });
+  }
+  for (const cert of [leaf, issuer]) {
+    if (now < new Date(cert.validFrom))
+      throw new MssanteError('E_TRUST_NOT_YET_VALID', {
+        detail: `${describeCertificate(cert)}; from ${cert.validFrom}`,
+      });
+    if (now > new Date(cert.validTo))
+      throw new MssanteError('E_TRUST_EXPIRED', {
+        detail: `${describeCertificate(cert)}; until ${cert.validTo}`,
+      });
+  }
+  if (!leaf.checkHost(servername, { subject: 'never' })) {
+    throw new MssanteError('E_TRUST_HOSTNAME', { detail: `${servername}; ${who}` });
+  }
+  if (!isServerAuthCertificate(leaf)) throw new MssanteError('E_TRUST_KEY_USAGE', { detail: who });
+  return issuer;
+}
+
+/**
+ * Upgrades a connected socket (after STARTTLS was accepted) to TLS under the policy and
+ * verifies the server. Nothing is written on the TLS socket before this resolves; on any
+ * refusal the socket is destroyed and a coded error says which rule, which server, which
+ * certificate.
+ */
+export async function secureUpstream(
+  socket: Socket,
+  servername: string,
+  trust: TrustContext,
+): Promise<{ socket: TLSSocket; report: PeerReport }> {
+  const server = `${servername}:${socket.remotePort ?? '?'}`;
+  const secure = tls.connect({
+    socket,
+    servername,
+    ...policyOptions(),
+    ca: [...trust.set.roots, ...trust.set.organisations].map((c) => c.toString()),
+    // We verify the chain ourselves against the selected set only (checkCertificate), so that
+    // every refusal gets its own code; nothing is sent before that verification passes.
+    rejectUnauthorized: false,
+    checkServerIdentity: () => undefined,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', () => resolve());
+      secure.once('error', (error) => reject(handshakeError(error)));
+      secure.once('close', () =>
+        reject(new MssanteError('E_TLS_HANDSHAKE', { detail: 'closed during the handshake' })),
+      );
+    });
+    const session = checkNegotiated(secure);
+    const leaf = secure.getPeerX509Certificate();
+    if (!leaf) throw new MssanteError('E_TRUST_UNKNOWN_CA', { detail: 'no certificate' });
+    const issuer = checkCertificate(leaf, servername, trust.set, trust.now?.() ?? new Date());
+    const revocation = await trust.revocation.check(leaf, issuer);
+    secure.removeAllListeners('close');
+    secure.removeAllListeners('error');
+    return {
+      socket: secure,
+      report: { server, session, certificate: describeCertificate(leaf), revocation },
+    };
+  } catch (error) {
+    secure.destroy();
+    const failure = error instanceof MssanteError ? error : handshakeError(error);
+    throw failure.detail?.includes(servername)
+      ? failure
+      : new MssanteError(failure.code, {
+          detail: `${server}: ${failure.detail ?? ''}`.trim(),
+          cause: failure,
+        });
+  }
+}
