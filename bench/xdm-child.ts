@@ -8,7 +8,11 @@ const started = performance.now();
 let out = '';
 let exit = 0;
 if (mode === 'inspect' && file) {
-  exit = await command.run(['inspect', file, '--json'], { stdout: (s) => (out += s), stderr: () => undefined, locale: 'en' });
+  exit = await command.run(['inspect', file, '--json'], {
+    stdout: (s) => (out += s),
+    stderr: () => undefined,
+    locale: 'en',
+  });
 }
 const ms = performance.now() - started;
 let code: string | null = null;
@@ -18,4 +22,6 @@ try {
 } catch {
   code = null;
 }
-process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, exit, code }) + '\n');
+process.stdout.write(
+  JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, exit, code }) + '\n',
+);

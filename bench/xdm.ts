@@ -15,7 +15,10 @@ function median(samples: number[]): number {
   return Number(s[Math.floor(s.length / 2)]!.toFixed(1));
 }
 
-function timeProcess(cmd: string, args: string[]): { ms: number; status: number | null; stdout: string } {
+function timeProcess(
+  cmd: string,
+  args: string[],
+): { ms: number; status: number | null; stdout: string } {
   const t = performance.now();
   // No NODE_OPTIONS: under `node --import tsx` it would load the TypeScript loader into the child.
   const env = { ...process.env };
@@ -56,18 +59,27 @@ export async function benchXdm(): Promise<Record<string, unknown>> {
       unzip.push(u.ms);
       let out = '';
       const t = performance.now();
-      const exit = await xdmCommand.run(['inspect', big, '--json'], { stdout: (s) => (out += s), stderr: () => undefined, locale: 'en' });
+      const exit = await xdmCommand.run(['inspect', big, '--json'], {
+        stdout: (s) => (out += s),
+        stderr: () => undefined,
+        locale: 'en',
+      });
       inProcess.push(performance.now() - t);
-      if (exit !== 0 || !(JSON.parse(out) as { ok: boolean }).ok) throw new Error(`inspect failed: ${out}`);
+      if (exit !== 0 || !(JSON.parse(out) as { ok: boolean }).ok)
+        throw new Error(`inspect failed: ${out}`);
       const c = timeProcess(process.execPath, [child, 'inspect', big]);
       inChild.push(c.ms);
       idleChild.push(timeProcess(process.execPath, [child, 'idle']).ms);
     }
     const unzipMs = median(unzip);
-    const idle = JSON.parse(timeProcess(process.execPath, [child, 'idle']).stdout) as { maxRssMb: number };
+    const idle = JSON.parse(timeProcess(process.execPath, [child, 'idle']).stdout) as {
+      maxRssMb: number;
+    };
     const bombResults: Record<string, unknown> = {};
     for (const name of bombs) {
-      const r = JSON.parse(timeProcess(process.execPath, [child, 'inspect', path.join(dir, `${name}.zip`)]).stdout) as {
+      const r = JSON.parse(
+        timeProcess(process.execPath, [child, 'inspect', path.join(dir, `${name}.zip`)]).stdout,
+      ) as {
         ms: number;
         maxRssMb: number;
         code: string;

@@ -42,7 +42,12 @@ export const command: CliCommand = {
       if (json) io.stdout(JSON.stringify(result) + '\n');
       else {
         const fr = io.locale === 'fr';
-        const month = info.birthMonth === null ? (fr ? 'mois inconnu' : 'unknown month') : String(info.birthMonth).padStart(2, '0');
+        const month =
+          info.birthMonth === null
+            ? fr
+              ? 'mois inconnu'
+              : 'unknown month'
+            : String(info.birthMonth).padStart(2, '0');
         io.stdout(
           fr
             ? `${info.kind} valide (clé ${info.key}) : sexe ${info.sex}, né(e) en ${month}/${info.birthYear}, département ${info.birthDepartement}\nAdresse : ${result.address}\nFaites confirmer sexe et date de naissance au professionnel avant l'envoi.\n`

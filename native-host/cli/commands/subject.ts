@@ -1,8 +1,18 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
-import { type PartialDate, parseFrenchDate, parseHl7Date, toIsoPartial } from '../../../shared/domain/cda/dates';
-import { type SubjectDocument, composeSubject, displaySubject, parseSubject } from '../../../shared/domain/mail/subject';
+import {
+  type PartialDate,
+  parseFrenchDate,
+  parseHl7Date,
+  toIsoPartial,
+} from '../../../shared/domain/cda/dates';
+import {
+  type SubjectDocument,
+  composeSubject,
+  displaySubject,
+  parseSubject,
+} from '../../../shared/domain/mail/subject';
 import { type CliCommand } from '../command';
 
 const USAGE = `usage:
@@ -13,7 +23,8 @@ const USAGE = `usage:
 function birthDate(value: string | undefined): PartialDate | undefined {
   if (value === undefined) return undefined;
   const date = parseFrenchDate(value) ?? parseHl7Date(value);
-  if (!date) throw new MssanteError('E_SUBJECT_INVALID', { detail: 'birth date: JJ/MM/AAAA or AAAAMMJJ' });
+  if (!date)
+    throw new MssanteError('E_SUBJECT_INVALID', { detail: 'birth date: JJ/MM/AAAA or AAAAMMJJ' });
   return date;
 }
 
@@ -51,15 +62,34 @@ export const command: CliCommand = {
     try {
       if (sub === 'compose' && rest.length === 0 && values.doc && values.name && values.first) {
         const date = birthDate(values['birth-date']);
-        const subject = composeSubject({ documents: documents(values.doc), birthName: values.name, firstName: values.first, ...(date ? { birthDate: date } : {}) });
+        const subject = composeSubject({
+          documents: documents(values.doc),
+          birthName: values.name,
+          firstName: values.first,
+          ...(date ? { birthDate: date } : {}),
+        });
         io.stdout(json ? JSON.stringify({ ok: true, subject }) + '\n' : subject + '\n');
         return 0;
       }
       if (sub === 'parse' && rest.length === 1) {
-        const expect = values.name && values.first ? { birthName: values.name, firstName: values.first } : undefined;
+        const expect =
+          values.name && values.first
+            ? { birthName: values.name, firstName: values.first }
+            : undefined;
         const p = parseSubject(rest[0]!, expect);
-        const out = { ok: true, label: p.label, birthName: p.birthName, firstName: p.firstName, birthDate: p.birthDate ? toIsoPartial(p.birthDate) : null, documentCount: p.documentCount ?? null };
-        io.stdout(json ? JSON.stringify(out) + '\n' : `${p.label}\n${p.birthName}\n${p.firstName}\n${out.birthDate ?? ''}\n`);
+        const out = {
+          ok: true,
+          label: p.label,
+          birthName: p.birthName,
+          firstName: p.firstName,
+          birthDate: p.birthDate ? toIsoPartial(p.birthDate) : null,
+          documentCount: p.documentCount ?? null,
+        };
+        io.stdout(
+          json
+            ? JSON.stringify(out) + '\n'
+            : `${p.label}\n${p.birthName}\n${p.firstName}\n${out.birthDate ?? ''}\n`,
+        );
         return 0;
       }
       if (sub === 'display' && rest.length === 1) {

@@ -84,7 +84,10 @@ function summary(r: XdmInspection, locale: 'fr' | 'en'): string {
       `${p.birthDate ? `, ${fr ? 'né(e) le' : 'born'} ${toIsoPartial(p.birthDate)}` : ''}${p.sex ? `, ${p.sex}` : ''}`,
     `INS: ${p.ins ? `${p.ins} (${p.oid})` : fr ? 'absent' : 'none'} — ${p.qualified ? (fr ? 'qualifiée' : 'qualified') : fr ? 'non qualifiée' : 'not qualified'}`,
     `${r.documents.length} document${r.documents.length > 1 ? 's' : ''}:`,
-    ...r.documents.map((d, i) => `  ${i + 1}. [${d.level}] ${d.code ?? '?'} ${d.displayName ?? ''} → ${d.pdfName ?? '-'}`),
+    ...r.documents.map(
+      (d, i) =>
+        `  ${i + 1}. [${d.level}] ${d.code ?? '?'} ${d.displayName ?? ''} → ${d.pdfName ?? '-'}`,
+    ),
   ];
   return lines.join('\n') + '\n';
 }
@@ -102,7 +105,9 @@ async function inspect(file: string, io: CliIo, json: boolean): Promise<number> 
   try {
     opened = fileSource(file);
     const { inspection } = await openXdm(opened.source);
-    io.stdout(json ? JSON.stringify(inspectionJson(inspection)) + '\n' : summary(inspection, io.locale));
+    io.stdout(
+      json ? JSON.stringify(inspectionJson(inspection)) + '\n' : summary(inspection, io.locale),
+    );
     return 0;
   } catch (error) {
     return fail(error, io, json);
@@ -136,7 +141,8 @@ async function extractPdf(file: string, out: string, io: CliIo, json: boolean): 
         });
         try {
           for await (const chunk of streamEmbeddedPdf(xdm, doc)) {
-            if (!stream.write(chunk)) await new Promise<void>((r) => stream.once('drain', () => r()));
+            if (!stream.write(chunk))
+              await new Promise<void>((r) => stream.once('drain', () => r()));
           }
         } finally {
           stream.end();
@@ -150,7 +156,14 @@ async function extractPdf(file: string, out: string, io: CliIo, json: boolean): 
       written.push(target);
     }
     if (json) io.stdout(JSON.stringify({ ok: true, written }) + '\n');
-    else io.stdout(written.length ? written.join('\n') + '\n' : io.locale === 'fr' ? 'Aucun document de niveau 1 (PDF encapsulé).\n' : 'No level 1 document (embedded PDF).\n');
+    else
+      io.stdout(
+        written.length
+          ? written.join('\n') + '\n'
+          : io.locale === 'fr'
+            ? 'Aucun document de niveau 1 (PDF encapsulé).\n'
+            : 'No level 1 document (embedded PDF).\n',
+      );
     return 0;
   } catch (error) {
     return fail(error, io, json);
@@ -165,7 +178,11 @@ export const command: CliCommand = {
   async run(args, io) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, out: { type: 'string' } } });
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { json: { type: 'boolean' }, out: { type: 'string' } },
+      });
     } catch {
       io.stderr(`${errorMessage('E_CLI_USAGE', io.locale)}\n${USAGE}\n`);
       return 2;
@@ -173,7 +190,8 @@ export const command: CliCommand = {
     const [sub, file, ...extra] = parsed.positionals;
     const json = parsed.values.json === true;
     if (sub === 'inspect' && file && extra.length === 0) return inspect(file, io, json);
-    if (sub === 'extract-pdf' && file && extra.length === 0 && parsed.values.out) return extractPdf(file, parsed.values.out, io, json);
+    if (sub === 'extract-pdf' && file && extra.length === 0 && parsed.values.out)
+      return extractPdf(file, parsed.values.out, io, json);
     io.stderr(USAGE + '\n');
     return 2;
   },

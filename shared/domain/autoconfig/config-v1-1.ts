@@ -32,17 +32,34 @@ export function parseAutoconfig(xml: string | Uint8Array): Autoconfig {
   const incoming: AutoconfigServer[] = [];
   const outgoing: AutoconfigServer[] = [];
   let providerId: string | undefined;
-  let server: { type: string; fields: Record<string, string>; authentication: string[]; direction: 'in' | 'out' } | undefined;
+  let server:
+    | {
+        type: string;
+        fields: Record<string, string>;
+        authentication: string[];
+        direction: 'in' | 'out';
+      }
+    | undefined;
   let text = '';
   try {
     parseXml(bytes, {
       opentag(tag: XmlTag) {
-        if (stack.length === 0 && tag.local !== 'clientConfig') throw new MssanteError('E_AUTOCONFIG_INVALID', { detail: 'root' });
+        if (stack.length === 0 && tag.local !== 'clientConfig')
+          throw new MssanteError('E_AUTOCONFIG_INVALID', { detail: 'root' });
         stack.push(tag.local);
         text = '';
-        if (stack.length === 2 && tag.local === 'emailProvider') providerId = tag.attributes['id']?.value;
-        if (stack.length === 3 && (tag.local === 'incomingServer' || tag.local === 'outgoingServer')) {
-          server = { type: tag.attributes['type']?.value ?? '', fields: {}, authentication: [], direction: tag.local === 'incomingServer' ? 'in' : 'out' };
+        if (stack.length === 2 && tag.local === 'emailProvider')
+          providerId = tag.attributes['id']?.value;
+        if (
+          stack.length === 3 &&
+          (tag.local === 'incomingServer' || tag.local === 'outgoingServer')
+        ) {
+          server = {
+            type: tag.attributes['type']?.value ?? '',
+            fields: {},
+            authentication: [],
+            direction: tag.local === 'incomingServer' ? 'in' : 'out',
+          };
         }
       },
       text(t: string) {
@@ -55,7 +72,11 @@ export function parseAutoconfig(xml: string | Uint8Array): Autoconfig {
           if (tag.local === 'authentication') server.authentication.push(value);
           else server.fields[tag.local] = value;
         }
-        if (stack.length === 3 && server && (tag.local === 'incomingServer' || tag.local === 'outgoingServer')) {
+        if (
+          stack.length === 3 &&
+          server &&
+          (tag.local === 'incomingServer' || tag.local === 'outgoingServer')
+        ) {
           const s = toServer(server.type, server.fields, server.authentication);
           if (s) (server.direction === 'in' ? incoming : outgoing).push(s);
           server = undefined;
@@ -66,7 +87,10 @@ export function parseAutoconfig(xml: string | Uint8Array): Autoconfig {
     });
   } catch (error) {
     if (error instanceof MssanteError && error.code === 'E_AUTOCONFIG_INVALID') throw error;
-    throw new MssanteError('E_AUTOCONFIG_INVALID', { cause: error, detail: error instanceof MssanteError ? error.code : 'XML' });
+    throw new MssanteError('E_AUTOCONFIG_INVALID', {
+      cause: error,
+      detail: error instanceof MssanteError ? error.code : 'XML',
+    });
   }
   if (!incoming.some((s) => s.type === 'imap') || !outgoing.some((s) => s.type === 'smtp')) {
     throw new MssanteError('E_AUTOCONFIG_INVALID', { detail: 'no IMAP or SMTP server' });
@@ -74,11 +98,17 @@ export function parseAutoconfig(xml: string | Uint8Array): Autoconfig {
   return { ...(providerId ? { providerId } : {}), domains, incoming, outgoing };
 }
 
-function toServer(type: string, fields: Record<string, string>, authentication: string[]): AutoconfigServer | undefined {
+function toServer(
+  type: string,
+  fields: Record<string, string>,
+  authentication: string[],
+): AutoconfigServer | undefined {
   if (type !== 'imap' && type !== 'smtp' && type !== 'pop3') return undefined;
   const port = Number(fields['port']);
   if (!fields['hostname'] || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new MssanteError('E_AUTOCONFIG_INVALID', { detail: `${type} server without hostname or port` });
+    throw new MssanteError('E_AUTOCONFIG_INVALID', {
+      detail: `${type} server without hostname or port`,
+    });
   }
   return {
     type,

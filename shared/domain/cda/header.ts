@@ -56,7 +56,9 @@ export class CdaHeaderReader {
   private textTarget: ((text: string) => void) | undefined;
   private bytesRead = 0;
   private state: 'header' | 'done' | 'pdf' | 'pdf-done' = 'header';
-  private pdf: { decoder: Base64StreamDecoder; carry: string; head: Uint8Array[]; headBytes: number } | undefined;
+  private pdf:
+    | { decoder: Base64StreamDecoder; carry: string; head: Uint8Array[]; headBytes: number }
+    | undefined;
 
   constructor(
     private readonly options: {
@@ -160,7 +162,9 @@ export class CdaHeaderReader {
     const path = this.stack.join('/');
     const d = this.draft;
     if (depth === 0 && name !== 'ClinicalDocument') {
-      throw new MssanteError('E_CDA_INVALID', { detail: 'root element is not hl7:ClinicalDocument' });
+      throw new MssanteError('E_CDA_INVALID', {
+        detail: 'root element is not hl7:ClinicalDocument',
+      });
     }
     switch (path) {
       case 'ClinicalDocument/code':
@@ -176,7 +180,8 @@ export class CdaHeaderReader {
         return;
       case 'ClinicalDocument/recordTarget':
         d.recordTargets += 1;
-        if (d.recordTargets > 1) throw new MssanteError('E_XDM_TWO_PATIENTS', { detail: 'several recordTarget' });
+        if (d.recordTargets > 1)
+          throw new MssanteError('E_XDM_TWO_PATIENTS', { detail: 'several recordTarget' });
         return;
       case 'ClinicalDocument/recordTarget/patientRole/id': {
         const root = attr(tag, 'root');
@@ -187,7 +192,9 @@ export class CdaHeaderReader {
       case 'ClinicalDocument/recordTarget/patientRole/patient/name/family':
       case 'ClinicalDocument/recordTarget/patientRole/patient/name/given': {
         const qualifier = attr(tag, 'qualifier');
-        const entry: { qualifier?: string; text: string } = qualifier ? { qualifier, text: '' } : { text: '' };
+        const entry: { qualifier?: string; text: string } = qualifier
+          ? { qualifier, text: '' }
+          : { text: '' };
         (tag.local === 'family' ? d.families : d.givens).push(entry);
         this.textTarget = (t) => (entry.text = (entry.text + t).replace(/\s+/g, ' ').trim());
         return;
@@ -199,7 +206,8 @@ export class CdaHeaderReader {
         setIf(d, 'birthDate', parseHl7Date(attr(tag, 'value')));
         return;
       case 'ClinicalDocument/documentationOf/serviceEvent/effectiveTime/low':
-        if (d.serviceStart === undefined) setIf(d, 'serviceStart', parseHl7Date(attr(tag, 'value')));
+        if (d.serviceStart === undefined)
+          setIf(d, 'serviceStart', parseHl7Date(attr(tag, 'value')));
         return;
       case 'ClinicalDocument/component/structuredBody':
         d.level = 'N3';
@@ -247,7 +255,8 @@ export class CdaHeaderReader {
       return cp === 9 || cp === 10 || cp === 13 || cp === 32 ? ' ' : '\u0000';
     });
     const bytes = pdf.decoder.write(text);
-    if (bytes === false) throw new MssanteError('E_CDA_NO_PDF', { detail: 'body text is not base64' });
+    if (bytes === false)
+      throw new MssanteError('E_CDA_NO_PDF', { detail: 'body text is not base64' });
     if (bytes.length > 0) this.emitPdf(bytes);
     if (ended) {
       if (!pdf.decoder.end() || pdf.decoder.produced === 0) {
@@ -293,7 +302,10 @@ function setIf<K extends keyof Draft>(d: Draft, key: K, value: Draft[K] | undefi
 }
 
 /** Reads a CDA header from chunks and stops as soon as the body starts. */
-export async function readCdaHeader(chunks: AsyncIterable<Uint8Array>, maxHeaderBytes = MAX_HEADER_BYTES): Promise<CdaHeader> {
+export async function readCdaHeader(
+  chunks: AsyncIterable<Uint8Array>,
+  maxHeaderBytes = MAX_HEADER_BYTES,
+): Promise<CdaHeader> {
   const reader = new CdaHeaderReader({ maxHeaderBytes });
   for await (const chunk of chunks) if (reader.push(chunk)) break;
   return reader.finish();

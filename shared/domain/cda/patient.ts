@@ -38,7 +38,10 @@ export function isQualified(p: PatientIdentity): boolean {
   );
 }
 
-export function insFromId(root: string | undefined, extension: string | undefined): PatientIdentity['ins'] {
+export function insFromId(
+  root: string | undefined,
+  extension: string | undefined,
+): PatientIdentity['ins'] {
   if (!isInsOid(root) || !extension) return undefined;
   return { value: extension.trim(), oid: root, kind: INS_OIDS[root] };
 }

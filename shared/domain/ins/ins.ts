@@ -50,7 +50,10 @@ export function checkIns(input: string, referenceYear: number): InsInfo {
   const yy = value.slice(1, 3);
   const mm = Number(value.slice(3, 5));
   const currentCentury = referenceYear - (referenceYear % 100);
-  const birthYear = Number(yy) > referenceYear % 100 ? currentCentury - 100 + Number(yy) : currentCentury + Number(yy);
+  const birthYear =
+    Number(yy) > referenceYear % 100
+      ? currentCentury - 100 + Number(yy)
+      : currentCentury + Number(yy);
   let departement = value.slice(5, 7);
   if (departement === '97' || departement === '98') departement = value.slice(5, 8);
   return {

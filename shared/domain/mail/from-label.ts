@@ -10,23 +10,33 @@ export interface PersonalLabel {
 }
 
 function clean(s: string | undefined): string {
-  return (s ?? '').replace(/[\r\n"<>]/g, ' ').replace(/\s+/g, ' ').trim();
+  return (s ?? '')
+    .replace(/[\r\n"<>]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
  * ECO.2.2.7 display name. PER: `<Titre> <Prénom> <NOM> <Entité>` (first and last name
  * mandatory, NOM upper case) — `Dr Marie MARTIN`; ORG and APP: `<Entité fonctionnelle>`.
  */
-export function composeFromLabel(profile: MailboxProfile, input: PersonalLabel | { readonly entity: string }): string {
+export function composeFromLabel(
+  profile: MailboxProfile,
+  input: PersonalLabel | { readonly entity: string },
+): string {
   if (profile === 'PER') {
     const p = input as PersonalLabel;
     const first = clean(p.firstName);
     const last = clean(p.lastName).toUpperCase();
-    if (!first || !last) throw new MssanteError('E_FROM_LABEL_INVALID', { detail: 'first name and NAME are mandatory' });
+    if (!first || !last)
+      throw new MssanteError('E_FROM_LABEL_INVALID', {
+        detail: 'first name and NAME are mandatory',
+      });
     return [clean(p.title), first, last, clean(p.entity)].filter((s) => s.length > 0).join(' ');
   }
   const entity = clean(input.entity);
-  if (!entity) throw new MssanteError('E_FROM_LABEL_INVALID', { detail: 'functional entity is mandatory' });
+  if (!entity)
+    throw new MssanteError('E_FROM_LABEL_INVALID', { detail: 'functional entity is mandatory' });
   return entity;
 }
 
@@ -44,8 +54,10 @@ export function checkFromLabel(profile: MailboxProfile, label: string): string[]
   if (/[\r\n]/.test(label)) problems.push('line break');
   if (profile === 'PER') {
     const words = l.split(/\s+/);
-    if (!words.some((w) => /\p{L}{2,}/u.test(w) && !/\p{Ll}/u.test(w))) problems.push('no NAME in upper case');
-    if (!words.some((w) => /\p{Ll}/u.test(w) && !TITLES.has(w.toLowerCase()))) problems.push('no first name');
+    if (!words.some((w) => /\p{L}{2,}/u.test(w) && !/\p{Ll}/u.test(w)))
+      problems.push('no NAME in upper case');
+    if (!words.some((w) => /\p{Ll}/u.test(w) && !TITLES.has(w.toLowerCase())))
+      problems.push('no first name');
   }
   return problems;
 }

@@ -27,7 +27,8 @@ export function checkHeaderValue(value: string, what = 'header'): string {
 
 /** ECO.2.4.1: the CDA `code/@code` of each document, in document order, comma-separated. */
 export function codeCdaHeader(codes: readonly string[]): string {
-  if (codes.length === 0) throw new MssanteError('E_HEADER_INVALID', { detail: 'X-MSS-CODECDA without document' });
+  if (codes.length === 0)
+    throw new MssanteError('E_HEADER_INVALID', { detail: 'X-MSS-CODECDA without document' });
   return codes.map((c) => checkHeaderValue(c.trim(), 'X-MSS-CODECDA')).join(', ');
 }
 

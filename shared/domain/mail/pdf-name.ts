@@ -30,7 +30,10 @@ export function composePdfName(input: PdfNameInput): string {
   const type = field(cutLabel(input.documentType));
   const name = field(toRnivName(input.birthName));
   const first = field(toRnivName(input.firstName));
-  if (!type || !name || !first) throw new MssanteError('E_PDF_NAME_INVALID', { detail: 'type, name and first name are mandatory' });
+  if (!type || !name || !first)
+    throw new MssanteError('E_PDF_NAME_INVALID', {
+      detail: 'type, name and first name are mandatory',
+    });
   const parts = [toCompactDate(input.actDate), type, name, first];
   const file = input.fileNumber === undefined ? '' : field(input.fileNumber);
   if (file) parts.push(file);
@@ -50,7 +53,15 @@ export function parsePdfName(fileName: string): ParsedPdfName {
   const m = /^(\d{8})_([^_]+)_([^_]+)_([^_]+?)(?:_([^_]+))?\.pdf$/i.exec(fileName);
   if (!m) throw new MssanteError('E_PDF_NAME_INVALID');
   const [, actDate, documentType, birthName, firstName, fileNumber] = m;
-  if (Array.from(documentType!).length > 40) throw new MssanteError('E_PDF_NAME_INVALID', { detail: 'type longer than 40 characters' });
-  if (/\p{Ll}/u.test(birthName!)) throw new MssanteError('E_PDF_NAME_INVALID', { detail: 'birth name must be upper case' });
-  return { actDate: actDate!, documentType: documentType!, birthName: birthName!, firstName: firstName!, ...(fileNumber ? { fileNumber } : {}) };
+  if (Array.from(documentType!).length > 40)
+    throw new MssanteError('E_PDF_NAME_INVALID', { detail: 'type longer than 40 characters' });
+  if (/\p{Ll}/u.test(birthName!))
+    throw new MssanteError('E_PDF_NAME_INVALID', { detail: 'birth name must be upper case' });
+  return {
+    actDate: actDate!,
+    documentType: documentType!,
+    birthName: birthName!,
+    firstName: firstName!,
+    ...(fileNumber ? { fileNumber } : {}),
+  };
 }

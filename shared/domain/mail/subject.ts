@@ -31,7 +31,8 @@ export interface SubjectInput {
  * type, `N documents` (N = number of CDA documents) when it holds several types.
  */
 export function subjectLabel(documents: readonly SubjectDocument[]): string {
-  if (documents.length === 0) throw new MssanteError('E_SUBJECT_INVALID', { detail: 'no document' });
+  if (documents.length === 0)
+    throw new MssanteError('E_SUBJECT_INVALID', { detail: 'no document' });
   const types = new Set(documents.map((d) => d.code ?? d.displayName));
   if (types.size === 1) {
     const label = cutLabel(documents[0]!.displayName);
@@ -45,7 +46,10 @@ export function subjectLabel(documents: readonly SubjectDocument[]): string {
 export function composeSubject(input: SubjectInput): string {
   const name = toRnivName(input.birthName);
   const first = toRnivName(input.firstName);
-  if (!name || !first) throw new MssanteError('E_SUBJECT_INVALID', { detail: 'birth name and first name are mandatory' });
+  if (!name || !first)
+    throw new MssanteError('E_SUBJECT_INVALID', {
+      detail: 'birth name and first name are mandatory',
+    });
   const parts = [subjectLabel(input.documents), name, first];
   if (input.birthDate) parts.push(toFrenchDate(input.birthDate));
   return XDM_SUBJECT_PREFIX + parts.join(' ');
@@ -71,7 +75,9 @@ export function isXdmSubject(subject: string): boolean {
 export function displaySubject(subject: string): string {
   const reply = REPLY_PREFIX.exec(subject)?.[0] ?? '';
   const rest = subject.slice(reply.length);
-  return rest.startsWith(XDM_SUBJECT_PREFIX) ? reply + rest.slice(XDM_SUBJECT_PREFIX.length) : subject;
+  return rest.startsWith(XDM_SUBJECT_PREFIX)
+    ? reply + rest.slice(XDM_SUBJECT_PREFIX.length)
+    : subject;
 }
 
 const HAS_LOWER = /\p{Ll}/u;
@@ -83,9 +89,13 @@ const HAS_LOWER = /\p{Ll}/u;
  * `Paul`, so the first name may be in any case), the label the rest (at least one word). When
  * the patient is already known (from the XDM), pass it as `expect` for an exact split.
  */
-export function parseSubject(subject: string, expect?: { birthName: string; firstName: string }): ParsedSubject {
+export function parseSubject(
+  subject: string,
+  expect?: { birthName: string; firstName: string },
+): ParsedSubject {
   const body = subject.replace(REPLY_PREFIX, '');
-  if (!body.startsWith(XDM_SUBJECT_PREFIX)) throw new MssanteError('E_SUBJECT_INVALID', { detail: 'no XDM/1.0/DDM+ prefix' });
+  if (!body.startsWith(XDM_SUBJECT_PREFIX))
+    throw new MssanteError('E_SUBJECT_INVALID', { detail: 'no XDM/1.0/DDM+ prefix' });
   let words = body.slice(XDM_SUBJECT_PREFIX.length).trim().split(/ +/);
   let birthDate: PartialDate | undefined;
   const last = words[words.length - 1] ?? '';
@@ -94,7 +104,8 @@ export function parseSubject(subject: string, expect?: { birthName: string; firs
     if (!birthDate) throw new MssanteError('E_SUBJECT_INVALID', { detail: 'invalid birth date' });
     words = words.slice(0, -1);
   }
-  if (words.length < 3) throw new MssanteError('E_SUBJECT_INVALID', { detail: 'label, name and first name expected' });
+  if (words.length < 3)
+    throw new MssanteError('E_SUBJECT_INVALID', { detail: 'label, name and first name expected' });
   let nameStart: number;
   let nameEnd: number;
   if (expect) {
@@ -106,12 +117,21 @@ export function parseSubject(subject: string, expect?: { birthName: string; firs
       nameStart >= 1 &&
       toRnivName(words.slice(nameStart, nameEnd).join(' ')) === nameWords.join(' ') &&
       toRnivName(words.slice(nameEnd).join(' ')) === firstWords.join(' ');
-    if (!tailMatches) throw new MssanteError('E_SUBJECT_INVALID', { detail: 'names differ from the expected patient' });
+    if (!tailMatches)
+      throw new MssanteError('E_SUBJECT_INVALID', {
+        detail: 'names differ from the expected patient',
+      });
   } else {
     nameEnd = words.length - 1;
     nameStart = nameEnd - 1;
-    while (nameStart - 1 >= 1 && !HAS_LOWER.test(words[nameStart - 1]!) && !/^\d+$/.test(words[nameStart - 1]!)) nameStart -= 1;
-    if (HAS_LOWER.test(words[nameStart]!)) throw new MssanteError('E_SUBJECT_INVALID', { detail: 'birth name must be upper case' });
+    while (
+      nameStart - 1 >= 1 &&
+      !HAS_LOWER.test(words[nameStart - 1]!) &&
+      !/^\d+$/.test(words[nameStart - 1]!)
+    )
+      nameStart -= 1;
+    if (HAS_LOWER.test(words[nameStart]!))
+      throw new MssanteError('E_SUBJECT_INVALID', { detail: 'birth name must be upper case' });
   }
   const label = words.slice(0, nameStart).join(' ');
   const count = /^(\d+) documents$/.exec(label);

@@ -92,8 +92,14 @@ export function parseXdsMetadata(bytes: Uint8Array): XdsMetadata {
         case 'RegistryPackage': {
           const id = attr(tag, 'id') ?? `#${order.length}`;
           const mimeType = attr(tag, 'mimeType');
-          current = { id, kind: local === 'ExtrinsicObject' ? 'document' : 'package', slots: new Map(), ...(mimeType ? { mimeType } : {}) };
-          if (objects.has(id)) throw new MssanteError('E_XDM_METADATA_INVALID', { detail: `duplicate id ${id}` });
+          current = {
+            id,
+            kind: local === 'ExtrinsicObject' ? 'document' : 'package',
+            slots: new Map(),
+            ...(mimeType ? { mimeType } : {}),
+          };
+          if (objects.has(id))
+            throw new MssanteError('E_XDM_METADATA_INVALID', { detail: `duplicate id ${id}` });
           objects.set(id, current);
           order.push(id);
           return;
@@ -126,7 +132,8 @@ export function parseXdsMetadata(bytes: Uint8Array): XdsMetadata {
           const text = attr(tag, 'value');
           if (text === undefined || stack[stack.length - 2] !== 'Name') return;
           if (parent === 'Classification' && classification) classification.display = text.trim();
-          else if ((parent === 'ExtrinsicObject' || parent === 'RegistryPackage') && current) current.title = text.trim();
+          else if ((parent === 'ExtrinsicObject' || parent === 'RegistryPackage') && current)
+            current.title = text.trim();
           return;
         }
         default:
@@ -166,14 +173,17 @@ export function parseXdsMetadata(bytes: Uint8Array): XdsMetadata {
   for (const id of order) {
     const o = objects.get(id)!;
     const first = (name: string) => o.slots.get(name)?.[0] || undefined;
-    const ext = (scheme: string) => externalIds.find((e) => e.owner === id && e.scheme === scheme)?.value;
+    const ext = (scheme: string) =>
+      externalIds.find((e) => e.owner === id && e.scheme === scheme)?.value;
     if (o.kind === 'package') {
       const pid = ext(XDS_SCHEMES.submissionSetPatientId);
       const cx = pid === undefined ? undefined : parseCx(pid);
       if (cx) submissionSetPatientIds.push(cx);
       continue;
     }
-    const type = classifications.find((c) => c.owner === id && c.scheme === XDS_SCHEMES.documentEntryTypeCode);
+    const type = classifications.find(
+      (c) => c.owner === id && c.scheme === XDS_SCHEMES.documentEntryTypeCode,
+    );
     const pid = ext(XDS_SCHEMES.documentEntryPatientId);
     const patientId = pid === undefined ? undefined : parseCx(pid);
     const info: Record<string, string> = {};

@@ -43,7 +43,11 @@ export function mergePatient(metadata: XdsMetadata, headers: readonly CdaHeader[
     if (!ins) ins = { value: p.ins.value, oid: p.ins.oid };
     else if (p.ins.value !== ins.value || p.ins.oid !== ins.oid) refuse('different INS');
   }
-  const agree = <T>(values: (T | undefined)[], key: (v: T) => string, what: string): T | undefined => {
+  const agree = <T>(
+    values: (T | undefined)[],
+    key: (v: T) => string,
+    what: string,
+  ): T | undefined => {
     let found: T | undefined;
     for (const v of values) {
       if (v === undefined) continue;
@@ -52,10 +56,22 @@ export function mergePatient(metadata: XdsMetadata, headers: readonly CdaHeader[
     }
     return found;
   };
-  const birthName = agree(patients.map((p) => p.birthName), toRnivName, 'birth names');
+  const birthName = agree(
+    patients.map((p) => p.birthName),
+    toRnivName,
+    'birth names',
+  );
   const first = agree(patients.map(firstName), toRnivName, 'first names');
-  const birthDate = agree(patients.map((p) => p.birthDate), toIsoPartial, 'birth dates');
-  const sex = agree(patients.map((p) => (p.sex === 'M' || p.sex === 'F' ? p.sex : undefined)), (s) => s, 'sexes');
+  const birthDate = agree(
+    patients.map((p) => p.birthDate),
+    toIsoPartial,
+    'birth dates',
+  );
+  const sex = agree(
+    patients.map((p) => (p.sex === 'M' || p.sex === 'F' ? p.sex : undefined)),
+    (s) => s,
+    'sexes',
+  );
   const qualified = patients.some((p) => isQualified(p) && (!ins || p.ins?.value === ins.value));
   return {
     ...(ins ? { ins: ins.value, oid: ins.oid } : {}),

@@ -75,29 +75,41 @@ export async function openXdm(source: ZipSource, options: XdmReadOptions = {}): 
   for (const metaEntry of metadataEntries) {
     const folder = metaEntry.name.slice(0, metaEntry.name.lastIndexOf('/') + 1);
     subsets.push(METADATA_PATH.exec(metaEntry.name)![1]!);
-    const metadata = parseXdsMetadata(await readEntryBytes(archive, metaEntry, options.maxMetadataBytes ?? MAX_METADATA_BYTES));
+    const metadata = parseXdsMetadata(
+      await readEntryBytes(archive, metaEntry, options.maxMetadataBytes ?? MAX_METADATA_BYTES),
+    );
     submissionSetPatientIds.push(...metadata.submissionSetPatientIds);
     for (const entry of metadata.documents) {
       if (entry.mimeType !== undefined && entry.mimeType !== 'text/xml') continue;
-      if (!entry.uri) throw new MssanteError('E_XDM_METADATA_INVALID', { detail: `no URI for ${entry.id}` });
+      if (!entry.uri)
+        throw new MssanteError('E_XDM_METADATA_INVALID', { detail: `no URI for ${entry.id}` });
       const path = resolveUri(folder, entry.uri);
       const cda = archive.get(path) ?? lowerIndex.get(path.toLowerCase());
-      if (!cda || cda.isDirectory) throw new MssanteError('E_XDM_DOCUMENT_MISSING', { detail: entry.uri });
-      if (used.has(cda.name)) throw new MssanteError('E_XDM_METADATA_INVALID', { detail: `${entry.uri} listed twice` });
+      if (!cda || cda.isDirectory)
+        throw new MssanteError('E_XDM_DOCUMENT_MISSING', { detail: entry.uri });
+      if (used.has(cda.name))
+        throw new MssanteError('E_XDM_METADATA_INVALID', { detail: `${entry.uri} listed twice` });
       used.add(cda.name);
       const header = await readHeader(archive, cda, options.maxHeaderBytes ?? MAX_HEADER_BYTES);
       allEntries.push(entry);
       documents.push(describe(cda, entry, header));
     }
   }
-  if (documents.length === 0) throw new MssanteError('E_XDM_METADATA_INVALID', { detail: 'no CDA document' });
+  if (documents.length === 0)
+    throw new MssanteError('E_XDM_METADATA_INVALID', { detail: 'no CDA document' });
 
-  const patient = mergePatient({ documents: allEntries, submissionSetPatientIds }, documents.map((d) => d.header));
+  const patient = mergePatient(
+    { documents: allEntries, submissionSetPatientIds },
+    documents.map((d) => d.header),
+  );
   const named = documents.map((d) => withPdfName(d, patient));
   let subject: string | undefined;
   if (patient.birthName && patient.firstName && named.every((d) => d.displayName)) {
     subject = composeSubject({
-      documents: named.map((d) => ({ displayName: d.displayName!, ...(d.code ? { code: d.code } : {}) })),
+      documents: named.map((d) => ({
+        displayName: d.displayName!,
+        ...(d.code ? { code: d.code } : {}),
+      })),
       birthName: patient.birthName,
       firstName: patient.firstName,
       ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
@@ -121,19 +133,31 @@ export async function openXdm(source: ZipSource, options: XdmReadOptions = {}): 
 }
 
 /** `openXdm` without keeping the archive open. */
-export async function inspectXdm(source: ZipSource, options: XdmReadOptions = {}): Promise<XdmInspection> {
+export async function inspectXdm(
+  source: ZipSource,
+  options: XdmReadOptions = {},
+): Promise<XdmInspection> {
   return (await openXdm(source, options)).inspection;
 }
 
 function resolveUri(folder: string, uri: string): string {
   const clean = uri.trim();
-  if (clean.includes('\\') || clean.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(clean) || clean.split('/').includes('..')) {
+  if (
+    clean.includes('\\') ||
+    clean.startsWith('/') ||
+    /^[A-Za-z][A-Za-z0-9+.-]*:/.test(clean) ||
+    clean.split('/').includes('..')
+  ) {
     throw new MssanteError('E_XDM_METADATA_INVALID', { detail: `unsafe URI ${clean}` });
   }
   return folder + clean.replace(/^\.\//, '');
 }
 
-async function readHeader(archive: ZipArchive, entry: ZipEntry, maxHeaderBytes: number): Promise<CdaHeader> {
+async function readHeader(
+  archive: ZipArchive,
+  entry: ZipEntry,
+  maxHeaderBytes: number,
+): Promise<CdaHeader> {
   const reader = new CdaHeaderReader({ maxHeaderBytes });
   const chunks = readEntry(archive, entry, { crc: false });
   try {
@@ -164,7 +188,12 @@ function withPdfName(d: XdmDocument, patient: XdmPatient): XdmDocument {
   if (!actDate || !d.displayName || !patient.birthName || !patient.firstName) return d;
   return {
     ...d,
-    pdfName: composePdfName({ actDate, documentType: d.displayName, birthName: patient.birthName, firstName: patient.firstName }),
+    pdfName: composePdfName({
+      actDate,
+      documentType: d.displayName,
+      birthName: patient.birthName,
+      firstName: patient.firstName,
+    }),
   };
 }
 
@@ -173,8 +202,12 @@ function withPdfName(d: XdmDocument, patient: XdmPatient): XdmDocument {
  * chunk: memory stays in the tens of kilobytes whatever the PDF's size. The CRC of the CDA entry
  * is checked at the end because the whole entry is read.
  */
-export async function* streamEmbeddedPdf(xdm: OpenedXdm, document: XdmDocument): AsyncGenerator<Uint8Array, void, undefined> {
-  if (document.level !== 'N1') throw new MssanteError('E_CDA_NO_PDF', { detail: 'level 3 document' });
+export async function* streamEmbeddedPdf(
+  xdm: OpenedXdm,
+  document: XdmDocument,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  if (document.level !== 'N1')
+    throw new MssanteError('E_CDA_NO_PDF', { detail: 'level 3 document' });
   const entry = xdm.archive.get(document.entryName);
   if (!entry) throw new MssanteError('E_XDM_DOCUMENT_MISSING', { detail: document.entryName });
   let out: Uint8Array[] = [];

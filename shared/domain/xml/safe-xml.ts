@@ -62,7 +62,8 @@ export class SafeXmlStream {
 
   /** Decodes bytes with the document's encoding without parsing them (raw CDA body text). */
   decodeOnly(bytes: Uint8Array): string {
-    if (this.encoding === undefined) throw new MssanteError('E_INTERNAL', { detail: 'encoding not known yet' });
+    if (this.encoding === undefined)
+      throw new MssanteError('E_INTERNAL', { detail: 'encoding not known yet' });
     return this.decode(bytes);
   }
 
@@ -83,7 +84,10 @@ export class SafeXmlStream {
     this.head = [];
     let start = 0;
     if (joined[0] === 0xef && joined[1] === 0xbb && joined[2] === 0xbf) start = 3;
-    else if ((joined[0] === 0xfe && joined[1] === 0xff) || (joined[0] === 0xff && joined[1] === 0xfe)) {
+    else if (
+      (joined[0] === 0xfe && joined[1] === 0xff) ||
+      (joined[0] === 0xff && joined[1] === 0xfe)
+    ) {
       throw new MssanteError('E_XML_ENCODING', { detail: 'UTF-16' });
     }
     this.encoding = sniffEncoding(joined.subarray(start));
@@ -112,7 +116,10 @@ export class SafeXmlStream {
       step();
     } catch (error) {
       if (error instanceof MssanteError || error instanceof StopParsing) throw error;
-      throw new MssanteError('E_XML_MALFORMED', { detail: error instanceof Error ? error.message : String(error), cause: error });
+      throw new MssanteError('E_XML_MALFORMED', {
+        detail: error instanceof Error ? error.message : String(error),
+        cause: error,
+      });
     }
   }
 }
@@ -127,8 +134,10 @@ function sniffEncoding(bytes: Uint8Array): Encoding {
   const match = /encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(decl);
   if (!match) return 'utf-8';
   const name = match[1]!.toLowerCase();
-  if (name === 'utf-8' || name === 'utf8' || name === 'us-ascii' || name === 'ascii') return 'utf-8';
-  if (name === 'iso-8859-1' || name === 'latin1' || name === 'iso_8859-1' || name === 'l1') return 'latin1';
+  if (name === 'utf-8' || name === 'utf8' || name === 'us-ascii' || name === 'ascii')
+    return 'utf-8';
+  if (name === 'iso-8859-1' || name === 'latin1' || name === 'iso_8859-1' || name === 'l1')
+    return 'latin1';
   throw new MssanteError('E_XML_ENCODING', { detail: name });
 }
 

@@ -41,7 +41,8 @@ function u32(b: Uint8Array, o: number): number {
 }
 function u64(b: Uint8Array, o: number): number {
   const value = u32(b, o) + u32(b, o + 4) * 0x100000000;
-  if (!Number.isSafeInteger(value)) throw new MssanteError('E_ZIP_UNSUPPORTED', { detail: 'ZIP64 size too large' });
+  if (!Number.isSafeInteger(value))
+    throw new MssanteError('E_ZIP_UNSUPPORTED', { detail: 'ZIP64 size too large' });
   return value;
 }
 
@@ -53,7 +54,10 @@ function startsLikeZip(head: Uint8Array): boolean {
  * Reads and checks the central directory: nothing is inflated here, so every refusal based on
  * declared sizes (too many entries, size, ratio, overlapping data) costs a few kilobytes of reading.
  */
-export async function openZip(source: ZipSource, limits: Readonly<ZipLimits> = DEFAULT_ZIP_LIMITS): Promise<ZipArchive> {
+export async function openZip(
+  source: ZipSource,
+  limits: Readonly<ZipLimits> = DEFAULT_ZIP_LIMITS,
+): Promise<ZipArchive> {
   const head = await source.read(0, Math.min(4, source.size));
   if (source.size < EOCD_SIZE) {
     throw new MssanteError(startsLikeZip(head) ? 'E_ZIP_TRUNCATED' : 'E_XDM_NOT_ZIP');
@@ -69,7 +73,9 @@ export async function openZip(source: ZipSource, limits: Readonly<ZipLimits> = D
     }
   }
   if (eocd < 0) {
-    throw new MssanteError(startsLikeZip(head) ? 'E_ZIP_TRUNCATED' : 'E_XDM_NOT_ZIP', { detail: 'no end of central directory' });
+    throw new MssanteError(startsLikeZip(head) ? 'E_ZIP_TRUNCATED' : 'E_XDM_NOT_ZIP', {
+      detail: 'no end of central directory',
+    });
   }
   const eocdOffset = tailStart + eocd;
   const diskNumber = u16(tail, eocd + 4);
@@ -85,7 +91,9 @@ export async function openZip(source: ZipSource, limits: Readonly<ZipLimits> = D
     ({ count, cdSize, cdOffset, cdEnd } = await readZip64End(source, eocdOffset));
   }
   if (count > limits.maxEntries) {
-    throw new MssanteError('E_ZIP_TOO_MANY_ENTRIES', { detail: `${count} entries, limit ${limits.maxEntries}` });
+    throw new MssanteError('E_ZIP_TOO_MANY_ENTRIES', {
+      detail: `${count} entries, limit ${limits.maxEntries}`,
+    });
   }
   if (cdSize > limits.maxCentralDirectorySize) {
     throw new MssanteError('E_ZIP_TOO_MANY_ENTRIES', { detail: 'central directory too large' });
@@ -100,29 +108,45 @@ export async function openZip(source: ZipSource, limits: Readonly<ZipLimits> = D
   const entries = parseCentralDirectory(cd, count, limits);
   checkLayout(entries, cdOffset);
   const byName = new Map(entries.map((e) => [e.name, e]));
-  return { source, limits, entries, centralDirectoryOffset: cdOffset, get: (name) => byName.get(name) };
+  return {
+    source,
+    limits,
+    entries,
+    centralDirectoryOffset: cdOffset,
+    get: (name) => byName.get(name),
+  };
 }
 
 async function readZip64End(source: ZipSource, eocdOffset: number) {
   if (eocdOffset < 20) throw new MssanteError('E_ZIP_CORRUPT', { detail: 'ZIP64 locator missing' });
   const locator = await source.read(eocdOffset - 20, 20);
-  if (u32(locator, 0) !== SIG_EOCD64_LOCATOR) throw new MssanteError('E_ZIP_CORRUPT', { detail: 'ZIP64 locator missing' });
+  if (u32(locator, 0) !== SIG_EOCD64_LOCATOR)
+    throw new MssanteError('E_ZIP_CORRUPT', { detail: 'ZIP64 locator missing' });
   const at = u64(locator, 8);
-  if (at + 56 > eocdOffset - 20) throw new MssanteError('E_ZIP_CORRUPT', { detail: 'ZIP64 record out of bounds' });
+  if (at + 56 > eocdOffset - 20)
+    throw new MssanteError('E_ZIP_CORRUPT', { detail: 'ZIP64 record out of bounds' });
   const rec = await source.read(at, 56);
-  if (u32(rec, 0) !== SIG_EOCD64) throw new MssanteError('E_ZIP_CORRUPT', { detail: 'ZIP64 record missing' });
-  if (u32(rec, 16) !== 0 || u32(rec, 20) !== 0) throw new MssanteError('E_ZIP_UNSUPPORTED', { detail: 'multi-disk archive' });
+  if (u32(rec, 0) !== SIG_EOCD64)
+    throw new MssanteError('E_ZIP_CORRUPT', { detail: 'ZIP64 record missing' });
+  if (u32(rec, 16) !== 0 || u32(rec, 20) !== 0)
+    throw new MssanteError('E_ZIP_UNSUPPORTED', { detail: 'multi-disk archive' });
   return { count: u64(rec, 32), cdSize: u64(rec, 40), cdOffset: u64(rec, 48), cdEnd: at };
 }
 
-function parseCentralDirectory(cd: Uint8Array, count: number, limits: Readonly<ZipLimits>): ZipEntry[] {
+function parseCentralDirectory(
+  cd: Uint8Array,
+  count: number,
+  limits: Readonly<ZipLimits>,
+): ZipEntry[] {
   const entries: ZipEntry[] = [];
   const seen = new Set<string>();
   let total = 0;
   let p = 0;
   for (let index = 0; index < count; index++) {
     if (p + 46 > cd.length || u32(cd, p) !== SIG_CENTRAL) {
-      throw new MssanteError('E_ZIP_CORRUPT', { detail: `central directory entry ${index} unreadable` });
+      throw new MssanteError('E_ZIP_CORRUPT', {
+        detail: `central directory entry ${index} unreadable`,
+      });
     }
     const flags = u16(cd, p + 8);
     const method = u16(cd, p + 10);
@@ -134,11 +158,21 @@ function parseCentralDirectory(cd: Uint8Array, count: number, limits: Readonly<Z
     const commentLength = u16(cd, p + 32);
     let localHeaderOffset = u32(cd, p + 42);
     const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > cd.length) throw new MssanteError('E_ZIP_CORRUPT', { detail: 'central directory entry overflows' });
+    if (end > cd.length)
+      throw new MssanteError('E_ZIP_CORRUPT', { detail: 'central directory entry overflows' });
     const name = decodeEntryName(cd.subarray(p + 46, p + 46 + nameLength), (flags & 0x0800) !== 0);
     const extra = cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
-    if (uncompressedSize === 0xffffffff || compressedSize === 0xffffffff || localHeaderOffset === 0xffffffff) {
-      const z = zip64Extra(extra, uncompressedSize === 0xffffffff, compressedSize === 0xffffffff, localHeaderOffset === 0xffffffff);
+    if (
+      uncompressedSize === 0xffffffff ||
+      compressedSize === 0xffffffff ||
+      localHeaderOffset === 0xffffffff
+    ) {
+      const z = zip64Extra(
+        extra,
+        uncompressedSize === 0xffffffff,
+        compressedSize === 0xffffffff,
+        localHeaderOffset === 0xffffffff,
+      );
       uncompressedSize = z.uncompressedSize ?? uncompressedSize;
       compressedSize = z.compressedSize ?? compressedSize;
       localHeaderOffset = z.localHeaderOffset ?? localHeaderOffset;
@@ -146,16 +180,25 @@ function parseCentralDirectory(cd: Uint8Array, count: number, limits: Readonly<Z
     p = end;
 
     checkEntryName(name);
-    if ((flags & 0x0001) !== 0 || method === 99) throw new MssanteError('E_ZIP_ENCRYPTED', { detail: name });
-    if (method !== 0 && method !== 8) throw new MssanteError('E_ZIP_UNSUPPORTED', { detail: `method ${method}` });
+    if ((flags & 0x0001) !== 0 || method === 99)
+      throw new MssanteError('E_ZIP_ENCRYPTED', { detail: name });
+    if (method !== 0 && method !== 8)
+      throw new MssanteError('E_ZIP_UNSUPPORTED', { detail: `method ${method}` });
     const key = duplicateKey(name);
     if (seen.has(key)) throw new MssanteError('E_ZIP_DUPLICATE_NAME', { detail: name });
     seen.add(key);
     if (uncompressedSize > limits.maxEntrySize) {
-      throw new MssanteError('E_ZIP_BOMB', { detail: `entry of ${uncompressedSize} bytes, limit ${limits.maxEntrySize}` });
+      throw new MssanteError('E_ZIP_BOMB', {
+        detail: `entry of ${uncompressedSize} bytes, limit ${limits.maxEntrySize}`,
+      });
     }
-    if (uncompressedSize > limits.ratioFloor && uncompressedSize > compressedSize * limits.maxRatio) {
-      throw new MssanteError('E_ZIP_BOMB', { detail: `compression ratio above ${limits.maxRatio}` });
+    if (
+      uncompressedSize > limits.ratioFloor &&
+      uncompressedSize > compressedSize * limits.maxRatio
+    ) {
+      throw new MssanteError('E_ZIP_BOMB', {
+        detail: `compression ratio above ${limits.maxRatio}`,
+      });
     }
     if (method === 0 && compressedSize !== uncompressedSize) {
       throw new MssanteError('E_ZIP_CORRUPT', { detail: 'stored entry with two sizes' });
@@ -184,9 +227,14 @@ function zip64Extra(extra: Uint8Array, wantU: boolean, wantC: boolean, wantO: bo
     const size = u16(extra, p + 2);
     if (id === 0x0001) {
       let q = p + 4;
-      const out: { uncompressedSize?: number; compressedSize?: number; localHeaderOffset?: number } = {};
+      const out: {
+        uncompressedSize?: number;
+        compressedSize?: number;
+        localHeaderOffset?: number;
+      } = {};
       const take = () => {
-        if (q + 8 > p + 4 + size) throw new MssanteError('E_ZIP_CORRUPT', { detail: 'short ZIP64 extra field' });
+        if (q + 8 > p + 4 + size)
+          throw new MssanteError('E_ZIP_CORRUPT', { detail: 'short ZIP64 extra field' });
         const v = u64(extra, q);
         q += 8;
         return v;
@@ -225,13 +273,23 @@ export async function entryDataOffset(archive: ZipArchive, entry: ZipEntry): Pro
   const { source } = archive;
   if (entry.localHeaderOffset + 30 > source.size) throw new MssanteError('E_ZIP_TRUNCATED');
   const header = await source.read(entry.localHeaderOffset, 30);
-  if (u32(header, 0) !== SIG_LOCAL) throw new MssanteError('E_ZIP_CORRUPT', { detail: `no local header for ${entry.name}` });
-  if ((u16(header, 6) & 0x0001) !== 0) throw new MssanteError('E_ZIP_ENCRYPTED', { detail: entry.name });
+  if (u32(header, 0) !== SIG_LOCAL)
+    throw new MssanteError('E_ZIP_CORRUPT', { detail: `no local header for ${entry.name}` });
+  if ((u16(header, 6) & 0x0001) !== 0)
+    throw new MssanteError('E_ZIP_ENCRYPTED', { detail: entry.name });
   const nameLength = u16(header, 26);
   const start = entry.localHeaderOffset + 30 + nameLength + u16(header, 28);
-  const rawName = await source.read(entry.localHeaderOffset + 30, Math.min(nameLength, source.size - entry.localHeaderOffset - 30));
-  if (rawName.length !== nameLength || decodeEntryName(rawName, (u16(header, 6) & 0x0800) !== 0) !== entry.name) {
-    throw new MssanteError('E_ZIP_CORRUPT', { detail: `local and central names differ for ${entry.name}` });
+  const rawName = await source.read(
+    entry.localHeaderOffset + 30,
+    Math.min(nameLength, source.size - entry.localHeaderOffset - 30),
+  );
+  if (
+    rawName.length !== nameLength ||
+    decodeEntryName(rawName, (u16(header, 6) & 0x0800) !== 0) !== entry.name
+  ) {
+    throw new MssanteError('E_ZIP_CORRUPT', {
+      detail: `local and central names differ for ${entry.name}`,
+    });
   }
   if (start + entry.compressedSize > archive.centralDirectoryOffset) {
     throw new MssanteError('E_ZIP_CORRUPT', { detail: `data of ${entry.name} out of bounds` });

@@ -24,7 +24,9 @@ const INFLATE_CHUNK = 8 * 1024;
 export async function* readEntry(
   archive: ZipArchive,
   entry: ZipEntry,
-  options: { /** False for a reader that stops early (a CDA header): the CRC could never be checked. */ crc?: boolean } = {},
+  options: {
+    /** False for a reader that stops early (a CDA header): the CRC could never be checked. */ crc?: boolean;
+  } = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const checkCrc = options.crc ?? true;
   const start = await entryDataOffset(archive, entry);
@@ -34,14 +36,23 @@ export async function* readEntry(
   const account = (chunk: Uint8Array) => {
     produced += chunk.length;
     if (produced > declared) {
-      throw new MssanteError('E_ZIP_BOMB', { detail: `${entry.name} inflates beyond its declared ${declared} bytes` });
+      throw new MssanteError('E_ZIP_BOMB', {
+        detail: `${entry.name} inflates beyond its declared ${declared} bytes`,
+      });
     }
     if (checkCrc) crc = crc32(chunk, crc);
   };
 
   if (entry.method === 0) {
-    for (let at = 0, size = FIRST_READ; at < entry.compressedSize; at += size, size = Math.min(size * 2, MAX_READ)) {
-      const chunk = await archive.source.read(start + at, Math.min(size, entry.compressedSize - at));
+    for (
+      let at = 0, size = FIRST_READ;
+      at < entry.compressedSize;
+      at += size, size = Math.min(size * 2, MAX_READ)
+    ) {
+      const chunk = await archive.source.read(
+        start + at,
+        Math.min(size, entry.compressedSize - at),
+      );
       account(chunk);
       yield chunk;
     }
@@ -60,12 +71,23 @@ export async function* readEntry(
         inflater.push(chunk, final);
       } catch (error) {
         if (error instanceof MssanteError) throw error;
-        throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: invalid deflate data`, cause: error });
+        throw new MssanteError('E_ZIP_CORRUPT', {
+          detail: `${entry.name}: invalid deflate data`,
+          cause: error,
+        });
       }
     };
-    if (entry.compressedSize === 0) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: empty deflate data` });
-    for (let at = 0, size = FIRST_READ; at < entry.compressedSize; at += size, size = Math.min(size * 2, MAX_READ)) {
-      const chunk = await archive.source.read(start + at, Math.min(size, entry.compressedSize - at));
+    if (entry.compressedSize === 0)
+      throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: empty deflate data` });
+    for (
+      let at = 0, size = FIRST_READ;
+      at < entry.compressedSize;
+      at += size, size = Math.min(size * 2, MAX_READ)
+    ) {
+      const chunk = await archive.source.read(
+        start + at,
+        Math.min(size, entry.compressedSize - at),
+      );
       for (let k = 0; k < chunk.length; k += INFLATE_CHUNK) {
         const piece = chunk.subarray(k, Math.min(chunk.length, k + INFLATE_CHUNK));
         push(piece, at + k + piece.length >= entry.compressedSize);
@@ -74,18 +96,30 @@ export async function* readEntry(
         for (const data of out) yield data;
       }
     }
-    if (!finished) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: deflate stream incomplete` });
+    if (!finished)
+      throw new MssanteError('E_ZIP_CORRUPT', {
+        detail: `${entry.name}: deflate stream incomplete`,
+      });
   }
   if (produced !== declared) {
-    throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: ${produced} bytes instead of ${declared}` });
+    throw new MssanteError('E_ZIP_CORRUPT', {
+      detail: `${entry.name}: ${produced} bytes instead of ${declared}`,
+    });
   }
-  if (checkCrc && crc !== entry.crc32) throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: CRC mismatch` });
+  if (checkCrc && crc !== entry.crc32)
+    throw new MssanteError('E_ZIP_CORRUPT', { detail: `${entry.name}: CRC mismatch` });
 }
 
 /** Reads a whole entry, refusing one larger than `maxBytes` before inflating anything. */
-export async function readEntryBytes(archive: ZipArchive, entry: ZipEntry, maxBytes: number): Promise<Uint8Array> {
+export async function readEntryBytes(
+  archive: ZipArchive,
+  entry: ZipEntry,
+  maxBytes: number,
+): Promise<Uint8Array> {
   if (entry.uncompressedSize > maxBytes) {
-    throw new MssanteError('E_ZIP_BOMB', { detail: `${entry.name} is larger than ${maxBytes} bytes` });
+    throw new MssanteError('E_ZIP_BOMB', {
+      detail: `${entry.name} is larger than ${maxBytes} bytes`,
+    });
   }
   const out = new Uint8Array(entry.uncompressedSize);
   let at = 0;

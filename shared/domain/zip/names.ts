@@ -11,7 +11,8 @@ export function decodeEntryName(raw: Uint8Array, utf8Flag: boolean): string {
   if (utf8Flag) {
     const d = new Utf8StreamDecoder();
     const name = d.write(raw) + d.end();
-    if (d.sawInvalid) throw new MssanteError('E_ZIP_CORRUPT', { detail: 'entry name is not UTF-8' });
+    if (d.sawInvalid)
+      throw new MssanteError('E_ZIP_CORRUPT', { detail: 'entry name is not UTF-8' });
     return name;
   }
   let name = '';

@@ -6,10 +6,24 @@ import { type CliIo } from '../../../native-host/cli/command';
 import { command as xdm } from '../../../native-host/cli/commands/xdm';
 import { command as ins } from '../../../native-host/cli/commands/ins';
 import { command as subject } from '../../../native-host/cli/commands/subject';
-import { ANESTH, BIO, VSM, buildXdm, hostileCorpus, insWithKey, pseudoPdf } from '../../fixtures/xdm/generate';
+import {
+  ANESTH,
+  BIO,
+  VSM,
+  buildXdm,
+  hostileCorpus,
+  insWithKey,
+  pseudoPdf,
+} from '../../fixtures/xdm/generate';
 
 function fakeIo(locale: 'fr' | 'en' = 'en'): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', locale, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  const io = {
+    out: '',
+    err: '',
+    locale,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
   return io;
 }
 
@@ -25,24 +39,55 @@ describe('mssante xdm / ins / subject (CLI contract)', () => {
 
   it('ECO.2.1.3 ECO.2.4.1 ECO.2.4.2 `xdm inspect --json` prints the documented JSON', async () => {
     const io = fakeIo();
-    const code = await xdm.run(['inspect', file('two.zip', buildXdm({ documents: [BIO, VSM] })), '--json'], io);
+    const code = await xdm.run(
+      ['inspect', file('two.zip', buildXdm({ documents: [BIO, VSM] })), '--json'],
+      io,
+    );
     assert.equal(code, 0);
     assert.deepEqual(JSON.parse(io.out), {
       ok: true,
       subject: 'XDM/1.0/DDM+2 documents VIAL PAUL 26/11/1978',
       headers: { 'X-MSS-CODECDA': '11502-2, 60591-5', 'X-MSS-INS': 'O' },
-      patient: { ins: insWithKey('178112A123456'), oid: '1.2.250.1.213.1.4.8', birthName: 'VIAL', firstName: 'PAUL', birthDate: '1978-11-26', sex: 'M', qualified: true },
+      patient: {
+        ins: insWithKey('178112A123456'),
+        oid: '1.2.250.1.213.1.4.8',
+        birthName: 'VIAL',
+        firstName: 'PAUL',
+        birthDate: '1978-11-26',
+        sex: 'M',
+        qualified: true,
+      },
       documents: [
-        { code: '11502-2', displayName: "CR d'examens biologiques", serviceStart: '2015-08-02', pdfName: "20150802_CR d'examens biologiques_VIAL_PAUL.pdf", level: 'N3', path: 'IHE_XDM/SUBSET01/DOC0001.XML' },
-        { code: '60591-5', displayName: 'Volet de synthèse médicale', serviceStart: '2015-08-02', pdfName: '20150802_Volet de synthèse médicale_VIAL_PAUL.pdf', level: 'N3', path: 'IHE_XDM/SUBSET01/DOC0002.XML' },
+        {
+          code: '11502-2',
+          displayName: "CR d'examens biologiques",
+          serviceStart: '2015-08-02',
+          pdfName: "20150802_CR d'examens biologiques_VIAL_PAUL.pdf",
+          level: 'N3',
+          path: 'IHE_XDM/SUBSET01/DOC0001.XML',
+        },
+        {
+          code: '60591-5',
+          displayName: 'Volet de synthèse médicale',
+          serviceStart: '2015-08-02',
+          pdfName: '20150802_Volet de synthèse médicale_VIAL_PAUL.pdf',
+          level: 'N3',
+          path: 'IHE_XDM/SUBSET01/DOC0002.XML',
+        },
       ],
     });
   });
 
   it('`xdm inspect` without --json prints a summary in the user locale', async () => {
     const io = fakeIo('fr');
-    assert.equal(await xdm.run(['inspect', file('one.zip', buildXdm({ documents: [BIO] }))], io), 0);
-    assert.match(io.out, /^Objet: XDM\/1\.0\/DDM\+CR d'examens biologiques VIAL PAUL 26\/11\/1978$/m);
+    assert.equal(
+      await xdm.run(['inspect', file('one.zip', buildXdm({ documents: [BIO] }))], io),
+      0,
+    );
+    assert.match(
+      io.out,
+      /^Objet: XDM\/1\.0\/DDM\+CR d'examens biologiques VIAL PAUL 26\/11\/1978$/m,
+    );
     assert.match(io.out, /qualifiée/);
   });
 
@@ -50,7 +95,10 @@ describe('mssante xdm / ins / subject (CLI contract)', () => {
     const corpus = hostileCorpus({ bombs: false });
     for (const name of ['not-zip', 'two-patients-ins', 'name-dotdot', 'metadata-billion-laughs']) {
       const io = fakeIo('fr');
-      const code = await xdm.run(['inspect', file(`${name}.zip`, corpus[name]!.bytes), '--json'], io);
+      const code = await xdm.run(
+        ['inspect', file(`${name}.zip`, corpus[name]!.bytes), '--json'],
+        io,
+      );
       assert.notEqual(code, 0);
       const out = JSON.parse(io.out);
       assert.equal(out.ok, false);
@@ -66,10 +114,19 @@ describe('mssante xdm / ins / subject (CLI contract)', () => {
     const pdf = pseudoPdf(100_000, 3);
     const out = path.join(dir, 'pdfs');
     const io = fakeIo();
-    const xdmFile = file('n1.zip', buildXdm({ documents: [{ ...ANESTH, pdf }, BIO, { ...ANESTH, pdf: pseudoPdf(2000, 4) }] }));
+    const xdmFile = file(
+      'n1.zip',
+      buildXdm({ documents: [{ ...ANESTH, pdf }, BIO, { ...ANESTH, pdf: pseudoPdf(2000, 4) }] }),
+    );
     assert.equal(await xdm.run(['extract-pdf', xdmFile, '--out', out, '--json'], io), 0);
-    assert.deepEqual(readdirSync(out).sort(), ["20150802_CR d'anesthésie_VIAL_PAUL.pdf", "20150802_CR d'anesthésie_VIAL_PAUL_2.pdf"]);
-    assert.deepEqual(readFileSync(path.join(out, "20150802_CR d'anesthésie_VIAL_PAUL.pdf")), Buffer.from(pdf));
+    assert.deepEqual(readdirSync(out).sort(), [
+      "20150802_CR d'anesthésie_VIAL_PAUL.pdf",
+      "20150802_CR d'anesthésie_VIAL_PAUL_2.pdf",
+    ]);
+    assert.deepEqual(
+      readFileSync(path.join(out, "20150802_CR d'anesthésie_VIAL_PAUL.pdf")),
+      Buffer.from(pdf),
+    );
   });
 
   it('`xdm` with bad arguments prints the usage and exits 2', async () => {
@@ -100,11 +157,40 @@ describe('mssante xdm / ins / subject (CLI contract)', () => {
 
   it('ECO.2.1.3 `subject compose` and `subject parse` round-trip the spec example', async () => {
     const io = fakeIo();
-    assert.equal(await subject.run(['compose', '--doc', "11502-2|CR d'examens biologiques", '--name', 'Vial', '--first', 'Paul', '--birth-date', '26/11/1978'], io), 0);
+    assert.equal(
+      await subject.run(
+        [
+          'compose',
+          '--doc',
+          "11502-2|CR d'examens biologiques",
+          '--name',
+          'Vial',
+          '--first',
+          'Paul',
+          '--birth-date',
+          '26/11/1978',
+        ],
+        io,
+      ),
+      0,
+    );
     assert.equal(io.out, "XDM/1.0/DDM+CR d'examens biologiques VIAL PAUL 26/11/1978\n");
     const parsed = fakeIo();
-    assert.equal(await subject.run(['parse', 'XDM/1.0/DDM+2 documents VIAL Paul 26/11/1978', '--json'], parsed), 0);
-    assert.deepEqual(JSON.parse(parsed.out), { ok: true, label: '2 documents', birthName: 'VIAL', firstName: 'Paul', birthDate: '1978-11-26', documentCount: 2 });
+    assert.equal(
+      await subject.run(
+        ['parse', 'XDM/1.0/DDM+2 documents VIAL Paul 26/11/1978', '--json'],
+        parsed,
+      ),
+      0,
+    );
+    assert.deepEqual(JSON.parse(parsed.out), {
+      ok: true,
+      label: '2 documents',
+      birthName: 'VIAL',
+      firstName: 'Paul',
+      birthDate: '1978-11-26',
+      documentCount: 2,
+    });
     const bad = fakeIo();
     assert.equal(await subject.run(['parse', 'Bonjour', '--json'], bad), 1);
     assert.equal(JSON.parse(bad.out).error.code, 'E_SUBJECT_INVALID');

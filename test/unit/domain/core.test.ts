@@ -2,29 +2,42 @@ import assert from 'node:assert/strict';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { MssanteError } from '../../../shared/errors/mssante-error';
-import { Base64StreamDecoder, decodeBase64, encodeBase64 } from '../../../shared/domain/bytes/base64';
+import {
+  Base64StreamDecoder,
+  decodeBase64,
+  encodeBase64,
+} from '../../../shared/domain/bytes/base64';
 import { crc32 } from '../../../shared/domain/bytes/crc32';
 import { Utf8StreamDecoder, decodeUtf8, encodeUtf8 } from '../../../shared/domain/bytes/utf8';
-import { parseFrenchDate, parseHl7Date, toFrenchDate, toIsoPartial } from '../../../shared/domain/cda/dates';
+import {
+  parseFrenchDate,
+  parseHl7Date,
+  toFrenchDate,
+  toIsoPartial,
+} from '../../../shared/domain/cda/dates';
 import { expandUsername, parseAutoconfig } from '../../../shared/domain/autoconfig/config-v1-1';
 import { decodeEntryName } from '../../../shared/domain/zip/names';
 
 describe('byte codecs of the pure core', () => {
   it('decodes UTF-8 like TextDecoder, whatever the chunk boundaries (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.array(fc.nat(), { maxLength: 5 }), (text, cuts) => {
-        const bytes = Buffer.from(text, 'utf8');
-        const d = new Utf8StreamDecoder();
-        let out = '';
-        let prev = 0;
-        for (const c of [...cuts.map((n) => n % (bytes.length + 1))].sort((a, b) => a - b)) {
-          out += d.write(bytes.subarray(prev, c));
-          prev = c;
-        }
-        out += d.write(bytes.subarray(prev)) + d.end();
-        assert.equal(out, new TextDecoder().decode(bytes));
-        assert.deepEqual(Buffer.from(encodeUtf8(text)), bytes);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (text, cuts) => {
+          const bytes = Buffer.from(text, 'utf8');
+          const d = new Utf8StreamDecoder();
+          let out = '';
+          let prev = 0;
+          for (const c of [...cuts.map((n) => n % (bytes.length + 1))].sort((a, b) => a - b)) {
+            out += d.write(bytes.subarray(prev, c));
+            prev = c;
+          }
+          out += d.write(bytes.subarray(prev)) + d.end();
+          assert.equal(out, new TextDecoder().decode(bytes));
+          assert.deepEqual(Buffer.from(encodeUtf8(text)), bytes);
+        },
+      ),
     );
     assert.equal(decodeUtf8(Uint8Array.from([0xc0, 0xaf, 0x41])), '\ufffd\ufffdA');
   });
@@ -47,12 +60,19 @@ describe('byte codecs of the pure core', () => {
 
   it('computes CRC-32 like zlib (property)', () => {
     assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
-    fc.assert(fc.property(fc.uint8Array(), fc.uint8Array(), (a, b) => assert.equal(crc32(b, crc32(a)), zlibCrc32(Buffer.concat([a, b])))));
+    fc.assert(
+      fc.property(fc.uint8Array(), fc.uint8Array(), (a, b) =>
+        assert.equal(crc32(b, crc32(a)), zlibCrc32(Buffer.concat([a, b]))),
+      ),
+    );
   });
 
   it('decodes CP437 entry names when the UTF-8 flag is absent', () => {
     assert.equal(decodeEntryName(Uint8Array.from([0x82, 0x74, 0x82]), false), 'été');
-    assert.throws(() => decodeEntryName(Uint8Array.from([0xff]), true), (e: MssanteError) => e.code === 'E_ZIP_CORRUPT');
+    assert.throws(
+      () => decodeEntryName(Uint8Array.from([0xff]), true),
+      (e: MssanteError) => e.code === 'E_ZIP_CORRUPT',
+    );
   });
 });
 
@@ -85,7 +105,16 @@ describe('autoconfig config-v1.1.xml (ECO.1.1.9)', () => {
   it('ECO.1.1.9 reads IMAP and SMTP host, port, socketType and authentication', () => {
     const c = parseAutoconfig(XML);
     assert.deepEqual(c.domains, ['sandbox.mssante.test']);
-    assert.deepEqual(c.incoming, [{ type: 'imap', hostname: 'imap.sandbox.mssante.test', port: 143, socketType: 'STARTTLS', authentication: ['OAuth2'], username: '%EMAILADDRESS%' }]);
+    assert.deepEqual(c.incoming, [
+      {
+        type: 'imap',
+        hostname: 'imap.sandbox.mssante.test',
+        port: 143,
+        socketType: 'STARTTLS',
+        authentication: ['OAuth2'],
+        username: '%EMAILADDRESS%',
+      },
+    ]);
     assert.deepEqual(c.outgoing[0]!.authentication, ['OAuth2', 'TLS-client-cert']);
     assert.equal(expandUsername('%EMAILLOCALPART%@%EMAILDOMAIN%', 'marie@x.fr'), 'marie@x.fr');
   });
@@ -97,6 +126,11 @@ describe('autoconfig config-v1.1.xml (ECO.1.1.9)', () => {
       '<clientConfig version="1.1"><emailProvider id="x"></emailProvider></clientConfig>',
       XML.replace('<port>143</port>', '<port>99999</port>'),
     ];
-    for (const xml of bad) assert.throws(() => parseAutoconfig(xml), (e: MssanteError) => e.code === 'E_AUTOCONFIG_INVALID', xml);
+    for (const xml of bad)
+      assert.throws(
+        () => parseAutoconfig(xml),
+        (e: MssanteError) => e.code === 'E_AUTOCONFIG_INVALID',
+        xml,
+      );
   });
 });

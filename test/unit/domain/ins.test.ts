@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MssanteError } from '../../../shared/errors/mssante-error';
-import { checkIns, insKey, isValidIns, normalizeIns, patientAddress } from '../../../shared/domain/ins/ins';
+import {
+  checkIns,
+  insKey,
+  isValidIns,
+  normalizeIns,
+  patientAddress,
+} from '../../../shared/domain/ins/ins';
 import { insWithKey } from '../../fixtures/xdm/templates';
 
 const code = (fn: () => unknown) => {
@@ -27,13 +33,21 @@ describe('INS / NIR (ECO.2.2.6)', () => {
 
   it('ECO.2.2.6 refuses any single-digit typing error through the key (property)', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[12]\d{12}$/), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 9 }), (first13, pos, delta) => {
-        const good = insWithKey(first13);
-        const digit = (Number(good[pos]) + delta) % 10;
-        const typo = good.slice(0, pos) + digit + good.slice(pos + 1);
-        if (pos === 0 && !/[1-478]/.test(String(digit))) return; // shape error, tested elsewhere
-        assert.equal(code(() => checkIns(typo, 2025)), 'E_INS_KEY');
-      }),
+      fc.property(
+        fc.stringMatching(/^[12]\d{12}$/),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 1, max: 9 }),
+        (first13, pos, delta) => {
+          const good = insWithKey(first13);
+          const digit = (Number(good[pos]) + delta) % 10;
+          const typo = good.slice(0, pos) + digit + good.slice(pos + 1);
+          if (pos === 0 && !/[1-478]/.test(String(digit))) return; // shape error, tested elsewhere
+          assert.equal(
+            code(() => checkIns(typo, 2025)),
+            'E_INS_KEY',
+          );
+        },
+      ),
     );
   });
 
@@ -41,7 +55,14 @@ describe('INS / NIR (ECO.2.2.6)', () => {
     const value = insWithKey('1781175123456');
     const info = checkIns(value, 2025);
     assert.deepEqual(
-      { kind: info.kind, sex: info.sex, year: info.birthYear, month: info.birthMonth, dep: info.birthDepartement, abroad: info.bornAbroad },
+      {
+        kind: info.kind,
+        sex: info.sex,
+        year: info.birthYear,
+        month: info.birthMonth,
+        dep: info.birthDepartement,
+        abroad: info.bornAbroad,
+      },
       { kind: 'NIR', sex: 'M', year: 1978, month: 11, dep: '75', abroad: false },
     );
     const girl = checkIns(insWithKey('2100399123456'), 2025);
@@ -67,12 +88,24 @@ describe('INS / NIR (ECO.2.2.6)', () => {
   });
 
   it('ECO.2.2.6 refuses malformed values with E_INS_FORMAT and wrong keys with E_INS_KEY', () => {
-    assert.equal(code(() => checkIns('12345', 2025)), 'E_INS_FORMAT');
-    assert.equal(code(() => checkIns('5781175123456 00', 2025)), 'E_INS_FORMAT');
-    assert.equal(code(() => checkIns('17811751234AB12', 2025)), 'E_INS_FORMAT');
+    assert.equal(
+      code(() => checkIns('12345', 2025)),
+      'E_INS_FORMAT',
+    );
+    assert.equal(
+      code(() => checkIns('5781175123456 00', 2025)),
+      'E_INS_FORMAT',
+    );
+    assert.equal(
+      code(() => checkIns('17811751234AB12', 2025)),
+      'E_INS_FORMAT',
+    );
     const good = insWithKey('1781175123456');
     const bad = good.slice(0, 13) + String((Number(good.slice(13)) % 97) + 1).padStart(2, '0');
-    assert.equal(code(() => checkIns(bad, 2025)), 'E_INS_KEY');
+    assert.equal(
+      code(() => checkIns(bad, 2025)),
+      'E_INS_KEY',
+    );
   });
 
   it('ECO.2.2.6 accepts typed spaces and lower-case 2a, and builds <INS>@patient.mssante.fr', () => {
@@ -80,6 +113,9 @@ describe('INS / NIR (ECO.2.2.6)', () => {
     const typed = `${good.slice(0, 1)} ${good.slice(1, 3)} ${good.slice(3, 5)} ${good.slice(5, 7).toLowerCase()} ${good.slice(7)}`;
     assert.equal(normalizeIns(typed), good);
     assert.equal(patientAddress(typed), `${good}@patient.mssante.fr`);
-    assert.throws(() => patientAddress('178117512345600'), (e: MssanteError) => e.code === 'E_INS_KEY');
+    assert.throws(
+      () => patientAddress('178117512345600'),
+      (e: MssanteError) => e.code === 'E_INS_KEY',
+    );
   });
 });
