@@ -7,6 +7,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { command as xdmCommand } from '../native-host/cli/commands/xdm';
 import { bigXdm, hostileCorpus } from '../test/fixtures/xdm/generate';
+import { ensurePackages } from '../scripts/lib/system';
 
 const here = import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname);
 
@@ -28,6 +29,7 @@ function timeProcess(
 }
 
 export async function benchXdm(): Promise<Record<string, unknown>> {
+  ensurePackages([{ command: 'unzip', pkg: 'unzip' }]);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mssante-bench-xdm-'));
   try {
     const big = path.join(dir, 'big.zip');

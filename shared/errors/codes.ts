@@ -254,6 +254,51 @@ export const ERROR_MESSAGES = {
     fr: 'Les certificats de confiance IGC Santé configurés sont invalides.',
     en: 'The configured IGC Santé trust anchors are invalid.',
   },
+  // Pro Santé Connect session (native-host/psc, ECO.1.2.x)
+  E_PSC_UNREACHABLE: {
+    fr: 'Pro Santé Connect est injoignable ; réessayez dans un instant.',
+    en: 'Pro Santé Connect cannot be reached; try again in a moment.',
+  },
+  E_PSC_DISCOVERY: {
+    fr: 'La configuration publiée par Pro Santé Connect est invalide ou ne correspond pas à l’émetteur attendu.',
+    en: 'The configuration published by Pro Santé Connect is invalid or does not match the expected issuer.',
+  },
+  E_PSC_LOGIN_FAILED: {
+    fr: 'La connexion Pro Santé Connect a échoué.',
+    en: 'The Pro Santé Connect sign-in failed.',
+  },
+  E_PSC_LOGIN_DENIED: {
+    fr: 'La connexion Pro Santé Connect a été refusée (par vous sur l’application e-CPS, ou par PSC).',
+    en: 'The Pro Santé Connect sign-in was denied (by you in the e-CPS app, or by PSC).',
+  },
+  E_PSC_LOGIN_TIMEOUT: {
+    fr: 'La connexion Pro Santé Connect n’a pas été terminée à temps.',
+    en: 'The Pro Santé Connect sign-in was not completed in time.',
+  },
+  E_PSC_ACR: {
+    fr: 'Pro Santé Connect n’a pas garanti le niveau d’authentification demandé (eidas1).',
+    en: 'Pro Santé Connect did not assert the requested authentication level (eidas1).',
+  },
+  E_PSC_NOT_SIGNED_IN: {
+    fr: 'Vous n’êtes pas connecté à Pro Santé Connect.',
+    en: 'You are not signed in to Pro Santé Connect.',
+  },
+  E_PSC_REFRESH_INVALID: {
+    fr: 'Votre session Pro Santé Connect a pris fin (déconnexion, durée maximale ou révocation) : les connexions MSSanté ont été fermées (ECO.1.2.6).',
+    en: 'Your Pro Santé Connect session has ended (sign-out, maximum duration or revocation): MSSanté connections were closed (ECO.1.2.6).',
+  },
+  E_PSC_SESSION_IDLE: {
+    fr: 'Votre session Pro Santé Connect a expiré après 15 minutes d’inactivité.',
+    en: 'Your Pro Santé Connect session expired after 15 minutes of inactivity.',
+  },
+  E_PSC_SESSION_MAX: {
+    fr: 'Votre session Pro Santé Connect a atteint sa durée maximale de 4 heures.',
+    en: 'Your Pro Santé Connect session reached its 4-hour maximum.',
+  },
+  E_PSC_SIGNED_OUT: {
+    fr: 'Vous vous êtes déconnecté de Pro Santé Connect.',
+    en: 'You signed out of Pro Santé Connect.',
+  },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
