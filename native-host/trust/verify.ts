@@ -72,12 +72,17 @@ export async function secureUpstream(
   socket: Socket,
   servername: string,
   trust: TrustContext,
+  /** The APP mailbox's ORG AUTH_CLI certificate (ECO.1.3.1). */
+  clientCertificate?: { pfx: Buffer; passphrase: string },
 ): Promise<{ socket: TLSSocket; report: PeerReport }> {
   const server = `${servername}:${socket.remotePort ?? '?'}`;
   const secure = tls.connect({
     socket,
     servername,
     ...policyOptions(),
+    ...(clientCertificate
+      ? { pfx: clientCertificate.pfx, passphrase: clientCertificate.passphrase }
+      : {}),
     ca: [...trust.set.roots, ...trust.set.organisations].map((c) => c.toString()),
     // We verify the chain ourselves against the selected set only (checkCertificate), so that
     // every refusal gets its own code; nothing is sent before that verification passes.

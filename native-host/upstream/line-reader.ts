@@ -59,15 +59,23 @@ export class LineReader {
   }
 
   release(): Socket {
-    this.socket.off('data', this.onData);
-    this.socket.off('end', this.onEnd);
-    this.socket.off('close', this.onEnd);
-    if (this.buffer.length > 0) {
+    const { socket, rest } = this.detach();
+    if (rest.length > 0) {
       throw new MssanteError('E_UPSTREAM_PROTOCOL', {
         detail: 'data received before the TLS handshake',
       });
     }
-    return this.socket;
+    return socket;
+  }
+
+  /** Hands the socket over with the bytes already received and not yet read as lines. */
+  detach(): { socket: Socket; rest: Buffer } {
+    this.socket.off('data', this.onData);
+    this.socket.off('end', this.onEnd);
+    this.socket.off('close', this.onEnd);
+    const rest = Buffer.from(this.buffer, 'latin1');
+    this.buffer = '';
+    return { socket: this.socket, rest };
   }
 
   private pump(): void {

@@ -14,6 +14,8 @@ export interface UpstreamTarget {
   /** Name sent in SMTP EHLO. */
   ehloName?: string;
   timeoutMs?: number;
+  /** The APP mailbox's ORG AUTH_CLI certificate, presented during the TLS handshake. */
+  clientCertificate?: { pfx: Buffer; passphrase: string };
 }
 
 export interface SecuredUpstream {
@@ -122,7 +124,12 @@ export async function openUpstream(
       target.protocol === 'imap'
         ? await imapStarttls(reader)
         : await smtpStarttls(reader, target.ehloName ?? 'localhost');
-    const { socket, report } = await secureUpstream(reader.release(), target.host, trust);
+    const { socket, report } = await secureUpstream(
+      reader.release(),
+      target.host,
+      trust,
+      target.clientCertificate,
+    );
     return { socket, report, greeting };
   } catch (error) {
     plain.destroy();

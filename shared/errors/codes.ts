@@ -299,6 +299,19 @@ export const ERROR_MESSAGES = {
     fr: 'Vous vous êtes déconnecté de Pro Santé Connect.',
     en: 'You signed out of Pro Santé Connect.',
   },
+  // API LPS bridge (native-host/bridge, ECO.1.2.x, 1.3.1)
+  E_UPSTREAM_AUTH: {
+    fr: 'Le serveur MSSanté de l’opérateur a refusé l’authentification.',
+    en: 'The operator MSSanté server refused the authentication.',
+  },
+  E_BRIDGE_LOCAL_AUTH: {
+    fr: 'Identifiants locaux incorrects pour cette boîte MSSanté : recréez le compte depuis le module.',
+    en: 'Wrong local credentials for this MSSanté mailbox: recreate the account from the add-on.',
+  },
+  E_BRIDGE_CLOSED: {
+    fr: 'La connexion MSSanté a été fermée par le module.',
+    en: 'The MSSanté connection was closed by the add-on.',
+  },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

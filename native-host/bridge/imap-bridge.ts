@@ -1,0 +1,294 @@
+import net, { type Socket } from 'node:net';
+import { type TLSSocket } from 'node:tls';
+import { type ErrorCode, errorMessage } from '../../shared/errors/codes';
+import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
+import { type AuditJournal } from '../audit/journal';
+import { type Redactor } from '../audit/redact';
+import { type Logger } from '../log';
+import { type TrustContext } from '../trust/verify';
+import { LineReader } from '../upstream/line-reader';
+import { openImapSession } from './imap-upstream';
+import { ImapScanner } from './imap-scanner';
+import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
+import { authorOf, type BridgeMailbox } from './mailbox';
+
+export interface BridgeDeps {
+  trust: TrustContext;
+  audit: AuditJournal;
+  redactor: Redactor;
+  log: Logger;
+}
+
+const PRE_AUTH_CAPABILITIES = 'IMAP4rev1 AUTH=PLAIN ID';
+/** Commands that are not operations on the mailbox: not journaled. */
+const NOISE = new Set(['NOOP', 'IDLE', 'CHECK', 'CAPABILITY', 'ID', 'NAMESPACE', 'ENABLE']);
+const ACTIONS: Record<string, string> = {
+  SELECT: 'select',
+  EXAMINE: 'select',
+  FETCH: 'fetch',
+  STORE: 'store',
+  COPY: 'copy',
+  MOVE: 'move',
+  EXPUNGE: 'expunge',
+  APPEND: 'append',
+  CREATE: 'create-folder',
+  DELETE: 'delete-folder',
+  RENAME: 'rename-folder',
+  SEARCH: 'search',
+  LIST: 'list',
+  LSUB: 'list',
+  STATUS: 'list',
+  LOGOUT: 'logout',
+  CLOSE: 'close',
+};
+
+/** Reads an IMAP astring argument list made of atoms and quoted strings (what LOGIN needs). */
+function astrings(text: string): string[] {
+  const out: string[] = [];
+  const re = /\s*(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) && m[0].trim())
+    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!);
+  return out;
+}
+
+/** A short French sentence for Thunderbird's alert (it shows the server's text to the user). */
+function sentence(error: MssanteError): string {
+  return `${errorMessage(error.code, 'fr')} [${error.code}]`.replace(/[\r\n]/g, ' ');
+}
+
+/**
+ * The loopback IMAP endpoint of one MSSanté mailbox. Thunderbird logs in with the mailbox
+ * address and the local secret; the bridge then opens the operator's IMAP under the trust
+ * policy, authenticates (XOAUTH2 or certificate + PLAIN), answers Thunderbird's login with the
+ * operator's capabilities, and relays bytes both ways untouched, journaling each operation.
+ */
+export class ImapBridge {
+  private readonly server = net.createServer((socket) => void this.accept(socket));
+  private readonly live = new Set<{ client: Socket; upstream: TLSSocket | null }>();
+
+  constructor(
+    readonly mailbox: BridgeMailbox,
+    private readonly deps: BridgeDeps,
+  ) {}
+
+  listen(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () =>
+        resolve((this.server.address() as net.AddressInfo).port),
+      );
+    });
+  }
+
+  get connections(): number {
+    return this.live.size;
+  }
+
+  /** ECO.1.2.6: end every session of this mailbox, telling Thunderbird why. */
+  closeAll(code: ErrorCode): void {
+    for (const entry of this.live) {
+      entry.client.end(`* BYE [ALERT] ${errorMessage(code, 'fr')} [${code}]\r\n`);
+      entry.upstream?.destroy();
+      entry.client.destroySoon();
+    }
+    if (this.live.size)
+      this.journal('disconnect', { outcome: 'ok', code, request: 'session closed by the host' });
+    this.live.clear();
+  }
+
+  async close(): Promise<void> {
+    this.closeAll('E_BRIDGE_CLOSED');
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private journal(
+    action: string,
+    fields: { outcome: 'ok' | 'failed'; request?: string; response?: string; code?: string },
+  ): void {
+    this.deps.audit.record({
+      author: authorOf(this.mailbox),
+      mailbox: this.mailbox.address,
+      action,
+      ...fields,
+    });
+  }
+
+  private async accept(client: Socket): Promise<void> {
+    const entry = { client, upstream: null as TLSSocket | null };
+    this.live.add(entry);
+    client.on('close', () => this.live.delete(entry));
+    client.on('error', () => client.destroy());
+    const reader = new LineReader(client, 5 * 60_000);
+    const send = (line: string) => client.write(`${line}\r\n`);
+    send(`* OK [CAPABILITY ${PRE_AUTH_CAPABILITIES}] open-mssante bridge ready`);
+    try {
+      for (;;) {
+        const line = await reader.next();
+        const m = /^(\S+) (\S+)(?: (.*))?$/.exec(line);
+        if (!m) {
+          send('* BAD invalid command');
+          continue;
+        }
+        const [, tag, verbRaw, args = ''] = m;
+        const verb = verbRaw!.toUpperCase();
+        let presented: { user: string; secret: string } | null = null;
+        if (verb === 'CAPABILITY') {
+          send(`* CAPABILITY ${PRE_AUTH_CAPABILITIES}`);
+          send(`${tag} OK CAPABILITY completed`);
+        } else if (verb === 'NOOP') {
+          send(`${tag} OK NOOP completed`);
+        } else if (verb === 'ID') {
+          send('* ID ("name" "open-mssante-bridge")');
+          send(`${tag} OK ID completed`);
+        } else if (verb === 'LOGOUT') {
+          send('* BYE logging out');
+          send(`${tag} OK LOGOUT completed`);
+          client.end();
+          return;
+        } else if (verb === 'LOGIN') {
+          const [user = '', secret = ''] = astrings(args);
+          presented = { user, secret };
+        } else if (verb === 'AUTHENTICATE' && /^PLAIN\b/i.test(args)) {
+          let initial = args.split(/\s+/)[1];
+          if (!initial) {
+            send('+ ');
+            initial = await reader.next();
+          }
+          presented =
+            initial === '*' ? null : (decodeSaslPlain(initial) ?? { user: '', secret: '' });
+          if (initial === '*') send(`${tag} BAD authentication cancelled`);
+        } else {
+          send(`${tag} BAD command not allowed before authentication`);
+        }
+        if (!presented) continue;
+        if (
+          !localCredentialsMatch(
+            this.mailbox.address,
+            this.mailbox.secret,
+            presented.user,
+            presented.secret,
+          )
+        ) {
+          this.journal('authenticate', {
+            outcome: 'failed',
+            request: 'local login',
+            code: 'E_BRIDGE_LOCAL_AUTH',
+          });
+          send(
+            `${tag} NO [AUTHENTICATIONFAILED] ${sentence(new MssanteError('E_BRIDGE_LOCAL_AUTH'))}`,
+          );
+          continue;
+        }
+        let session;
+        try {
+          session = await openImapSession(this.mailbox, this.deps.trust);
+        } catch (error) {
+          const failure = toMssanteError(error);
+          this.deps.log.warn('imap.upstream.failed', {
+            mailbox: this.mailbox.address,
+            code: failure.code,
+          });
+          this.journal('authenticate', {
+            outcome: 'failed',
+            request: 'AUTHENTICATE',
+            code: failure.code,
+            ...(failure.detail
+              ? { response: this.deps.redactor.text(failure.detail).slice(0, 300) }
+              : {}),
+          });
+          const kind =
+            failure.code.startsWith('E_TLS') ||
+            failure.code.startsWith('E_TRUST') ||
+            failure.code.startsWith('E_STARTTLS')
+              ? 'UNAVAILABLE'
+              : 'AUTHENTICATIONFAILED';
+          send(`${tag} NO [${kind}] ${sentence(failure)}`);
+          continue;
+        }
+        entry.upstream = session.socket;
+        this.journal('connect', {
+          outcome: 'ok',
+          request: 'STARTTLS',
+          response: `${session.report.session.protocol} ${session.report.session.cipher} ${session.report.session.keyExchange}`,
+        });
+        this.journal('authenticate', {
+          outcome: 'ok',
+          request:
+            this.mailbox.credentials.kind === 'psc'
+              ? 'AUTHENTICATE XOAUTH2 [redacted]'
+              : 'AUTHENTICATE PLAIN [redacted]',
+          response: 'OK',
+        });
+        send(`${tag} OK [CAPABILITY ${session.capabilities}] Logged in`);
+        const { rest } = reader.detach();
+        this.relay(client, rest, session.socket, session.rest);
+        return;
+      }
+    } catch {
+      client.destroy();
+      this.live.delete(entry);
+    }
+  }
+
+  private relay(
+    client: Socket,
+    clientRest: Buffer,
+    upstream: TLSSocket,
+    upstreamRest: Buffer,
+  ): void {
+    const pending = new Map<string, { action: string; request: string }>();
+    const psc = this.mailbox.credentials.kind === 'psc' ? this.mailbox.credentials.session : null;
+    const fromClient = new ImapScanner((line) => {
+      psc?.touch();
+      const m = /^([A-Za-z0-9.]+) (UID )?([A-Za-z]+)\b/i.exec(line);
+      if (!m) return;
+      const verb = m[3]!.toUpperCase();
+      if (NOISE.has(verb)) return;
+      pending.set(m[1]!, {
+        action: ACTIONS[verb] ?? verb.toLowerCase(),
+        request: this.deps.redactor.imap(line.slice(m[1]!.length + 1)),
+      });
+    });
+    const fromServer = new ImapScanner((line) => {
+      const m = /^([A-Za-z0-9.]+) (OK|NO|BAD)\b ?(.*)$/i.exec(line);
+      if (!m) return;
+      const command = pending.get(m[1]!);
+      if (!command) return;
+      pending.delete(m[1]!);
+      const status = m[2]!.toUpperCase();
+      this.journal(command.action, {
+        outcome: status === 'OK' ? 'ok' : 'failed',
+        request: command.request,
+        response: `${status} ${this.deps.redactor.text(m[3]!)}`.trim().slice(0, 200),
+      });
+    });
+    let closedBy: 'client' | 'server' | null = null;
+    client.on('data', (chunk: Buffer) => fromClient.push(chunk));
+    upstream.on('data', (chunk: Buffer) => fromServer.push(chunk));
+    if (upstreamRest.length) {
+      fromServer.push(upstreamRest);
+      client.write(upstreamRest);
+    }
+    if (clientRest.length) {
+      fromClient.push(clientRest);
+      upstream.write(clientRest);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => {
+      closedBy ??= 'client';
+      upstream.destroy();
+    });
+    upstream.on('close', () => {
+      if (!closedBy) {
+        // ECO.1.2.7: the operator ended the session; Thunderbird reconnects and the bridge opens a
+        // new upstream session (new access token if needed).
+        closedBy = 'server';
+        this.journal('disconnect', { outcome: 'ok', request: 'closed by the server' });
+      }
+      client.destroySoon();
+    });
+    upstream.on('error', () => upstream.destroy());
+  }
+}

@@ -1,0 +1,26 @@
+import { type LookupFunction } from 'node:net';
+import { type PscSession } from '../psc/session';
+
+/** How the bridge logs in upstream for one mailbox. */
+export type UpstreamCredentials =
+  /** PER/ORG (ECO.1.2.1): XOAUTH2 with the PSC session's access token. */
+  | { kind: 'psc'; session: PscSession }
+  /** APP (ECO.1.3.1): the ORG AUTH_CLI certificate during TLS, then PLAIN with the address. */
+  | { kind: 'app'; pfx: Buffer; passphrase: string; password: string; subject: string };
+
+export interface BridgeMailbox {
+  address: string;
+  profile: 'PER' | 'ORG' | 'APP';
+  imap: { host: string; port: number };
+  smtp: { host: string; port: number };
+  lookup?: LookupFunction;
+  /** The local password Thunderbird uses for this mailbox (random; never the PSC token). */
+  secret: string;
+  credentials: UpstreamCredentials;
+}
+
+/** Who the journal names as the author of an operation (ECO.4.1.2). */
+export function authorOf(mailbox: BridgeMailbox): string {
+  const c = mailbox.credentials;
+  return c.kind === 'psc' ? (c.session.facts.identity?.nationalId ?? 'unknown') : c.subject;
+}

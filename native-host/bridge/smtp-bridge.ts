@@ -1,0 +1,282 @@
+import net, { type Socket } from 'node:net';
+import { type TLSSocket } from 'node:tls';
+import { type ErrorCode, errorMessage } from '../../shared/errors/codes';
+import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
+import { LineReader } from '../upstream/line-reader';
+import { type BridgeDeps } from './imap-bridge';
+import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
+import { authorOf, type BridgeMailbox } from './mailbox';
+import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';
+
+/** EHLO keywords not passed on to Thunderbird (the bridge handles them, or we keep DATA only). */
+const HIDDEN = /^(STARTTLS|AUTH\b|CHUNKING|BINARYMIME|SMTPUTF8\b.*|XCLIENT|XFORWARD)/i;
+
+function sentence(error: MssanteError): string {
+  return `${errorMessage(error.code, 'fr')} [${error.code}]`.replace(/[\r\n]/g, ' ');
+}
+
+/**
+ * The loopback SMTP submission endpoint of one MSSanté mailbox. On EHLO the bridge opens the
+ * operator's submission port under the trust policy and offers Thunderbird the operator's
+ * extensions (DSN for ECO.2.3.1 among them) plus AUTH PLAIN/LOGIN for the local secret; after
+ * Thunderbird's AUTH it authenticates upstream and relays the rest, journaling each envelope.
+ */
+export class SmtpBridge {
+  private readonly server = net.createServer((socket) => void this.accept(socket));
+  private readonly live = new Set<{ client: Socket; upstream: TLSSocket | null }>();
+
+  constructor(
+    readonly mailbox: BridgeMailbox,
+    private readonly deps: BridgeDeps,
+  ) {}
+
+  listen(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () =>
+        resolve((this.server.address() as net.AddressInfo).port),
+      );
+    });
+  }
+
+  get connections(): number {
+    return this.live.size;
+  }
+
+  closeAll(code: ErrorCode): void {
+    for (const entry of this.live) {
+      entry.client.end(`421 4.7.0 ${errorMessage(code, 'fr')} [${code}]\r\n`);
+      entry.upstream?.destroy();
+    }
+    this.live.clear();
+  }
+
+  async close(): Promise<void> {
+    this.closeAll('E_BRIDGE_CLOSED');
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private journal(
+    action: string,
+    fields: { outcome: 'ok' | 'failed'; request?: string; response?: string; code?: string },
+  ): void {
+    this.deps.audit.record({
+      author: authorOf(this.mailbox),
+      mailbox: this.mailbox.address,
+      action,
+      ...fields,
+    });
+  }
+
+  private async accept(client: Socket): Promise<void> {
+    const entry = { client, upstream: null as TLSSocket | null };
+    this.live.add(entry);
+    client.on('close', () => {
+      this.live.delete(entry);
+      entry.upstream?.destroy();
+    });
+    client.on('error', () => client.destroy());
+    const reader = new LineReader(client, 5 * 60_000);
+    const send = (line: string) => client.write(`${line}\r\n`);
+    let session: SmtpSession | null = null;
+    send('220 localhost ESMTP open-mssante bridge');
+    try {
+      for (;;) {
+        const line = await reader.next();
+        const verb = (line.split(' ')[0] ?? '').toUpperCase();
+        let presented: { user: string; secret: string } | null = null;
+        if (verb === 'EHLO' || verb === 'HELO') {
+          if (!session) {
+            try {
+              session = await openSmtpSession(this.mailbox, this.deps.trust);
+              entry.upstream = session.socket;
+              const s = session.report.session;
+              this.journal('connect', {
+                outcome: 'ok',
+                request: 'STARTTLS',
+                response: `${s.protocol} ${s.cipher} ${s.keyExchange}`,
+              });
+            } catch (error) {
+              const failure = toMssanteError(error);
+              this.journal('connect', {
+                outcome: 'failed',
+                request: 'STARTTLS',
+                code: failure.code,
+                ...(failure.detail ? { response: failure.detail.slice(0, 300) } : {}),
+              });
+              send(`421 4.7.0 ${sentence(failure)}`);
+              client.end();
+              return;
+            }
+          }
+          const extensions = session.extensions.filter((e) => !HIDDEN.test(e));
+          const lines = ['localhost', ...extensions, 'AUTH PLAIN LOGIN'];
+          lines.forEach((l, i) => send(`250${i === lines.length - 1 ? ' ' : '-'}${l}`));
+        } else if (verb === 'AUTH') {
+          const [, mech = '', initial] = line.split(/\s+/);
+          if (mech.toUpperCase() === 'PLAIN') {
+            let payload = initial;
+            if (!payload) {
+              send('334 ');
+              payload = await reader.next();
+            }
+            presented = decodeSaslPlain(payload) ?? { user: '', secret: '' };
+          } else if (mech.toUpperCase() === 'LOGIN') {
+            send(`334 ${Buffer.from('Username:').toString('base64')}`);
+            const user = Buffer.from(initial ?? (await reader.next()), 'base64').toString('utf8');
+            send(`334 ${Buffer.from('Password:').toString('base64')}`);
+            presented = {
+              user,
+              secret: Buffer.from(await reader.next(), 'base64').toString('utf8'),
+            };
+          } else {
+            send('504 5.5.4 unrecognized authentication type');
+          }
+        } else if (verb === 'QUIT') {
+          send('221 2.0.0 bye');
+          client.end();
+          return;
+        } else if (verb === 'NOOP' || verb === 'RSET') {
+          send('250 2.0.0 OK');
+        } else {
+          send('530 5.7.0 authentication required');
+        }
+        if (!presented) continue;
+        if (!session) {
+          send('503 5.5.1 EHLO first');
+          continue;
+        }
+        if (
+          !localCredentialsMatch(
+            this.mailbox.address,
+            this.mailbox.secret,
+            presented.user,
+            presented.secret,
+          )
+        ) {
+          this.journal('authenticate', {
+            outcome: 'failed',
+            request: 'local login',
+            code: 'E_BRIDGE_LOCAL_AUTH',
+          });
+          send(`535 5.7.8 ${sentence(new MssanteError('E_BRIDGE_LOCAL_AUTH'))}`);
+          continue;
+        }
+        try {
+          session = await authenticateSmtp(session, this.mailbox, this.deps.trust);
+          entry.upstream = session.socket;
+        } catch (error) {
+          const failure = toMssanteError(error);
+          this.journal('authenticate', {
+            outcome: 'failed',
+            request: 'AUTH',
+            code: failure.code,
+            ...(failure.detail
+              ? { response: this.deps.redactor.text(failure.detail).slice(0, 300) }
+              : {}),
+          });
+          send(`535 5.7.8 ${sentence(failure)}`);
+          continue;
+        }
+        this.journal('authenticate', {
+          outcome: 'ok',
+          request:
+            this.mailbox.credentials.kind === 'psc'
+              ? 'AUTH XOAUTH2 [redacted]'
+              : 'AUTH PLAIN [redacted]',
+          response: '235',
+        });
+        send('235 2.7.0 Authentication successful');
+        const { rest } = reader.detach();
+        const upstreamRest = session.reader.detach().rest;
+        this.relay(client, rest, session.socket, upstreamRest);
+        return;
+      }
+    } catch {
+      client.destroy();
+    }
+  }
+
+  /**
+   * Relays bytes untouched; a tap follows commands and replies (in order, pipelining included)
+   * to journal each message sent with its envelope (ECO.4.1.2), skipping the DATA content.
+   */
+  private relay(
+    client: Socket,
+    clientRest: Buffer,
+    upstream: TLSSocket,
+    upstreamRest: Buffer,
+  ): void {
+    const psc = this.mailbox.credentials.kind === 'psc' ? this.mailbox.credentials.session : null;
+    const queue: string[] = [];
+    let envelope: string[] = [];
+    let inData = false;
+    let clientBuffer = '';
+    let serverBuffer = '';
+    const onClientLine = (line: string) => {
+      if (inData) {
+        if (line === '.') {
+          inData = false;
+          queue.push('.');
+        }
+        return;
+      }
+      psc?.touch();
+      const verb = (line.split(/[ :]/)[0] ?? '').toUpperCase();
+      if (verb === 'MAIL') envelope = [this.deps.redactor.smtp(line)];
+      else if (verb === 'RCPT') envelope.push(this.deps.redactor.smtp(line));
+      queue.push(verb);
+    };
+    const onServerReply = (code: number, text: string) => {
+      const verb = queue.shift();
+      if (verb === 'DATA' && code === 354) {
+        inData = true;
+        return;
+      }
+      if (verb === '.') {
+        this.journal('send', {
+          outcome: code < 400 ? 'ok' : 'failed',
+          request: envelope.join(' '),
+          response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
+        });
+        envelope = [];
+      } else if (verb === 'RCPT' && code >= 400) {
+        this.journal('send', {
+          outcome: 'failed',
+          request: envelope.at(-1) ?? 'RCPT',
+          response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
+        });
+      }
+    };
+    const split = (buffer: string, chunk: Buffer, onLine: (l: string) => void): string => {
+      buffer += chunk.toString('latin1');
+      let end: number;
+      while ((end = buffer.indexOf('\r\n')) >= 0) {
+        onLine(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+      return buffer.length > 65536 ? buffer.slice(-1024) : buffer;
+    };
+    const onServerLine = (line: string) => {
+      const m = /^(\d{3}) (.*)$/.exec(line);
+      if (m) onServerReply(Number(m[1]), m[2]!);
+    };
+    client.on('data', (chunk: Buffer) => (clientBuffer = split(clientBuffer, chunk, onClientLine)));
+    upstream.on(
+      'data',
+      (chunk: Buffer) => (serverBuffer = split(serverBuffer, chunk, onServerLine)),
+    );
+    if (upstreamRest.length) {
+      serverBuffer = split(serverBuffer, upstreamRest, onServerLine);
+      client.write(upstreamRest);
+    }
+    if (clientRest.length) {
+      clientBuffer = split(clientBuffer, clientRest, onClientLine);
+      upstream.write(clientRest);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    upstream.on('close', () => client.destroySoon());
+    upstream.on('error', () => upstream.destroy());
+  }
+}

@@ -1,0 +1,110 @@
+import { type TLSSocket } from 'node:tls';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import { xoauth2InitialResponse } from '../../shared/domain/xoauth2';
+import { type PeerReport, type TrustContext } from '../trust/verify';
+import { LineReader } from '../upstream/line-reader';
+import { openUpstream } from '../upstream/starttls';
+import { type BridgeMailbox } from './mailbox';
+
+export interface SmtpSession {
+  socket: TLSSocket;
+  /** EHLO keywords after TLS (SIZE, DSN, 8BITMIME…). */
+  extensions: string[];
+  report: PeerReport;
+  reader: LineReader;
+}
+
+export async function smtpReply(reader: LineReader): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  for (;;) {
+    const line = await reader.next();
+    const m = /^(\d{3})([ -])(.*)$/.exec(line);
+    if (!m) throw new MssanteError('E_UPSTREAM_PROTOCOL', { detail: line.slice(0, 100) });
+    lines.push(m[3]!);
+    if (m[2] === ' ') return { code: Number(m[1]), lines };
+  }
+}
+
+/** STARTTLS under the trust policy, then EHLO again over TLS (ECO.1.0.1). Not yet authenticated. */
+export async function openSmtpSession(
+  mailbox: BridgeMailbox,
+  trust: TrustContext,
+): Promise<SmtpSession> {
+  const c = mailbox.credentials;
+  const { socket, report } = await openUpstream(
+    {
+      protocol: 'smtp',
+      host: mailbox.smtp.host,
+      port: mailbox.smtp.port,
+      ehloName: 'localhost',
+      ...(mailbox.lookup ? { lookup: mailbox.lookup } : {}),
+      ...(c.kind === 'app' ? { clientCertificate: { pfx: c.pfx, passphrase: c.passphrase } } : {}),
+    },
+    trust,
+  );
+  const reader = new LineReader(socket);
+  try {
+    reader.send('EHLO localhost');
+    const ehlo = await smtpReply(reader);
+    if (ehlo.code !== 250)
+      throw new MssanteError('E_UPSTREAM_PROTOCOL', { detail: `EHLO ${ehlo.code}` });
+    return { socket, extensions: ehlo.lines.slice(1), report, reader };
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+}
+
+async function authOnce(
+  session: SmtpSession,
+  mailbox: BridgeMailbox,
+  token: string | null,
+): Promise<void> {
+  const c = mailbox.credentials;
+  // ECO.1.2.1 / ECO.1.3.1. The line holds a credential: it is never logged.
+  session.reader.send(
+    c.kind === 'psc'
+      ? `AUTH XOAUTH2 ${xoauth2InitialResponse(mailbox.address, token!)}`
+      : `AUTH PLAIN ${Buffer.from(`\u0000${mailbox.address}\u0000${c.password}`).toString('base64')}`,
+  );
+  let reply = await smtpReply(session.reader);
+  let challenge = '';
+  if (reply.code === 334) {
+    challenge = Buffer.from(reply.lines[0] ?? '', 'base64')
+      .toString('utf8')
+      .slice(0, 200);
+    session.reader.send('');
+    reply = await smtpReply(session.reader);
+  }
+  if (reply.code !== 235) {
+    throw new MssanteError('E_UPSTREAM_AUTH', {
+      detail: `${reply.code} ${reply.lines.join(' ')} ${challenge}`.trim().slice(0, 300),
+    });
+  }
+}
+
+/**
+ * Authenticates an open SMTP session. With PSC a refused token is refreshed once and tried
+ * again on a new session (returned).
+ */
+export async function authenticateSmtp(
+  session: SmtpSession,
+  mailbox: BridgeMailbox,
+  trust: TrustContext,
+): Promise<SmtpSession> {
+  const c = mailbox.credentials;
+  if (c.kind === 'app') {
+    await authOnce(session, mailbox, null);
+    return session;
+  }
+  try {
+    await authOnce(session, mailbox, await c.session.accessToken());
+    return session;
+  } catch (error) {
+    if (!(error instanceof MssanteError) || error.code !== 'E_UPSTREAM_AUTH') throw error;
+    session.socket.destroy();
+    const again = await openSmtpSession(mailbox, trust);
+    await authOnce(again, mailbox, await c.session.refresh());
+    return again;
+  }
+}
