@@ -1,4 +1,4 @@
-import { type Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { errorMessage } from '../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../shared/errors/mssante-error';
 import {
@@ -10,7 +10,7 @@ import {
   makeResult,
   parseRequest,
 } from '../shared/protocol/index';
-import { type HostContext } from './handlers/context';
+import type { HostContext } from './handlers/context';
 import { HANDLERS, type Handler } from './handlers/index';
 import { FrameReader } from './messaging/frame-reader';
 import { encodeFrame } from './messaging/frame-writer';
@@ -72,6 +72,11 @@ export function serve({
       ctx.log.error('request.failed', { id: request.id, type: request.type, code: failure.code });
       return makeError(request.id, request.type, failure.toWire());
     }
+  };
+
+  // Events go out in order with replies.
+  ctx.notify = (event) => {
+    inFlight = inFlight.then(() => void output.write(encodeFrame(event)));
   };
 
   return new Promise((resolve) => {

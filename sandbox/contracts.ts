@@ -73,4 +73,11 @@ export interface SandboxRuntime {
   hosts: Record<string, string>;
   pid: number;
   startedAt: string;
+  /** For the project's own tools (the host in sandbox mode, tests); test credentials only. */
+  internal: {
+    /** The native host's client at the PSC stub (the intermediate LPS server). */
+    pscHostClient: { clientId: string; clientSecret: string };
+    /** Paths of the generated test PKI (trust anchors, the APP client certificate…). */
+    pki: PkiFiles;
+  };
 }

@@ -4,7 +4,9 @@ import {
   type Params,
   type Result,
   makeRequest,
+  parseEvent,
   parseResponse,
+  type HostEvent,
 } from '../../shared/protocol/index';
 
 /** The part of runtime.Port the client uses (so unit tests can hand it a fake). */
@@ -45,6 +47,8 @@ export class HostClient {
       onClose: (reason: MssanteError) => void;
       /** A reply that matches no request (e.g. a refused frame whose id could not be read). */
       onStray?: (error: WireError) => void;
+      /** Something the host pushed without a request (PSC session facts, notices). */
+      onEvent?: (event: HostEvent) => void;
     },
   ) {
     port.onMessage.addListener((message) => this.receive(message));
@@ -107,6 +111,11 @@ export class HostClient {
   private receive(message: unknown): void {
     let response;
     try {
+      const event = parseEvent(message);
+      if (event) {
+        this.deps.onEvent?.(event);
+        return;
+      }
       response = parseResponse(message);
     } catch (error) {
       // A host that breaks the protocol is not to be trusted with the next requests either.

@@ -2,7 +2,7 @@ import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error'
 import { MESSAGES, type MessageType } from '../../shared/protocol/index';
 import { HOST_NAME } from '../../shared/protocol/names';
 import { HostConnection, type HostState } from './connection';
-import { type PortLike } from './host-client';
+import type { PortLike } from './host-client';
 import { pageMessage, STATE_PORT } from './page-messages';
 
 const locale = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';

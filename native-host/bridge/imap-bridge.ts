@@ -1,11 +1,11 @@
 import net, { type Socket } from 'node:net';
-import { type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { type ErrorCode, errorMessage } from '../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
-import { type AuditJournal } from '../audit/journal';
-import { type Redactor } from '../audit/redact';
-import { type Logger } from '../log';
-import { type TrustContext } from '../trust/verify';
+import type { AuditJournal } from '../audit/journal';
+import type { Redactor } from '../audit/redact';
+import type { Logger } from '../log';
+import type { TrustContext } from '../trust/verify';
 import { LineReader } from '../upstream/line-reader';
 import { openImapSession } from './imap-upstream';
 import { ImapScanner } from './imap-scanner';

@@ -1,5 +1,5 @@
-import { type LookupFunction } from 'node:net';
-import { type PscSession } from '../psc/session';
+import type { LookupFunction } from 'node:net';
+import type { PscSession } from '../psc/session';
 
 /** How the bridge logs in upstream for one mailbox. */
 export type UpstreamCredentials =

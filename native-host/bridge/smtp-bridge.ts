@@ -1,9 +1,9 @@
 import net, { type Socket } from 'node:net';
-import { type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { type ErrorCode, errorMessage } from '../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
 import { LineReader } from '../upstream/line-reader';
-import { type BridgeDeps } from './imap-bridge';
+import type { BridgeDeps } from './imap-bridge';
 import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
 import { authorOf, type BridgeMailbox } from './mailbox';
 import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';

@@ -1,10 +1,10 @@
-import { type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { xoauth2InitialResponse } from '../../shared/domain/xoauth2';
-import { type PeerReport, type TrustContext } from '../trust/verify';
+import type { PeerReport, TrustContext } from '../trust/verify';
 import { LineReader } from '../upstream/line-reader';
 import { openUpstream } from '../upstream/starttls';
-import { type BridgeMailbox } from './mailbox';
+import type { BridgeMailbox } from './mailbox';
 
 export interface SmtpSession {
   socket: TLSSocket;

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../shared/errors/codes';
 import { toMssanteError } from '../../shared/errors/mssante-error';
-import { type CliCommand, type CliIo } from './command';
+import type { CliCommand, CliIo } from './command';
 
 /**
  * `mssante <command> …`. Commands are imported lazily so `mssante host serve` (what Thunderbird

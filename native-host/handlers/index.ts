@@ -1,8 +1,10 @@
-import { type MessageType, type Params, type Result } from '../../shared/protocol/index';
-import { type HostContext } from './context';
+import type { MessageType, Params, Result } from '../../shared/protocol/index';
+import type { HostContext } from './context';
 import { handleHello } from './hello';
 import { handlePing } from './ping';
 import { handleStatus } from './status';
+import { handleMailboxAdd, handleMailboxList, handleMailboxRemove } from './mailbox';
+import { handlePscLogin, handlePscLogout, handlePscStatus } from './psc';
 
 export type Handler<T extends MessageType> = (
   params: Params<T>,
@@ -14,4 +16,10 @@ export const HANDLERS: { [K in MessageType]: Handler<K> } = {
   hello: handleHello,
   status: handleStatus,
   ping: handlePing,
+  'psc.status': handlePscStatus,
+  'psc.login': handlePscLogin,
+  'psc.logout': handlePscLogout,
+  'mailbox.list': handleMailboxList,
+  'mailbox.add': handleMailboxAdd,
+  'mailbox.remove': handleMailboxRemove,
 };

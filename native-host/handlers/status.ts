@@ -1,5 +1,5 @@
-import { type Params, type Result } from '../../shared/protocol/index';
-import { type HostContext } from './context';
+import type { Params, Result } from '../../shared/protocol/index';
+import type { HostContext } from './context';
 
 export async function handleStatus(
   _params: Params<'status'>,

@@ -1,4 +1,4 @@
-import { type ErrorCode } from '../../shared/errors/codes';
+import type { ErrorCode } from '../../shared/errors/codes';
 import { MAX_INCOMING_FRAME_BYTES, OVERSIZED_PREFIX_BYTES } from './limits';
 
 /** What the reader produces for each frame: a parsed JSON value, or a coded refusal. */

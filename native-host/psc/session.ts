@@ -1,9 +1,9 @@
-import { type webcrypto } from 'node:crypto';
+import type { webcrypto } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
-import { type ErrorCode } from '../../shared/errors/codes';
+import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { PSC_ACR, PSC_SCOPE, type PscEndpoints } from './presets';
 

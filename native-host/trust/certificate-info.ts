@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill
 import { createHash, type X509Certificate as NodeCertificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

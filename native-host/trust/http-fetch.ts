@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 
 export interface FetchOptions {
   method?: 'GET' | 'POST';

@@ -1,4 +1,4 @@
-import { type X509Certificate as NodeCertificate } from 'node:crypto';
+import type { X509Certificate as NodeCertificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 

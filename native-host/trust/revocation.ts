@@ -1,8 +1,8 @@
-import { type X509Certificate as NodeCertificate } from 'node:crypto';
+import type { X509Certificate as NodeCertificate } from 'node:crypto';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { describeCertificate, revocationPointers } from './certificate-info';
-import { type CrlAnswer, type CrlStore } from './crl-store';
-import { type OcspAnswer, type OcspClient } from './ocsp-client';
+import type { CrlAnswer, CrlStore } from './crl-store';
+import type { OcspAnswer, OcspClient } from './ocsp-client';
 
 export interface RevocationReport {
   crl: Array<{

@@ -1,4 +1,4 @@
-import { type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { MssanteError } from '../../shared/errors/mssante-error';
 
 /**

@@ -1,16 +1,16 @@
-import { type X509Certificate as NodeCertificate } from 'node:crypto';
-import { type Socket } from 'node:net';
+import type { X509Certificate as NodeCertificate } from 'node:crypto';
+import type { Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { describeCertificate, isServerAuthCertificate } from './certificate-info';
-import { type RevocationChecker, type RevocationReport } from './revocation';
+import type { RevocationChecker, RevocationReport } from './revocation';
 import {
   checkNegotiated,
   handshakeError,
   type NegotiatedSession,
   policyOptions,
 } from './tls-policy';
-import { type TrustSet } from './trust-sets';
+import type { TrustSet } from './trust-sets';
 
 export interface TrustContext {
   set: TrustSet;

@@ -1,4 +1,4 @@
-import { type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { MssanteError } from '../../shared/errors/mssante-error';
 
 const MAX_LINE = 8192;

@@ -1,5 +1,5 @@
 import net, { type LookupFunction } from 'node:net';
-import { type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type PeerReport, secureUpstream, type TrustContext } from '../trust/verify';
 import { LineReader } from './line-reader';

@@ -312,6 +312,15 @@ export const ERROR_MESSAGES = {
     fr: 'La connexion MSSanté a été fermée par le module.',
     en: 'The MSSanté connection was closed by the add-on.',
   },
+  // Host configuration (native-host/app)
+  E_CONFIG_MISSING: {
+    fr: 'Pro Santé Connect et la confiance IGC Santé ne sont pas configurés sur l’hôte (démarrez le bac à sable ou complétez config.json).',
+    en: 'Pro Santé Connect and IGC Santé trust are not configured on the host (start the sandbox or complete config.json).',
+  },
+  E_MAILBOX_UNKNOWN: {
+    fr: 'Cette boîte MSSanté n’est pas configurée dans le module.',
+    en: 'This MSSanté mailbox is not configured in the add-on.',
+  },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -36,3 +36,13 @@ export const responseEnvelope = z.discriminatedUnion('ok', [
     error: wireError,
   }),
 ]);
+
+/**
+ * Pushed by the host without a request: `psc` (session facts changed), `notice` (something the
+ * user must be told: a sign-in failed, the session ended and connections were closed…).
+ */
+export const eventEnvelope = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  event: z.enum(['psc', 'notice']),
+  data: z.unknown(),
+});

@@ -1,9 +1,17 @@
-import { type ErrorCode } from '../errors/codes';
+import type { ErrorCode } from '../errors/codes';
 import { MssanteError, type WireError } from '../errors/mssante-error';
-import { PROTOCOL_VERSION, requestEnvelope, responseEnvelope } from './envelope';
+import {
+  eventEnvelope,
+  PROTOCOL_VERSION,
+  requestEnvelope,
+  responseEnvelope,
+  wireError,
+} from './envelope';
 import { hello } from './messages/hello';
 import { ping } from './messages/ping';
 import { status } from './messages/status';
+import { mailboxAdd, mailboxList, mailboxRemove } from './messages/mailbox';
+import { pscFacts, pscLogin, pscLogout, pscStatus } from './messages/psc';
 import type * as z from './zod';
 
 export { PROTOCOL_VERSION } from './envelope';
@@ -12,7 +20,44 @@ export { PROTOCOL_VERSION } from './envelope';
 export const PROTOCOL_MIN_VERSION = 1;
 
 /** Every message type, one file each under messages/. */
-export const MESSAGES = { hello, status, ping } as const;
+export const MESSAGES = {
+  hello,
+  status,
+  ping,
+  'psc.status': pscStatus,
+  'psc.login': pscLogin,
+  'psc.logout': pscLogout,
+  'mailbox.list': mailboxList,
+  'mailbox.add': mailboxAdd,
+  'mailbox.remove': mailboxRemove,
+} as const;
+
+/** Events the host pushes (see envelope.ts), with their data schemas. */
+export const EVENTS = {
+  psc: pscFacts,
+  notice: wireError,
+} as const;
+export type EventName = keyof typeof EVENTS;
+export type HostEvent = {
+  [K in EventName]: { v: typeof PROTOCOL_VERSION; event: K; data: z.infer<(typeof EVENTS)[K]> };
+}[EventName];
+
+export function makeEvent<K extends EventName>(
+  event: K,
+  data: z.infer<(typeof EVENTS)[K]>,
+): HostEvent {
+  return { v: PROTOCOL_VERSION, event, data } as HostEvent;
+}
+
+/** Extension side: an event, validated, or null when the message is not an event. */
+export function parseEvent(raw: unknown): HostEvent | null {
+  if (typeof raw !== 'object' || raw === null || !('event' in raw)) return null;
+  const envelope = eventEnvelope.safeParse(raw);
+  if (!envelope.success) fail('E_PROTOCOL_INVALID', summarize(envelope.error));
+  const data = EVENTS[envelope.data.event].safeParse(envelope.data.data);
+  if (!data.success) fail('E_PROTOCOL_INVALID', `${envelope.data.event}: ${summarize(data.error)}`);
+  return { ...envelope.data, data: data.data } as HostEvent;
+}
 
 export type MessageType = keyof typeof MESSAGES;
 export type Params<T extends MessageType> = z.infer<(typeof MESSAGES)[T]['params']>;

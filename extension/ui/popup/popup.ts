@@ -1,4 +1,4 @@
-import { type HostState } from '../../background/connection';
+import type { HostState } from '../../background/connection';
 import { STATE_PORT } from '../../background/page-messages';
 import { localize, t } from '../lib/i18n';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { verifyJournal } from '../../audit/journal';
 import { stateDir } from '../../state-dir';
-import { type CliCommand } from '../command';
+import type { CliCommand } from '../command';
 
 export const command: CliCommand = {
   name: 'audit',

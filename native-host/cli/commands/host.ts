@@ -6,7 +6,9 @@ import { fileLogger } from '../../log';
 import { stateDir } from '../../state-dir';
 import { defaultHome, planInstall } from '../../install/host-manifest';
 import { serve } from '../../server';
-import { type CliCommand, type CliIo } from '../command';
+import type { HostApp } from '../../app/host-app';
+import type { HostContext } from '../../handlers/context';
+import type { CliCommand, CliIo } from '../command';
 
 const USAGE = `usage:
   mssante host install [--print]    write the host manifest and its launcher
@@ -68,12 +70,28 @@ async function runServe(): Promise<number> {
     extension: process.argv.at(-1) ?? null,
     node: process.version,
   });
+  const ctx: HostContext = {
+    log,
+    startedAt,
+    now: Date.now,
+    counters: { requestsServed: 0, frameErrors: 0 },
+  };
+  let app: Promise<HostApp> | null = null;
+  ctx.app = () =>
+    (app ??= import('../../app/host-app').then(async ({ HostApp }) => {
+      const created = new HostApp(dir, log, (event) => ctx.notify?.(event));
+      // Bridges of configured mailboxes come back on their ports; failures are logged, not fatal.
+      await created.startAll();
+      return created;
+    }));
   const code = await serve({
     input: process.stdin,
     output: process.stdout,
     stderr: (line) => process.stderr.write(line + '\n'),
-    ctx: { log, startedAt, now: Date.now, counters: { requestsServed: 0, frameErrors: 0 } },
+    ctx,
   });
+  const loaded = app as Promise<HostApp> | null; // assigned by ctx.app() when first used
+  if (loaded) await (await loaded).close();
   log.info('host.exit', { code });
   log.close();
   return code;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '../../../shared/errors/codes';
 import { toMssanteError } from '../../../shared/errors/mssante-error';
 import { checkIns, patientAddress } from '../../../shared/domain/ins/ins';
-import { type CliCommand } from '../command';
+import type { CliCommand } from '../command';
 
 const USAGE = `usage:
   mssante ins check VALUE [--json]   check an INS matricule (NIR/NIA + key) and show what it says (ECO.2.2.6)`;

@@ -13,7 +13,7 @@ import {
   displaySubject,
   parseSubject,
 } from '../../../shared/domain/mail/subject';
-import { type CliCommand } from '../command';
+import type { CliCommand } from '../command';
 
 const USAGE = `usage:
   mssante subject compose --doc "CODE|Display name" [--doc …] --name NOM --first PRENOM [--birth-date JJ/MM/AAAA|AAAAMMJJ] [--json]

@@ -6,8 +6,8 @@ import { errorMessage } from '../../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
 import { toIsoPartial } from '../../../shared/domain/cda/dates';
 import { type XdmInspection, openXdm, streamEmbeddedPdf } from '../../../shared/domain/xdm/reader';
-import { type ZipSource } from '../../../shared/domain/zip/source';
-import { type CliCommand, type CliIo } from '../command';
+import type { ZipSource } from '../../../shared/domain/zip/source';
+import type { CliCommand, CliIo } from '../command';
 
 const USAGE = `usage:
   mssante xdm inspect FILE [--json]        subject, X-MSS-* headers, patient and documents of an IHE_XDM archive

@@ -1,4 +1,4 @@
-import { type PartialDate } from './dates';
+import type { PartialDate } from './dates';
 import { type InsOid, type InsOidKind, INS_OIDS, isInsOid } from '../ins/oids';
 
 /** A patient as one CDA header (or the XDS metadata) describes them. */

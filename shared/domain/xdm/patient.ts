@@ -1,10 +1,10 @@
 import { MssanteError } from '../../errors/mssante-error';
-import { type CdaHeader } from '../cda/header';
+import type { CdaHeader } from '../cda/header';
 import { type PartialDate, toIsoPartial } from '../cda/dates';
 import { type PatientIdentity, firstName, isQualified } from '../cda/patient';
 import { toRnivName } from '../identity/rniv';
 import { isInsOid } from '../ins/oids';
-import { type CxId, type XdsMetadata } from './metadata';
+import type { CxId, XdsMetadata } from './metadata';
 
 /** The one patient of an XDM archive (ECO.2.1.1), as the add-on shows and uses them. */
 export interface XdmPatient {

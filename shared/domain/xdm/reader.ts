@@ -7,7 +7,7 @@ import { composeSubject } from '../mail/subject';
 import { type ZipArchive, type ZipEntry, openZip } from '../zip/archive';
 import { readEntry, readEntryBytes } from '../zip/entry-stream';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../zip/limits';
-import { type ZipSource } from '../zip/source';
+import type { ZipSource } from '../zip/source';
 import { type XdsDocumentEntry, type XdsMetadata, parseXdsMetadata } from './metadata';
 import { type XdmPatient, mergePatient } from './patient';
 

@@ -1,7 +1,7 @@
 import { MssanteError } from '../../errors/mssante-error';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './limits';
 import { checkEntryName, decodeEntryName, duplicateKey } from './names';
-import { type ZipSource } from './source';
+import type { ZipSource } from './source';
 
 /** One entry of the central directory, checked against the limits. */
 export interface ZipEntry {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type CliIo } from '../../../native-host/cli/command';
+import type { CliIo } from '../../../native-host/cli/command';
 import { command as xdm } from '../../../native-host/cli/commands/xdm';
 import { command as ins } from '../../../native-host/cli/commands/ins';
 import { command as subject } from '../../../native-host/cli/commands/subject';

@@ -1,4 +1,4 @@
-import { type PortLike, type Timers } from '../../../extension/background/host-client';
+import type { PortLike, Timers } from '../../../extension/background/host-client';
 
 /** A native port whose other end is the test. */
 export class FakePort implements PortLike {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { HostClient } from '../../../extension/background/host-client';
-import { type MssanteError } from '../../../shared/errors/mssante-error';
+import type { MssanteError } from '../../../shared/errors/mssante-error';
 import { FakePort, FakeTimers, tick } from './fakes';
 
 function client() {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { type HostContext } from '../../../native-host/handlers/context';
-import { type Logger, type LogFields } from '../../../native-host/log';
+import type { HostContext } from '../../../native-host/handlers/context';
+import type { Logger, LogFields } from '../../../native-host/log';
 import { FrameReader } from '../../../native-host/messaging/frame-reader';
 import { MAX_INCOMING_FRAME_BYTES } from '../../../native-host/messaging/limits';
 import { serve } from '../../../native-host/server';
@@ -62,7 +62,7 @@ describe('native-host server', () => {
     assert.equal(reply.id, 'h1');
     assert.equal(reply.ok, true);
     assert.deepEqual(reply.result.protocol, { version: 1, min: 1 });
-    assert.deepEqual(reply.result.capabilities, ['status', 'ping']);
+    assert.deepEqual(reply.result.capabilities, ['status', 'ping', 'psc', 'mailbox']);
     assert.equal(reply.result.host.name, 'open-mssante-host');
   });
 

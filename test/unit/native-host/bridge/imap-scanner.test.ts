@@ -14,7 +14,14 @@ describe('bridge IMAP scanner', () => {
   const stream = Buffer.from(
     '* 1 FETCH (UID 7 BODY[] {12}\r\nA1 OK fake\r\n)\r\nA2 OK FETCH completed\r\nA3 APPEND INBOX {5+}\r\nhello\r\nA3 OK APPEND done\r\n',
   );
-  const expected = ['* 1 FETCH (UID 7 BODY[] {12}', ')', 'A2 OK FETCH completed', 'A3 APPEND INBOX {5+}', '', 'A3 OK APPEND done'];
+  const expected = [
+    '* 1 FETCH (UID 7 BODY[] {12}',
+    ')',
+    'A2 OK FETCH completed',
+    'A3 APPEND INBOX {5+}',
+    '',
+    'A3 OK APPEND done',
+  ];
 
   it('skips literal bytes, so a tagged line inside a message body is never taken for an answer', () => {
     assert.deepEqual(scan([stream]), expected);
@@ -45,7 +52,10 @@ describe('bridge local credentials', () => {
   });
 
   it('decodes SASL PLAIN and refuses malformed messages', () => {
-    assert.deepEqual(decodeSaslPlain(Buffer.from('\u0000marie@x.test\u0000pw').toString('base64')), { user: 'marie@x.test', secret: 'pw' });
+    assert.deepEqual(
+      decodeSaslPlain(Buffer.from('\u0000marie@x.test\u0000pw').toString('base64')),
+      { user: 'marie@x.test', secret: 'pw' },
+    );
     assert.equal(decodeSaslPlain(Buffer.from('marie pw').toString('base64')), null);
   });
 });

@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
+import path from 'node:path';
+import type { SandboxRuntime } from '../../sandbox/contracts';
+import { sandboxDir } from '../../sandbox/paths';
+import { sandboxLookup } from '../../sandbox/resolve';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import { projectRoot } from '../project-root';
+import { PSC_PRESETS, type PscEndpoints, sandboxEndpoints } from '../psc/presets';
+import type { ClientAuthConfig } from '../psc/session';
+import {
+  loadSandboxTrustSet,
+  loadShippedTrustSet,
+  type TrustSet,
+  type TrustSetName,
+} from '../trust/trust-sets';
+
+/**
+ * The host's configuration, `<state>/config.json` (mode 0600: it holds the PSC client secret of
+ * the intermediate LPS server). Two shapes:
+ *
+ *   { "sandbox": "<dir>" }                       everything from the local sandbox's runtime.json
+ *   { "psc": { "preset": "bas" | "production" | "custom", "issuer"?, "discovery"?,
+ *              "clientId": "…", "clientSecret": "…" },
+ *     "trust": { "set": "ans-test" | "production" } }
+ *
+ * Without a file, the host uses the project's sandbox when one is running (what `npm start` and
+ * the tests need), and otherwise says PSC is not configured.
+ */
+export interface ResolvedConfig {
+  preset: 'sandbox' | 'bas' | 'production' | 'custom';
+  psc: {
+    endpoints: PscEndpoints;
+    clientId: string;
+    auth: ClientAuthConfig;
+    allowHttp: boolean;
+    idleSeconds?: number;
+    maxSeconds?: number;
+  };
+  trust: TrustSet;
+  lookup?: LookupFunction;
+  sandbox?: SandboxRuntime;
+}
+
+interface ConfigFile {
+  sandbox?: string;
+  psc?: {
+    preset: 'bas' | 'production' | 'custom';
+    issuer?: string;
+    discovery?: string;
+    clientId: string;
+    clientSecret: string;
+  };
+  trust?: { set: Exclude<TrustSetName, 'sandbox'> };
+}
+
+export const ANCHORS_DIR = (): string =>
+  path.join(projectRoot(), 'native-host', 'trust', 'anchors');
+
+function readSandbox(dir: string): SandboxRuntime {
+  const file = path.join(dir, 'runtime.json');
+  if (!existsSync(file))
+    throw new MssanteError('E_CONFIG_MISSING', { detail: `sandbox not running (${dir})` });
+  return JSON.parse(readFileSync(file, 'utf8')) as SandboxRuntime;
+}
+
+export function resolveConfig(
+  stateDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedConfig {
+  const file = path.join(stateDir, 'config.json');
+  const config: ConfigFile = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as ConfigFile)
+    : { sandbox: sandboxDir(projectRoot(), env) };
+  if (config.sandbox !== undefined) {
+    const runtime = readSandbox(config.sandbox);
+    const pki = runtime.internal.pki;
+    return {
+      preset: 'sandbox',
+      psc: {
+        endpoints: sandboxEndpoints(runtime.psc.issuer),
+        clientId: runtime.internal.pscHostClient.clientId,
+        auth: {
+          method: 'client_secret_basic',
+          secret: runtime.internal.pscHostClient.clientSecret,
+        },
+        allowHttp: true,
+      },
+      trust: loadSandboxTrustSet(pki.rootCert, pki.intermediateCert),
+      lookup: sandboxLookup(runtime.hosts),
+      sandbox: runtime,
+    };
+  }
+  if (!config.psc || !config.trust) throw new MssanteError('E_CONFIG_MISSING', { detail: file });
+  const endpoints: PscEndpoints =
+    config.psc.preset === 'custom'
+      ? {
+          issuer: config.psc.issuer ?? '',
+          discovery:
+            config.psc.discovery ?? `${config.psc.issuer}/.well-known/openid-configuration`,
+        }
+      : PSC_PRESETS[config.psc.preset];
+  return {
+    preset: config.psc.preset,
+    psc: {
+      endpoints,
+      clientId: config.psc.clientId,
+      auth: { method: 'client_secret_basic', secret: config.psc.clientSecret },
+      allowHttp: false,
+    },
+    trust: loadShippedTrustSet(config.trust.set, ANCHORS_DIR()),
+  };
+}

@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ErrorCode } from '../../shared/errors/codes';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
+import { AuditJournal } from '../audit/journal';
+import { journalKey } from '../audit/key';
+import { Redactor } from '../audit/redact';
+import { ImapBridge } from '../bridge/imap-bridge';
+import type { BridgeMailbox } from '../bridge/mailbox';
+import { SmtpBridge } from '../bridge/smtp-bridge';
+import type { Logger } from '../log';
+import { PscSession } from '../psc/session';
+import { CrlStore } from '../trust/crl-store';
+import { httpFetch } from '../trust/http-fetch';
+import { OcspClient } from '../trust/ocsp-client';
+import { RevocationChecker } from '../trust/revocation';
+import type { TrustContext } from '../trust/verify';
+import { type ResolvedConfig, resolveConfig } from './config';
+
+interface StoredMailbox {
+  address: string;
+  profile: 'PER' | 'ORG';
+  imap: { host: string; port: number };
+  smtp: { host: string; port: number };
+  secret: string;
+  imapPort: number;
+  smtpPort: number;
+}
+
+interface LiveMailbox {
+  stored: StoredMailbox;
+  imap: ImapBridge;
+  smtp: SmtpBridge;
+}
+
+/**
+ * Everything the host does beyond the protocol: the PSC session, the trust context, the audit
+ * journal and the bridges of the configured mailboxes (kept in <state>/mailboxes.json, with the
+ * loopback ports reused across restarts so Thunderbird's accounts keep working).
+ */
+export class HostApp {
+  readonly audit: AuditJournal;
+  private readonly redactor: Redactor;
+  private config: ResolvedConfig | null = null;
+  private trust: TrustContext | null = null;
+  private session: PscSession | null = null;
+  private readonly live = new Map<string, LiveMailbox>();
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly log: Logger,
+    private readonly notify: (event: HostEvent) => void = () => {},
+  ) {
+    const auditDir = path.join(stateDir, 'audit');
+    this.audit = new AuditJournal(auditDir);
+    this.audit.prune();
+    this.redactor = new Redactor(journalKey(auditDir));
+  }
+
+  /** Configuration is read when first needed (the sandbox may start after the host). */
+  private resolved(): { config: ResolvedConfig; trust: TrustContext } {
+    if (!this.config || !this.trust) {
+      const config = resolveConfig(this.stateDir);
+      const fetchOptions = config.lookup ? { lookup: config.lookup } : {};
+      const crls = new CrlStore({
+        dir: path.join(this.stateDir, 'crl-cache'),
+        fetch: (url) => httpFetch(url, fetchOptions),
+      });
+      const ocsp = new OcspClient({
+        post: (url, body) =>
+          httpFetch(url, {
+            ...fetchOptions,
+            method: 'POST',
+            body,
+            contentType: 'application/ocsp-request',
+            maxBytes: 1024 * 1024,
+          }),
+      });
+      this.config = config;
+      this.trust = { set: config.trust, revocation: new RevocationChecker(crls, ocsp) };
+    }
+    return { config: this.config, trust: this.trust };
+  }
+
+  private pscSession(): PscSession {
+    if (this.session && this.session.facts.state !== 'ended') return this.session;
+    const { config } = this.resolved();
+    const session = new PscSession(config.psc);
+    session.on('change', () => this.notify(makeEvent('psc', this.pscFacts())));
+    session.on('ended', (code: ErrorCode) => {
+      // ECO.1.2.6: the refresh token is gone; close every IMAP and SMTP session and say why.
+      for (const m of this.live.values()) {
+        m.imap.closeAll(code);
+        m.smtp.closeAll(code);
+      }
+      this.audit.record({
+        author: session.facts.identity?.nationalId ?? 'unknown',
+        action: 'psc-session-end',
+        outcome: 'ok',
+        code,
+      });
+      this.notify(makeEvent('notice', new MssanteError(code).toWire()));
+    });
+    this.session = session;
+    return session;
+  }
+
+  pscFacts(): Result<'psc.status'> {
+    let preset = 'none';
+    try {
+      preset = this.resolved().config.preset;
+    } catch {
+      return { configured: false, preset, state: 'signed-out' };
+    }
+    const facts = this.session?.facts ?? { state: 'signed-out' as const };
+    const { identity } = facts;
+    return {
+      configured: true,
+      preset,
+      state: facts.state,
+      ...(identity
+        ? {
+            identity: {
+              nationalId: identity.nationalId,
+              givenName: identity.givenName,
+              familyName: identity.familyName,
+              ...(identity.civility ? { civility: identity.civility } : {}),
+            },
+          }
+        : {}),
+      ...(facts.since ? { since: facts.since } : {}),
+      ...(facts.accessExpiresAt ? { accessExpiresAt: facts.accessExpiresAt } : {}),
+      ...(facts.idleExpiresAt ? { idleExpiresAt: facts.idleExpiresAt } : {}),
+      ...(facts.absoluteExpiresAt ? { absoluteExpiresAt: facts.absoluteExpiresAt } : {}),
+      ...(facts.ended ? { ended: facts.ended } : {}),
+    };
+  }
+
+  async login(params: Params<'psc.login'>): Promise<Result<'psc.login'>> {
+    const session = this.pscSession();
+    const report = (promise: Promise<unknown>) =>
+      promise.then(
+        () =>
+          this.audit.record({
+            author: session.facts.identity?.nationalId ?? 'unknown',
+            action: 'psc-login',
+            outcome: 'ok',
+            request: params.method,
+          }),
+        (error: unknown) => {
+          const failure =
+            error instanceof MssanteError ? error : new MssanteError('E_PSC_LOGIN_FAILED');
+          this.audit.record({
+            author: params.method === 'ciba' ? params.nationalId : 'unknown',
+            action: 'psc-login',
+            outcome: 'failed',
+            request: params.method,
+            code: failure.code,
+          });
+          this.notify(makeEvent('notice', failure.toWire()));
+        },
+      );
+    if (params.method === 'browser') {
+      const start = await session.beginBrowserLogin();
+      void report(start.completion);
+      return { url: start.url };
+    }
+    const binding = `MSS-${randomBytes(2).toString('hex').toUpperCase()}`;
+    const start = await session.beginCiba(params.nationalId, binding);
+    void report(start.completion);
+    return { bindingMessage: start.bindingMessage, expiresIn: start.expiresIn };
+  }
+
+  logout(): Result<'psc.logout'> {
+    this.session?.signOut();
+    return this.pscFacts();
+  }
+
+  // — mailboxes —
+
+  private file(): string {
+    return path.join(this.stateDir, 'mailboxes.json');
+  }
+
+  private stored(): StoredMailbox[] {
+    return existsSync(this.file())
+      ? (JSON.parse(readFileSync(this.file(), 'utf8')) as StoredMailbox[])
+      : [];
+  }
+
+  private save(list: StoredMailbox[]): void {
+    writeFileSync(`${this.file()}.tmp`, JSON.stringify(list, null, 2) + '\n', { mode: 0o600 });
+    renameSync(`${this.file()}.tmp`, this.file());
+    chmodSync(this.file(), 0o600);
+  }
+
+  private describe(m: LiveMailbox): Result<'mailbox.add'> {
+    const s = m.stored;
+    return {
+      address: s.address,
+      profile: s.profile,
+      imapPort: s.imapPort,
+      smtpPort: s.smtpPort,
+      secret: s.secret,
+      upstream: { imap: s.imap, smtp: s.smtp },
+      connections: m.imap.connections + m.smtp.connections,
+    };
+  }
+
+  /** Starts the bridges of one mailbox, on its previous ports when they are free. */
+  private async start(stored: StoredMailbox): Promise<LiveMailbox> {
+    const { config, trust } = this.resolved();
+    const mailbox: BridgeMailbox = {
+      address: stored.address,
+      profile: stored.profile,
+      imap: stored.imap,
+      smtp: stored.smtp,
+      ...(config.lookup ? { lookup: config.lookup } : {}),
+      secret: stored.secret,
+      credentials: { kind: 'psc', session: this.pscSession() },
+    };
+    const deps = { trust, audit: this.audit, redactor: this.redactor, log: this.log };
+    const imap = new ImapBridge(mailbox, deps);
+    const smtp = new SmtpBridge(mailbox, deps);
+    stored.imapPort = await imap.listen(stored.imapPort).catch(() => imap.listen(0));
+    stored.smtpPort = await smtp.listen(stored.smtpPort).catch(() => smtp.listen(0));
+    const live = { stored, imap, smtp };
+    this.live.set(stored.address.toLowerCase(), live);
+    return live;
+  }
+
+  async startAll(): Promise<void> {
+    const list = this.stored();
+    for (const stored of list) {
+      try {
+        await this.start(stored);
+      } catch (error) {
+        this.log.warn('mailbox.start.failed', {
+          mailbox: stored.address,
+          code: error instanceof MssanteError ? error.code : 'E_INTERNAL',
+        });
+      }
+    }
+    if (list.length) this.save(list);
+  }
+
+  async list(): Promise<Result<'mailbox.list'>> {
+    if (this.live.size === 0 && this.stored().length > 0) await this.startAll();
+    return { mailboxes: [...this.live.values()].map((m) => this.describe(m)) };
+  }
+
+  async add(params: Params<'mailbox.add'>): Promise<Result<'mailbox.add'>> {
+    const key = params.address.toLowerCase();
+    const existing = this.live.get(key);
+    if (existing) await this.remove(existing.stored.address);
+    const stored: StoredMailbox = {
+      ...params,
+      secret: randomBytes(24).toString('base64url'),
+      imapPort: 0,
+      smtpPort: 0,
+    };
+    const live = await this.start(stored);
+    this.save([...this.stored().filter((m) => m.address.toLowerCase() !== key), stored]);
+    this.audit.record({
+      author: this.session?.facts.identity?.nationalId ?? 'system',
+      mailbox: stored.address,
+      action: 'mailbox-add',
+      outcome: 'ok',
+    });
+    return this.describe(live);
+  }
+
+  async remove(address: string): Promise<Result<'mailbox.remove'>> {
+    const key = address.toLowerCase();
+    const live = this.live.get(key);
+    if (live) {
+      await Promise.all([live.imap.close(), live.smtp.close()]);
+      this.live.delete(key);
+    }
+    const before = this.stored();
+    const after = before.filter((m) => m.address.toLowerCase() !== key);
+    if (after.length !== before.length) this.save(after);
+    return { removed: Boolean(live) || after.length !== before.length };
+  }
+
+  async close(): Promise<void> {
+    for (const m of this.live.values()) await Promise.all([m.imap.close(), m.smtp.close()]);
+    this.live.clear();
+  }
+}

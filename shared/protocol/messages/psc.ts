@@ -1,0 +1,52 @@
+import * as z from '../zod';
+
+/** What the extension may know of the PSC session: identity and times, never a token (ECO.1.2.5). */
+export const pscFacts = z.object({
+  configured: z.boolean(),
+  /** `sandbox`, `bas`, `production` or `custom`. */
+  preset: z.string(),
+  state: z.enum(['signed-out', 'signing-in', 'signed-in', 'ended']),
+  identity: z.optional(
+    z.object({
+      nationalId: z.string(),
+      givenName: z.string(),
+      familyName: z.string(),
+      civility: z.optional(z.string()),
+    }),
+  ),
+  since: z.optional(z.number()),
+  accessExpiresAt: z.optional(z.number()),
+  idleExpiresAt: z.optional(z.number()),
+  absoluteExpiresAt: z.optional(z.number()),
+  ended: z.optional(z.object({ code: z.string(), at: z.number() })),
+});
+
+export const pscStatus = {
+  type: 'psc.status',
+  params: z.object({}),
+  result: pscFacts,
+} as const;
+
+/**
+ * Starts a sign-in. `browser`: the extension opens `url` in a Thunderbird tab (authorization
+ * code + PKCE, loopback redirect to the host). `ciba`: the user approves on the e-CPS app,
+ * recognizing `bindingMessage`. Completion arrives as a `psc` event.
+ */
+export const pscLogin = {
+  type: 'psc.login',
+  params: z.discriminatedUnion('method', [
+    z.object({ method: z.literal('browser') }),
+    z.object({ method: z.literal('ciba'), nationalId: z.string().check(z.regex(/^\d{6,20}$/)) }),
+  ]),
+  result: z.object({
+    url: z.optional(z.string()),
+    bindingMessage: z.optional(z.string()),
+    expiresIn: z.optional(z.number()),
+  }),
+} as const;
+
+export const pscLogout = {
+  type: 'psc.logout',
+  params: z.object({}),
+  result: pscFacts,
+} as const;
