@@ -1,5 +1,5 @@
 import { MssanteError, type WireError } from '../../shared/errors/mssante-error';
-import { type Result, PROTOCOL_VERSION } from '../../shared/protocol/index';
+import { type HostEvent, type Result, PROTOCOL_VERSION } from '../../shared/protocol/index';
 import { HostClient, type PortLike, type Timers } from './host-client';
 
 export type HostStatus = 'connecting' | 'connected' | 'disconnected';
@@ -26,6 +26,8 @@ export interface ConnectionDeps {
   newId: () => string;
   client: { name: string; version: string };
   locale: 'fr' | 'en';
+  /** Events the host pushes (PSC session facts, notices). */
+  onEvent?: (event: HostEvent) => void;
 }
 
 /**
@@ -70,6 +72,7 @@ export class HostConnection {
         timers: this.deps.timers,
         newId: this.deps.newId,
         onClose: (reason) => this.lost(client, reason),
+        ...(this.deps.onEvent ? { onEvent: this.deps.onEvent } : {}),
       });
     } catch (error) {
       this.failed(new MssanteError('E_HOST_NOT_FOUND', { cause: error }));

@@ -1,11 +1,20 @@
-import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
-import { MESSAGES, type MessageType } from '../../shared/protocol/index';
+import { MssanteError, toMssanteError, type WireError } from '../../shared/errors/mssante-error';
+import {
+  type HostEvent,
+  MESSAGES,
+  type MessageType,
+  type Params,
+  type Result,
+} from '../../shared/protocol/index';
 import { HOST_NAME } from '../../shared/protocol/names';
-import { HostConnection, type HostState } from './connection';
+import { HostConnection } from './connection';
 import type { PortLike } from './host-client';
-import { pageMessage, STATE_PORT } from './page-messages';
+import { type PageMessage, pageMessage, STATE_PORT } from './page-messages';
+import type { UiState } from './ui-state';
 
 const locale = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
+
+let ui: UiState;
 
 const connection = new HostConnection({
   connectNative: () => browser.runtime.connectNative(HOST_NAME) as unknown as PortLike,
@@ -17,19 +26,98 @@ const connection = new HostConnection({
   newId: () => crypto.randomUUID(),
   client: { name: 'open-mssante-extension', version: browser.runtime.getManifest().version },
   locale,
+  onEvent: (event) => onHostEvent(event),
 });
+ui = { host: connection.state, psc: null, ciba: null, notice: null };
 
-// Pages (popup, later setup and compose helpers) follow the state through a port.
+// Pages (popup, setup, compose helpers) follow the state through a port.
 const statePorts = new Set<browser.runtime.Port>();
-connection.onChange((state: HostState) => {
-  for (const port of statePorts) port.postMessage(state);
-});
+function publish(change: Partial<UiState>): void {
+  ui = { ...ui, ...change };
+  for (const port of statePorts) port.postMessage(ui);
+}
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== STATE_PORT) return;
   statePorts.add(port);
   port.onDisconnect.addListener(() => statePorts.delete(port));
-  port.postMessage(connection.state);
+  port.postMessage(ui);
 });
+
+connection.onChange((host) => {
+  publish({ host, ...(host.status === 'connected' ? {} : { psc: null }) });
+  if (host.status === 'connected')
+    void request('psc.status', {}).then(
+      (psc) => publish({ psc }),
+      () => undefined,
+    );
+});
+
+function notify(error: WireError): void {
+  publish({ notice: { ...error, at: Date.now() }, ciba: null });
+  void browser.notifications.create(`mssante-${Date.now()}`, {
+    type: 'basic',
+    title: browser.i18n.getMessage('extensionName'),
+    message: `${error.message} (${error.code})`,
+    iconUrl: browser.runtime.getURL('icons/mssante.svg'),
+  });
+}
+
+function onHostEvent(event: HostEvent): void {
+  switch (event.event) {
+    case 'psc':
+      publish({
+        psc: event.data,
+        ...(event.data.state === 'signed-in' ? { ciba: null, notice: null } : {}),
+      });
+      return;
+    case 'notice':
+      notify(MssanteError.fromWire(event.data).toWire(locale));
+      return;
+  }
+}
+
+function request<T extends MessageType>(type: T, params: Params<T>): Promise<Result<T>> {
+  return connection.ready.request(type, params);
+}
+
+async function pscLogin(message: Extract<PageMessage, { kind: 'pscLogin' }>): Promise<unknown> {
+  if (message.method === 'browser') {
+    const { url } = await request('psc.login', { method: 'browser' });
+    if (url) await browser.tabs.create({ url });
+    return { url };
+  }
+  const started = await request('psc.login', {
+    method: 'ciba',
+    nationalId: message.nationalId ?? '',
+  });
+  publish({
+    ciba: {
+      bindingMessage: started.bindingMessage ?? '',
+      until: Date.now() + (started.expiresIn ?? 120) * 1000,
+    },
+  });
+  return started;
+}
+
+async function handle(message: PageMessage): Promise<unknown> {
+  switch (message.kind) {
+    case 'getState':
+      return ui;
+    case 'reconnect':
+      connection.reconnectNow();
+      return ui;
+    case 'pscLogin':
+      return pscLogin(message);
+    case 'pscLogout':
+      return request('psc.logout', {}).then((psc) => (publish({ psc }), psc));
+    case 'host': {
+      const type = message.type as MessageType;
+      const checked = MESSAGES[type].params.safeParse(message.params);
+      if (!checked.success) throw new MssanteError('E_PROTOCOL_INVALID');
+      return request(type, checked.data as never);
+    }
+  }
+}
 
 browser.runtime.onMessage.addListener((raw: unknown) => {
   const parsed = pageMessage.safeParse(raw);
@@ -38,28 +126,10 @@ browser.runtime.onMessage.addListener((raw: unknown) => {
       ok: false,
       error: new MssanteError('E_PROTOCOL_INVALID').toWire(locale),
     });
-  const message = parsed.data;
-  switch (message.kind) {
-    case 'getState':
-      return Promise.resolve({ ok: true, result: connection.state });
-    case 'reconnect':
-      connection.reconnectNow();
-      return Promise.resolve({ ok: true, result: connection.state });
-    case 'host':
-      return forward(message.type as MessageType, message.params);
-  }
+  return handle(parsed.data).then(
+    (result) => ({ ok: true, result }),
+    (error: unknown) => ({ ok: false, error: toMssanteError(error).toWire(locale) }),
+  );
 });
-
-async function forward(type: MessageType, params: unknown) {
-  const checked = MESSAGES[type].params.safeParse(params);
-  if (!checked.success)
-    return { ok: false, error: new MssanteError('E_PROTOCOL_INVALID').toWire(locale) };
-  try {
-    const result = await connection.ready.request(type, checked.data as never);
-    return { ok: true, result };
-  } catch (error) {
-    return { ok: false, error: toMssanteError(error).toWire(locale) };
-  }
-}
 
 connection.start();

@@ -8,6 +8,13 @@ import * as z from '../../shared/protocol/zod';
 export const pageMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('getState') }),
   z.object({ kind: z.literal('reconnect') }),
+  /** Sign in to PSC: `browser` opens PSC's page in a Thunderbird tab; `ciba` asks the e-CPS app. */
+  z.object({
+    kind: z.literal('pscLogin'),
+    method: z.enum(['browser', 'ciba']),
+    nationalId: z.optional(z.string()),
+  }),
+  z.object({ kind: z.literal('pscLogout') }),
   z.object({
     kind: z.literal('host'),
     type: z.string().check(z.refine((t) => Object.hasOwn(MESSAGES, t))),

@@ -1,5 +1,6 @@
 import type { HostState } from '../../background/connection';
 import { STATE_PORT } from '../../background/page-messages';
+import type { UiState } from '../../background/ui-state';
 import { localize, t } from '../lib/i18n';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
@@ -10,9 +11,22 @@ const STATUS_LABEL = {
   disconnected: 'stateDisconnected',
 } as const;
 
-let retryTicker: ReturnType<typeof setInterval> | undefined;
+const PSC_LABEL = {
+  'signed-out': 'pscSignedOut',
+  'signing-in': 'pscSigningIn',
+  'signed-in': 'pscSignedIn',
+  ended: 'pscEnded',
+} as const;
 
-function render(state: HostState): void {
+let current: UiState | null = null;
+
+function left(until: number | undefined): string {
+  if (!until) return t('unknownValue');
+  const seconds = Math.max(0, Math.round((until - Date.now()) / 1000));
+  return t('minutesSeconds', [String(Math.floor(seconds / 60)), String(seconds % 60)]);
+}
+
+function renderHost(state: HostState): void {
   const stateEl = $('state');
   stateEl.dataset.status = state.status;
   stateEl.textContent = t(STATUS_LABEL[state.status]);
@@ -22,24 +36,65 @@ function render(state: HostState): void {
   $('protocol-version').textContent = state.protocol
     ? String(state.protocol.version)
     : t('unknownValue');
-  const problem = $('problem');
-  problem.hidden = state.status !== 'disconnected';
+  $('problem').hidden = state.status !== 'disconnected';
   $('reason-code').textContent = state.reason?.code ?? '';
   $('reason').textContent = state.reason?.message ?? '';
-  clearInterval(retryTicker);
-  const showRetry = () => {
-    const seconds = state.retryAt ? Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000)) : 0;
-    $('retry').textContent =
-      state.status === 'disconnected' && seconds > 0 ? t('labelRetry', String(seconds)) : '';
-  };
-  showRetry();
-  if (state.status === 'disconnected') retryTicker = setInterval(showRetry, 1000);
+  const seconds = state.retryAt ? Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000)) : 0;
+  $('retry').textContent =
+    state.status === 'disconnected' && seconds > 0 ? t('labelRetry', String(seconds)) : '';
+}
+
+function renderPsc(ui: UiState): void {
+  const psc = ui.psc;
+  $('psc').hidden = ui.host.status !== 'connected' || !psc;
+  if (!psc) return;
+  const state = $('psc-state');
+  state.dataset.state = psc.configured ? psc.state : 'not-configured';
+  state.textContent = psc.configured ? t(PSC_LABEL[psc.state]) : t('pscNotConfigured');
+  const who = psc.identity;
+  $('psc-who').textContent = who
+    ? `${who.civility ? `${who.civility} ` : ''}${who.givenName} ${who.familyName} (${who.nationalId})`
+    : t('unknownValue');
+  const signedIn = psc.state === 'signed-in';
+  $('psc-idle').textContent = signedIn ? left(psc.idleExpiresAt) : t('unknownValue');
+  $('psc-absolute').textContent = signedIn ? left(psc.absoluteExpiresAt) : t('unknownValue');
+  $('psc-signed-out').hidden = !psc.configured || signedIn || psc.state === 'signing-in';
+  $('psc-logout').hidden = !signedIn;
+  const ciba = $('psc-ciba');
+  ciba.hidden = !ui.ciba;
+  ciba.textContent = ui.ciba ? t('pscCibaWaiting', ui.ciba.bindingMessage) : '';
+  const notice = $('psc-notice');
+  notice.hidden = !ui.notice;
+  $('psc-notice-code').textContent = ui.notice?.code ?? '';
+  $('psc-notice-text').textContent = ui.notice?.message ?? '';
+}
+
+function render(ui: UiState): void {
+  current = ui;
+  renderHost(ui.host);
+  renderPsc(ui);
 }
 
 localize();
 $('addon-version').textContent = browser.runtime.getManifest().version;
-$('reconnect').addEventListener('click', () => {
-  void browser.runtime.sendMessage({ kind: 'reconnect' });
+$('reconnect').addEventListener(
+  'click',
+  () => void browser.runtime.sendMessage({ kind: 'reconnect' }),
+);
+$('psc-login').addEventListener(
+  'click',
+  () => void browser.runtime.sendMessage({ kind: 'pscLogin', method: 'browser' }),
+);
+$('psc-logout').addEventListener(
+  'click',
+  () => void browser.runtime.sendMessage({ kind: 'pscLogout' }),
+);
+$('psc-ciba-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const nationalId = ($('psc-national-id') as HTMLInputElement).value.trim();
+  void browser.runtime.sendMessage({ kind: 'pscLogin', method: 'ciba', nationalId });
 });
 const port = browser.runtime.connect({ name: STATE_PORT });
-port.onMessage.addListener((state) => render(state as HostState));
+port.onMessage.addListener((ui) => render(ui as UiState));
+// Counters (retry, idle and session time left) tick every second.
+setInterval(() => current && render(current), 1000);
