@@ -28,7 +28,10 @@ export async function runDaemon(dir: string, log: (line: string) => void): Promi
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
   const ports = await allocatePorts(dir);
-  const hosts = Object.fromEntries(Object.values(HOST_NAMES).map((name) => [name, '127.0.0.1']));
+  const hosts = {
+    ...Object.fromEntries(Object.values(HOST_NAMES).map((name) => [name, '127.0.0.1'])),
+    [`*.${DOMAIN}`]: '127.0.0.1', // bad servers and any other sandbox name
+  };
   const pki = await ensurePki(dir, { pkiBaseUrl: `http://${HOST_NAMES.pki}:${ports.pki}` });
   log(`pki ready (${Date.now() - t0} ms)`);
 

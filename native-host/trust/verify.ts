@@ -9,6 +9,7 @@ import {
   handshakeError,
   type NegotiatedSession,
   policyOptions,
+  type TLS12_SUITES,
 } from './tls-policy';
 import type { TrustSet } from './trust-sets';
 
@@ -16,6 +17,11 @@ export interface TrustContext {
   set: TrustSet;
   revocation: RevocationChecker;
   now?: () => Date;
+  /**
+   * Offer less than the policy (one suite, TLS 1.2 only): how tests prove each allowed suite
+   * works. It can only narrow: whatever is negotiated is still checked by checkNegotiated.
+   */
+  narrow?: { ciphers?: (typeof TLS12_SUITES)[number]; maxVersion?: 'TLSv1.2' };
 }
 
 /** What was checked on an accepted server, for the audit journal and the UI. */
@@ -80,6 +86,8 @@ export async function secureUpstream(
     socket,
     servername,
     ...policyOptions(),
+    ...(trust.narrow?.ciphers ? { ciphers: trust.narrow.ciphers } : {}),
+    ...(trust.narrow?.maxVersion ? { maxVersion: trust.narrow.maxVersion } : {}),
     ...(clientCertificate
       ? { pfx: clientCertificate.pfx, passphrase: clientCertificate.passphrase }
       : {}),
