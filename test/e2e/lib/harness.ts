@@ -33,6 +33,8 @@ export interface SuiteOptions {
   prefs?: Record<string, PrefValue>;
   /** Install the host manifest (default true); false proves the "host not found" path. */
   installHost?: boolean;
+  /** The host's config.json (e.g. `{ sandbox: dir }`). */
+  hostConfig?: Record<string, unknown>;
 }
 
 async function freePort(): Promise<number> {
@@ -99,6 +101,14 @@ export class ThunderbirdSuite {
     ensurePackages(THUNDERBIRD_PACKAGES);
     if (!existsSync(XPI) || !existsSync(HOST_BUNDLE))
       throw new Error('not built: run npm run build');
+    if (this.options.hostConfig) {
+      mkdirSync(this.stateDir, { recursive: true });
+      writeFileSync(
+        path.join(this.stateDir, 'config.json'),
+        JSON.stringify(this.options.hostConfig),
+        { mode: 0o600 },
+      );
+    }
     if (this.options.installHost !== false) {
       const install = spawnSync(process.execPath, [HOST_BUNDLE, 'host', 'install'], {
         env: this.hostEnv,
@@ -200,6 +210,61 @@ export class ThunderbirdSuite {
       `const doc = Services.wm.getMostRecentWindow('mail:3pane').document;
        doc.querySelector('browser.webextension-popup-browser')?.closest('panel')?.hidePopup();
        return true;`,
+    );
+  }
+
+  /**
+   * Creates a Thunderbird IMAP account + SMTP server + identity pointing at a mailbox's bridge
+   * (what the account-setup page will do through an experiment; here the harness does it).
+   */
+  async createBridgedAccount(account: {
+    address: string;
+    name: string;
+    imapPort: number;
+    smtpPort: number;
+    secret: string;
+  }): Promise<string> {
+    return this.marionette.chrome<string>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const a = args[0];
+       const server = MailServices.accounts.createIncomingServer(a.address, '127.0.0.1', 'imap');
+       server.port = a.imapPort;
+       server.socketType = Ci.nsMsgSocketType.plain;
+       server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
+       server.password = a.secret;
+       const smtp = MailServices.outgoingServer.createServer('smtp').QueryInterface(Ci.nsISmtpServer);
+       smtp.hostname = '127.0.0.1';
+       smtp.port = a.smtpPort;
+       smtp.username = a.address;
+       smtp.password = a.secret;
+       smtp.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
+       smtp.socketType = Ci.nsMsgSocketType.plain;
+       const identity = MailServices.accounts.createIdentity();
+       identity.fullName = a.name;
+       identity.email = a.address;
+       identity.smtpServerKey = smtp.key;
+       const account = MailServices.accounts.createAccount();
+       account.incomingServer = server;
+       account.addIdentity(identity);
+       return account.key;`,
+      [account],
+    );
+  }
+
+  /** Asks Thunderbird to check a folder of an account now; returns the subjects it holds. */
+  async folderSubjects(accountKey: string, folder = 'INBOX'): Promise<string[]> {
+    return this.marionette.chrome<string[]>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const account = MailServices.accounts.getAccount(args[0]);
+       const root = account.incomingServer.rootFolder;
+       const target = root.getChildNamed(args[1]);
+       await new Promise((resolve) => {
+         const listener = { OnStartRunningUrl() {}, OnStopRunningUrl() { resolve(); } };
+         target.updateFolderWithListener(null, listener);
+         setTimeout(resolve, 20000);
+       });
+       return [...target.messages].map((m) => m.mime2DecodedSubject);`,
+      [accountKey, folder],
     );
   }
 

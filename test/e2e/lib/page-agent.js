@@ -28,6 +28,12 @@ async function run(win, op, data) {
     case 'click':
       doc.querySelector(data).click();
       return true;
+    case 'call': {
+      // Any WebExtension API of the page, e.g. { api: 'compose.beginNew', args: [...] }.
+      const [ns, fn] = data.api.split('.');
+      const result = await page.browser[ns][fn](...Cu.cloneInto(data.args, page));
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    }
     case 'sendMessage': {
       const reply = await page.browser.runtime.sendMessage(Cu.cloneInto(data, page));
       return JSON.parse(JSON.stringify(reply));
