@@ -7,7 +7,7 @@ import * as x509 from '@peculiar/x509';
  * in memory with @peculiar/x509. The real sandbox PKI (sandbox/pki) proves the same rules end to
  * end against real servers; this one makes each rule testable in milliseconds.
  */
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 const alg = {
   name: 'RSASSA-PKCS1-v1_5',
   hash: 'SHA-256',
@@ -35,8 +35,8 @@ export interface MiniPki {
   ): Promise<Uint8Array>;
 }
 
-async function ca(name: string, issuer?: { cert: x509.X509Certificate; keys: CryptoKeyPair }) {
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+async function ca(name: string, issuer?: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair }) {
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const params = {
     serialNumber: '0' + Math.floor(Math.random() * 1e12).toString(16),
     name,
@@ -91,7 +91,7 @@ export async function miniPki(): Promise<MiniPki> {
       const keys = (await webcrypto.subtle.generateKey(alg, true, [
         'sign',
         'verify',
-      ])) as CryptoKeyPair;
+      ])) as webcrypto.CryptoKeyPair;
       const signer = signers[issuer];
       const cert = await x509.X509CertificateGenerator.create({
         serialNumber: serial ?? '1' + Math.floor(Math.random() * 1e12).toString(16),
