@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       summary: 'verify [--json] [DIR]   (ECO.4 audit journal integrity)',
       load: () => import('./commands/audit'),
     },
+    conformance: {
+      summary: '[--no-run] [--profiles PER,ORG,APP]   (report per requirement → conformance/)',
+      load: () => import('./commands/conformance'),
+    },
     xdm: {
       summary: 'inspect FILE [--json] | extract-pdf FILE --out DIR   (IHE XDM archives)',
       load: () => import('./commands/xdm'),

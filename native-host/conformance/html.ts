@@ -1,0 +1,70 @@
+import type { Report, Status } from './report';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const STATUS: Record<Status, { fr: string; en: string; color: string }> = {
+  proved: { fr: 'Prouvée', en: 'Proved', color: '#1a7f37' },
+  failing: { fr: 'En échec', en: 'Failing', color: '#cf222e' },
+  'not-covered': { fr: 'Non couverte', en: 'Not covered', color: '#9a6700' },
+  'not-applicable': { fr: 'Non applicable', en: 'Not applicable', color: '#57606a' },
+};
+
+/** A self-contained bilingual page (no script, no remote resource) a non-developer can read. */
+export function renderHtml(report: Report): string {
+  const s = report.summary;
+  const rows = report.rows
+    .map((row) => {
+      const st = STATUS[row.status];
+      const tests = row.tests.length
+        ? `<ul>${row.tests.map((t) => `<li><span class="layer">${t.layer}</span> ${t.state === 'failed' ? '✗' : t.state === 'passed' ? '✓' : '…'} ${esc(t.title)}</li>`).join('')}</ul>`
+        : '—';
+      return `<tr>
+  <td class="id">${row.id}</td><td>${row.level}</td><td>${row.profiles.join(', ')}</td>
+  <td><span lang="fr">${esc(row.fr)}</span><br><span lang="en" class="en">${esc(row.en)}</span></td>
+  <td style="color:${st.color};font-weight:600">${st.fr}<br><span class="en">${st.en}</span></td>
+  <td>${row.endToEnd ? 'oui / yes' : 'non / no'}</td>
+  <td class="tests">${tests}</td>
+</tr>`;
+    })
+    .join('\n');
+  const versions = Object.entries(report.versions)
+    .map(([k, v]) => `<li>${esc(k)} : ${esc(v)}</li>`)
+    .join('');
+  return `<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Rapport de conformité MSSanté — Conformance report</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #1f2328; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #d0d7de; padding: 0.4em; vertical-align: top; text-align: left; }
+th { background: #f6f8fa; }
+.id { font-family: monospace; white-space: nowrap; }
+.en { color: #57606a; }
+.tests ul { margin: 0; padding-left: 1.2em; font-size: 12px; }
+.layer { font-family: monospace; background: #eaeef2; padding: 0 0.3em; border-radius: 3px; }
+.verdict { font-size: 1.2em; font-weight: 600; color: ${s.mandatoryProved ? '#1a7f37' : '#cf222e'}; }
+</style>
+</head>
+<body>
+<h1>Rapport de conformité au Référentiel #2 MSSanté (Clients de messageries v1.0)<br><span class="en">Conformance report, MSSanté Référentiel #2 (mail clients v1.0)</span></h1>
+<p>Plateforme / platform : <strong>${esc(report.platform)}</strong> — ${esc(report.date)} — profils / profiles : ${report.profiles.join(', ')}</p>
+<ul>${versions}</ul>
+<p class="verdict">${
+    s.mandatoryProved
+      ? 'Toutes les exigences obligatoires (DOIT) sont prouvées. <span class="en">Every mandatory (DOIT) requirement is proved.</span>'
+      : `${s.mandatoryMissing.length} exigence(s) obligatoire(s) non prouvée(s). <span class="en">${s.mandatoryMissing.length} mandatory requirement(s) not proved.</span>`
+  }</p>
+<p>Prouvées / proved : ${s.proved} · En échec / failing : ${s.failing} · Non couvertes / not covered : ${s['not-covered']} · Non applicables / not applicable : ${s['not-applicable']}</p>
+<table>
+<thead><tr><th>Exigence<br><span class="en">Requirement</span></th><th>Niveau<br><span class="en">Level</span></th><th>Profils<br><span class="en">Profiles</span></th><th>Résumé<br><span class="en">Summary</span></th><th>Statut<br><span class="en">Status</span></th><th>Bout en bout<br><span class="en">End to end</span></th><th>Tests</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</body>
+</html>
+`;
+}

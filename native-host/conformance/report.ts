@@ -1,0 +1,100 @@
+import type { Profile, Requirement } from '../../shared/requirements';
+
+export type Layer = 'unit' | 'integration' | 'e2e';
+export type Status = 'proved' | 'failing' | 'not-covered' | 'not-applicable';
+
+/** One test from mocha's JSON reporter. */
+export interface TestResult {
+  layer: Layer;
+  fullTitle: string;
+  state: 'passed' | 'failed' | 'pending';
+}
+
+export interface RequirementRow {
+  id: string;
+  level: Requirement['level'];
+  profiles: Profile[];
+  en: string;
+  fr: string;
+  status: Status;
+  /** Proved by at least one passing end-to-end test (real Thunderbird). */
+  endToEnd: boolean;
+  tests: Array<{ title: string; layer: Layer; state: TestResult['state'] }>;
+}
+
+export interface Report {
+  date: string;
+  platform: string;
+  versions: Record<string, string>;
+  profiles: Profile[];
+  rows: RequirementRow[];
+  summary: Record<Status, number> & { mandatoryProved: boolean; mandatoryMissing: string[] };
+}
+
+const ID = /ECO\.\d+\.\d+\.\d+/g;
+
+/**
+ * Turns test results into one row per requirement: `failing` when any test naming the id failed,
+ * `proved` when at least one passed and none failed, `not-covered` when none names it,
+ * `not-applicable` when the requirement concerns none of the profiles under test.
+ */
+export function buildReport(input: {
+  requirements: Requirement[];
+  results: TestResult[];
+  profiles: Profile[];
+  platform: string;
+  versions: Record<string, string>;
+  now: Date;
+}): Report {
+  const byId = new Map<string, TestResult[]>();
+  for (const result of input.results) {
+    for (const id of new Set(result.fullTitle.match(ID) ?? [])) byId.set(id, [...(byId.get(id) ?? []), result]);
+  }
+  const rows = input.requirements.map((r): RequirementRow => {
+    const tests = byId.get(r.id) ?? [];
+    const applicable = r.profiles.some((p) => input.profiles.includes(p));
+    const status: Status = !applicable
+      ? 'not-applicable'
+      : tests.some((t) => t.state === 'failed')
+        ? 'failing'
+        : tests.some((t) => t.state === 'passed')
+          ? 'proved'
+          : 'not-covered';
+    return {
+      id: r.id,
+      level: r.level,
+      profiles: r.profiles,
+      en: r.en,
+      fr: r.fr,
+      status,
+      endToEnd: tests.some((t) => t.layer === 'e2e' && t.state === 'passed'),
+      tests: tests.map((t) => ({ title: t.fullTitle, layer: t.layer, state: t.state })),
+    };
+  });
+  const count = (s: Status) => rows.filter((row) => row.status === s).length;
+  const mandatoryMissing = rows.filter((row) => row.level === 'DOIT' && row.status !== 'proved' && row.status !== 'not-applicable').map((row) => row.id);
+  return {
+    date: input.now.toISOString(),
+    platform: input.platform,
+    versions: input.versions,
+    profiles: input.profiles,
+    rows,
+    summary: {
+      proved: count('proved'),
+      failing: count('failing'),
+      'not-covered': count('not-covered'),
+      'not-applicable': count('not-applicable'),
+      mandatoryProved: mandatoryMissing.length === 0,
+      mandatoryMissing,
+    },
+  };
+}
+
+/** Reads mocha's JSON reporter output. */
+export function resultsFromMochaJson(layer: Layer, json: { passes?: Array<{ fullTitle: string }>; failures?: Array<{ fullTitle: string }>; pending?: Array<{ fullTitle: string }> }): TestResult[] {
+  return [
+    ...(json.passes ?? []).map((t) => ({ layer, fullTitle: t.fullTitle, state: 'passed' as const })),
+    ...(json.failures ?? []).map((t) => ({ layer, fullTitle: t.fullTitle, state: 'failed' as const })),
+    ...(json.pending ?? []).map((t) => ({ layer, fullTitle: t.fullTitle, state: 'pending' as const })),
+  ];
+}
