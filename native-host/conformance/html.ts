@@ -4,6 +4,11 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 const STATUS: Record<Status, { fr: string; en: string; color: string }> = {
   proved: { fr: 'Prouvée', en: 'Proved', color: '#1a7f37' },
+  'core-only': {
+    fr: 'Logique prouvée, pas encore dans Thunderbird',
+    en: 'Logic proved, not yet in Thunderbird',
+    color: '#0969da',
+  },
   failing: { fr: 'En échec', en: 'Failing', color: '#cf222e' },
   'not-covered': { fr: 'Non couverte', en: 'Not covered', color: '#9a6700' },
   'not-applicable': { fr: 'Non applicable', en: 'Not applicable', color: '#57606a' },
@@ -57,7 +62,7 @@ th { background: #f6f8fa; }
       ? 'Toutes les exigences obligatoires (DOIT) sont prouvées. <span class="en">Every mandatory (DOIT) requirement is proved.</span>'
       : `${s.mandatoryMissing.length} exigence(s) obligatoire(s) non prouvée(s). <span class="en">${s.mandatoryMissing.length} mandatory requirement(s) not proved.</span>`
   }</p>
-<p>Prouvées / proved : ${s.proved} · En échec / failing : ${s.failing} · Non couvertes / not covered : ${s['not-covered']} · Non applicables / not applicable : ${s['not-applicable']}</p>
+<p>Prouvées / proved : ${s.proved} · Logique seule / core only : ${s['core-only']} · En échec / failing : ${s.failing} · Non couvertes / not covered : ${s['not-covered']} · Non applicables / not applicable : ${s['not-applicable']}</p>
 <table>
 <thead><tr><th>Exigence<br><span class="en">Requirement</span></th><th>Niveau<br><span class="en">Level</span></th><th>Profils<br><span class="en">Profiles</span></th><th>Résumé<br><span class="en">Summary</span></th><th>Statut<br><span class="en">Status</span></th><th>Bout en bout<br><span class="en">End to end</span></th><th>Tests</th></tr></thead>
 <tbody>

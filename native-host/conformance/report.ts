@@ -1,11 +1,17 @@
 import type { Profile, Requirement } from '../../shared/requirements';
 
 export type Layer = 'unit' | 'integration' | 'e2e';
-export type Status = 'proved' | 'failing' | 'not-covered' | 'not-applicable';
+/**
+ * `proved`: passing tests and the behaviour is in the product; `core-only`: the logic passes its
+ * tests but is not yet wired into what the user does in Thunderbird (requirement coverage `core`).
+ */
+export type Status = 'proved' | 'core-only' | 'failing' | 'not-covered' | 'not-applicable';
 
 /** One test from mocha's JSON reporter. */
 export interface TestResult {
   layer: Layer;
+  /** The test's own name: requirement ids are read here only, not from suite names. */
+  title: string;
   fullTitle: string;
   state: 'passed' | 'failed' | 'pending';
 }
@@ -48,7 +54,8 @@ export function buildReport(input: {
 }): Report {
   const byId = new Map<string, TestResult[]>();
   for (const result of input.results) {
-    for (const id of new Set(result.fullTitle.match(ID) ?? [])) byId.set(id, [...(byId.get(id) ?? []), result]);
+    for (const id of new Set(result.title.match(ID) ?? []))
+      byId.set(id, [...(byId.get(id) ?? []), result]);
   }
   const rows = input.requirements.map((r): RequirementRow => {
     const tests = byId.get(r.id) ?? [];
@@ -58,7 +65,9 @@ export function buildReport(input: {
       : tests.some((t) => t.state === 'failed')
         ? 'failing'
         : tests.some((t) => t.state === 'passed')
-          ? 'proved'
+          ? r.coverage === 'product'
+            ? 'proved'
+            : 'core-only'
           : 'not-covered';
     return {
       id: r.id,
@@ -72,7 +81,11 @@ export function buildReport(input: {
     };
   });
   const count = (s: Status) => rows.filter((row) => row.status === s).length;
-  const mandatoryMissing = rows.filter((row) => row.level === 'DOIT' && row.status !== 'proved' && row.status !== 'not-applicable').map((row) => row.id);
+  const mandatoryMissing = rows
+    .filter(
+      (row) => row.level === 'DOIT' && row.status !== 'proved' && row.status !== 'not-applicable',
+    )
+    .map((row) => row.id);
   return {
     date: input.now.toISOString(),
     platform: input.platform,
@@ -81,6 +94,7 @@ export function buildReport(input: {
     rows,
     summary: {
       proved: count('proved'),
+      'core-only': count('core-only'),
       failing: count('failing'),
       'not-covered': count('not-covered'),
       'not-applicable': count('not-applicable'),
@@ -91,10 +105,20 @@ export function buildReport(input: {
 }
 
 /** Reads mocha's JSON reporter output. */
-export function resultsFromMochaJson(layer: Layer, json: { passes?: Array<{ fullTitle: string }>; failures?: Array<{ fullTitle: string }>; pending?: Array<{ fullTitle: string }> }): TestResult[] {
+type MochaTest = { title: string; fullTitle: string };
+export function resultsFromMochaJson(
+  layer: Layer,
+  json: { passes?: MochaTest[]; failures?: MochaTest[]; pending?: MochaTest[] },
+): TestResult[] {
+  const as = (state: TestResult['state']) => (t: MochaTest) => ({
+    layer,
+    title: t.title,
+    fullTitle: t.fullTitle,
+    state,
+  });
   return [
-    ...(json.passes ?? []).map((t) => ({ layer, fullTitle: t.fullTitle, state: 'passed' as const })),
-    ...(json.failures ?? []).map((t) => ({ layer, fullTitle: t.fullTitle, state: 'failed' as const })),
-    ...(json.pending ?? []).map((t) => ({ layer, fullTitle: t.fullTitle, state: 'pending' as const })),
+    ...(json.passes ?? []).map(as('passed')),
+    ...(json.failures ?? []).map(as('failed')),
+    ...(json.pending ?? []).map(as('pending')),
   ];
 }

@@ -96,8 +96,8 @@ export const command: CliCommand = {
     io.stdout(
       `${path.join(out, 'report.html')}\n` +
         (io.locale === 'fr'
-          ? `prouvées ${s.proved}, en échec ${s.failing}, non couvertes ${s['not-covered']}, non applicables ${s['not-applicable']} ; obligatoires non prouvées : ${s.mandatoryMissing.length}\n`
-          : `proved ${s.proved}, failing ${s.failing}, not covered ${s['not-covered']}, not applicable ${s['not-applicable']}; mandatory not proved: ${s.mandatoryMissing.length}\n`),
+          ? `prouvées ${s.proved}, logique seule ${s['core-only']}, en échec ${s.failing}, non couvertes ${s['not-covered']}, non applicables ${s['not-applicable']} ; obligatoires non prouvées : ${s.mandatoryMissing.length}\n`
+          : `proved ${s.proved}, core only ${s['core-only']}, failing ${s.failing}, not covered ${s['not-covered']}, not applicable ${s['not-applicable']}; mandatory not proved: ${s.mandatoryMissing.length}\n`),
     );
     return s.mandatoryProved ? 0 : 1;
   },

@@ -3,43 +3,87 @@ import { renderHtml } from '../../../../native-host/conformance/html';
 import { buildReport, resultsFromMochaJson } from '../../../../native-host/conformance/report';
 import type { Requirement } from '../../../../shared/requirements';
 
-const req = (id: string, level: Requirement['level'], profiles: Requirement['profiles'] = ['PER', 'ORG', 'APP']): Requirement => ({
+const req = (
+  id: string,
+  level: Requirement['level'],
+  profiles: Requirement['profiles'] = ['PER', 'ORG', 'APP'],
+  coverage: Requirement['coverage'] = 'product',
+): Requirement => ({
   id,
   level,
   profiles,
   en: `en ${id}`,
   fr: `fr ${id} <é>`,
-  coverage: 'core',
+  coverage,
 });
 
 describe('conformance report', () => {
-  const requirements = [req('ECO.1.1.1', 'DOIT'), req('ECO.1.1.2', 'PEUT'), req('ECO.1.1.3', 'DOIT'), req('ECO.1.3.1', 'DOIT', ['APP']), req('ECO.2.2.1', 'DOIT')];
-  const results = [
-    ...resultsFromMochaJson('unit', { passes: [{ fullTitle: 'tls ECO.1.1.1 offers TLS 1.2' }], failures: [{ fullTitle: 'tls ECO.1.1.3 refuses CBC-SHA1' }] }),
-    ...resultsFromMochaJson('e2e', { passes: [{ fullTitle: '[e2e] ECO.1.1.1 ECO.1.1.3 connects' }, { fullTitle: '[e2e] ECO.1.1.2 TLS 1.3' }] }),
+  const requirements = [
+    req('ECO.1.1.1', 'DOIT'),
+    req('ECO.1.1.2', 'PEUT'),
+    req('ECO.1.1.3', 'DOIT'),
+    req('ECO.1.3.1', 'DOIT', ['APP']),
+    req('ECO.2.2.1', 'DOIT'),
+    req('ECO.2.1.3', 'DOIT', ['PER', 'ORG', 'APP'], 'core'),
   ];
-  const report = buildReport({ requirements, results, profiles: ['PER', 'ORG'], platform: 'sandbox', versions: { Node: 'v20' }, now: new Date('2026-11-25T00:00:00Z') });
+  const t = (title: string, suite = 'suite') => ({ title, fullTitle: `${suite} ${title}` });
+  const results = [
+    ...resultsFromMochaJson('unit', {
+      passes: [
+        t('ECO.1.1.1 offers TLS 1.2', 'tls (ECO.2.2.1)'),
+        t('ECO.2.1.3 composes the subject'),
+      ],
+      failures: [t('ECO.1.1.3 refuses CBC-SHA1')],
+    }),
+    ...resultsFromMochaJson('e2e', {
+      passes: [t('[e2e] ECO.1.1.1 ECO.1.1.3 connects'), t('[e2e] ECO.1.1.2 TLS 1.3')],
+    }),
+  ];
+  const report = buildReport({
+    requirements,
+    results,
+    profiles: ['PER', 'ORG'],
+    platform: 'sandbox',
+    versions: { Node: 'v20' },
+    now: new Date('2026-11-25T00:00:00Z'),
+  });
   const row = (id: string) => report.rows.find((r) => r.id === id)!;
 
   it('marks a requirement proved when its tests pass, end to end or not', () => {
     assert.equal(row('ECO.1.1.1').status, 'proved');
     assert.equal(row('ECO.1.1.1').endToEnd, true);
-    assert.deepEqual(row('ECO.1.1.1').tests.map((t) => t.layer), ['unit', 'e2e']);
+    assert.deepEqual(
+      row('ECO.1.1.1').tests.map((t) => t.layer),
+      ['unit', 'e2e'],
+    );
   });
 
   it('marks it failing when any of its tests failed, even if others passed', () => {
     assert.equal(row('ECO.1.1.3').status, 'failing');
   });
 
-  it('marks it not covered without a test, and not applicable outside the profiles tested', () => {
+  it('marks it not covered without a test (an id in a suite name does not count), and not applicable outside the profiles tested', () => {
     assert.equal(row('ECO.2.2.1').status, 'not-covered');
     assert.equal(row('ECO.1.3.1').status, 'not-applicable');
   });
 
+  it('says "logic proved, not yet in Thunderbird" when the requirement is covered by the core only', () => {
+    assert.equal(row('ECO.2.1.3').status, 'core-only');
+  });
+
   it('says which mandatory requirements are not proved (the exit code follows)', () => {
     assert.equal(report.summary.mandatoryProved, false);
-    assert.deepEqual(report.summary.mandatoryMissing, ['ECO.1.1.3', 'ECO.2.2.1']);
-    assert.deepEqual([report.summary.proved, report.summary.failing, report.summary['not-covered'], report.summary['not-applicable']], [2, 1, 1, 1]);
+    assert.deepEqual(report.summary.mandatoryMissing, ['ECO.1.1.3', 'ECO.2.2.1', 'ECO.2.1.3']);
+    assert.deepEqual(
+      [
+        report.summary.proved,
+        report.summary['core-only'],
+        report.summary.failing,
+        report.summary['not-covered'],
+        report.summary['not-applicable'],
+      ],
+      [2, 1, 1, 1, 1],
+    );
   });
 
   it('renders a bilingual page with no script and escaped text', () => {
@@ -48,6 +92,6 @@ describe('conformance report', () => {
     assert.match(html, /Conformance report/);
     assert.match(html, /fr ECO\.1\.1\.1 &#60;é&#62;/);
     assert.doesNotMatch(html, /<script/i);
-    assert.match(html, /2 exigence\(s\) obligatoire\(s\) non prouvée\(s\)/);
+    assert.match(html, /3 exigence\(s\) obligatoire\(s\) non prouvée\(s\)/);
   });
 });
