@@ -45,6 +45,10 @@ async function buildExtension() {
   writeFileSync(path.join(ext, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   cpSync(path.join(root, 'extension/_locales'), path.join(ext, '_locales'), { recursive: true });
   cpSync(path.join(root, 'extension/icons'), path.join(ext, 'icons'), { recursive: true });
+  cpSync(path.join(root, 'extension/experiments'), path.join(ext, 'experiments'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.md'),
+  });
   for (const file of ['ui/popup/popup.html', 'ui/popup/popup.css']) {
     cpSync(path.join(root, 'extension', file), path.join(ext, file));
   }

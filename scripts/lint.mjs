@@ -42,7 +42,10 @@ const THUNDERBIRD_PERMISSIONS = new Set([
 ]);
 
 function expected(finding) {
-  if (finding.code === 'MANIFEST_FIELD_PRIVILEGED' && finding.dataPath === '/experiment_apis')
+  if (
+    finding.code === 'MANIFEST_FIELD_PRIVILEGED' &&
+    (finding.instancePath ?? finding.dataPath) === '/experiment_apis'
+  )
     return true;
   // Firefox's addons.mozilla.org policy (Firefox >= 140); Thunderbird >= 128 has no such key and
   // addons.thunderbird.net does not ask for it.

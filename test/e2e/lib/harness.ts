@@ -213,44 +213,6 @@ export class ThunderbirdSuite {
     );
   }
 
-  /**
-   * Creates a Thunderbird IMAP account + SMTP server + identity pointing at a mailbox's bridge
-   * (what the account-setup page will do through an experiment; here the harness does it).
-   */
-  async createBridgedAccount(account: {
-    address: string;
-    name: string;
-    imapPort: number;
-    smtpPort: number;
-    secret: string;
-  }): Promise<string> {
-    return this.marionette.chrome<string>(
-      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
-       const a = args[0];
-       const server = MailServices.accounts.createIncomingServer(a.address, '127.0.0.1', 'imap');
-       server.port = a.imapPort;
-       server.socketType = Ci.nsMsgSocketType.plain;
-       server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-       server.password = a.secret;
-       const smtp = MailServices.outgoingServer.createServer('smtp').QueryInterface(Ci.nsISmtpServer);
-       smtp.hostname = '127.0.0.1';
-       smtp.port = a.smtpPort;
-       smtp.username = a.address;
-       smtp.password = a.secret;
-       smtp.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-       smtp.socketType = Ci.nsMsgSocketType.plain;
-       const identity = MailServices.accounts.createIdentity();
-       identity.fullName = a.name;
-       identity.email = a.address;
-       identity.smtpServerKey = smtp.key;
-       const account = MailServices.accounts.createAccount();
-       account.incomingServer = server;
-       account.addIdentity(identity);
-       return account.key;`,
-      [account],
-    );
-  }
-
   /** Asks Thunderbird to check a folder of an account now; returns the subjects it holds. */
   async folderSubjects(accountKey: string, folder = 'INBOX'): Promise<string[]> {
     return this.marionette.chrome<string[]>(

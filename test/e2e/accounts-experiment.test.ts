@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { ThunderbirdSuite } from './lib/harness';
+
+interface Created {
+  accountId: string;
+  identityId: string;
+  smtpServerId: string;
+}
+
+describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
+  const suite = new ThunderbirdSuite({ name: 'accounts-experiment' });
+  let page: number;
+  const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(page, 'call', { api, args });
+  const describeAccount = (accountId: string) =>
+    suite.marionette.chrome<{
+      host: string;
+      port: number;
+      socketType: number;
+      user: string;
+      mark: string;
+      email: string | null;
+      fullName: string | null;
+      smtpPort: number | null;
+    } | null>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const account = MailServices.accounts.getAccount(args[0]);
+       if (!account) return null;
+       const s = account.incomingServer;
+       const id = account.defaultIdentity;
+       const smtp = id && MailServices.outgoingServer.getServerByKey(id.smtpServerKey)?.QueryInterface(Ci.nsISmtpServer);
+       return { host: s.hostName ?? s.hostname, port: s.port, socketType: s.socketType, user: s.username, mark: s.getStringValue('mssante_address'),
+                email: id?.email ?? null, fullName: id?.fullName ?? null, smtpPort: smtp?.port ?? null };`,
+      [accountId],
+    );
+
+  before(async function () {
+    this.timeout(240_000);
+    await suite.start();
+    page = await suite.openPage('ui/popup/popup.html');
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await suite.stop();
+  });
+
+  it('[e2e] ECO.2.2.7 creates an IMAP account, SMTP server and identity pointing at the loopback bridge', async () => {
+    const created = await call<Created>('mssanteAccounts.create', {
+      address: 'marie.martin@sandbox.mssante.test',
+      fullName: 'Dr Marie MARTIN',
+      imapPort: 14143,
+      smtpPort: 14587,
+      secret: 'local-secret',
+    });
+    assert.deepEqual(await describeAccount(created.accountId), {
+      host: '127.0.0.1',
+      port: 14143,
+      socketType: 0,
+      user: 'marie.martin@sandbox.mssante.test',
+      mark: 'marie.martin@sandbox.mssante.test',
+      email: 'marie.martin@sandbox.mssante.test',
+      fullName: 'Dr Marie MARTIN',
+      smtpPort: 14587,
+    });
+    assert.equal(
+      await call<string | null>('mssanteAccounts.find', 'MARIE.MARTIN@sandbox.mssante.test'),
+      created.accountId,
+    );
+    await assert.rejects(
+      call('mssanteAccounts.create', {
+        address: 'marie.martin@sandbox.mssante.test',
+        fullName: 'x',
+        imapPort: 1,
+        smtpPort: 2,
+        secret: 's',
+      }),
+      /exists/,
+    );
+  });
+
+  it('[e2e] moves an account to new bridge ports, then removes it with its SMTP server', async () => {
+    const accountId = (await call<string>(
+      'mssanteAccounts.find',
+      'marie.martin@sandbox.mssante.test',
+    ))!;
+    await call('mssanteAccounts.updatePorts', accountId, 15143, 15587);
+    const moved = await describeAccount(accountId);
+    assert.deepEqual([moved?.port, moved?.smtpPort], [15143, 15587]);
+    await call('mssanteAccounts.remove', accountId);
+    assert.equal(await describeAccount(accountId), null);
+    assert.equal(await call('mssanteAccounts.find', 'marie.martin@sandbox.mssante.test'), null);
+    const smtpLeft = await suite.marionette.chrome<number>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       return MailServices.outgoingServer.servers.filter((s) => s.QueryInterface(Ci.nsISmtpServer).port === 15587).length;`,
+    );
+    assert.equal(smtpLeft, 0);
+  });
+
+  it('[e2e] refuses to touch an account it did not create', async () => {
+    const foreign = await suite.marionette.chrome<string>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const server = MailServices.accounts.createIncomingServer('someone', 'imap.example.org', 'imap');
+       const account = MailServices.accounts.createAccount();
+       account.incomingServer = server;
+       return account.key;`,
+    );
+    await assert.rejects(call('mssanteAccounts.remove', foreign), /No MSSanté account/);
+    assert.notEqual(await describeAccount(foreign), null);
+  });
+});
