@@ -26,7 +26,11 @@ export function useSandbox(extraEnv: Record<string, string> = {}): Promise<TestS
   running ??= (async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mssante-sandbox-'));
     const env = { ...process.env, MSSANTE_SANDBOX_DIR: dir, LANG: 'en_US.UTF-8', ...extraEnv };
-    const up = spawnSync(process.execPath, [BUNDLE, 'sandbox', 'up', '--json'], { env, encoding: 'utf8', timeout: 240_000 });
+    const up = spawnSync(process.execPath, [BUNDLE, 'sandbox', 'up', '--json'], {
+      env,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     if (up.status !== 0) throw new Error(`sandbox up failed (${up.status}): ${up.stderr}`);
     const runtime = JSON.parse(up.stdout) as SandboxRuntime;
     return { dir, runtime, lookup: sandboxLookup(runtime.hosts), env };

@@ -35,8 +35,14 @@ export interface MiniPki {
   ): Promise<Uint8Array>;
 }
 
-async function ca(name: string, issuer?: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair }) {
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+async function ca(
+  name: string,
+  issuer?: { cert: x509.X509Certificate; keys: webcrypto.CryptoKeyPair },
+) {
+  const keys = (await webcrypto.subtle.generateKey(alg, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const params = {
     serialNumber: '0' + Math.floor(Math.random() * 1e12).toString(16),
     name,

@@ -148,7 +148,10 @@ describe('trust: CRL store', function () {
     await store().check(leaf, pki.organisations, 'http://pki.test/crl');
     serve = down;
     const answer = await store().check(leaf, pki.organisations, 'http://pki.test/crl'); // a new process
-    assert.deepEqual([answer.status, 'source' in answer ? answer.source : null], ['revoked', 'disk']);
+    assert.deepEqual(
+      [answer.status, 'source' in answer ? answer.source : null],
+      ['revoked', 'disk'],
+    );
   });
 
   it('ECO.1.1.7 gives no answer once the cached CRL has expired and the server is down', async () => {
