@@ -76,7 +76,16 @@ export class OcspClient {
     const basic = pkijs.BasicOCSPResponse.fromBER(
       response.responseBytes.response.valueBlock.valueHexView,
     );
-    const verified = await basic.verify({ trustedCerts: [issuerCert], issuerCerts: [issuerCert] });
+    // A responder that is the CA itself may omit its certificate (RFC 6960 §4.2.1); we know the
+    // CA, so we offer it as the candidate signer. The signature must still verify against it.
+    if (!basic.certs || basic.certs.length === 0) basic.certs = [issuerCert];
+    // The issuing CA may answer for its own certificates (pinned: its key must have signed); a
+    // delegated responder must be issued by it with id-kp-OCSPSigning (pkijs checks the chain).
+    const verified = await basic.verify({
+      trustedCerts: [issuerCert],
+      issuerCerts: [issuerCert],
+      trustedResponders: [issuerCert],
+    });
     if (!verified) throw new Error('OCSP answer signature does not verify');
 
     const status = await basic.getCertificateStatus(subject, issuerCert);

@@ -119,7 +119,7 @@ export async function secureUpstream(
   } catch (error) {
     secure.destroy();
     const failure = error instanceof MssanteError ? error : handshakeError(error);
-    throw failure.detail?.includes(servername)
+    throw failure.detail?.startsWith(server)
       ? failure
       : new MssanteError(failure.code, {
           detail: `${server}: ${failure.detail ?? ''}`.trim(),

@@ -134,7 +134,7 @@ export async function openUpstream(
   } catch (error) {
     plain.destroy();
     if (error instanceof MssanteError) {
-      throw error.detail?.includes(target.host)
+      throw error.detail?.startsWith(`${target.host}:`)
         ? error
         : new MssanteError(error.code, {
             detail: `${target.host}:${target.port}: ${error.detail ?? ''}`,
