@@ -22,7 +22,12 @@ import {
  *   { "sandbox": "<dir>" }                       everything from the local sandbox's runtime.json
  *   { "psc": { "preset": "bas" | "production" | "custom", "issuer"?, "discovery"?,
  *              "clientId": "…", "clientSecret": "…" },
- *     "trust": { "set": "ans-test" | "production" } }
+ *     "trust": { "set": "ans-test" | "production" }
+ *             | { "set": "sandbox", "rootCert": "<pem file>", "intermediateCert": "<pem file>" },
+ *     "hosts"?: { "<name or *.domain>": "127.0.0.1" } }
+ *
+ * `psc` may be left out: the bridges then still apply the trust policy (and say why a server is
+ * refused) but cannot log in with XOAUTH2.
  *
  * Without a file, the host uses the project's sandbox when one is running (what `npm start` and
  * the tests need), and otherwise says PSC is not configured.
@@ -51,7 +56,10 @@ interface ConfigFile {
     clientId: string;
     clientSecret: string;
   };
-  trust?: { set: Exclude<TrustSetName, 'sandbox'> };
+  trust?:
+    | { set: Exclude<TrustSetName, 'sandbox'> }
+    | { set: 'sandbox'; rootCert: string; intermediateCert: string };
+  hosts?: Record<string, string>;
 }
 
 export const ANCHORS_DIR = (): string =>

@@ -87,6 +87,8 @@ export class HostApp {
   private pscSession(): PscSession {
     if (this.session && this.session.facts.state !== 'ended') return this.session;
     const { config } = this.resolved();
+    if (!config.psc)
+      throw new MssanteError('E_CONFIG_MISSING', { detail: 'no PSC client configured' });
     const session = new PscSession(config.psc);
     session.on('change', () => this.notify(makeEvent('psc', this.pscFacts())));
     session.on('ended', (code: ErrorCode) => {
@@ -110,7 +112,9 @@ export class HostApp {
   pscFacts(): Result<'psc.status'> {
     let preset = 'none';
     try {
-      preset = this.resolved().config.preset;
+      const { config } = this.resolved();
+      preset = config.preset;
+      if (!config.psc) throw new MssanteError('E_CONFIG_MISSING');
     } catch {
       return { configured: false, preset, state: 'signed-out' };
     }
@@ -219,7 +223,7 @@ export class HostApp {
       smtp: stored.smtp,
       ...(config.lookup ? { lookup: config.lookup } : {}),
       secret: stored.secret,
-      credentials: { kind: 'psc', session: this.pscSession() },
+      credentials: { kind: 'psc', session: () => this.pscSession() },
     };
     const deps = { trust, audit: this.audit, redactor: this.redactor, log: this.log };
     const imap = new ImapBridge(mailbox, deps);

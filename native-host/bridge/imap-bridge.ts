@@ -238,9 +238,17 @@ export class ImapBridge {
     upstreamRest: Buffer,
   ): void {
     const pending = new Map<string, { action: string; request: string }>();
-    const psc = this.mailbox.credentials.kind === 'psc' ? this.mailbox.credentials.session : null;
+    const credentials = this.mailbox.credentials;
+    const touch = () => {
+      if (credentials.kind !== 'psc') return;
+      try {
+        credentials.session().touch();
+      } catch {
+        // PSC not configured: nothing to keep alive.
+      }
+    };
     const fromClient = new ImapScanner((line) => {
-      psc?.touch();
+      touch();
       const m = /^([A-Za-z0-9.]+) (UID )?([A-Za-z]+)\b/i.exec(line);
       if (!m) return;
       const verb = m[3]!.toUpperCase();

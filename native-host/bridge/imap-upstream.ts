@@ -69,10 +69,11 @@ async function login(
   return clientCapabilities(capabilities);
 }
 
+/** `token` is asked for only once the server passed the trust policy. */
 async function attempt(
   mailbox: BridgeMailbox,
   trust: TrustContext,
-  token: string | null,
+  token: () => Promise<string | null>,
 ): Promise<ImapSession> {
   const c = mailbox.credentials;
   const { socket, report } = await openUpstream(
@@ -87,7 +88,7 @@ async function attempt(
   );
   const reader = new LineReader(socket);
   try {
-    const capabilities = await login(reader, mailbox, token);
+    const capabilities = await login(reader, mailbox, await token());
     const { rest } = reader.detach();
     return { socket, capabilities, report, rest };
   } catch (error) {
@@ -105,11 +106,11 @@ export async function openImapSession(
   trust: TrustContext,
 ): Promise<ImapSession> {
   const c = mailbox.credentials;
-  if (c.kind === 'app') return attempt(mailbox, trust, null);
+  if (c.kind === 'app') return attempt(mailbox, trust, async () => null);
   try {
-    return await attempt(mailbox, trust, await c.session.accessToken());
+    return await attempt(mailbox, trust, () => c.session().accessToken());
   } catch (error) {
     if (!(error instanceof MssanteError) || error.code !== 'E_UPSTREAM_AUTH') throw error;
-    return attempt(mailbox, trust, await c.session.refresh());
+    return attempt(mailbox, trust, () => c.session().refresh());
   }
 }

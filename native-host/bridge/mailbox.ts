@@ -3,8 +3,8 @@ import type { PscSession } from '../psc/session';
 
 /** How the bridge logs in upstream for one mailbox. */
 export type UpstreamCredentials =
-  /** PER/ORG (ECO.1.2.1): XOAUTH2 with the PSC session's access token. */
-  | { kind: 'psc'; session: PscSession }
+  /** PER/ORG (ECO.1.2.1): XOAUTH2 with the PSC session's access token (throws when PSC is not configured). */
+  | { kind: 'psc'; session: () => PscSession }
   /** APP (ECO.1.3.1): the ORG AUTH_CLI certificate during TLS, then PLAIN with the address. */
   | { kind: 'app'; pfx: Buffer; passphrase: string; password: string; subject: string };
 
@@ -22,5 +22,10 @@ export interface BridgeMailbox {
 /** Who the journal names as the author of an operation (ECO.4.1.2). */
 export function authorOf(mailbox: BridgeMailbox): string {
   const c = mailbox.credentials;
-  return c.kind === 'psc' ? (c.session.facts.identity?.nationalId ?? 'unknown') : c.subject;
+  if (c.kind === 'app') return c.subject;
+  try {
+    return c.session().facts.identity?.nationalId ?? 'unknown';
+  } catch {
+    return 'unknown'; // PSC not configured
+  }
 }

@@ -207,7 +207,15 @@ export class SmtpBridge {
     upstream: TLSSocket,
     upstreamRest: Buffer,
   ): void {
-    const psc = this.mailbox.credentials.kind === 'psc' ? this.mailbox.credentials.session : null;
+    const credentials = this.mailbox.credentials;
+    const touch = () => {
+      if (credentials.kind !== 'psc') return;
+      try {
+        credentials.session().touch();
+      } catch {
+        // PSC not configured: nothing to keep alive.
+      }
+    };
     const queue: string[] = [];
     let envelope: string[] = [];
     let inData = false;
@@ -221,7 +229,7 @@ export class SmtpBridge {
         }
         return;
       }
-      psc?.touch();
+      touch();
       const verb = (line.split(/[ :]/)[0] ?? '').toUpperCase();
       if (verb === 'MAIL') envelope = [this.deps.redactor.smtp(line)];
       else if (verb === 'RCPT') envelope.push(this.deps.redactor.smtp(line));

@@ -98,13 +98,13 @@ export async function authenticateSmtp(
     return session;
   }
   try {
-    await authOnce(session, mailbox, await c.session.accessToken());
+    await authOnce(session, mailbox, await c.session().accessToken());
     return session;
   } catch (error) {
     if (!(error instanceof MssanteError) || error.code !== 'E_UPSTREAM_AUTH') throw error;
     session.socket.destroy();
     const again = await openSmtpSession(mailbox, trust);
-    await authOnce(again, mailbox, await c.session.refresh());
+    await authOnce(again, mailbox, await c.session().refresh());
     return again;
   }
 }
