@@ -99,23 +99,32 @@ export function resolveConfig(
       sandbox: runtime,
     };
   }
-  if (!config.psc || !config.trust) throw new MssanteError('E_CONFIG_MISSING', { detail: file });
-  const endpoints: PscEndpoints =
-    config.psc.preset === 'custom'
-      ? {
-          issuer: config.psc.issuer ?? '',
-          discovery:
-            config.psc.discovery ?? `${config.psc.issuer}/.well-known/openid-configuration`,
-        }
-      : PSC_PRESETS[config.psc.preset];
+  if (!config.trust) throw new MssanteError('E_CONFIG_MISSING', { detail: file });
+  const wanted = config.trust;
+  const trust =
+    wanted.set === 'sandbox'
+      ? loadSandboxTrustSet(wanted.rootCert, wanted.intermediateCert)
+      : loadShippedTrustSet(wanted.set, ANCHORS_DIR());
+  const psc = config.psc;
   return {
-    preset: config.psc.preset,
-    psc: {
-      endpoints,
-      clientId: config.psc.clientId,
-      auth: { method: 'client_secret_basic', secret: config.psc.clientSecret },
-      allowHttp: false,
-    },
-    trust: loadShippedTrustSet(config.trust.set, ANCHORS_DIR()),
+    preset: psc?.preset ?? 'custom',
+    ...(psc
+      ? {
+          psc: {
+            endpoints:
+              psc.preset === 'custom'
+                ? {
+                    issuer: psc.issuer ?? '',
+                    discovery: psc.discovery ?? `${psc.issuer}/.well-known/openid-configuration`,
+                  }
+                : PSC_PRESETS[psc.preset],
+            clientId: psc.clientId,
+            auth: { method: 'client_secret_basic' as const, secret: psc.clientSecret },
+            allowHttp: false,
+          },
+        }
+      : {}),
+    trust,
+    ...(config.hosts ? { lookup: sandboxLookup(config.hosts) } : {}),
   };
 }
