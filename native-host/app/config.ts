@@ -106,25 +106,20 @@ export function resolveConfig(
       ? loadSandboxTrustSet(wanted.rootCert, wanted.intermediateCert)
       : loadShippedTrustSet(wanted.set, ANCHORS_DIR());
   const psc = config.psc;
-  return {
-    preset: psc?.preset ?? 'custom',
-    ...(psc
-      ? {
-          psc: {
-            endpoints:
-              psc.preset === 'custom'
-                ? {
-                    issuer: psc.issuer ?? '',
-                    discovery: psc.discovery ?? `${psc.issuer}/.well-known/openid-configuration`,
-                  }
-                : PSC_PRESETS[psc.preset],
-            clientId: psc.clientId,
-            auth: { method: 'client_secret_basic' as const, secret: psc.clientSecret },
-            allowHttp: false,
-          },
-        }
-      : {}),
-    trust,
-    ...(config.hosts ? { lookup: sandboxLookup(config.hosts) } : {}),
+  const resolvedPsc: NonNullable<ResolvedConfig['psc']> | undefined = psc && {
+    endpoints:
+      psc.preset === 'custom'
+        ? {
+            issuer: psc.issuer ?? '',
+            discovery: psc.discovery ?? `${psc.issuer}/.well-known/openid-configuration`,
+          }
+        : PSC_PRESETS[psc.preset],
+    clientId: psc.clientId,
+    auth: { method: 'client_secret_basic', secret: psc.clientSecret },
+    allowHttp: false,
   };
+  const resolved: ResolvedConfig = { preset: psc?.preset ?? 'custom', trust };
+  if (resolvedPsc) resolved.psc = resolvedPsc;
+  if (config.hosts) resolved.lookup = sandboxLookup(config.hosts);
+  return resolved;
 }
