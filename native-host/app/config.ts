@@ -34,7 +34,7 @@ import {
  */
 export interface ResolvedConfig {
   preset: 'sandbox' | 'bas' | 'production' | 'custom';
-  psc: {
+  psc?: {
     endpoints: PscEndpoints;
     clientId: string;
     auth: ClientAuthConfig;
