@@ -17,7 +17,8 @@ export interface Requirement {
   /**
    * How far this project implements it: `none`; `core` (the logic exists and is unit- or
    * integration-tested, but is not yet wired into what the user does in Thunderbird); `product`
-   * (works for the user, proved end to end). Anything but `none` must have a test named after it.
+   * (in the path Thunderbird's connections take, proved against real servers, with at least one
+   * case of the same rule family proved end to end in Thunderbird). Anything but `none` must have a test named after it.
    */
   coverage: Coverage;
 }
@@ -46,7 +47,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.1.1.1',
     level: 'DOIT',
     profiles: ALL,
-    coverage: 'core',
+    coverage: 'product',
     en: 'TLS 1.2 with the operator API LPS',
     fr: 'TLS 1.2 avec l’API LPS de l’opérateur',
   },
@@ -54,7 +55,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.1.1.2',
     level: 'PEUT',
     profiles: ALL,
-    coverage: 'core',
+    coverage: 'product',
     en: 'TLS 1.3 when the operator offers it',
     fr: 'TLS 1.3 si l’opérateur le propose',
   },
@@ -62,7 +63,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.1.1.3',
     level: 'DOIT',
     profiles: ALL,
-    coverage: 'core',
+    coverage: 'product',
     en: 'Only the six allowed TLS 1.2 suites; DHE ≥ 2048, ECDHE ≥ 256 bits',
     fr: 'Uniquement les six suites TLS 1.2 autorisées ; DHE ≥ 2048, ECDHE ≥ 256 bits',
   },
@@ -70,7 +71,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.1.1.10',
     level: 'DOIT',
     profiles: ALL,
-    coverage: 'core',
+    coverage: 'product',
     en: 'Only server certificates of IGC Santé Élémentaire Organisations',
     fr: 'Uniquement des certificats serveur IGC Santé Élémentaire Organisations',
   },
@@ -78,7 +79,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.1.1.5',
     level: 'DOIT',
     profiles: ALL,
-    coverage: 'core',
+    coverage: 'product',
     en: 'Reject an expired server certificate',
     fr: 'Refuser un certificat serveur expiré',
   },
@@ -86,7 +87,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.1.1.6',
     level: 'DOIT',
     profiles: ALL,
-    coverage: 'core',
+    coverage: 'product',
     en: 'Reject a revoked server certificate (CRL or OCSP)',
     fr: 'Refuser un certificat serveur révoqué (LCR ou OCSP)',
   },
@@ -94,7 +95,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.1.1.7',
     level: 'DOIT',
     profiles: ALL,
-    coverage: 'core',
+    coverage: 'product',
     en: 'Keep the last unexpired CRL for when a download fails',
     fr: 'Conserver la dernière LCR non expirée en cas d’échec de téléchargement',
   },

@@ -1,12 +1,13 @@
 import net, { type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { type ErrorCode, errorMessage } from '../../shared/errors/codes';
-import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
+import type { ErrorCode } from '../../shared/errors/codes';
+import { toMssanteError } from '../../shared/errors/mssante-error';
 import type { AuditJournal } from '../audit/journal';
 import type { Redactor } from '../audit/redact';
 import type { Logger } from '../log';
 import type { TrustContext } from '../trust/verify';
 import { LineReader } from '../upstream/line-reader';
+import { latin1Line, userSentence } from './wire-text';
 import { openImapSession } from './imap-upstream';
 import { ImapScanner } from './imap-scanner';
 import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
@@ -52,11 +53,6 @@ function astrings(text: string): string[] {
   return out;
 }
 
-/** A short French sentence for Thunderbird's alert (it shows the server's text to the user). */
-function sentence(error: MssanteError): string {
-  return `${errorMessage(error.code, 'fr')} [${error.code}]`.replace(/[\r\n]/g, ' ');
-}
-
 /**
  * The loopback IMAP endpoint of one MSSanté mailbox. Thunderbird logs in with the mailbox
  * address and the local secret; the bridge then opens the operator's IMAP under the trust
@@ -88,7 +84,7 @@ export class ImapBridge {
   /** ECO.1.2.6: end every session of this mailbox, telling Thunderbird why. */
   closeAll(code: ErrorCode): void {
     for (const entry of this.live) {
-      entry.client.end(`* BYE [ALERT] ${errorMessage(code, 'fr')} [${code}]\r\n`);
+      entry.client.end(latin1Line(`* BYE [ALERT] ${userSentence(code)}`));
       entry.upstream?.destroy();
       entry.client.destroySoon();
     }
@@ -120,7 +116,7 @@ export class ImapBridge {
     client.on('close', () => this.live.delete(entry));
     client.on('error', () => client.destroy());
     const reader = new LineReader(client, 5 * 60_000);
-    const send = (line: string) => client.write(`${line}\r\n`);
+    const send = (line: string) => client.write(latin1Line(line));
     send(`* OK [CAPABILITY ${PRE_AUTH_CAPABILITIES}] open-mssante bridge ready`);
     try {
       for (;;) {
@@ -175,9 +171,7 @@ export class ImapBridge {
             request: 'local login',
             code: 'E_BRIDGE_LOCAL_AUTH',
           });
-          send(
-            `${tag} NO [AUTHENTICATIONFAILED] ${sentence(new MssanteError('E_BRIDGE_LOCAL_AUTH'))}`,
-          );
+          send(`${tag} NO [AUTHENTICATIONFAILED] ${userSentence('E_BRIDGE_LOCAL_AUTH')}`);
           continue;
         }
         let session;
@@ -203,7 +197,7 @@ export class ImapBridge {
             failure.code.startsWith('E_STARTTLS')
               ? 'UNAVAILABLE'
               : 'AUTHENTICATIONFAILED';
-          send(`${tag} NO [${kind}] ${sentence(failure)}`);
+          send(`${tag} NO [${kind}] ${userSentence(failure.code)}`);
           continue;
         }
         entry.upstream = session.socket;

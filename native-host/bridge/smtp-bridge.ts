@@ -1,8 +1,9 @@
 import net, { type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { type ErrorCode, errorMessage } from '../../shared/errors/codes';
-import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
+import type { ErrorCode } from '../../shared/errors/codes';
+import { toMssanteError } from '../../shared/errors/mssante-error';
 import { LineReader } from '../upstream/line-reader';
+import { latin1Line, userSentence } from './wire-text';
 import type { BridgeDeps } from './imap-bridge';
 import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
 import { authorOf, type BridgeMailbox } from './mailbox';
@@ -10,10 +11,6 @@ import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upst
 
 /** EHLO keywords not passed on to Thunderbird (the bridge handles them, or we keep DATA only). */
 const HIDDEN = /^(STARTTLS|AUTH\b|CHUNKING|BINARYMIME|SMTPUTF8\b.*|XCLIENT|XFORWARD)/i;
-
-function sentence(error: MssanteError): string {
-  return `${errorMessage(error.code, 'fr')} [${error.code}]`.replace(/[\r\n]/g, ' ');
-}
 
 /**
  * The loopback SMTP submission endpoint of one MSSanté mailbox. On EHLO the bridge opens the
@@ -45,7 +42,7 @@ export class SmtpBridge {
 
   closeAll(code: ErrorCode): void {
     for (const entry of this.live) {
-      entry.client.end(`421 4.7.0 ${errorMessage(code, 'fr')} [${code}]\r\n`);
+      entry.client.end(latin1Line(`421 4.7.0 ${userSentence(code)}`));
       entry.upstream?.destroy();
     }
     this.live.clear();
@@ -77,7 +74,7 @@ export class SmtpBridge {
     });
     client.on('error', () => client.destroy());
     const reader = new LineReader(client, 5 * 60_000);
-    const send = (line: string) => client.write(`${line}\r\n`);
+    const send = (line: string) => client.write(latin1Line(line));
     let session: SmtpSession | null = null;
     send('220 localhost ESMTP open-mssante bridge');
     try {
@@ -104,7 +101,7 @@ export class SmtpBridge {
                 code: failure.code,
                 ...(failure.detail ? { response: failure.detail.slice(0, 300) } : {}),
               });
-              send(`421 4.7.0 ${sentence(failure)}`);
+              send(`421 4.7.0 ${userSentence(failure.code)}`);
               client.end();
               return;
             }
@@ -159,7 +156,7 @@ export class SmtpBridge {
             request: 'local login',
             code: 'E_BRIDGE_LOCAL_AUTH',
           });
-          send(`535 5.7.8 ${sentence(new MssanteError('E_BRIDGE_LOCAL_AUTH'))}`);
+          send(`535 5.7.8 ${userSentence('E_BRIDGE_LOCAL_AUTH')}`);
           continue;
         }
         try {
@@ -175,7 +172,7 @@ export class SmtpBridge {
               ? { response: this.deps.redactor.text(failure.detail).slice(0, 300) }
               : {}),
           });
-          send(`535 5.7.8 ${sentence(failure)}`);
+          send(`535 5.7.8 ${userSentence(failure.code)}`);
           continue;
         }
         this.journal('authenticate', {

@@ -38,7 +38,10 @@ export class Marionette {
           client.greeting = resolve;
           setTimeout(() => reject(new Error('no marionette greeting')), 10_000);
         });
-        await client.command('WebDriver:NewSession', { capabilities: {} });
+        // Prompts are the product's to show and the tests' to read: Marionette must leave them be.
+        await client.command('WebDriver:NewSession', {
+          capabilities: { alwaysMatch: { unhandledPromptBehavior: 'ignore' } },
+        });
         await client.command('Marionette:SetContext', { value: 'chrome' });
         await client.command('WebDriver:SetTimeouts', { script: 120_000 });
         return client;
