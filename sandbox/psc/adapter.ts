@@ -1,0 +1,73 @@
+/**
+ * oidc-provider storage in memory, indexed by account so the control endpoints can expire or
+ * revoke everything a practitioner holds (what PSC does on logout or at its session limits).
+ */
+type Payload = Record<string, unknown> & {
+  accountId?: string;
+  grantId?: string;
+  uid?: string;
+  userCode?: string;
+  consumed?: number;
+};
+
+export type Store = Map<string, { payload: Payload; expiresAt: number }>;
+
+/** An adapter class over one stub's own store (oidc-provider instantiates it per model). */
+export function adapterFor(store: Store) {
+  return class MemoryAdapter {
+    constructor(private readonly model: string) {}
+
+    private key(id: string): string {
+      return `${this.model}:${id}`;
+    }
+
+    async upsert(id: string, payload: Payload, expiresIn: number): Promise<void> {
+      store.set(this.key(id), { payload, expiresAt: Date.now() + expiresIn * 1000 });
+    }
+
+    async find(id: string): Promise<Payload | undefined> {
+      const entry = store.get(this.key(id));
+      if (!entry || entry.expiresAt < Date.now()) return undefined;
+      return entry.payload;
+    }
+
+    async findByUid(uid: string): Promise<Payload | undefined> {
+      for (const [key, entry] of store)
+        if (key.startsWith(`${this.model}:`) && entry.payload.uid === uid) return entry.payload;
+      return undefined;
+    }
+
+    async findByUserCode(userCode: string): Promise<Payload | undefined> {
+      for (const [key, entry] of store)
+        if (key.startsWith(`${this.model}:`) && entry.payload.userCode === userCode)
+          return entry.payload;
+      return undefined;
+    }
+
+    async consume(id: string): Promise<void> {
+      const entry = store.get(this.key(id));
+      if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000);
+    }
+
+    async destroy(id: string): Promise<void> {
+      store.delete(this.key(id));
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      for (const [key, entry] of store) if (entry.payload.grantId === grantId) store.delete(key);
+    }
+  };
+}
+
+/** Deletes every token, grant and session of an account; returns how many records went. */
+export function forgetAccount(store: Store, accountId: string, models: string[]): number {
+  let count = 0;
+  for (const [key, entry] of store) {
+    const model = key.slice(0, key.indexOf(':'));
+    if (models.includes(model) && entry.payload.accountId === accountId) {
+      store.delete(key);
+      count += 1;
+    }
+  }
+  return count;
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { sandboxEndpoints } from '../../native-host/psc/presets';
+import { PscSession } from '../../native-host/psc/session';
+import { type PscStubInfo, startPscStub } from '../../sandbox/psc/index';
+import type { Started } from '../../sandbox/contracts';
+import { loginThroughPage } from '../fixtures/psc-login';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('PSC session (host) against the PSC stub (oidc-provider)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let stub: Started<PscStubInfo>;
+  const session = () =>
+    new PscSession({
+      endpoints: sandboxEndpoints(stub.info.issuer),
+      clientId: stub.info.hostClient.clientId,
+      auth: { method: 'client_secret_basic', secret: stub.info.hostClient.clientSecret },
+      allowHttp: true,
+    });
+  const introspect = async (token: string) => {
+    const { url, clientId, clientSecret } = stub.info.introspection;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const control = (action: string, form: Record<string, string>) =>
+    fetch(`${stub.info.control}/${action}`, {
+      method: 'POST',
+      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'psc-'));
+    stub = await startPscStub({ port: await freePort(), stateDir: dir });
+  });
+  after(async () => {
+    await stub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes its discovery document at PSC’s own path and the standard one, with PSC-like endpoints', async () => {
+    for (const wellKnown of ['wallet-openid-configuration', 'openid-configuration']) {
+      const doc = (await (
+        await fetch(`${stub.info.issuer}/.well-known/${wellKnown}`)
+      ).json()) as Record<string, unknown>;
+      assert.equal(doc.issuer, stub.info.issuer);
+      assert.equal(doc.authorization_endpoint, `${stub.info.issuer}/protocol/openid-connect/auth`);
+      assert.deepEqual(doc.acr_values_supported, ['eidas1']);
+      assert.ok((doc.code_challenge_methods_supported as string[]).includes('S256'));
+    }
+  });
+
+  it('ECO.1.2.1 signs in through the PSC page with PKCE and eidas1; the token opens the practitioner’s mailbox at introspection', async () => {
+    const s = session();
+    const start = await s.beginBrowserLogin();
+    const url = new URL(start.url);
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(url.searchParams.get('acr_values'), 'eidas1');
+    assert.equal(url.searchParams.get('scope'), 'openid scope_all');
+    await loginThroughPage(start.url, '810100000011');
+    const identity = await start.completion;
+    assert.deepEqual(identity, {
+      nationalId: '810100000011',
+      subject: 'psc-810100000011',
+      givenName: 'Marie',
+      familyName: 'MARTIN',
+      civility: 'DR',
+    });
+    assert.equal(s.facts.state, 'signed-in');
+    const token = await s.accessToken();
+    const info = await introspect(token);
+    assert.equal(info.active, true);
+    assert.equal(info.email, 'marie.martin@sandbox.mssante.test');
+    assert.equal(info.preferred_username, '810100000011');
+    assert.doesNotMatch(JSON.stringify(s.facts), new RegExp(token), 'facts never hold the token');
+  });
+
+  it('ECO.1.2.6 ends the session when PSC ends it: the refresh is refused and listeners are told', async () => {
+    const s = session();
+    const start = await s.beginBrowserLogin();
+    await loginThroughPage(start.url, '810100000022', 'cps');
+    await start.completion;
+    const before = await s.accessToken();
+    const ended = new Promise((resolve) => s.once('ended', resolve));
+    await control('end-session', { nationalId: '810100000022' });
+    assert.equal((await introspect(before)).active, false);
+    await assert.rejects(s.refresh(), { code: 'E_PSC_REFRESH_INVALID' });
+    assert.equal(await ended, 'E_PSC_REFRESH_INVALID');
+    assert.equal(s.facts.state, 'ended');
+    await assert.rejects(s.accessToken(), { code: 'E_PSC_REFRESH_INVALID' });
+  });
+
+  it('ECO.1.2.7 gets a new access token from the refresh token', async () => {
+    const s = session();
+    const start = await s.beginBrowserLogin();
+    await loginThroughPage(start.url, '810100000033');
+    await start.completion;
+    const first = await s.accessToken();
+    const second = await s.refresh();
+    assert.notEqual(second, first);
+    assert.equal((await introspect(second)).active, true);
+  });
+});
