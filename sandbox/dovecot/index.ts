@@ -1,0 +1,265 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  statSync,
+  chmodSync,
+} from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ensurePackages } from '../../scripts/lib/system';
+import type { Endpoint, Started } from '../contracts';
+import { type Delivery, startRelay } from './relay';
+
+/** ECO.1.1.3: the six TLS 1.2 suites the Référentiel allows, as the operator's server offers them. */
+export const OPERATOR_SUITES = [
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-SHA384',
+  'ECDHE-RSA-AES128-SHA256',
+  'DHE-RSA-AES256-GCM-SHA384',
+  'DHE-RSA-AES128-GCM-SHA256',
+].join(':');
+
+export interface DovecotOptions {
+  dir: string;
+  /** Server certificate (with its chain) and key, PEM files. */
+  tls: { certFile: string; keyFile: string };
+  imapPort: number;
+  smtpPort: number;
+  /** The PSC stub's introspection endpoint and the operator's client credentials there. */
+  introspection: { url: string; clientId: string; clientSecret: string };
+  /** Mail domains delivered locally (the sandbox domain and patient.mssante.fr). */
+  domains: string[];
+}
+
+export interface DovecotHandle extends Started<{ imap: Endpoint; smtp: Endpoint }> {
+  /** `doveadm kick`: the operator ends a user's sessions. */
+  kick(user: string): Promise<void>;
+  /** Raw messages in a mailbox's INBOX (for tests). */
+  readMailbox(address: string): string[];
+  /** Stores a message in a mailbox's INBOX, as the operator's delivery would. */
+  deliver(address: string, message: string | Buffer): void;
+}
+
+function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > until) reject(new Error(`Dovecot did not listen on ${port}`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+/**
+ * The operator's API LPS on Debian's Dovecot, as an unprivileged instance with its own config
+ * under `dir`: IMAP and submission on loopback, STARTTLS required before any authentication,
+ * TLS 1.2+ with exactly the six suites of ECO.1.1.3 (DH 2048, curves ≥ 256 bits), XOAUTH2 and
+ * OAUTHBEARER through the `oauth2` passdb introspecting the PSC stub (the token's `email` must
+ * be the mailbox: the personal mailbox of the practitioner the token was issued to).
+ */
+export async function startDovecot(options: DovecotOptions): Promise<DovecotHandle> {
+  ensurePackages([
+    { command: 'dovecot', pkg: 'dovecot-imapd' },
+    { command: '/usr/lib/dovecot/submission', pkg: 'dovecot-submissiond' },
+    { command: 'openssl', pkg: 'openssl' },
+  ]);
+  const dir = path.resolve(options.dir);
+  for (const sub of ['run', 'state', 'mail']) mkdirSync(path.join(dir, sub), { recursive: true });
+  chownSync(path.join(dir, 'mail'), uid('dovecot'), gid('dovecot'));
+  // Dovecot's mail processes run as the `dovecot` user: they must be able to traverse down to
+  // the mail directory (only the search bit is added, on our own directories).
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
+    const st = statSync(d);
+    if (st.uid === process.getuid?.() && !(st.mode & 0o001))
+      chmodSync(d, (st.mode & 0o7777) | 0o001);
+  }
+  const dh = path.join(dir, 'dh2048.pem');
+  if (!existsSync(dh)) {
+    // RFC 7919 ffdhe2048: a standard 2048-bit group (ECO.1.1.3), written at once, nothing to generate.
+    const made = spawnSync(
+      'openssl',
+      ['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048', '-out', dh],
+      { stdio: 'ignore' },
+    );
+    if (made.status !== 0) throw new Error('openssl genpkey (ffdhe2048) failed');
+  }
+  const intro = new URL(options.introspection.url);
+  intro.username = encodeURIComponent(options.introspection.clientId);
+  intro.password = encodeURIComponent(options.introspection.clientSecret);
+  writeFileSync(
+    path.join(dir, 'oauth2.conf.ext'),
+    [
+      'introspection_mode = post',
+      `introspection_url = ${intro.href}`,
+      'force_introspection = yes',
+      'username_attribute = email',
+      'active_attribute = active',
+      'active_value = true',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  const relay = await startRelay(async (mail: Delivery) => {
+    for (const to of mail.to) {
+      const domain = to.split('@')[1]?.toLowerCase() ?? '';
+      if (!options.domains.includes(domain)) throw new Error(`no route to ${domain}`);
+      handle.deliver(to, mail.data);
+    }
+  });
+  const conf = path.join(dir, 'dovecot.conf');
+  writeFileSync(
+    conf,
+    `# Generated by the sandbox (sandbox/dovecot): an unprivileged Dovecot for the local API LPS.
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+info_log_path = ${dir}/dovecot.log
+instance_name = mssante-sandbox-${path.basename(dir)}
+protocols = imap submission
+listen = 127.0.0.1
+default_internal_user = dovecot
+default_login_user = dovenull
+mail_uid = dovecot
+mail_gid = dovecot
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+auth_username_format = %Lu
+disable_plaintext_auth = yes
+auth_mechanisms = xoauth2 oauthbearer
+auth_verbose = yes
+ssl = required
+ssl_cert = <${options.tls.certFile}
+ssl_key = <${options.tls.keyFile}
+ssl_dh = <${dh}
+ssl_min_protocol = TLSv1.2
+ssl_cipher_list = ${OPERATOR_SUITES}
+ssl_curve_list = P-256:P-384:P-521
+ssl_prefer_server_ciphers = yes
+imap_capability = +SASL-IR
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf.ext
+}
+userdb {
+  driver = static
+  args = allow_all_users=yes home=${dir}/mail/%d/%n
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${options.imapPort}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service submission-login {
+  inet_listener submission {
+    address = 127.0.0.1
+    port = ${options.smtpPort}
+  }
+}
+submission_relay_host = 127.0.0.1
+submission_relay_port = ${relay.port}
+submission_relay_trusted = yes
+submission_host = imap.sandbox.mssante.test
+hostname = imap.sandbox.mssante.test
+service anvil {
+  chroot =
+}
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+`,
+  );
+  const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(new Error(`dovecot exited (${code}): ${stderr}${readLog(dir)}`)),
+    ),
+  );
+  await Promise.race([
+    Promise.all([waitForPort(options.imapPort, 20_000), waitForPort(options.smtpPort, 20_000)]),
+    exited,
+  ]);
+
+  const maildir = (address: string) => {
+    const [local, domain] = address.toLowerCase().split('@');
+    return path.join(dir, 'mail', domain ?? '', local ?? '', 'Maildir');
+  };
+  const handle: DovecotHandle = {
+    info: {
+      imap: { host: '127.0.0.1', port: options.imapPort },
+      smtp: { host: '127.0.0.1', port: options.smtpPort },
+    },
+    async stop() {
+      await relay.close();
+      if (child.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+    async kick(user: string) {
+      const run = spawnSync('doveadm', ['-c', conf, 'kick', user.toLowerCase()], {
+        encoding: 'utf8',
+      });
+      if (run.status !== 0 && !/no users/i.test(run.stderr + run.stdout))
+        throw new Error(`doveadm kick: ${run.stderr}`);
+    },
+    readMailbox(address: string) {
+      const out: string[] = [];
+      for (const sub of ['new', 'cur']) {
+        const folder = path.join(maildir(address), sub);
+        if (!existsSync(folder)) continue;
+        for (const file of readdirSync(folder).sort())
+          out.push(readFileSync(path.join(folder, file), 'utf8'));
+      }
+      return out;
+    },
+    deliver(address: string, message: string | Buffer) {
+      const run = spawnSync('doveadm', ['-c', conf, 'save', '-u', address.toLowerCase()], {
+        input: message,
+      });
+      if (run.status !== 0) throw new Error(`doveadm save: ${run.stderr.toString()}`);
+    },
+  };
+  return handle;
+}
+
+function readLog(dir: string): string {
+  const file = path.join(dir, 'dovecot.log');
+  return existsSync(file)
+    ? `\n${readFileSync(file, 'utf8').split('\n').slice(-20).join('\n')}`
+    : '';
+}
+
+function uid(user: string): number {
+  return Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
+}
+
+function gid(user: string): number {
+  return Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());
+}

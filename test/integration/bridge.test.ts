@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import nodemailer from 'nodemailer';
+import { AuditJournal } from '../../native-host/audit/journal';
+import { Redactor } from '../../native-host/audit/redact';
+import { ImapBridge } from '../../native-host/bridge/imap-bridge';
+import type { BridgeMailbox } from '../../native-host/bridge/mailbox';
+import { SmtpBridge } from '../../native-host/bridge/smtp-bridge';
+import { fileLogger } from '../../native-host/log';
+import { sandboxEndpoints } from '../../native-host/psc/presets';
+import { PscSession } from '../../native-host/psc/session';
+import { CrlStore } from '../../native-host/trust/crl-store';
+import { httpFetch } from '../../native-host/trust/http-fetch';
+import { OcspClient } from '../../native-host/trust/ocsp-client';
+import { RevocationChecker } from '../../native-host/trust/revocation';
+import { buildTrustSet } from '../../native-host/trust/trust-sets';
+import type { Started } from '../../sandbox/contracts';
+import { type DovecotHandle, startDovecot } from '../../sandbox/dovecot/index';
+import { type PscStubInfo, startPscStub } from '../../sandbox/psc/index';
+import { sandboxLookup } from '../../sandbox/resolve';
+import { miniPki } from '../fixtures/pki/mini-pki';
+import { RevocationServer } from '../fixtures/pki/revocation-server';
+import { loginThroughPage } from '../fixtures/psc-login';
+
+const MARIE = 'marie.martin@sandbox.mssante.test';
+const PAUL = 'paul.durand@sandbox.mssante.test';
+const PATIENT = '279035121518989@patient.mssante.fr';
+const SECRET = 'local-secret-for-tests';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('API LPS bridge against Dovecot and the PSC stub (real servers)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let revocation: RevocationServer;
+  let stub: Started<PscStubInfo>;
+  let dovecot: DovecotHandle;
+  let session: PscSession;
+  let imap: ImapBridge;
+  let smtp: SmtpBridge;
+  let imapPort: number;
+  let smtpPort: number;
+  let token: string;
+  const lookup = sandboxLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
+
+  const client = (pass = SECRET) =>
+    new ImapFlow({
+      host: '127.0.0.1',
+      port: imapPort,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: MARIE, pass },
+      logger: false,
+      disableAutoIdle: true,
+    });
+  const control = (action: string, form: Record<string, string>) =>
+    fetch(`${stub.info.control}/${action}`, {
+      method: 'POST',
+      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bridge-'));
+    const pki = await miniPki();
+    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
+    const urls = await revocation.start();
+    revocation.crl = await pki.crl([]);
+    const server = await pki.issue({
+      name: 'imap.sandbox.mssante.test',
+      altNames: ['smtp.sandbox.mssante.test'],
+      crlUrl: urls.crlUrl,
+      ocspUrl: urls.ocspUrl,
+    });
+    writeFileSync(
+      path.join(dir, 'server.pem'),
+      server.cert.toString() + pki.organisations.toString(),
+    );
+    writeFileSync(path.join(dir, 'server.key'), server.keyPem, { mode: 0o600 });
+    stub = await startPscStub({ port: await freePort(), stateDir: path.join(dir, 'psc') });
+    dovecot = await startDovecot({
+      dir: path.join(dir, 'dovecot'),
+      tls: { certFile: path.join(dir, 'server.pem'), keyFile: path.join(dir, 'server.key') },
+      imapPort: await freePort(),
+      smtpPort: await freePort(),
+      introspection: stub.info.introspection,
+      domains: ['sandbox.mssante.test', 'patient.mssante.fr'],
+    });
+    session = new PscSession({
+      endpoints: sandboxEndpoints(stub.info.issuer),
+      clientId: stub.info.hostClient.clientId,
+      auth: { method: 'client_secret_basic', secret: stub.info.hostClient.clientSecret },
+      allowHttp: true,
+    });
+    const login = await session.beginBrowserLogin();
+    await loginThroughPage(login.url, '810100000011');
+    await login.completion;
+    token = await session.accessToken();
+    const mailbox: BridgeMailbox = {
+      address: MARIE,
+      profile: 'PER',
+      imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+      smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+      lookup,
+      secret: SECRET,
+      credentials: { kind: 'psc', session: () => session },
+    };
+    const trust = {
+      set: buildTrustSet('sandbox', [pki.root, pki.organisations]),
+      revocation: new RevocationChecker(
+        new CrlStore({ dir: path.join(dir, 'crl'), fetch: (url) => httpFetch(url, { lookup }) }),
+        new OcspClient({
+          post: (url, body) =>
+            httpFetch(url, {
+              lookup,
+              method: 'POST',
+              body,
+              contentType: 'application/ocsp-request',
+            }),
+        }),
+      ),
+    };
+    const deps = {
+      trust,
+      audit: new AuditJournal(path.join(dir, 'audit')),
+      redactor: new Redactor(new Uint8Array(32).fill(1)),
+      log: fileLogger(path.join(dir, 'host')),
+    };
+    imap = new ImapBridge(mailbox, deps);
+    smtp = new SmtpBridge(mailbox, deps);
+    imapPort = await imap.listen();
+    smtpPort = await smtp.listen();
+    session.on('ended', (code) => {
+      imap.closeAll(code);
+      smtp.closeAll(code);
+    });
+    dovecot.deliver(
+      MARIE,
+      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <m1@sandbox>\r\n\r\nUn message de test.\r\n`,
+    );
+  });
+  after(async () => {
+    await imap?.close();
+    await smtp?.close();
+    await dovecot?.stop();
+    await stub?.stop();
+    await revocation?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ECO.1.0.2 ECO.1.2.1 an IMAP client logs in to the bridge with the local secret and reads INBOX through STARTTLS + XOAUTH2', async () => {
+    const c = client();
+    await c.connect();
+    const lock = await c.getMailboxLock('INBOX');
+    const subjects: string[] = [];
+    for await (const message of c.fetch('1:*', { envelope: true }))
+      subjects.push(message.envelope?.subject ?? '');
+    lock.release();
+    await c.logout();
+    assert.deepEqual(subjects, ['Bonjour Marie']);
+  });
+
+  it('refuses a wrong local secret with a coded sentence', async () => {
+    const c = client('not-the-secret');
+    await assert.rejects(
+      c.connect(),
+      (e: { serverResponseCode?: string; responseText?: string }) => {
+        assert.equal(e.serverResponseCode, 'AUTHENTICATIONFAILED');
+        assert.match(e.responseText ?? '', /\[E_BRIDGE_LOCAL_AUTH\]/);
+        return true;
+      },
+    );
+  });
+
+  it('ECO.1.0.1 ECO.1.2.1 sends through the bridge (submission, XOAUTH2); a colleague and a patient receive it', async () => {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtpPort,
+      secure: false,
+      ignoreTLS: true,
+      auth: { user: MARIE, pass: SECRET },
+    });
+    const info = await transport.sendMail({
+      from: `Dr Marie MARTIN <${MARIE}>`,
+      to: [PAUL, PATIENT],
+      subject: 'Résultats',
+      text: 'Bonjour, voici les résultats.',
+    });
+    assert.deepEqual([...info.accepted].sort(), [PATIENT, PAUL].sort());
+    for (const to of [PAUL, PATIENT]) {
+      const received = dovecot.readMailbox(to);
+      assert.equal(received.length, 1, to);
+      assert.match(received[0]!, /Subject: =\?UTF-8\?Q\?R=C3=A9sultats\?=/);
+    }
+  });
+
+  it('ECO.1.2.7 reconnects after the operator kicks the session (doveadm kick)', async () => {
+    const c = client();
+    await c.connect();
+    const closed = new Promise((resolve) => c.once('close', resolve));
+    await dovecot.kick(MARIE);
+    await closed;
+    const again = client();
+    await again.connect();
+    const status = await again.status('INBOX', { messages: true });
+    await again.logout();
+    assert.equal(status && status.messages, 1);
+  });
+
+  it('refreshes a token the operator no longer accepts, once, and logs in', async () => {
+    await control('expire-access-tokens', { nationalId: '810100000011' });
+    const c = client();
+    await c.connect();
+    await c.logout();
+    assert.notEqual(await session.accessToken(), token, 'a new access token was obtained');
+  });
+
+  it('ECO.4.1.1 ECO.4.1.2 journals each operation with its author, and never a token, a secret or a patient INS', async () => {
+    const files = readdirSync(path.join(dir, 'audit'));
+    const journal = files.map((f) => readFileSync(path.join(dir, 'audit', f), 'utf8')).join('');
+    const entries = journal
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
+    const actions = new Set(entries.map((e) => e.action));
+    for (const action of ['connect', 'authenticate', 'select', 'fetch', 'send', 'disconnect'])
+      assert.ok(actions.has(action), action);
+    assert.ok(entries.every((e) => e.author === '810100000011'));
+    const everything = journal + readFileSync(path.join(dir, 'host', 'logs', 'host.log'), 'utf8');
+    assert.doesNotMatch(everything, new RegExp(token));
+    assert.doesNotMatch(everything, new RegExp(await session.accessToken()));
+    assert.doesNotMatch(everything, new RegExp(SECRET));
+    assert.doesNotMatch(everything, /279035121518989/);
+  });
+
+  it('ECO.1.2.6 closes every session with the reason when PSC ends the session', async () => {
+    const c = client();
+    await c.connect();
+    const closed = new Promise((resolve) => c.once('close', resolve));
+    await control('end-session', { nationalId: '810100000011' });
+    await assert.rejects(session.refresh(), { code: 'E_PSC_REFRESH_INVALID' });
+    await closed;
+    await assert.rejects(client().connect(), (e: { responseText?: string }) => {
+      assert.match(
+        e.responseText ?? '',
+        /session Pro Sant. Connect a pris fin.*\[E_PSC_REFRESH_INVALID\]/,
+      );
+      return true;
+    });
+  });
+});
