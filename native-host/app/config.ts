@@ -41,6 +41,7 @@ export interface ResolvedConfig {
     allowHttp: boolean;
     idleSeconds?: number;
     maxSeconds?: number;
+    sessionCheckSeconds?: number;
   };
   trust: TrustSet;
   lookup?: LookupFunction;
@@ -55,6 +56,7 @@ interface ConfigFile {
     discovery?: string;
     clientId: string;
     clientSecret: string;
+    sessionCheckSeconds?: number;
   };
   trust?:
     | { set: Exclude<TrustSetName, 'sandbox'> }
@@ -116,7 +118,10 @@ export function resolveConfig(
         : PSC_PRESETS[psc.preset],
     clientId: psc.clientId,
     auth: { method: 'client_secret_basic', secret: psc.clientSecret },
-    allowHttp: false,
+    // Plain HTTP only for an issuer on this machine (a local stub), never for a remote one.
+    allowHttp:
+      psc.preset === 'custom' && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(psc.issuer ?? ''),
+    ...(psc.sessionCheckSeconds ? { sessionCheckSeconds: psc.sessionCheckSeconds } : {}),
   };
   const resolved: ResolvedConfig = { preset: psc?.preset ?? 'custom', trust };
   if (resolvedPsc) resolved.psc = resolvedPsc;

@@ -23,6 +23,12 @@ export interface PscSessionOptions {
   /** Refresh this long before the access token expires. */
   refreshMarginSeconds?: number;
   loginTimeoutMs?: number;
+  /**
+   * How often to check that PSC still knows the session (userinfo with the access token; on
+   * refusal, a refresh decides). PSC does not tell clients when a session ends (sign-out
+   * elsewhere, revocation): this check is how ECO.1.2.6 happens within seconds. Default 30 s.
+   */
+  sessionCheckSeconds?: number;
   now?: () => number;
 }
 
@@ -76,6 +82,7 @@ export class PscSession extends EventEmitter {
   #facts: PscFacts = { state: 'signed-out' };
   #lastActivity = 0;
   #timers: NodeJS.Timeout[] = [];
+  #check: NodeJS.Timeout | null = null;
   private readonly now: () => number;
 
   constructor(private readonly options: PscSessionOptions) {
@@ -260,6 +267,8 @@ export class PscSession extends EventEmitter {
     this.#refresh = null;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers = [];
+    if (this.#check) clearInterval(this.#check);
+    this.#check = null;
     this.setFacts({ ...this.#facts, state: 'ended', ended: { code, at: this.now() } });
     this.emit('ended', code);
   }
@@ -370,6 +379,26 @@ export class PscSession extends EventEmitter {
       ),
     ];
     for (const timer of this.#timers) timer.unref();
+    if (!this.#check) {
+      this.#check = setInterval(
+        () => void this.checkAlive(),
+        (this.options.sessionCheckSeconds ?? 30) * 1000,
+      );
+      this.#check.unref();
+    }
+  }
+
+  /** Is the session still alive at PSC? A refused userinfo leads to a refresh, which decides. */
+  private async checkAlive(): Promise<void> {
+    if (this.#facts.state !== 'signed-in' || !this.#access || !this.#config) return;
+    const subject = this.#facts.identity?.subject ?? client.skipSubjectCheck;
+    try {
+      await client.fetchUserInfo(this.#config, this.#access, subject);
+    } catch {
+      // Refused (or PSC unreachable): the refresh decides; it ends the session only when PSC
+      // refuses the refresh token (invalid_grant), not on a network failure.
+      await this.refresh().catch(() => undefined);
+    }
   }
 
   private failLogin(code: ErrorCode, cause?: unknown): MssanteError {

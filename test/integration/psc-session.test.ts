@@ -22,8 +22,9 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
   this.timeout(60_000);
   let dir: string;
   let stub: Started<PscStubInfo>;
-  const session = () =>
+  const session = (sessionCheckSeconds?: number) =>
     new PscSession({
+      ...(sessionCheckSeconds ? { sessionCheckSeconds } : {}),
       endpoints: sandboxEndpoints(stub.info.issuer),
       clientId: stub.info.hostClient.clientId,
       auth: { method: 'client_secret_basic', secret: stub.info.hostClient.clientSecret },
@@ -107,6 +108,16 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
     assert.equal(await ended, 'E_PSC_REFRESH_INVALID');
     assert.equal(s.facts.state, 'ended');
     await assert.rejects(s.accessToken(), { code: 'E_PSC_REFRESH_INVALID' });
+  });
+
+  it('ECO.1.2.6 notices within seconds, on its own, that PSC ended the session', async () => {
+    const s = session(1);
+    const start = await s.beginBrowserLogin();
+    await loginThroughPage(start.url, '810100000011');
+    await start.completion;
+    const ended = new Promise((resolve) => s.once('ended', resolve));
+    await control('end-session', { nationalId: '810100000011' });
+    assert.equal(await ended, 'E_PSC_REFRESH_INVALID'); // no request from us: the periodic check found it
   });
 
   it('ECO.1.2.7 gets a new access token from the refresh token', async () => {
