@@ -71,3 +71,14 @@ export function forgetAccount(store: Store, accountId: string, models: string[])
   }
   return count;
 }
+
+/** Ids of the tokens an account holds (opaque tokens: the id is the token), for leak scans. */
+export function tokensOf(store: Store, accountId: string, models: string[]): string[] {
+  const out: string[] = [];
+  for (const [key, entry] of store) {
+    const i = key.indexOf(':');
+    if (models.includes(key.slice(0, i)) && entry.payload.accountId === accountId)
+      out.push(key.slice(i + 1));
+  }
+  return out;
+}

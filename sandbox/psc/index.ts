@@ -5,7 +5,7 @@ import path from 'node:path';
 import Provider from 'oidc-provider';
 import type { Started } from '../contracts';
 import { PRACTITIONERS, type Practitioner } from '../people';
-import { adapterFor, forgetAccount, type Store } from './adapter';
+import { adapterFor, forgetAccount, type Store, tokensOf } from './adapter';
 import { loginPage } from './login-page';
 
 export const REALM_PATH = '/auth/realms/esante-wallet';
@@ -294,6 +294,10 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
             'Grant',
           ]),
         });
+      case 'tokens':
+        // Test support: the tokens PSC issued to this practitioner, so a test can prove they
+        // never reached the disk of the workstation (ECO.1.2.5).
+        return reply({ tokens: tokensOf(store, accountId, ['AccessToken', 'RefreshToken']) });
       case 'down':
         control.down = form.get('on') === 'true';
         return reply(control);

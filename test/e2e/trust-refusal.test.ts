@@ -137,7 +137,10 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
         ).join('\n'),
       { timeoutMs: 60_000 },
     );
-    assert.match(alert, /: Le certificat du serveur a expiré \(ECO\.1\.1\.5\)\. \[E_TRUST_EXPIRED\]/);
+    assert.match(
+      alert,
+      /: Le certificat du serveur a expiré \(ECO\.1\.1\.5\)\. \[E_TRUST_EXPIRED\]/,
+    );
     assert.equal(imap.authAttempts(), 0);
     const journal = readFileSync(
       path.join(suite.stateDir, 'audit', `journal-${new Date().toISOString().slice(0, 10)}.jsonl`),

@@ -53,9 +53,22 @@ this.mssanteAccounts = class extends ExtensionAPI {
           identity.fullName = fullName;
           identity.email = address;
           identity.smtpServerKey = smtp.key;
+          // Sent, Drafts and Templates on the MSSanté mailbox itself (a fresh profile has no
+          // Local Folders, where Thunderbird would otherwise look and fail to send).
+          const root = server.rootFolder.URI;
+          identity.doFcc = true;
+          identity.fccFolderURI = `${root}/Sent`;
+          identity.draftsFolderURI = `${root}/Drafts`;
+          identity.templatesFolderURI = `${root}/Templates`;
           const account = MailServices.accounts.createAccount();
           account.incomingServer = server;
           account.addIdentity(identity);
+          // Thunderbird keeps its Outbox in Local Folders; a fresh profile has none.
+          try {
+            MailServices.accounts.localFoldersServer;
+          } catch {
+            MailServices.accounts.createLocalMailAccount();
+          }
           return { accountId: account.key, identityId: identity.key, smtpServerId: smtp.key };
         },
         async find(address) {

@@ -143,7 +143,8 @@ export class ThunderbirdSuite {
 
   /** Saves Thunderbird's output, the host log and a screenshot under test-results/e2e/<suite>/. */
   async captureFailure(testTitle: string): Promise<void> {
-    const dir = path.join(this.artifacts, testTitle.replace(/[^\w.-]+/g, '_').slice(0, 80));
+    // The end of the title is what tells tests of one suite apart.
+    const dir = path.join(this.artifacts, testTitle.replace(/[^\w.-]+/g, '_').slice(-80));
     mkdirSync(dir, { recursive: true });
     if (existsSync(this.logFile)) copyFileSync(this.logFile, path.join(dir, 'thunderbird.log'));
     const hostLog = path.join(this.stateDir, 'logs', 'host.log');
@@ -213,20 +214,42 @@ export class ThunderbirdSuite {
     );
   }
 
-  /** Asks Thunderbird to check a folder of an account now; returns the subjects it holds. */
+  /**
+   * Asks Thunderbird to bring a folder of an account up to date now (as opening it would) and
+   * returns the subjects it holds.
+   */
   async folderSubjects(accountKey: string, folder = 'INBOX'): Promise<string[]> {
     return this.marionette.chrome<string[]>(
       `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
-       const account = MailServices.accounts.getAccount(args[0]);
-       const root = account.incomingServer.rootFolder;
-       const target = root.getChildNamed(args[1]);
-       await new Promise((resolve) => {
-         const listener = { OnStartRunningUrl() {}, OnStopRunningUrl() { resolve(); } };
-         target.updateFolderWithListener(null, listener);
-         setTimeout(resolve, 20000);
-       });
+       const win = Services.wm.getMostRecentWindow('mail:3pane');
+       const server = MailServices.accounts.getAccount(args[0]).incomingServer;
+       let target = null;
+       for (let i = 0; i < 100 && !target; i++) {
+         target = server.rootFolder.getChildNamed(args[1]);
+         if (!target) {
+           if (i % 20 === 0) server.performExpand(win.msgWindow);
+           await new Promise((r) => setTimeout(r, 200));
+         }
+       }
+       if (!target) throw new Error('no folder ' + args[1]);
+       target.updateFolder(win.msgWindow); // asynchronous, no completion callback in 153
+       await new Promise((r) => setTimeout(r, 1500));
        return [...target.messages].map((m) => m.mime2DecodedSubject);`,
       [accountKey, folder],
+    );
+  }
+
+  /** The browsing context id of the Thunderbird tab whose URL starts with `prefix`. */
+  async tabBrowsingContext(prefix: string): Promise<number | null> {
+    await this.loadAgent();
+    return this.marionette.chrome<number | null>(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       for (const info of tabmail.tabInfo) {
+         const spec = info.browser?.currentURI?.spec ?? '';
+         if (spec.startsWith(args[0]) && !info.browser.webProgress?.isLoadingDocument) return info.browser.browsingContext.id;
+       }
+       return null;`,
+      [prefix],
     );
   }
 

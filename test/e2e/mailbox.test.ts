@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Started } from '../../sandbox/contracts';
+import { type DovecotHandle, startDovecot } from '../../sandbox/dovecot/index';
+import { type PscStubInfo, startPscStub } from '../../sandbox/psc/index';
+import { miniPki } from '../fixtures/pki/mini-pki';
+import { RevocationServer } from '../fixtures/pki/revocation-server';
+import { ThunderbirdSuite, waitFor } from './lib/harness';
+
+const MARIE = 'marie.martin@sandbox.mssante.test';
+const PAUL = 'paul.durand@sandbox.mssante.test';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Every file under a directory that holds one of the strings (binary-safe). */
+function filesHolding(dir: string, needles: string[]): string[] {
+  const hits: string[] = [];
+  const walk = (p: string) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      return;
+    }
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(path.join(p, e));
+    else if (st.isFile() && st.size < 64 * 1024 * 1024) {
+      const content = readFileSync(p);
+      if (needles.some((n) => content.includes(n))) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub, Dovecot)', function () {
+  let dir: string;
+  let revocation: RevocationServer;
+  let stub: Started<PscStubInfo>;
+  let dovecot: DovecotHandle;
+  let suite: ThunderbirdSuite;
+  let popup: number;
+  let accountKey: string;
+  let identityId: string;
+  const tokens = new Set<string>();
+  const control = async (action: string, form: Record<string, string>) =>
+    (await (
+      await fetch(`${stub.info.control}/${action}`, {
+        method: 'POST',
+        body: new URLSearchParams(form).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
+    ).json()) as Record<string, unknown>;
+  const collectTokens = async () => {
+    const { tokens: list } = (await control('tokens', { nationalId: '810100000011' })) as {
+      tokens: string[];
+    };
+    for (const t of list) tokens.add(t);
+  };
+  const view = (fields: Record<string, string>) =>
+    suite.page<Record<string, { text: string; hidden: boolean; data: Record<string, string> }>>(
+      popup,
+      'read',
+      fields,
+    );
+
+  before(async function () {
+    this.timeout(240_000);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-mailbox-'));
+    const pki = await miniPki();
+    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
+    const urls = await revocation.start();
+    revocation.crl = await pki.crl([]);
+    const server = await pki.issue({
+      name: 'imap.sandbox.mssante.test',
+      altNames: ['smtp.sandbox.mssante.test'],
+      crlUrl: urls.crlUrl,
+      ocspUrl: urls.ocspUrl,
+    });
+    writeFileSync(
+      path.join(dir, 'server.pem'),
+      server.cert.toString() + pki.organisations.toString(),
+    );
+    writeFileSync(path.join(dir, 'server.key'), server.keyPem, { mode: 0o600 });
+    writeFileSync(path.join(dir, 'root.pem'), pki.root.toString());
+    writeFileSync(path.join(dir, 'organisations.pem'), pki.organisations.toString());
+    stub = await startPscStub({ port: await freePort(), stateDir: path.join(dir, 'psc') });
+    dovecot = await startDovecot({
+      dir: path.join(dir, 'dovecot'),
+      tls: { certFile: path.join(dir, 'server.pem'), keyFile: path.join(dir, 'server.key') },
+      imapPort: await freePort(),
+      smtpPort: await freePort(),
+      introspection: stub.info.introspection,
+      domains: ['sandbox.mssante.test', 'patient.mssante.fr'],
+    });
+    dovecot.deliver(
+      MARIE,
+      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <e2e-1@sandbox>\r\n\r\nPremier message.\r\n`,
+    );
+    suite = new ThunderbirdSuite({
+      name: 'mailbox',
+      hostConfig: {
+        psc: {
+          preset: 'custom',
+          issuer: stub.info.issuer,
+          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
+          clientId: stub.info.hostClient.clientId,
+          clientSecret: stub.info.hostClient.clientSecret,
+          sessionCheckSeconds: 1,
+        },
+        trust: {
+          set: 'sandbox',
+          rootCert: path.join(dir, 'root.pem'),
+          intermediateCert: path.join(dir, 'organisations.pem'),
+        },
+        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+      },
+    });
+    await suite.start();
+    popup = await suite.openPage('ui/popup/popup.html');
+    await waitFor(
+      'the host',
+      async () => (await view({ s: '#state' })).s!.data.status === 'connected',
+    );
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await suite?.stop();
+    await dovecot?.stop();
+    await stub?.stop();
+    await revocation?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('[e2e] ECO.1.2.1 signs in to Pro Santé Connect on its page, in a Thunderbird tab, and the popup says who', async function () {
+    this.timeout(60_000);
+    const started = await suite.page<{ ok: boolean }>(popup, 'sendMessage', {
+      kind: 'pscLogin',
+      method: 'browser',
+    });
+    assert.equal(started.ok, true, JSON.stringify(started));
+    const page = await waitFor('the PSC page in a tab', () =>
+      suite.tabBrowsingContext(`${stub.info.issuer}/interaction/`),
+    );
+    await suite.page(page, 'click', 'button[data-national-id="810100000011"][data-method="ecps"]');
+    const shown = await waitFor('the popup to show the PSC identity', async () => {
+      const v = await view({ state: '#psc-state', who: '#psc-who', logout: '#psc-logout' });
+      return v.state!.data.state === 'signed-in' && v;
+    });
+    assert.equal(shown.state!.text, 'Connecté');
+    assert.equal(shown.who!.text, 'DR Marie MARTIN (810100000011)');
+    assert.equal(shown.logout!.hidden, false);
+    await collectTokens();
+  });
+
+  it('[e2e] ECO.1.0.2 reads the INBOX of the MSSanté account through the bridge', async function () {
+    this.timeout(90_000);
+    const added = await suite.page<{
+      ok: boolean;
+      result: { imapPort: number; smtpPort: number; secret: string };
+    }>(popup, 'sendMessage', {
+      kind: 'host',
+      type: 'mailbox.add',
+      params: {
+        address: MARIE,
+        profile: 'PER',
+        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+      },
+    });
+    assert.equal(added.ok, true, JSON.stringify(added));
+    const created = await suite.page<{ accountId: string; identityId: string }>(popup, 'call', {
+      api: 'mssanteAccounts.create',
+      args: [
+        {
+          address: MARIE,
+          fullName: 'Dr Marie MARTIN',
+          imapPort: added.result.imapPort,
+          smtpPort: added.result.smtpPort,
+          secret: added.result.secret,
+        },
+      ],
+    });
+    accountKey = created.accountId;
+    identityId = created.identityId;
+    const subjects = await waitFor(
+      'the message in Thunderbird',
+      async () => {
+        const s = await suite.folderSubjects(accountKey);
+        return s.includes('Bonjour Marie') && s;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.deepEqual(subjects, ['Bonjour Marie']);
+  });
+
+  it('[e2e] ECO.1.0.1 sends a message from Thunderbird; the colleague receives it', async function () {
+    this.timeout(90_000);
+    const tab = await suite.page<{ id: number }>(popup, 'call', {
+      api: 'compose.beginNew',
+      args: [
+        {
+          identityId,
+          to: [PAUL],
+          subject: 'Avis demandé',
+          plainTextBody: 'Bonjour Paul, votre avis ?',
+          isPlainText: true,
+        },
+      ],
+    });
+    await suite.page(popup, 'call', {
+      api: 'compose.sendMessage',
+      args: [tab.id, { mode: 'sendNow' }],
+    });
+    const received = await waitFor(
+      'the message in Paul’s mailbox',
+      async () =>
+        dovecot
+          .readMailbox(PAUL)
+          .find(
+            (m) =>
+              m.includes('Subject: =?UTF-8?Q?Avis_demand=C3=A9?=') ||
+              m.includes('Subject: Avis demand'),
+          ),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.match(received, new RegExp(`From: "?Dr Marie MARTIN"? <${MARIE}>`));
+    assert.match(received, /^Message-ID: <.+>$/m);
+    await collectTokens();
+  });
+
+  it('[e2e] ECO.1.2.7 keeps working after the operator ends the session (doveadm kick)', async function () {
+    this.timeout(90_000);
+    await dovecot.kick(MARIE);
+    dovecot.deliver(
+      MARIE,
+      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Apres la coupure\r\nMessage-ID: <e2e-2@sandbox>\r\n\r\nDeuxieme message.\r\n`,
+    );
+    const subjects = await waitFor(
+      'the second message',
+      async () => {
+        const s = await suite.folderSubjects(accountKey);
+        return s.includes('Apres la coupure') && s;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.deepEqual(subjects, ['Bonjour Marie', 'Apres la coupure']);
+  });
+
+  it('[e2e] ECO.1.2.6 closes the sessions and tells the user when PSC ends the session', async function () {
+    this.timeout(60_000);
+    await collectTokens();
+    await control('end-session', { nationalId: '810100000011' });
+    const shown = await waitFor(
+      'the popup to show the end of the session',
+      async () => {
+        const v = await view({
+          state: '#psc-state',
+          code: '#psc-notice-code',
+          text: '#psc-notice-text',
+        });
+        return v.state!.data.state === 'ended' && v.code!.text !== '' && v;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(shown.code!.text, 'E_PSC_REFRESH_INVALID');
+    assert.match(shown.text!.text, /les connexions MSSanté ont été fermées \(ECO\.1\.2\.6\)/);
+    const journal = readdirSync(path.join(suite.stateDir, 'audit'))
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => readFileSync(path.join(suite.stateDir, 'audit', f), 'utf8'))
+      .join('');
+    assert.match(
+      journal,
+      /"action":"psc-session-end","outcome":"ok","code":"E_PSC_REFRESH_INVALID"/,
+    );
+  });
+
+  it('[e2e] ECO.1.2.5 leaves no PSC token in the profile, the host’s files, the journal or the logs', () => {
+    assert.ok(tokens.size >= 2, `the stub issued tokens (${tokens.size})`);
+    assert.deepEqual(filesHolding(suite.home, [...tokens]), []);
+  });
+});
