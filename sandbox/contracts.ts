@@ -1,7 +1,8 @@
 /**
- * Contracts between the sandbox's parts (issue 5). Each part lives in its own folder and is
- * started in-process by the sandbox daemon (sandbox/daemon.ts), except Dovecot and slapd which
- * are child processes of it. Everything binds to 127.0.0.1 only.
+ * Contracts between the sandbox's parts (issue 5). Today the PSC stub (sandbox/psc) and the
+ * operator's Dovecot (sandbox/dovecot) exist and are started by the tests that need them; the
+ * daemon behind `mssante sandbox up` (which will also write SandboxRuntime) is still to come.
+ * Everything binds to 127.0.0.1 only.
  *
  * Names: the sandbox's host names (DOMAIN and the names below) are not in /etc/hosts. Every
  * client of the project (the host's bridge, tests, tools) resolves them through

@@ -314,8 +314,8 @@ export const ERROR_MESSAGES = {
   },
   // Host configuration (native-host/app)
   E_CONFIG_MISSING: {
-    fr: 'Pro Santé Connect et la confiance IGC Santé ne sont pas configurés sur l’hôte (démarrez le bac à sable ou complétez config.json).',
-    en: 'Pro Santé Connect and IGC Santé trust are not configured on the host (start the sandbox or complete config.json).',
+    fr: 'Pro Santé Connect et la confiance IGC Santé ne sont pas configurés sur l’hôte : complétez son fichier config.json (voir docs/configuration.md).',
+    en: 'Pro Santé Connect and IGC Santé trust are not configured on the host: complete its config.json (see docs/configuration.md).',
   },
   E_MAILBOX_UNKNOWN: {
     fr: 'Cette boîte MSSanté n’est pas configurée dans le module.',
