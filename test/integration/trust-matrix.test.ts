@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type tls from 'node:tls';
+import { ensurePackages } from '../../scripts/lib/system';
 import { sandboxLookup } from '../../sandbox/resolve';
 import { CrlStore } from '../../native-host/trust/crl-store';
 import { httpFetch } from '../../native-host/trust/http-fetch';
@@ -34,6 +35,7 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
   const revokedInOcsp = 'abc002';
 
   before(async () => {
+    ensurePackages([{ command: 'openssl', pkg: 'openssl' }]);
     pki = await miniPki();
     revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
     urls = await revocation.start();
