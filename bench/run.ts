@@ -24,7 +24,10 @@ const results: Record<string, unknown> = {
 };
 
 // Benchmarks of other modules register here as they land (bench/<module>.ts exporting bench<Module>).
-for (const [name, file, fn] of [['xdm', './xdm.ts', 'benchXdm']] as const) {
+for (const [name, file, fn] of [
+  ['xdm', './xdm.ts', 'benchXdm'],
+  ['crl', './crl.ts', 'benchCrl'],
+] as const) {
   if (!existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;
   results[name] = await module[fn]!();

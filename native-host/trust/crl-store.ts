@@ -40,7 +40,14 @@ export async function indexCrl(
   url: string,
   fetchedAt: number,
 ): Promise<IndexedCrl> {
-  const crl = new x509.X509Crl(der);
+  // asn1js caps a parse at 10 000 nodes by default: a CRL of a few thousand entries would be
+  // refused. Every node takes at least 2 bytes, so the DER length bounds the count.
+  const crl = new x509.X509Crl(der, {
+    berOptions: {
+      maxNodes: Math.max(10_000, der.length),
+      maxContentLength: Math.max(16 * 1024 * 1024, der.length),
+    },
+  });
   const issuerCert = new x509.X509Certificate(issuer.raw);
   if (crl.issuer !== issuerCert.subject)
     throw new Error(`CRL issuer ${crl.issuer} is not ${issuerCert.subject}`);

@@ -189,6 +189,17 @@ describe('trust: CRL store', function () {
     assert.equal(fetches, 2);
   });
 
+  it('ECO.1.1.6 reads a CRL of thousands of entries (beyond asn1js default node limit)', async function () {
+    this.timeout(60_000);
+    const leaf = await pki.leaf({ serial: '1f00' });
+    const serials = Array.from({ length: 4000 }, (_, i) => (0x1000 + i).toString(16)); // 1000..1f9f
+    const crl = await pki.crl(serials);
+    serve = async () => crl;
+    const answer = await store().check(leaf, pki.organisations, 'http://pki.test/crl');
+    assert.equal(answer.status, 'revoked');
+    assert.equal('crl' in answer && answer.crl.revoked.size, 4000);
+  });
+
   it('never trusts a cached file that was tampered with', async () => {
     const leaf = await pki.leaf({ serial: '55' });
     const crl = await pki.crl(['55']);
