@@ -4,10 +4,10 @@
 // Options: --once (Xvfb mode: exit after the screenshot), --fresh (recreate the profile).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Marionette } from '../test/e2e/lib/marionette';
+import { freePort } from './lib/net';
 import { writeProfile } from './lib/profile';
 import { ensurePackages, THUNDERBIRD_PACKAGES } from './lib/system';
 import { launchThunderbird } from './lib/thunderbird';
@@ -28,14 +28,6 @@ function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (result.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Waits until the host log shows the add-on's hello: the add-on and its host are connected. */
 async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<boolean> {

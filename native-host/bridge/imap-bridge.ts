@@ -1,24 +1,12 @@
-import net, { type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { ErrorCode } from '../../shared/errors/codes';
 import { toMssanteError } from '../../shared/errors/mssante-error';
-import type { AuditJournal } from '../audit/journal';
-import type { Redactor } from '../audit/redact';
-import type { Logger } from '../log';
-import type { TrustContext } from '../trust/verify';
 import { LineReader } from '../upstream/line-reader';
+import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
 import { latin1Line, userSentence } from './wire-text';
 import { openImapSession } from './imap-upstream';
 import { ImapScanner } from './imap-scanner';
 import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
-import { authorOf, type BridgeMailbox } from './mailbox';
-
-export interface BridgeDeps {
-  trust: TrustContext;
-  audit: AuditJournal;
-  redactor: Redactor;
-  log: Logger;
-}
 
 const PRE_AUTH_CAPABILITIES = 'IMAP4rev1 AUTH=PLAIN ID';
 /** Commands that are not operations on the mailbox: not journaled. */
@@ -59,62 +47,13 @@ function astrings(text: string): string[] {
  * policy, authenticates (XOAUTH2 or certificate + PLAIN), answers Thunderbird's login with the
  * operator's capabilities, and relays bytes both ways untouched, journaling each operation.
  */
-export class ImapBridge {
-  private readonly server = net.createServer((socket) => void this.accept(socket));
-  private readonly live = new Set<{ client: Socket; upstream: TLSSocket | null }>();
-
-  constructor(
-    readonly mailbox: BridgeMailbox,
-    private readonly deps: BridgeDeps,
-  ) {}
-
-  listen(port = 0): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () =>
-        resolve((this.server.address() as net.AddressInfo).port),
-      );
-    });
+export class ImapBridge extends LoopbackBridge {
+  protected goodbye(sentence: string): string {
+    return `* BYE [ALERT] ${sentence}`;
   }
 
-  get connections(): number {
-    return this.live.size;
-  }
-
-  /** ECO.1.2.6: end every session of this mailbox, telling Thunderbird why. */
-  closeAll(code: ErrorCode): void {
-    for (const entry of this.live) {
-      entry.client.end(latin1Line(`* BYE [ALERT] ${userSentence(code)}`));
-      entry.upstream?.destroy();
-      entry.client.destroySoon();
-    }
-    if (this.live.size)
-      this.journal('disconnect', { outcome: 'ok', code, request: 'session closed by the host' });
-    this.live.clear();
-  }
-
-  async close(): Promise<void> {
-    this.closeAll('E_BRIDGE_CLOSED');
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private journal(
-    action: string,
-    fields: { outcome: 'ok' | 'failed'; request?: string; response?: string; code?: string },
-  ): void {
-    this.deps.audit.record({
-      author: authorOf(this.mailbox),
-      mailbox: this.mailbox.address,
-      action,
-      ...fields,
-    });
-  }
-
-  private async accept(client: Socket): Promise<void> {
-    const entry = { client, upstream: null as TLSSocket | null };
-    this.live.add(entry);
-    client.on('close', () => this.live.delete(entry));
-    client.on('error', () => client.destroy());
+  protected async accept(entry: LiveConnection): Promise<void> {
+    const client = entry.client;
     const reader = new LineReader(client, 5 * 60_000);
     const send = (line: string) => client.write(latin1Line(line));
     send(`* OK [CAPABILITY ${PRE_AUTH_CAPABILITIES}] open-mssante bridge ready`);
@@ -221,7 +160,6 @@ export class ImapBridge {
       }
     } catch {
       client.destroy();
-      this.live.delete(entry);
     }
   }
 
@@ -232,17 +170,8 @@ export class ImapBridge {
     upstreamRest: Buffer,
   ): void {
     const pending = new Map<string, { action: string; request: string }>();
-    const credentials = this.mailbox.credentials;
-    const touch = () => {
-      if (credentials.kind !== 'psc') return;
-      try {
-        credentials.session().touch();
-      } catch {
-        // PSC not configured: nothing to keep alive.
-      }
-    };
     const fromClient = new ImapScanner((line) => {
-      touch();
+      this.touch();
       const m = /^([A-Za-z0-9.]+) (UID )?([A-Za-z]+)\b/i.exec(line);
       if (!m) return;
       const verb = m[3]!.toUpperCase();

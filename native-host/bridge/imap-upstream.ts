@@ -4,7 +4,7 @@ import { xoauth2InitialResponse } from '../../shared/domain/xoauth2';
 import type { PeerReport, TrustContext } from '../trust/verify';
 import { LineReader } from '../upstream/line-reader';
 import { openUpstream } from '../upstream/starttls';
-import type { BridgeMailbox } from './mailbox';
+import { type BridgeMailbox, upstreamTarget } from './mailbox';
 
 export interface ImapSession {
   socket: TLSSocket;
@@ -75,17 +75,7 @@ async function attempt(
   trust: TrustContext,
   token: () => Promise<string | null>,
 ): Promise<ImapSession> {
-  const c = mailbox.credentials;
-  const { socket, report } = await openUpstream(
-    {
-      protocol: 'imap',
-      host: mailbox.imap.host,
-      port: mailbox.imap.port,
-      ...(mailbox.lookup ? { lookup: mailbox.lookup } : {}),
-      ...(c.kind === 'app' ? { clientCertificate: { pfx: c.pfx, passphrase: c.passphrase } } : {}),
-    },
-    trust,
-  );
+  const { socket, report } = await openUpstream(upstreamTarget(mailbox, 'imap'), trust);
   const reader = new LineReader(socket);
   try {
     const capabilities = await login(reader, mailbox, await token());

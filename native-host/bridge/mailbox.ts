@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import type { PscSession } from '../psc/session';
+import type { UpstreamTarget } from '../upstream/starttls';
 
 /** How the bridge logs in upstream for one mailbox. */
 export type UpstreamCredentials =
@@ -28,4 +29,18 @@ export function authorOf(mailbox: BridgeMailbox): string {
   } catch {
     return 'unknown'; // PSC not configured
   }
+}
+
+/** Where and how to open a mailbox's upstream IMAP or SMTP (the APP certificate when APP). */
+export function upstreamTarget(mailbox: BridgeMailbox, protocol: 'imap' | 'smtp'): UpstreamTarget {
+  const c = mailbox.credentials;
+  const endpoint = protocol === 'imap' ? mailbox.imap : mailbox.smtp;
+  return {
+    protocol,
+    host: endpoint.host,
+    port: endpoint.port,
+    ...(protocol === 'smtp' ? { ehloName: 'localhost' } : {}),
+    ...(mailbox.lookup ? { lookup: mailbox.lookup } : {}),
+    ...(c.kind === 'app' ? { clientCertificate: { pfx: c.pfx, passphrase: c.passphrase } } : {}),
+  };
 }

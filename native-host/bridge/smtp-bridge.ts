@@ -1,13 +1,11 @@
-import net, { type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { ErrorCode } from '../../shared/errors/codes';
 import { toMssanteError } from '../../shared/errors/mssante-error';
 import { LineReader } from '../upstream/line-reader';
-import { latin1Line, userSentence } from './wire-text';
-import type { BridgeDeps } from './imap-bridge';
 import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
-import { authorOf, type BridgeMailbox } from './mailbox';
+import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
 import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';
+import { latin1Line, userSentence } from './wire-text';
 
 /** EHLO keywords not passed on to Thunderbird (the bridge handles them, or we keep DATA only). */
 const HIDDEN = /^(STARTTLS|AUTH\b|CHUNKING|BINARYMIME|SMTPUTF8\b.*|XCLIENT|XFORWARD)/i;
@@ -18,61 +16,13 @@ const HIDDEN = /^(STARTTLS|AUTH\b|CHUNKING|BINARYMIME|SMTPUTF8\b.*|XCLIENT|XFORW
  * extensions (DSN for ECO.2.3.1 among them) plus AUTH PLAIN/LOGIN for the local secret; after
  * Thunderbird's AUTH it authenticates upstream and relays the rest, journaling each envelope.
  */
-export class SmtpBridge {
-  private readonly server = net.createServer((socket) => void this.accept(socket));
-  private readonly live = new Set<{ client: Socket; upstream: TLSSocket | null }>();
-
-  constructor(
-    readonly mailbox: BridgeMailbox,
-    private readonly deps: BridgeDeps,
-  ) {}
-
-  listen(port = 0): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () =>
-        resolve((this.server.address() as net.AddressInfo).port),
-      );
-    });
+export class SmtpBridge extends LoopbackBridge {
+  protected goodbye(sentence: string): string {
+    return `421 4.7.0 ${sentence}`;
   }
 
-  get connections(): number {
-    return this.live.size;
-  }
-
-  closeAll(code: ErrorCode): void {
-    for (const entry of this.live) {
-      entry.client.end(latin1Line(`421 4.7.0 ${userSentence(code)}`));
-      entry.upstream?.destroy();
-    }
-    this.live.clear();
-  }
-
-  async close(): Promise<void> {
-    this.closeAll('E_BRIDGE_CLOSED');
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private journal(
-    action: string,
-    fields: { outcome: 'ok' | 'failed'; request?: string; response?: string; code?: string },
-  ): void {
-    this.deps.audit.record({
-      author: authorOf(this.mailbox),
-      mailbox: this.mailbox.address,
-      action,
-      ...fields,
-    });
-  }
-
-  private async accept(client: Socket): Promise<void> {
-    const entry = { client, upstream: null as TLSSocket | null };
-    this.live.add(entry);
-    client.on('close', () => {
-      this.live.delete(entry);
-      entry.upstream?.destroy();
-    });
-    client.on('error', () => client.destroy());
+  protected async accept(entry: LiveConnection): Promise<void> {
+    const client = entry.client;
     const reader = new LineReader(client, 5 * 60_000);
     const send = (line: string) => client.write(latin1Line(line));
     let session: SmtpSession | null = null;
@@ -204,15 +154,6 @@ export class SmtpBridge {
     upstream: TLSSocket,
     upstreamRest: Buffer,
   ): void {
-    const credentials = this.mailbox.credentials;
-    const touch = () => {
-      if (credentials.kind !== 'psc') return;
-      try {
-        credentials.session().touch();
-      } catch {
-        // PSC not configured: nothing to keep alive.
-      }
-    };
     const queue: string[] = [];
     let envelope: string[] = [];
     let inData = false;
@@ -226,7 +167,7 @@ export class SmtpBridge {
         }
         return;
       }
-      touch();
+      this.touch();
       const verb = (line.split(/[ :]/)[0] ?? '').toUpperCase();
       if (verb === 'MAIL') envelope = [this.deps.redactor.smtp(line)];
       else if (verb === 'RCPT') envelope.push(this.deps.redactor.smtp(line));

@@ -3,8 +3,8 @@ import { MssanteError } from '../../shared/errors/mssante-error';
 import { xoauth2InitialResponse } from '../../shared/domain/xoauth2';
 import type { PeerReport, TrustContext } from '../trust/verify';
 import { LineReader } from '../upstream/line-reader';
-import { openUpstream } from '../upstream/starttls';
-import type { BridgeMailbox } from './mailbox';
+import { openUpstream, smtpReply } from '../upstream/starttls';
+import { type BridgeMailbox, upstreamTarget } from './mailbox';
 
 export interface SmtpSession {
   socket: TLSSocket;
@@ -14,34 +14,12 @@ export interface SmtpSession {
   reader: LineReader;
 }
 
-export async function smtpReply(reader: LineReader): Promise<{ code: number; lines: string[] }> {
-  const lines: string[] = [];
-  for (;;) {
-    const line = await reader.next();
-    const m = /^(\d{3})([ -])(.*)$/.exec(line);
-    if (!m) throw new MssanteError('E_UPSTREAM_PROTOCOL', { detail: line.slice(0, 100) });
-    lines.push(m[3]!);
-    if (m[2] === ' ') return { code: Number(m[1]), lines };
-  }
-}
-
 /** STARTTLS under the trust policy, then EHLO again over TLS (ECO.1.0.1). Not yet authenticated. */
 export async function openSmtpSession(
   mailbox: BridgeMailbox,
   trust: TrustContext,
 ): Promise<SmtpSession> {
-  const c = mailbox.credentials;
-  const { socket, report } = await openUpstream(
-    {
-      protocol: 'smtp',
-      host: mailbox.smtp.host,
-      port: mailbox.smtp.port,
-      ehloName: 'localhost',
-      ...(mailbox.lookup ? { lookup: mailbox.lookup } : {}),
-      ...(c.kind === 'app' ? { clientCertificate: { pfx: c.pfx, passphrase: c.passphrase } } : {}),
-    },
-    trust,
-  );
+  const { socket, report } = await openUpstream(upstreamTarget(mailbox, 'smtp'), trust);
   const reader = new LineReader(socket);
   try {
     reader.send('EHLO localhost');

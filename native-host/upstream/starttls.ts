@@ -53,7 +53,8 @@ async function imapStarttls(reader: LineReader): Promise<string> {
   }
 }
 
-async function smtpReply(reader: LineReader): Promise<{ code: number; lines: string[] }> {
+/** One SMTP reply (multi-line `250-…` then `250 …`). */
+export async function smtpReply(reader: LineReader): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
   for (;;) {
     const line = await reader.next();

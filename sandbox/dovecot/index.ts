@@ -11,19 +11,13 @@ import {
 } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
 import { ensurePackages } from '../../scripts/lib/system';
 import type { Endpoint, Started } from '../contracts';
 import { type Delivery, startRelay } from './relay';
 
-/** ECO.1.1.3: the six TLS 1.2 suites the Référentiel allows, as the operator's server offers them. */
-export const OPERATOR_SUITES = [
-  'ECDHE-RSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES128-GCM-SHA256',
-  'ECDHE-RSA-AES256-SHA384',
-  'ECDHE-RSA-AES128-SHA256',
-  'DHE-RSA-AES256-GCM-SHA384',
-  'DHE-RSA-AES128-GCM-SHA256',
-].join(':');
+/** ECO.1.1.3: the operator's server offers exactly the six TLS 1.2 suites the client accepts. */
+export const OPERATOR_SUITES = TLS12_SUITES.join(':');
 
 export interface DovecotOptions {
   dir: string;

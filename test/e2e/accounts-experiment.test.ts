@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ThunderbirdSuite } from './lib/harness';
+import { ThunderbirdSuite, withThunderbird } from './lib/harness';
 
 interface Created {
   accountId: string;
@@ -33,18 +33,8 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
       [accountId],
     );
 
-  before(async function () {
-    this.timeout(240_000);
-    await suite.start();
+  withThunderbird(suite, async () => {
     page = await suite.openPage('ui/popup/popup.html');
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(30_000);
-    await suite.stop();
   });
 
   it('[e2e] ECO.2.2.7 creates an IMAP account, SMTP server and identity pointing at the loopback bridge', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_INCOMING_FRAME_BYTES } from '../../native-host/messaging/limits';
-import { hostPids, ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import { hostPids, ROOT, ThunderbirdSuite, waitFor, withThunderbird } from './lib/harness';
 
 const VERSION: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
@@ -48,19 +48,9 @@ describe('[e2e] native host connection (Thunderbird, French UI)', function () {
     return reply.result;
   };
 
-  before(async function () {
-    this.timeout(240_000);
-    await suite.start();
+  withThunderbird(suite, async () => {
     // The same page as the toolbar popup, kept open in a tab: popups close when focus moves.
     popup = await suite.openPage('ui/popup/popup.html');
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(30_000);
-    await suite.stop();
   });
 
   it('[e2e] the extension and the host shake hands and the popup shows the versions in French', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { hostPids, ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import { hostPids, ROOT, ThunderbirdSuite, waitFor, withThunderbird } from './lib/harness';
 
 interface Field {
   text: string;
@@ -21,18 +21,8 @@ describe('[e2e] native host not installed yet (Thunderbird, English UI)', functi
       button: '#reconnect',
     });
 
-  before(async function () {
-    this.timeout(240_000);
-    await suite.start();
+  withThunderbird(suite, async () => {
     popup = await suite.openPage('ui/popup/popup.html');
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(30_000);
-    await suite.stop();
   });
 
   it('[e2e] says in English that the host is missing and how to install it', async () => {

@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Started } from '../../sandbox/contracts';
-import { type DovecotHandle, startDovecot } from '../../sandbox/dovecot/index';
-import { type PscStubInfo, startPscStub } from '../../sandbox/psc/index';
-import { miniPki } from '../fixtures/pki/mini-pki';
-import { RevocationServer } from '../fixtures/pki/revocation-server';
+import { startOperator, type TestOperator } from '../fixtures/operator';
 import { ThunderbirdSuite, waitFor } from './lib/harness';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every file under a directory that holds one of the strings (binary-safe). */
 function filesHolding(dir: string, needles: string[]): string[] {
@@ -43,23 +28,15 @@ function filesHolding(dir: string, needles: string[]): string[] {
 }
 
 describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub, Dovecot)', function () {
-  let dir: string;
-  let revocation: RevocationServer;
-  let stub: Started<PscStubInfo>;
-  let dovecot: DovecotHandle;
+  let operator: TestOperator;
+  let stub: TestOperator['stub'];
+  let dovecot: TestOperator['dovecot'];
   let suite: ThunderbirdSuite;
   let popup: number;
   let accountKey: string;
   let identityId: string;
   const tokens = new Set<string>();
-  const control = async (action: string, form: Record<string, string>) =>
-    (await (
-      await fetch(`${stub.info.control}/${action}`, {
-        method: 'POST',
-        body: new URLSearchParams(form).toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      })
-    ).json()) as Record<string, unknown>;
+  const control = (action: string, form: Record<string, string>) => operator.control(action, form);
   const collectTokens = async () => {
     const { tokens: list } = (await control('tokens', { nationalId: '810100000011' })) as {
       tokens: string[];
@@ -75,33 +52,8 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   before(async function () {
     this.timeout(240_000);
-    dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-mailbox-'));
-    const pki = await miniPki();
-    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
-    const urls = await revocation.start();
-    revocation.crl = await pki.crl([]);
-    const server = await pki.issue({
-      name: 'imap.sandbox.mssante.test',
-      altNames: ['smtp.sandbox.mssante.test'],
-      crlUrl: urls.crlUrl,
-      ocspUrl: urls.ocspUrl,
-    });
-    writeFileSync(
-      path.join(dir, 'server.pem'),
-      server.cert.toString() + pki.organisations.toString(),
-    );
-    writeFileSync(path.join(dir, 'server.key'), server.keyPem, { mode: 0o600 });
-    writeFileSync(path.join(dir, 'root.pem'), pki.root.toString());
-    writeFileSync(path.join(dir, 'organisations.pem'), pki.organisations.toString());
-    stub = await startPscStub({ port: await freePort(), stateDir: path.join(dir, 'psc') });
-    dovecot = await startDovecot({
-      dir: path.join(dir, 'dovecot'),
-      tls: { certFile: path.join(dir, 'server.pem'), keyFile: path.join(dir, 'server.key') },
-      imapPort: await freePort(),
-      smtpPort: await freePort(),
-      introspection: stub.info.introspection,
-      domains: ['sandbox.mssante.test', 'patient.mssante.fr'],
-    });
+    operator = await startOperator();
+    ({ stub, dovecot } = operator);
     dovecot.deliver(
       MARIE,
       `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <e2e-1@sandbox>\r\n\r\nPremier message.\r\n`,
@@ -117,11 +69,7 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
           clientSecret: stub.info.hostClient.clientSecret,
           sessionCheckSeconds: 1,
         },
-        trust: {
-          set: 'sandbox',
-          rootCert: path.join(dir, 'root.pem'),
-          intermediateCert: path.join(dir, 'organisations.pem'),
-        },
+        trust: { set: 'sandbox', ...operator.anchors },
         hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
       },
     });
@@ -139,10 +87,7 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
   after(async function () {
     this.timeout(60_000);
     await suite?.stop();
-    await dovecot?.stop();
-    await stub?.stop();
-    await revocation?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await operator?.stop();
   });
 
   it('[e2e] ECO.1.2.1 signs in to Pro Santé Connect on its page, in a Thunderbird tab, and the popup says who', async function () {

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
@@ -18,33 +16,20 @@ import { httpFetch } from '../../native-host/trust/http-fetch';
 import { OcspClient } from '../../native-host/trust/ocsp-client';
 import { RevocationChecker } from '../../native-host/trust/revocation';
 import { buildTrustSet } from '../../native-host/trust/trust-sets';
-import type { Started } from '../../sandbox/contracts';
-import { type DovecotHandle, startDovecot } from '../../sandbox/dovecot/index';
-import { type PscStubInfo, startPscStub } from '../../sandbox/psc/index';
+import type { DovecotHandle } from '../../sandbox/dovecot/index';
 import { sandboxLookup } from '../../sandbox/resolve';
-import { miniPki } from '../fixtures/pki/mini-pki';
-import { RevocationServer } from '../fixtures/pki/revocation-server';
 import { loginThroughPage } from '../fixtures/psc-login';
+import { startOperator, type TestOperator } from '../fixtures/operator';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
 const PATIENT = '279035121518989@patient.mssante.fr';
 const SECRET = 'local-secret-for-tests';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe('API LPS bridge against Dovecot and the PSC stub (real servers)', function () {
   this.timeout(120_000);
+  let operator: TestOperator;
   let dir: string;
-  let revocation: RevocationServer;
-  let stub: Started<PscStubInfo>;
   let dovecot: DovecotHandle;
   let session: PscSession;
   let imap: ImapBridge;
@@ -64,39 +49,13 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
       logger: false,
       disableAutoIdle: true,
     });
-  const control = (action: string, form: Record<string, string>) =>
-    fetch(`${stub.info.control}/${action}`, {
-      method: 'POST',
-      body: new URLSearchParams(form).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+  const control = (action: string, form: Record<string, string>) => operator.control(action, form);
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'bridge-'));
-    const pki = await miniPki();
-    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
-    const urls = await revocation.start();
-    revocation.crl = await pki.crl([]);
-    const server = await pki.issue({
-      name: 'imap.sandbox.mssante.test',
-      altNames: ['smtp.sandbox.mssante.test'],
-      crlUrl: urls.crlUrl,
-      ocspUrl: urls.ocspUrl,
-    });
-    writeFileSync(
-      path.join(dir, 'server.pem'),
-      server.cert.toString() + pki.organisations.toString(),
-    );
-    writeFileSync(path.join(dir, 'server.key'), server.keyPem, { mode: 0o600 });
-    stub = await startPscStub({ port: await freePort(), stateDir: path.join(dir, 'psc') });
-    dovecot = await startDovecot({
-      dir: path.join(dir, 'dovecot'),
-      tls: { certFile: path.join(dir, 'server.pem'), keyFile: path.join(dir, 'server.key') },
-      imapPort: await freePort(),
-      smtpPort: await freePort(),
-      introspection: stub.info.introspection,
-      domains: ['sandbox.mssante.test', 'patient.mssante.fr'],
-    });
+    operator = await startOperator();
+    dir = operator.dir;
+    dovecot = operator.dovecot;
+    const { pki, stub } = operator;
     session = new PscSession({
       endpoints: sandboxEndpoints(stub.info.issuer),
       clientId: stub.info.hostClient.clientId,
@@ -153,10 +112,7 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
   after(async () => {
     await imap?.close();
     await smtp?.close();
-    await dovecot?.stop();
-    await stub?.stop();
-    await revocation?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await operator?.stop();
   });
 
   it('ECO.1.0.2 ECO.1.2.1 an IMAP client logs in to the bridge with the local secret and reads INBOX through STARTTLS + XOAUTH2', async () => {

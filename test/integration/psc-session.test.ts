@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../scripts/lib/net';
 import { sandboxEndpoints } from '../../native-host/psc/presets';
 import { PscSession } from '../../native-host/psc/session';
 import { type PscStubInfo, startPscStub } from '../../sandbox/psc/index';
 import type { Started } from '../../sandbox/contracts';
 import { loginThroughPage } from '../fixtures/psc-login';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('PSC session (host) against the PSC stub (oidc-provider)', function () {
   this.timeout(60_000);

@@ -9,11 +9,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_NAME } from '../../../shared/protocol/names';
+import { freePort } from '../../../scripts/lib/net';
 import { writeProfile, type PrefValue } from '../../../scripts/lib/profile';
 import { ensurePackages, THUNDERBIRD_PACKAGES } from '../../../scripts/lib/system';
 import { launchThunderbird, type RunningThunderbird } from '../../../scripts/lib/thunderbird';
@@ -35,17 +35,6 @@ export interface SuiteOptions {
   installHost?: boolean;
   /** The host's config.json (e.g. `{ sandbox: dir }`). */
   hostConfig?: Record<string, unknown>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 export async function waitFor<T>(
@@ -316,4 +305,24 @@ export function hostPids(suite: ThunderbirdSuite): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * Registers a suite file's hooks: start Thunderbird once (then `ready`), keep artifacts of each
+ * failed test, stop Thunderbird at the end.
+ */
+export function withThunderbird(suite: ThunderbirdSuite, ready?: () => Promise<void>): void {
+  before(async function () {
+    this.timeout(240_000);
+    await suite.start();
+    await ready?.();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await suite.stop();
+  });
 }

@@ -1,0 +1,104 @@
+import net, { type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { ErrorCode } from '../../shared/errors/codes';
+import type { AuditJournal } from '../audit/journal';
+import type { Redactor } from '../audit/redact';
+import type { Logger } from '../log';
+import type { TrustContext } from '../trust/verify';
+import { authorOf, type BridgeMailbox } from './mailbox';
+import { latin1Line, userSentence } from './wire-text';
+
+export interface BridgeDeps {
+  trust: TrustContext;
+  audit: AuditJournal;
+  redactor: Redactor;
+  log: Logger;
+}
+
+export interface LiveConnection {
+  client: Socket;
+  upstream: TLSSocket | null;
+}
+
+/**
+ * What the IMAP and SMTP endpoints of a mailbox share: a loopback listener, the live connections
+ * (each a client socket and its upstream), closing them all with a sentence Thunderbird shows,
+ * and journaling under the mailbox's author.
+ */
+export abstract class LoopbackBridge {
+  private readonly server = net.createServer((socket) => {
+    const entry: LiveConnection = { client: socket, upstream: null };
+    this.live.add(entry);
+    socket.on('close', () => {
+      this.live.delete(entry);
+      entry.upstream?.destroy();
+    });
+    socket.on('error', () => socket.destroy());
+    void this.accept(entry);
+  });
+  protected readonly live = new Set<LiveConnection>();
+
+  constructor(
+    readonly mailbox: BridgeMailbox,
+    protected readonly deps: BridgeDeps,
+  ) {}
+
+  /** Serves one client connection (the entry is tracked and cleaned up by the base). */
+  protected abstract accept(entry: LiveConnection): Promise<void>;
+
+  /** The protocol's way of telling a client the session ends now (IMAP BYE, SMTP 421). */
+  protected abstract goodbye(sentence: string): string;
+
+  listen(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () =>
+        resolve((this.server.address() as net.AddressInfo).port),
+      );
+    });
+  }
+
+  get connections(): number {
+    return this.live.size;
+  }
+
+  /** ECO.1.2.6: end every session of this mailbox, telling Thunderbird why. */
+  closeAll(code: ErrorCode): void {
+    if (this.live.size)
+      this.journal('disconnect', { outcome: 'ok', code, request: 'session closed by the host' });
+    for (const entry of this.live) {
+      entry.client.end(latin1Line(this.goodbye(userSentence(code))));
+      entry.upstream?.destroy();
+      entry.client.destroySoon();
+    }
+    this.live.clear();
+  }
+
+  async close(): Promise<void> {
+    this.closeAll('E_BRIDGE_CLOSED');
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  protected journal(
+    action: string,
+    fields: { outcome: 'ok' | 'failed'; request?: string; response?: string; code?: string },
+  ): void {
+    this.deps.audit.record({
+      author: authorOf(this.mailbox),
+      mailbox: this.mailbox.address,
+      action,
+      ...fields,
+    });
+  }
+
+  /** Keeps PSC's idle limit following the user's work (see docs/bridge.md). */
+  protected touch(): void {
+    const credentials = this.mailbox.credentials;
+    if (credentials.kind !== 'psc') return;
+    try {
+      credentials.session().touch();
+    } catch {
+      // PSC not configured: nothing to keep alive.
+    }
+  }
+}
