@@ -28,7 +28,6 @@ function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (result.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed`);
 }
 
-
 /** Waits until the host log shows the add-on's hello: the add-on and its host are connected. */
 async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<boolean> {
   const log = path.join(hostState, 'logs', 'host.log');
