@@ -194,32 +194,9 @@ export class ImapBridge extends LoopbackBridge {
         response: `${status} ${this.deps.redactor.text(m[3]!)}`.trim().slice(0, 200),
       });
     });
-    let closedBy: 'client' | 'server' | null = null;
-    client.on('data', (chunk: Buffer) => fromClient.push(chunk));
-    upstream.on('data', (chunk: Buffer) => fromServer.push(chunk));
-    if (upstreamRest.length) {
-      fromServer.push(upstreamRest);
-      client.write(upstreamRest);
-    }
-    if (clientRest.length) {
-      fromClient.push(clientRest);
-      upstream.write(clientRest);
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('close', () => {
-      closedBy ??= 'client';
-      upstream.destroy();
+    this.splice(client, clientRest, upstream, upstreamRest, {
+      client: (chunk) => fromClient.push(chunk),
+      server: (chunk) => fromServer.push(chunk),
     });
-    upstream.on('close', () => {
-      if (!closedBy) {
-        // ECO.1.2.7: the operator ended the session; Thunderbird reconnects and the bridge opens a
-        // new upstream session (new access token if needed).
-        closedBy = 'server';
-        this.journal('disconnect', { outcome: 'ok', request: 'closed by the server' });
-      }
-      client.destroySoon();
-    });
-    upstream.on('error', () => upstream.destroy());
   }
 }

@@ -91,6 +91,43 @@ export abstract class LoopbackBridge {
     });
   }
 
+  /**
+   * Joins an authenticated client to its upstream: bytes flow untouched both ways (with
+   * backpressure), each direction also goes through a tap, and bytes already read on either side
+   * go first. When the operator closes (ECO.1.2.7), the client is closed too and reconnects.
+   */
+  protected splice(
+    client: Socket,
+    clientRest: Buffer,
+    upstream: TLSSocket,
+    upstreamRest: Buffer,
+    tap: { client: (chunk: Buffer) => void; server: (chunk: Buffer) => void },
+  ): void {
+    let clientGone = false;
+    client.on('data', tap.client);
+    upstream.on('data', tap.server);
+    if (upstreamRest.length) {
+      tap.server(upstreamRest);
+      client.write(upstreamRest);
+    }
+    if (clientRest.length) {
+      tap.client(clientRest);
+      upstream.write(clientRest);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => {
+      clientGone = true;
+      upstream.destroy();
+    });
+    upstream.on('close', () => {
+      if (!clientGone)
+        this.journal('disconnect', { outcome: 'ok', request: 'closed by the server' });
+      client.destroySoon();
+    });
+    upstream.on('error', () => upstream.destroy());
+  }
+
   /** Keeps PSC's idle limit following the user's work (see docs/bridge.md). */
   protected touch(): void {
     const credentials = this.mailbox.credentials;

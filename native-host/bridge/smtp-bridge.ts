@@ -207,22 +207,9 @@ export class SmtpBridge extends LoopbackBridge {
       const m = /^(\d{3}) (.*)$/.exec(line);
       if (m) onServerReply(Number(m[1]), m[2]!);
     };
-    client.on('data', (chunk: Buffer) => (clientBuffer = split(clientBuffer, chunk, onClientLine)));
-    upstream.on(
-      'data',
-      (chunk: Buffer) => (serverBuffer = split(serverBuffer, chunk, onServerLine)),
-    );
-    if (upstreamRest.length) {
-      serverBuffer = split(serverBuffer, upstreamRest, onServerLine);
-      client.write(upstreamRest);
-    }
-    if (clientRest.length) {
-      clientBuffer = split(clientBuffer, clientRest, onClientLine);
-      upstream.write(clientRest);
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    upstream.on('close', () => client.destroySoon());
-    upstream.on('error', () => upstream.destroy());
+    this.splice(client, clientRest, upstream, upstreamRest, {
+      client: (chunk) => (clientBuffer = split(clientBuffer, chunk, onClientLine)),
+      server: (chunk) => (serverBuffer = split(serverBuffer, chunk, onServerLine)),
+    });
   }
 }
