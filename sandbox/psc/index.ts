@@ -2,7 +2,7 @@ import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 import type { Started } from '../contracts';
 import { PRACTITIONERS, type Practitioner } from '../people';
 import { adapterFor, forgetAccount, type Store, tokensOf } from './adapter';
@@ -101,6 +101,7 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
   const idle = options.idleSeconds ?? 900;
   const max = options.maxSeconds ?? 4 * 3600;
   const store: Store = new Map();
+  const cibaPending = new Map<string, { authReqId: string; bindingMessage: string }>();
   const byAccount = (accountId: string) =>
     PRACTITIONERS.find((p) => `psc-${p.nationalId}` === accountId);
 
@@ -111,9 +112,10 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
         client_id: hostClient.clientId,
         client_secret: hostClient.clientSecret,
         redirect_uris: hostClient.redirectUris,
-        grant_types: ['authorization_code', 'refresh_token'],
+        grant_types: ['authorization_code', 'refresh_token', 'urn:openid:params:grant-type:ciba'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
+        backchannel_token_delivery_mode: 'poll',
       },
       {
         client_id: dovecot.clientId,
@@ -151,6 +153,36 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
       },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // CIBA (approval on the e-CPS phone app), poll mode: `login_hint` is the national id; the
+      // "phone" is the control endpoints below (ciba-pending, ciba-approve, ciba-deny).
+      ciba: {
+        enabled: true,
+        deliveryModes: ['poll'],
+        processLoginHint: async (_ctx: unknown, loginHint: string) => {
+          const p = PRACTITIONERS.find((x) => x.nationalId === loginHint);
+          if (!p) throw new errors.UnknownUserId('no practitioner with this national id');
+          return `psc-${p.nationalId}`;
+        },
+        processLoginHintToken: async () => {
+          throw new errors.InvalidRequest('login_hint_token is not supported');
+        },
+        validateBindingMessage: async (_ctx: unknown, message?: string) => {
+          if (message !== undefined && !/^[\w .,:;!?+/#-]{1,64}$/.test(message)) {
+            throw new errors.InvalidBindingMessage('binding_message: 1 to 64 plain characters');
+          }
+        },
+        validateRequestContext: async () => undefined,
+        verifyUserCode: async () => undefined,
+        triggerAuthenticationDevice: async (
+          _ctx: unknown,
+          request: { jti: string; accountId: string; params: Record<string, string> },
+        ) => {
+          cibaPending.set(request.accountId, {
+            authReqId: request.jti,
+            bindingMessage: request.params.binding_message ?? '',
+          });
+        },
+      },
     },
     routes: {
       authorization: '/protocol/openid-connect/auth',
@@ -160,6 +192,7 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
       revocation: '/protocol/openid-connect/revoke',
       jwks: '/protocol/openid-connect/certs',
       end_session: '/protocol/openid-connect/logout',
+      backchannel_authentication: '/protocol/openid-connect/ext/ciba/auth',
     },
     ttl: {
       AccessToken: options.accessTokenSeconds ?? 120,
@@ -298,6 +331,32 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
         // Test support: the tokens PSC issued to this practitioner, so a test can prove they
         // never reached the disk of the workstation (ECO.1.2.5).
         return reply({ tokens: tokensOf(store, accountId, ['AccessToken', 'RefreshToken']) });
+      case 'ciba-pending':
+        return reply({
+          pending: [...cibaPending].map(([id, r]) => ({
+            nationalId: id.replace(/^psc-/, ''),
+            bindingMessage: r.bindingMessage,
+          })),
+        });
+      case 'ciba-approve':
+      case 'ciba-deny': {
+        const pending = cibaPending.get(accountId);
+        if (!pending) return void res.writeHead(404).end();
+        cibaPending.delete(accountId);
+        const request = await provider.BackchannelAuthenticationRequest.find(pending.authReqId);
+        if (action === 'ciba-deny') {
+          await provider.backchannelResult(
+            request,
+            new errors.AccessDenied('the practitioner refused on the e-CPS app'),
+          );
+          return reply({ denied: true });
+        }
+        const grant = new provider.Grant({ accountId, clientId: request.clientId });
+        grant.addOIDCScope('openid scope_all');
+        await grant.save();
+        await provider.backchannelResult(request, grant, { acr: 'eidas1', amr: ['ecps'] });
+        return reply({ approved: true });
+      }
       case 'down':
         control.down = form.get('on') === 'true';
         return reply(control);

@@ -4,4 +4,6 @@ declare module 'oidc-provider' {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const Provider: any;
   export default Provider;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  export const errors: any;
 }

@@ -111,6 +111,37 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
     assert.equal(await ended, 'E_PSC_REFRESH_INVALID'); // no request from us: the periodic check found it
   });
 
+  it('ECO.1.2.1 signs in with CIBA: the binding message reaches the e-CPS app, approval gives eidas1 tokens', async function () {
+    this.timeout(30_000);
+    const s = session();
+    const started = await s.beginCiba('810100000022', 'MSS-4F2A');
+    assert.equal(started.bindingMessage, 'MSS-4F2A');
+    const { pending } = (await (await control('ciba-pending', {})).json()) as {
+      pending: Array<{ nationalId: string; bindingMessage: string }>;
+    };
+    assert.deepEqual(pending, [{ nationalId: '810100000022', bindingMessage: 'MSS-4F2A' }]);
+    await control('ciba-approve', { nationalId: '810100000022' });
+    const identity = await started.completion;
+    assert.equal(identity.nationalId, '810100000022');
+    assert.equal(identity.familyName, 'DURAND');
+    assert.equal((await introspect(await s.accessToken())).active, true);
+  });
+
+  it('refuses the sign-in with E_PSC_LOGIN_DENIED when the practitioner refuses on the e-CPS app', async function () {
+    this.timeout(30_000);
+    const s = session();
+    const started = await s.beginCiba('810100000033', 'MSS-0001');
+    await control('ciba-deny', { nationalId: '810100000033' });
+    await assert.rejects(started.completion, { code: 'E_PSC_LOGIN_DENIED' });
+    assert.equal(s.facts.state, 'signed-out');
+  });
+
+  it('refuses CIBA for an unknown national id with a coded error', async () => {
+    await assert.rejects(session().beginCiba('899999999999', 'MSS-0002'), {
+      code: 'E_PSC_LOGIN_FAILED',
+    });
+  });
+
   it('ECO.1.2.7 gets a new access token from the refresh token', async () => {
     const s = session();
     const start = await s.beginBrowserLogin();
