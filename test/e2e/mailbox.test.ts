@@ -233,6 +233,38 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
     );
   });
 
+  it('[e2e] ECO.1.2.1 signs in again with e-CPS (CIBA): the popup shows the code to recognise on the phone', async function () {
+    this.timeout(60_000);
+    const started = await suite.page<{ ok: boolean }>(popup, 'sendMessage', {
+      kind: 'pscLogin',
+      method: 'ciba',
+      nationalId: '810100000011',
+    });
+    assert.equal(started.ok, true, JSON.stringify(started));
+    const code = await waitFor('the binding message in the popup', async () => {
+      const v = await view({ ciba: '#psc-ciba' });
+      return !v.ciba!.hidden && v.ciba!.text;
+    });
+    const { pending } = (await control('ciba-pending', {})) as {
+      pending: Array<{ bindingMessage: string }>;
+    };
+    assert.equal(pending.length, 1);
+    assert.equal(
+      code,
+      `Validez la demande sur votre application e-CPS. Code affiché : ${pending[0]!.bindingMessage}`,
+    );
+    await control('ciba-approve', { nationalId: '810100000011' });
+    await waitFor(
+      'the popup to show the PSC identity again',
+      async () => {
+        const v = await view({ state: '#psc-state', ciba: '#psc-ciba' });
+        return v.state!.data.state === 'signed-in' && v.ciba!.hidden;
+      },
+      { timeoutMs: 30_000 },
+    );
+    await collectTokens();
+  });
+
   it('[e2e] ECO.1.2.5 leaves no PSC token in the profile, the host’s files, the journal or the logs', () => {
     assert.ok(tokens.size >= 2, `the stub issued tokens (${tokens.size})`);
     assert.deepEqual(filesHolding(suite.home, [...tokens]), []);
