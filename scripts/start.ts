@@ -1,11 +1,16 @@
 // `npm start`: builds, installs the host manifest (for this user, with the host's state under
-// .state/host), and opens Thunderbird with the add-on in a dedicated profile (.state/profile) —
-// on your display, or under Xvfb with a screenshot saved and its path printed when there is none.
+// .state/host), starts a local MSSanté operator (PKI with CRL/OCSP, the PSC stub, Dovecot) and
+// configures the host for it with Dr Marie MARTIN's mailbox, then opens Thunderbird with the
+// add-on in a dedicated profile (.state/profile) — on your display, or under Xvfb with a
+// screenshot saved and its path printed when there is none.
 // Options: --once (Xvfb mode: exit after the screenshot), --fresh (recreate the profile).
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startOperator, type TestOperator } from '../sandbox/operator';
+import { PRACTITIONERS } from '../sandbox/people';
 import { Marionette } from '../test/e2e/lib/marionette';
 import { freePort } from './lib/net';
 import { writeProfile } from './lib/profile';
@@ -46,6 +51,55 @@ async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<bool
   return false;
 }
 
+/**
+ * The host's configuration for the local operator, and the demo mailbox (kept across starts with
+ * its local secret; the operator's ports change at each start).
+ */
+function configureHost(operator: TestOperator): string {
+  const marie = PRACTITIONERS[0]!;
+  const { stub, dovecot } = operator;
+  mkdirSync(hostState, { recursive: true });
+  writeFileSync(
+    path.join(hostState, 'config.json'),
+    JSON.stringify(
+      {
+        psc: {
+          preset: 'custom',
+          issuer: stub.info.issuer,
+          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
+          clientId: stub.info.hostClient.clientId,
+          clientSecret: stub.info.hostClient.clientSecret,
+        },
+        trust: { set: 'sandbox', ...operator.anchors },
+        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+      },
+      null,
+      2,
+    ),
+    { mode: 0o600 },
+  );
+  const file = path.join(hostState, 'mailboxes.json');
+  const previous = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Array<Record<string, unknown>>)
+    : [];
+  const kept = previous.find((m) => m.address === marie.mailbox);
+  const mailbox = {
+    address: marie.mailbox,
+    profile: 'PER',
+    imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+    smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+    secret: (kept?.secret as string | undefined) ?? randomBytes(24).toString('base64url'),
+    imapPort: (kept?.imapPort as number | undefined) ?? 0,
+    smtpPort: (kept?.smtpPort as number | undefined) ?? 0,
+  };
+  writeFileSync(file, JSON.stringify([mailbox], null, 2) + '\n', { mode: 0o600 });
+  dovecot.deliver(
+    marie.mailbox,
+    `From: ${PRACTITIONERS[1]!.firstName} ${PRACTITIONERS[1]!.lastName} <${PRACTITIONERS[1]!.mailbox}>\r\nTo: ${marie.mailbox}\r\nSubject: Bienvenue dans le bac à sable MSSanté\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\nMessage-ID: <welcome-${Date.now()}@sandbox.mssante.test>\r\n\r\nConnectez-vous avec Pro Santé Connect (bouton MSSanté de la barre d’outils) pour lire et envoyer.\r\n`,
+  );
+  return marie.mailbox;
+}
+
 async function main(): Promise<void> {
   run(process.execPath, ['scripts/build.mjs']);
   ensurePackages(THUNDERBIRD_PACKAGES, say);
@@ -54,6 +108,11 @@ async function main(): Promise<void> {
     ...process.env,
     MSSANTE_STATE_DIR: hostState,
   });
+  const operator = await startOperator({ dir: path.join(state, 'operator') });
+  const address = configureHost(operator);
+  say(
+    `local operator up: PSC ${operator.stub.info.issuer}, IMAP/SMTP on loopback, mailbox ${address}`,
+  );
 
   if (args.has('--fresh')) rmSync(profile, { recursive: true, force: true });
   const display = await ensureDisplay({ preferExisting: true });
@@ -82,6 +141,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await tb.stop();
     await display.stop();
+    await operator.stop();
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -115,7 +175,14 @@ async function main(): Promise<void> {
     process.exit(connected ? 0 : 1);
   }
   say('Thunderbird is running; Ctrl+C stops it.');
-  tb.child.on('exit', () => void display.stop().then(() => process.exit(0)));
+  tb.child.on(
+    'exit',
+    () =>
+      void display
+        .stop()
+        .then(() => operator.stop())
+        .then(() => process.exit(0)),
+  );
 }
 
 main().catch((error: unknown) => {

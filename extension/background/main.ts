@@ -45,12 +45,34 @@ browser.runtime.onConnect.addListener((port) => {
 
 connection.onChange((host) => {
   publish({ host, ...(host.status === 'connected' ? {} : { psc: null }) });
-  if (host.status === 'connected')
-    void request('psc.status', {}).then(
-      (psc) => publish({ psc }),
-      () => undefined,
-    );
+  if (host.status !== 'connected') return;
+  void request('psc.status', {}).then(
+    (psc) => publish({ psc }),
+    () => undefined,
+  );
+  void syncAccounts().catch((error: unknown) => notify(toMssanteError(error).toWire(locale)));
 });
+
+/**
+ * The host's mailboxes are the source of truth: each gets its Thunderbird account, pointed at
+ * the bridge's current ports (the host may have had to move them).
+ */
+async function syncAccounts(): Promise<void> {
+  const { mailboxes } = await request('mailbox.list', {});
+  for (const m of mailboxes) {
+    const accountId = await browser.mssanteAccounts.find(m.address);
+    if (accountId) await browser.mssanteAccounts.updatePorts(accountId, m.imapPort, m.smtpPort);
+    else {
+      await browser.mssanteAccounts.create({
+        address: m.address,
+        fullName: m.address,
+        imapPort: m.imapPort,
+        smtpPort: m.smtpPort,
+        secret: m.secret,
+      });
+    }
+  }
+}
 
 function notify(error: WireError): void {
   publish({ notice: { ...error, at: Date.now() }, ciba: null });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startOperator, type TestOperator } from '../fixtures/operator';
+import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { ThunderbirdSuite, waitFor } from './lib/harness';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type MiniPki, miniPki } from '../fixtures/pki/mini-pki';
-import { RevocationServer } from '../fixtures/pki/revocation-server';
+import { type MiniPki, miniPki } from '../../sandbox/pki/mini-pki';
+import { RevocationServer } from '../../sandbox/pki/revocation-server';
 import { type StarttlsServer, starttlsServer } from '../fixtures/starttls-server';
 import { ThunderbirdSuite, waitFor } from './lib/harness';
 

@@ -19,7 +19,7 @@ import { buildTrustSet } from '../../native-host/trust/trust-sets';
 import type { DovecotHandle } from '../../sandbox/dovecot/index';
 import { sandboxLookup } from '../../sandbox/resolve';
 import { loginThroughPage } from '../fixtures/psc-login';
-import { startOperator, type TestOperator } from '../fixtures/operator';
+import { startOperator, type TestOperator } from '../../sandbox/operator';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';

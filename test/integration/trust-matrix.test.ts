@@ -14,8 +14,8 @@ import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
 import { buildTrustSet } from '../../native-host/trust/trust-sets';
 import type { TrustContext } from '../../native-host/trust/verify';
 import { openUpstream, type UpstreamProtocol } from '../../native-host/upstream/starttls';
-import { type LeafOptions, type MiniPki, miniPki } from '../fixtures/pki/mini-pki';
-import { RevocationServer } from '../fixtures/pki/revocation-server';
+import { type LeafOptions, type MiniPki, miniPki } from '../../sandbox/pki/mini-pki';
+import { RevocationServer } from '../../sandbox/pki/revocation-server';
 import { type StarttlsServer, starttlsServer } from '../fixtures/starttls-server';
 
 const HOST = 'imap.sandbox.mssante.test';

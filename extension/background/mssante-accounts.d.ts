@@ -1,0 +1,16 @@
+// The add-on's experiment API (extension/experiments/mssanteAccounts/schema.json).
+declare namespace browser.mssanteAccounts {
+  interface BridgedAccount {
+    address: string;
+    fullName: string;
+    imapPort: number;
+    smtpPort: number;
+    secret: string;
+  }
+  function create(
+    account: BridgedAccount,
+  ): Promise<{ accountId: string; identityId: string; smtpServerId: string }>;
+  function find(address: string): Promise<string | null>;
+  function updatePorts(accountId: string, imapPort: number, smtpPort: number): Promise<void>;
+  function remove(accountId: string): Promise<void>;
+}
