@@ -130,13 +130,9 @@ export class ImapBridge extends LoopbackBridge {
               ? { response: this.deps.redactor.text(failure.detail).slice(0, 300) }
               : {}),
           });
-          const kind =
-            failure.code.startsWith('E_TLS') ||
-            failure.code.startsWith('E_TRUST') ||
-            failure.code.startsWith('E_STARTTLS')
-              ? 'UNAVAILABLE'
-              : 'AUTHENTICATIONFAILED';
-          send(`${tag} NO [${kind}] ${userSentence(failure.code)}`);
+          // [UNAVAILABLE], not [AUTHENTICATIONFAILED]: the Thunderbird password is right (it was
+          // checked above); Thunderbird then shows our sentence instead of asking for a new password.
+          send(`${tag} NO [UNAVAILABLE] ${userSentence(failure.code)}`);
           continue;
         }
         entry.upstream = session.socket;

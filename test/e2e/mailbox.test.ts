@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { ThunderbirdSuite, waitFor } from './lib/harness';
+import { hostPids, ThunderbirdSuite, waitFor } from './lib/harness';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -203,6 +203,56 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       { timeoutMs: 60_000, intervalMs: 1000 },
     );
     assert.deepEqual(subjects, ['Bonjour Marie', 'Apres la coupure']);
+  });
+
+  it('[e2e] recreates the Thunderbird account of a host mailbox when it is missing, on the bridge ports, after a host restart', async function () {
+    this.timeout(90_000);
+    await suite.page(popup, 'call', { api: 'mssanteAccounts.remove', args: [accountKey] });
+    assert.equal(
+      await suite.page(popup, 'call', { api: 'mssanteAccounts.find', args: [MARIE] }),
+      null,
+    );
+    for (const pid of hostPids(suite)) process.kill(pid, 'SIGKILL'); // the add-on reconnects and syncs
+    accountKey = await waitFor(
+      'the account to come back',
+      () =>
+        suite.page<string | null>(popup, 'call', { api: 'mssanteAccounts.find', args: [MARIE] }),
+      { timeoutMs: 30_000 },
+    );
+    const listed = await suite.page<{
+      result: { mailboxes: Array<{ imapPort: number; smtpPort: number }> };
+    }>(popup, 'sendMessage', {
+      kind: 'host',
+      type: 'mailbox.list',
+      params: {},
+    });
+    const ports = await suite.marionette.chrome<number[]>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const account = MailServices.accounts.getAccount(args[0]);
+       const smtp = MailServices.outgoingServer.getServerByKey(account.defaultIdentity.smtpServerKey).QueryInterface(Ci.nsISmtpServer);
+       return [account.incomingServer.port, smtp.port];`,
+      [accountKey],
+    );
+    const mailbox = listed.result.mailboxes[0]!;
+    assert.deepEqual(ports, [mailbox.imapPort, mailbox.smtpPort]);
+    // The new host holds no PSC session (tokens lived in the old one's memory only): sign in again.
+    await suite.page(popup, 'sendMessage', {
+      kind: 'pscLogin',
+      method: 'ciba',
+      nationalId: '810100000011',
+    });
+    await waitFor(
+      'the e-CPS request',
+      async () =>
+        ((await control('ciba-pending', {})) as { pending: unknown[] }).pending.length === 1,
+    );
+    await control('ciba-approve', { nationalId: '810100000011' });
+    await waitFor(
+      'the new PSC session',
+      async () => (await view({ state: '#psc-state' })).state!.data.state === 'signed-in',
+      { timeoutMs: 30_000 },
+    );
+    await collectTokens();
   });
 
   it('[e2e] ECO.1.2.6 closes the sessions and tells the user when PSC ends the session', async function () {
