@@ -8,6 +8,7 @@ type Payload = Record<string, unknown> & {
   uid?: string;
   userCode?: string;
   consumed?: number;
+  authorizations?: unknown;
 };
 
 export type Store = Map<string, { payload: Payload; expiresAt: number }>;
@@ -65,6 +66,29 @@ export function forgetAccount(store: Store, accountId: string, models: string[])
   for (const [key, entry] of store) {
     const model = key.slice(0, key.indexOf(':'));
     if (models.includes(model) && entry.payload.accountId === accountId) {
+      store.delete(key);
+      count += 1;
+    }
+  }
+  return count;
+}
+
+/**
+ * Deletes everything issued under one grant (tokens, the grant itself) and the login sessions
+ * that reference it: what PSC does when a session reaches its idle or maximum length.
+ */
+export function forgetGrant(store: Store, grantId: string): number {
+  let count = 0;
+  for (const [key, entry] of store) {
+    const authorizations = (entry.payload.authorizations ?? {}) as Record<
+      string,
+      { grantId?: string }
+    >;
+    if (
+      key === `Grant:${grantId}` ||
+      entry.payload.grantId === grantId ||
+      Object.values(authorizations).some((a) => a.grantId === grantId)
+    ) {
       store.delete(key);
       count += 1;
     }

@@ -1,56 +1,74 @@
-import { randomBytes, generateKeyPairSync } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Provider, { errors } from 'oidc-provider';
 import type { Started } from '../contracts';
-import { PRACTITIONERS, type Practitioner } from '../people';
-import { adapterFor, forgetAccount, type Store, tokensOf } from './adapter';
+import { PRACTITIONERS } from '../people';
+import { adapterFor, forgetGrant, type Store } from './adapter';
+import {
+  type AccessTokenFacts,
+  accessTokenClaims,
+  accountIdOf,
+  practitionerOf,
+  SCOPE_ALL_CLAIMS,
+  userinfoOf,
+} from './claims';
+import { type ControlState, controlRoute } from './control';
+import { authenticateClient, type ClientSecretEntry, readForm, sendJson } from './http';
+import { introspect, operatorView } from './introspection';
+import { foreignKey, persistentKey, resign, signJwt, type SigningKey } from './jwt';
 import { loginPage } from './login-page';
+import { SessionLimits } from './sessions';
 
 export const REALM_PATH = '/auth/realms/esante-wallet';
+const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
+
+export type PscGrantType = 'authorization_code' | 'refresh_token' | typeof CIBA_GRANT;
+
+/** A further confidential client registered at the stub (demos, other tools). */
+export interface PscClientOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Loopback `http://127.0.0.1/<path>` URIs match on any port (RFC 8252 §7.3). */
+  redirectUris?: string[];
+  /** Default: authorization code, refresh and CIBA. */
+  grantTypes?: PscGrantType[];
+}
 
 export interface PscStubOptions {
   port: number;
+  /** Default 127.0.0.1 (loopback only). */
   host?: string;
-  /** Signing keys are generated here once (never committed). */
+  /** The signing key and client secrets are generated here once (never committed). */
   stateDir: string;
-  /** PSC ends sessions after 15 min of inactivity and 4 h in all; seconds here for tests. */
+  /** PSC closes a session after 15 min of inactivity (default 900 s); fractions allowed for tests. */
   idleSeconds?: number;
+  /** ...and after 4 h in all (default 14 400 s). */
   maxSeconds?: number;
+  /** Access token lifetime (default 120 s). */
   accessTokenSeconds?: number;
+  /**
+   * `opaque` (default): random strings, as oidc-provider issues them. `jwt`: RS256 JWTs signed by
+   * the published key, as PSC (Keycloak) issues them — about 900 characters, more than Dovecot's
+   * submission accepts in one `AUTH XOAUTH2 <initial response>` line (see docs/sandbox-psc.md).
+   */
+  accessTokenFormat?: 'opaque' | 'jwt';
+  /** Polling interval announced to CIBA clients (default 5 s). */
+  cibaIntervalSeconds?: number;
+  /** How long a CIBA request waits for the e-CPS app (default 120 s). */
+  cibaExpiresSeconds?: number;
+  clients?: PscClientOptions[];
 }
 
 export interface PscStubInfo {
   issuer: string;
+  /** Base URL of the control endpoints (POST `<control>/<action>`, loopback only). */
   control: string;
+  /** For Dovecot's `oauth2` passdb (`introspection_mode = post`): the operator's view. */
   introspection: { url: string; clientId: string; clientSecret: string };
+  /** The native host, PSC's "intermediate LPS server" client. */
   hostClient: { clientId: string; clientSecret: string; redirectUris: string[] };
-}
-
-function claimsOf(p: Practitioner): Record<string, unknown> {
-  return {
-    sub: `psc-${p.nationalId}`,
-    SubjectNameID: p.nationalId,
-    preferred_username: p.nationalId,
-    given_name: p.firstName,
-    family_name: p.lastName,
-    codeCivilite: p.title,
-    SubjectRefPro: {
-      codeCivilite: p.title,
-      exercices: [
-        {
-          codeProfession: p.profession.code,
-          libelleProfession: p.profession.label,
-          codeSavoirFaire: p.speciality?.code ?? '',
-          libelleSavoirFaire: p.speciality?.label ?? '',
-          activities: [
-            { raisonSocialeSite: 'Hôpital Bac à Sable', identifiantStructure: '1750000000' },
-          ],
-        },
-      ],
-    },
-  };
 }
 
 function secret(dir: string, name: string): string {
@@ -60,29 +78,27 @@ function secret(dir: string, name: string): string {
   return readFileSync(file, 'utf8');
 }
 
-function signingKey(dir: string): Record<string, unknown> {
-  const file = path.join(dir, 'signing-key.jwk.json');
-  if (!existsSync(file)) {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    writeFileSync(
-      file,
-      JSON.stringify({
-        ...privateKey.export({ format: 'jwk' }),
-        kid: randomBytes(8).toString('hex'),
-        use: 'sig',
-        alg: 'RS256',
-      }),
-      { mode: 0o600 },
-    );
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+const epoch = () => Math.floor(Date.now() / 1000);
+/** oidc-provider works in whole seconds: its lifetimes are a ceiling, PSC's rules are enforced by SessionLimits. */
+const backstop = (seconds: number) => Math.ceil(seconds) + 1;
+
+/** What the stub reads of oidc-provider's token models. */
+interface TokenModel extends AccessTokenFacts {
+  jti: string;
+  kind: string;
+  format?: string;
+  expiration: number;
+  isValid: boolean;
+  destroy(): Promise<void>;
 }
 
 /**
- * A Pro Santé Connect stand-in on `oidc-provider`: authorization code with PKCE (S256),
- * acr eidas1, scope `openid scope_all`, refresh tokens bounded by PSC's idle and maximum session
- * lengths, introspection for the operator (Dovecot), userinfo with PSC-shaped claims, a login page
- * listing the fictitious practitioners with a CPS / e-CPS choice, and control endpoints.
+ * A Pro Santé Connect stand-in on `oidc-provider` (see docs/sandbox-psc.md): PSC's realm paths
+ * and discovery documents, authorization code with PKCE S256, acr eidas1, scope
+ * `openid scope_all`, JWT access tokens signed by the published key, rotating refresh tokens
+ * bounded by PSC's idle and maximum session lengths, introspection (PSC's and the operator's
+ * view for Dovecot), PSC-shaped userinfo, CIBA in poll mode, a login page with a CPS / e-CPS
+ * choice, and loopback control endpoints for failure modes.
  */
 export async function startPscStub(options: PscStubOptions): Promise<Started<PscStubInfo>> {
   const host = options.host ?? '127.0.0.1';
@@ -94,92 +110,112 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     clientSecret: secret(options.stateDir, 'host-client'),
     redirectUris: ['http://127.0.0.1/callback'],
   };
-  const dovecot = {
+  const operator = {
     clientId: 'mssante-operator',
     clientSecret: secret(options.stateDir, 'operator-client'),
   };
   const idle = options.idleSeconds ?? 900;
   const max = options.maxSeconds ?? 4 * 3600;
+  const accessTokenSeconds = options.accessTokenSeconds ?? 120;
+  const cibaInterval = options.cibaIntervalSeconds ?? 5;
+  const pscKey = persistentKey(options.stateDir);
+  let nonPscKey: SigningKey | undefined;
   const store: Store = new Map();
-  const cibaPending = new Map<string, { authReqId: string; bindingMessage: string }>();
-  const byAccount = (accountId: string) =>
-    PRACTITIONERS.find((p) => `psc-${p.nationalId}` === accountId);
+  const limits = new SessionLimits(idle * 1000, max * 1000);
+  const state: ControlState = { down: false, delayMs: 0, foreignKey: false };
+  const cibaPending = new Map<
+    string,
+    { authReqId: string; bindingMessage: string; clientId: string; expiresAt: number }
+  >();
+
+  const extraClients = options.clients ?? [];
+  const secrets: ClientSecretEntry[] = [hostClient, operator, ...extraClients];
+  const allGrants: PscGrantType[] = ['authorization_code', 'refresh_token', CIBA_GRANT];
+  const loginClient = (c: {
+    clientId: string;
+    clientSecret: string;
+    redirectUris: string[];
+    grantTypes: PscGrantType[];
+  }) => ({
+    client_id: c.clientId,
+    client_secret: c.clientSecret,
+    application_type: 'native', // loopback redirect URIs on any port (RFC 8252 §7.3)
+    redirect_uris: c.redirectUris,
+    grant_types: c.grantTypes,
+    response_types: c.grantTypes.includes('authorization_code') ? ['code'] : [],
+    token_endpoint_auth_method: 'client_secret_basic', // client_secret_post is accepted too
+    ...(c.grantTypes.includes(CIBA_GRANT) ? { backchannel_token_delivery_mode: 'poll' } : {}),
+  });
 
   const provider = new Provider(issuer, {
     adapter: adapterFor(store),
     clients: [
+      loginClient({ ...hostClient, grantTypes: allGrants }),
       {
-        client_id: hostClient.clientId,
-        client_secret: hostClient.clientSecret,
-        redirect_uris: hostClient.redirectUris,
-        grant_types: ['authorization_code', 'refresh_token', 'urn:openid:params:grant-type:ciba'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        backchannel_token_delivery_mode: 'poll',
-      },
-      {
-        client_id: dovecot.clientId,
-        client_secret: dovecot.clientSecret,
+        client_id: operator.clientId,
+        client_secret: operator.clientSecret,
         redirect_uris: [],
         grant_types: [],
         response_types: [],
       },
+      ...extraClients.map((c) =>
+        loginClient({
+          ...c,
+          redirectUris: c.redirectUris ?? [],
+          grantTypes: c.grantTypes ?? allGrants,
+        }),
+      ),
     ],
-    jwks: { keys: [signingKey(options.stateDir)] },
+    jwks: { keys: [pscKey.jwk] },
     cookies: { keys: [secret(options.stateDir, 'cookie-key')] },
     pkce: { required: () => true },
     acrValues: ['eidas1'],
     scopes: ['openid', 'scope_all'],
-    claims: {
-      openid: ['sub'],
-      scope_all: [
-        'preferred_username',
-        'SubjectNameID',
-        'given_name',
-        'family_name',
-        'codeCivilite',
-        'SubjectRefPro',
-      ],
-    },
+    claims: { openid: ['sub'], scope_all: [...SCOPE_ALL_CLAIMS] },
     features: {
       devInteractions: { enabled: false },
-      introspection: {
-        enabled: true,
-        allowedPolicy: async (
-          _ctx: unknown,
-          client: { clientId: string },
-          token: { clientId?: string },
-        ) => client.clientId === dovecot.clientId || token.clientId === client.clientId,
-      },
+      // Served by the stub itself (JWT access tokens, see introspection.ts); enabled here so
+      // that discovery announces them.
+      introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
-      // CIBA (approval on the e-CPS phone app), poll mode: `login_hint` is the national id; the
-      // "phone" is the control endpoints below (ciba-pending, ciba-approve, ciba-deny).
+      rpInitiatedLogout: { enabled: true },
+      // CIBA (approval in the e-CPS phone app), poll mode: `login_hint` is the national id; the
+      // "phone" is the control endpoints ciba-pending / ciba-approve / ciba-deny.
       ciba: {
         enabled: true,
         deliveryModes: ['poll'],
         processLoginHint: async (_ctx: unknown, loginHint: string) => {
           const p = PRACTITIONERS.find((x) => x.nationalId === loginHint);
           if (!p) throw new errors.UnknownUserId('no practitioner with this national id');
-          return `psc-${p.nationalId}`;
+          return accountIdOf(p.nationalId);
         },
         processLoginHintToken: async () => {
           throw new errors.InvalidRequest('login_hint_token is not supported');
         },
         validateBindingMessage: async (_ctx: unknown, message?: string) => {
-          if (message !== undefined && !/^[\w .,:;!?+/#-]{1,64}$/.test(message)) {
+          if (message !== undefined && !/^[\p{L}\p{N} .,:;!?+/#'-]{1,64}$/u.test(message)) {
             throw new errors.InvalidBindingMessage('binding_message: 1 to 64 plain characters');
           }
         },
         validateRequestContext: async () => undefined,
         verifyUserCode: async () => undefined,
         triggerAuthenticationDevice: async (
-          _ctx: unknown,
-          request: { jti: string; accountId: string; params: Record<string, string> },
+          ctx: { body: Record<string, unknown> },
+          request: {
+            jti: string;
+            accountId: string;
+            clientId: string;
+            expiration: number;
+            params: Record<string, string>;
+          },
         ) => {
+          ctx.body.interval = cibaInterval;
           cibaPending.set(request.accountId, {
             authReqId: request.jti,
             bindingMessage: request.params.binding_message ?? '',
+            clientId: request.clientId,
+            expiresAt: Date.now() + request.expiration * 1000,
           });
         },
       },
@@ -195,29 +231,25 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
       backchannel_authentication: '/protocol/openid-connect/ext/ciba/auth',
     },
     ttl: {
-      AccessToken: options.accessTokenSeconds ?? 120,
+      AccessToken: accessTokenSeconds,
       AuthorizationCode: 60,
-      IdToken: 300,
+      IdToken: accessTokenSeconds,
       Interaction: 600,
-      Grant: max,
-      Session: max,
-      // The refresh token carries PSC's idle limit; rotation restarts it at each use, the
-      // session caps everything at the maximum.
-      RefreshToken: (_ctx: unknown, token: { iat: number; sessionUid?: string }) => idle,
+      BackchannelAuthenticationRequest: options.cibaExpiresSeconds ?? 120,
+      Grant: backstop(max),
+      Session: backstop(max),
+      RefreshToken: (_ctx: unknown, token: { grantId?: string }) =>
+        Math.min(backstop(idle), limits.secondsLeft(token.grantId) ?? backstop(idle)),
     },
+    // Like Keycloak with "revoke refresh token" on: each refresh returns a new refresh token
+    // and the used one is refused afterwards (reuse revokes the whole grant).
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
       client.grantTypeAllowed('refresh_token'),
-    // Tokens die with the session: PSC's 4 h maximum holds for refresh tokens too.
     expiresWithSession: async () => true,
-    extraTokenClaims: async (_ctx: unknown, token: { accountId?: string; kind: string }) => {
-      const p = token.accountId ? byAccount(token.accountId) : undefined;
-      // What the operator's introspection needs: who (national id) and which personal mailbox.
-      return p ? { preferred_username: p.nationalId, email: p.mailbox } : undefined;
-    },
     findAccount: async (_ctx: unknown, sub: string) => {
-      const p = byAccount(sub);
-      return p ? { accountId: sub, claims: async () => claimsOf(p) } : undefined;
+      const p = practitionerOf(sub);
+      return p ? { accountId: sub, claims: async () => userinfoOf(p) } : undefined;
     },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) =>
@@ -225,26 +257,102 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     },
     clientBasedCORS: () => false,
   } as never);
-  // Loopback redirect URIs may use any port (RFC 8252 §7.3), as a native app's do.
-  const redirectUriAllowed = provider.Client.prototype.redirectUriAllowed;
-  provider.Client.prototype.redirectUriAllowed = function (uri: string) {
-    const u = new URL(uri);
-    if (u.protocol === 'http:' && u.hostname === '127.0.0.1' && u.pathname === '/callback')
-      return true;
-    return redirectUriAllowed.call(this, uri);
-  };
 
-  const control = { down: false, delayMs: 0 };
+  const claimsOfAccessToken = (token: AccessTokenFacts) => {
+    const session = token.grantId ? limits.get(token.grantId) : undefined;
+    return accessTokenClaims(token, issuer, session?.startedAt);
+  };
+  if (options.accessTokenFormat === 'jwt') {
+    // PSC's access tokens are JWTs (Keycloak). The stub still stores them (the JWT is the storage
+    // key), so userinfo, introspection, expiry and revocation work on them as on opaque ones.
+    const AccessToken = provider.AccessToken as { prototype: { generateTokenId(): string } };
+    AccessToken.prototype.generateTokenId = function (this: TokenModel): string {
+      this.format = 'opaque';
+      this.iat = epoch();
+      this.exp = this.iat + this.expiration;
+      return signJwt({ ...claimsOfAccessToken(this), jti: randomUUID() }, pscKey);
+    };
+  }
+
+  /** Applies PSC's session rules now: sessions past a limit lose their grant and tokens. */
+  const sweep = (): void => {
+    for (const ended of limits.takeExpired()) forgetGrant(store, ended.grantId);
+    for (const s of limits.list()) if (!store.has(`Grant:${s.grantId}`)) limits.remove(s.grantId);
+  };
+  const endGrant = (grantId: string): number => {
+    limits.remove(grantId);
+    return forgetGrant(store, grantId);
+  };
+  const foreign = (): SigningKey => (nonPscKey ??= foreignKey());
+
+  provider.use(
+    async (
+      ctx: {
+        status: number;
+        body: unknown;
+        oidc?: { route?: string; entities: { Grant?: { jti: string } } };
+      },
+      next: () => Promise<void>,
+    ) => {
+      sweep();
+      await next();
+      if (ctx.oidc?.route !== 'token' || ctx.status !== 200) return;
+      const grant = ctx.oidc.entities.Grant;
+      if (grant) limits.touch(grant.jti);
+      const body = ctx.body as { access_token?: string; id_token?: string };
+      if (state.foreignKey) {
+        // A "non-PSC token": the same claims signed by a key PSC never published. The genuine
+        // access token is withdrawn, so PSC does not know the one the client received.
+        if (body.access_token) {
+          store.delete(`AccessToken:${body.access_token}`);
+          body.access_token =
+            options.accessTokenFormat === 'jwt'
+              ? resign(body.access_token, foreign())
+              : randomBytes(32).toString('base64url');
+        }
+        if (body.id_token) body.id_token = resign(body.id_token, foreign());
+      }
+    },
+  );
+
   const callback = provider.callback();
+  const introspectionPath = `${REALM_PATH}/protocol/openid-connect/token/introspect`;
+  const revocationPath = `${REALM_PATH}/protocol/openid-connect/revoke`;
 
   const server = http.createServer(async (req, res): Promise<void> => {
     const url = new URL(req.url ?? '/', origin);
     try {
-      if (url.pathname.startsWith('/control/'))
-        return await controlRoute(url.pathname.slice(9), req, res);
-      if (control.down) return void res.writeHead(503).end();
-      if (control.delayMs) await new Promise((r) => setTimeout(r, control.delayMs));
-      if (!url.pathname.startsWith(REALM_PATH)) return void res.writeHead(404).end();
+      if (url.pathname.startsWith('/control/')) {
+        sweep();
+        return await controlRoute(url.pathname.slice('/control/'.length), req, res, {
+          state,
+          store,
+          limits,
+          cibaPending,
+          provider,
+          endGrant,
+        });
+      }
+      if (state.down) return sendJson(res, 503, { error: 'temporarily_unavailable' });
+      if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
+      if (url.pathname === '/operator/introspect' || url.pathname === introspectionPath) {
+        if (req.method !== 'POST') return sendJson(res, 405, { error: 'invalid_request' });
+        sweep();
+        const form = await readForm(req);
+        const clientId = authenticateClient(req, form, secrets);
+        if (!clientId)
+          return sendJson(res, 401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' });
+        const answer = await introspect(provider, form.get('token') ?? '', claimsOfAccessToken);
+        return sendJson(
+          res,
+          200,
+          url.pathname === introspectionPath
+            ? answer
+            : operatorView(answer, url.searchParams.get('mailbox')),
+        );
+      }
+      if (url.pathname === revocationPath) return await revoke(req, res);
+      if (!url.pathname.startsWith(REALM_PATH)) return sendJson(res, 404, { error: 'not_found' });
       const inner = url.pathname.slice(REALM_PATH.length) || '/';
       if (inner.startsWith('/interaction/'))
         return await interaction(inner.split('/')[2] ?? '', req, res);
@@ -263,11 +371,19 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     }
   });
 
-  async function body(req: http.IncomingMessage): Promise<URLSearchParams> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    return new URLSearchParams(text);
+  /** RFC 7009 revocation: a refresh token ends its whole grant (the PSC session), an access token only itself. */
+  async function revoke(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'invalid_request' });
+    const form = await readForm(req);
+    const clientId = authenticateClient(req, form, secrets);
+    if (!clientId)
+      return sendJson(res, 401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' });
+    const value = form.get('token') ?? '';
+    const refresh = (await provider.RefreshToken.find(value)) as TokenModel | undefined;
+    if (refresh?.clientId === clientId && refresh.grantId) endGrant(refresh.grantId);
+    const access = (await provider.AccessToken.find(value)) as TokenModel | undefined;
+    if (access?.clientId === clientId) await access.destroy();
+    res.writeHead(200).end();
   }
 
   async function interaction(
@@ -275,8 +391,11 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     req: http.IncomingMessage,
     res: http.ServerResponse,
   ): Promise<void> {
-    const details = await provider.interactionDetails(req, res);
-    if (details.uid !== uid) return void res.writeHead(400).end();
+    const details = (await provider.interactionDetails(req, res)) as {
+      uid: string;
+      params: Record<string, unknown>;
+    };
+    if (details.uid !== uid) return sendJson(res, 400, { error: 'interaction mismatch' });
     if (req.method === 'GET') {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
@@ -286,94 +405,45 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
       res.end(loginPage(uid, `${REALM_PATH}/interaction/${uid}`, PRACTITIONERS));
       return;
     }
-    const form = await body(req);
+    const form = await readForm(req);
+    if (form.get('cancel') !== null) {
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'authentification annulée' },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
     const p = PRACTITIONERS.find((x) => x.nationalId === form.get('nationalId'));
-    if (!p) return void res.writeHead(400).end('unknown practitioner');
-    const accountId = `psc-${p.nationalId}`;
-    const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+    if (!p) return sendJson(res, 400, { error: 'unknown practitioner' });
+    const method = form.get('method') === 'cps' ? 'cps' : 'ecps';
+    const accountId = accountIdOf(p.nationalId);
+    const clientId = String(details.params.client_id);
+    const grant = new provider.Grant({ accountId, clientId });
     grant.addOIDCScope('openid scope_all');
-    const grantId = await grant.save();
+    const grantId = (await grant.save()) as string;
+    limits.open({ grantId, accountId, nationalId: p.nationalId, clientId, method });
     await provider.interactionFinished(
       req,
       res,
-      {
-        login: { accountId, acr: 'eidas1', amr: [form.get('method') === 'cps' ? 'cps' : 'ecps'] },
-        consent: { grantId },
-      },
+      { login: { accountId, acr: 'eidas1', amr: [method] }, consent: { grantId } },
       { mergeWithLastSubmission: false },
     );
   }
 
-  async function controlRoute(
-    action: string,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-  ): Promise<void> {
-    if (req.method !== 'POST') return void res.writeHead(405).end();
-    const form = await body(req);
-    const reply = (value: unknown): void => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-    };
-    const accountId = `psc-${form.get('nationalId') ?? ''}`;
-    switch (action) {
-      case 'expire-access-tokens':
-        return reply({ removed: forgetAccount(store, accountId, ['AccessToken']) });
-      case 'end-session':
-        return reply({
-          removed: forgetAccount(store, accountId, [
-            'AccessToken',
-            'RefreshToken',
-            'Session',
-            'Grant',
-          ]),
-        });
-      case 'tokens':
-        // Test support: the tokens PSC issued to this practitioner, so a test can prove they
-        // never reached the disk of the workstation (ECO.1.2.5).
-        return reply({ tokens: tokensOf(store, accountId, ['AccessToken', 'RefreshToken']) });
-      case 'ciba-pending':
-        return reply({
-          pending: [...cibaPending].map(([id, r]) => ({
-            nationalId: id.replace(/^psc-/, ''),
-            bindingMessage: r.bindingMessage,
-          })),
-        });
-      case 'ciba-approve':
-      case 'ciba-deny': {
-        const pending = cibaPending.get(accountId);
-        if (!pending) return void res.writeHead(404).end();
-        cibaPending.delete(accountId);
-        const request = await provider.BackchannelAuthenticationRequest.find(pending.authReqId);
-        if (action === 'ciba-deny') {
-          await provider.backchannelResult(
-            request,
-            new errors.AccessDenied('the practitioner refused on the e-CPS app'),
-          );
-          return reply({ denied: true });
-        }
-        const grant = new provider.Grant({ accountId, clientId: request.clientId });
-        grant.addOIDCScope('openid scope_all');
-        await grant.save();
-        await provider.backchannelResult(request, grant, { acr: 'eidas1', amr: ['ecps'] });
-        return reply({ approved: true });
-      }
-      case 'down':
-        control.down = form.get('on') === 'true';
-        return reply(control);
-      case 'delay':
-        control.delayMs = Number(form.get('ms') ?? 0);
-        return reply(control);
-      default:
-        res.writeHead(404).end();
-    }
-  }
-
-  await new Promise<void>((resolve) => server.listen(options.port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return {
     info: {
       issuer,
       control: `${origin}/control`,
-      introspection: { url: `${issuer}/protocol/openid-connect/token/introspect`, ...dovecot },
+      introspection: { url: `${origin}/operator/introspect`, ...operator },
       hostClient,
     },
     stop: () =>

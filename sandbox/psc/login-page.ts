@@ -17,5 +17,7 @@ export function loginPage(uid: string, action: string, practitioners: Practition
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Pro Santé Connect — bac à sable</title>
 <style>body{font:15px system-ui,sans-serif;margin:2em}li{margin:.6em 0}button{margin-left:.5em}</style></head>
 <body data-interaction="${esc(uid)}"><h1>Pro Santé Connect (bac à sable local)</h1>
-<p>Choisissez un professionnel fictif et un moyen d’authentification.</p><ul>${rows}</ul></body></html>`;
+<p>Choisissez un professionnel fictif et un moyen d’authentification.</p><ul>${rows}</ul>
+<form method="post" action="${esc(action)}"><button type="submit" name="cancel" value="1" data-method="cancel">Annuler</button></form>
+</body></html>`;
 }

@@ -1,0 +1,144 @@
+import type http from 'node:http';
+import { errors } from 'oidc-provider';
+import { forgetAccount, type Store, tokensOf } from './adapter';
+import { accountIdOf } from './claims';
+import { isLoopback, readForm, sendJson } from './http';
+import type { SessionLimits } from './sessions';
+
+/** Failure modes the tests switch on and off. */
+export interface ControlState {
+  /** Every PSC endpoint answers 503. */
+  down: boolean;
+  /** Every PSC endpoint answers this many milliseconds late. */
+  delayMs: number;
+  /** The token endpoint answers with tokens signed by a key PSC never published. */
+  foreignKey: boolean;
+}
+
+export interface CibaPending {
+  authReqId: string;
+  bindingMessage: string;
+  clientId: string;
+  expiresAt: number;
+}
+
+interface CibaProvider {
+  BackchannelAuthenticationRequest: {
+    find(id: string): Promise<{ clientId: string } | undefined>;
+  };
+  Grant: new (init: { accountId: string; clientId: string }) => {
+    addOIDCScope(scope: string): void;
+    save(): Promise<string>;
+  };
+  backchannelResult(request: unknown, result: unknown, options?: unknown): Promise<void>;
+}
+
+export interface ControlContext {
+  state: ControlState;
+  store: Store;
+  limits: SessionLimits;
+  cibaPending: Map<string, CibaPending>;
+  provider: CibaProvider;
+  endGrant(grantId: string): number;
+}
+
+const on = (form: URLSearchParams) => /^(true|1|on|yes)$/i.test(form.get('on') ?? 'true');
+
+/**
+ * `POST <control>/<action>` (form or JSON body), loopback callers only. The actions and their
+ * answers are listed in docs/sandbox-psc.md.
+ */
+export async function controlRoute(
+  action: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  ctx: ControlContext,
+): Promise<void> {
+  if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { error: 'loopback only' });
+  if (req.method !== 'POST' && !(req.method === 'GET' && action === 'state'))
+    return sendJson(res, 405, { error: 'POST only' });
+  const form = await readForm(req);
+  const reply = (value: unknown) => sendJson(res, 200, value);
+  const nationalId = form.get('nationalId') ?? '';
+  const accountId = accountIdOf(nationalId);
+  const { state, store, limits, cibaPending, provider } = ctx;
+  for (const [id, pending] of cibaPending)
+    if (pending.expiresAt <= Date.now()) cibaPending.delete(id);
+
+  switch (action) {
+    case 'state':
+      return reply({
+        ...state,
+        sessions: limits.list(),
+        cibaPending: [...cibaPending].map(([id, r]) => ({
+          nationalId: id.replace(/^psc-/, ''),
+          bindingMessage: r.bindingMessage,
+          clientId: r.clientId,
+          expiresAt: r.expiresAt,
+        })),
+      });
+    case 'expire-access-tokens':
+      return reply({ removed: forgetAccount(store, accountId, ['AccessToken']) });
+    case 'revoke-refresh-tokens':
+      return reply({ removed: forgetAccount(store, accountId, ['RefreshToken']) });
+    case 'end-session': {
+      let removed = 0;
+      for (const s of limits.list())
+        if (s.accountId === accountId) removed += ctx.endGrant(s.grantId);
+      removed += forgetAccount(store, accountId, [
+        'AccessToken',
+        'RefreshToken',
+        'Session',
+        'Grant',
+      ]);
+      return reply({ removed });
+    }
+    case 'tokens':
+      // The tokens PSC issued to this practitioner, so a test can prove they never reached the
+      // disk of the workstation (ECO.1.2.5).
+      return reply({ tokens: tokensOf(store, accountId, ['AccessToken', 'RefreshToken']) });
+    case 'foreign-key':
+      state.foreignKey = on(form);
+      return reply(state);
+    case 'down':
+      state.down = on(form);
+      return reply(state);
+    case 'delay':
+      state.delayMs = Math.max(0, Number(form.get('ms') ?? 0) || 0);
+      return reply(state);
+    case 'reset':
+      Object.assign(state, { down: false, delayMs: 0, foreignKey: false });
+      return reply(state);
+    case 'ciba-pending':
+      return reply({
+        pending: [...cibaPending].map(([id, r]) => ({
+          nationalId: id.replace(/^psc-/, ''),
+          bindingMessage: r.bindingMessage,
+        })),
+      });
+    case 'ciba-approve':
+    case 'ciba-deny': {
+      const pending = cibaPending.get(accountId);
+      if (!pending)
+        return sendJson(res, 404, { error: 'no pending CIBA request for this national id' });
+      cibaPending.delete(accountId);
+      const request = await provider.BackchannelAuthenticationRequest.find(pending.authReqId);
+      if (!request) return sendJson(res, 404, { error: 'the CIBA request has expired' });
+      if (action === 'ciba-deny') {
+        await provider.backchannelResult(
+          request,
+          new errors.AccessDenied('the practitioner refused on the e-CPS app'),
+        );
+        return reply({ denied: true });
+      }
+      const grant = new provider.Grant({ accountId, clientId: request.clientId });
+      grant.addOIDCScope('openid scope_all');
+      const grantId = await grant.save();
+      limits.open({ grantId, accountId, nationalId, clientId: request.clientId, method: 'ecps' });
+      await provider.backchannelResult(request, grant, { acr: 'eidas1', amr: ['ecps'] });
+      return reply({ approved: true });
+    }
+    default:
+      return sendJson(res, 404, { error: `unknown control action ${action}` });
+  }
+}
