@@ -18,7 +18,7 @@ import { type ControlState, controlRoute } from './control';
 import { authenticateClient, type ClientSecretEntry, readForm, sendJson } from './http';
 import { introspect, operatorView } from './introspection';
 import { foreignKey, persistentKey, resign, signJwt, type SigningKey } from './jwt';
-import { loginPage } from './login-page';
+import { errorPage, loginPage } from './login-page';
 import { SessionLimits } from './sessions';
 
 export const REALM_PATH = '/auth/realms/esante-wallet';
@@ -171,7 +171,16 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     pkce: { required: () => true },
     acrValues: ['eidas1'],
     scopes: ['openid', 'scope_all'],
-    claims: { openid: ['sub'], scope_all: [...SCOPE_ALL_CLAIMS] },
+    // The id token always carries acr (eidas1), auth_time and amr (cps / ecps: the means the
+    // practitioner chose on the page or in CIBA), asked for or not.
+    claims: {
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
+      scope_all: [...SCOPE_ALL_CLAIMS],
+    },
     features: {
       devInteractions: { enabled: false },
       // Served by the stub itself (JWT access tokens, see introspection.ts); enabled here so
@@ -256,6 +265,13 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
         `${REALM_PATH}/interaction/${interaction.uid}`,
     },
     clientBasedCORS: () => false,
+    renderError: async (
+      ctx: { type: string; body: string },
+      out: { error: string; error_description?: string },
+    ) => {
+      ctx.type = 'html';
+      ctx.body = errorPage(out.error, out.error_description);
+    },
   } as never);
 
   const claimsOfAccessToken = (token: AccessTokenFacts) => {

@@ -21,3 +21,10 @@ export function loginPage(uid: string, action: string, practitioners: Practition
 <form method="post" action="${esc(action)}"><button type="submit" name="cancel" value="1" data-method="cancel">Annuler</button></form>
 </body></html>`;
 }
+
+/** What oidc-provider shows when it cannot redirect back to the client (bad redirect_uri…). */
+export function errorPage(error: string, description?: string): string {
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Pro Santé Connect — erreur</title></head>
+<body data-error="${esc(error)}"><h1>Pro Santé Connect (bac à sable local)</h1>
+<p>La demande d’authentification est refusée : <code>${esc(error)}</code>${description ? ` — ${esc(description)}` : ''}.</p></body></html>`;
+}

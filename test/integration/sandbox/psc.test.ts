@@ -1,0 +1,827 @@
+import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as client from 'openid-client';
+import type { Started } from '../../../sandbox/contracts';
+import { type PscStubInfo, type PscStubOptions, startPscStub } from '../../../sandbox/psc/index';
+import { freePort } from '../../../scripts/lib/net';
+
+const MARIE = '810100000011';
+const PAUL = '810100000022';
+const ELODIE = '810100000033';
+const SCOPE = 'openid scope_all';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Json = Record<string, unknown>;
+
+/** A stub in its own state directory, and the clients a test needs against it. */
+class Harness {
+  private constructor(
+    readonly stub: Started<PscStubInfo>,
+    readonly dir: string,
+  ) {}
+
+  static async start(options: Partial<PscStubOptions> = {}, dir?: string): Promise<Harness> {
+    const stateDir = dir ?? mkdtempSync(path.join(os.tmpdir(), 'psc-stub-'));
+    const stub = await startPscStub({ port: await freePort(), stateDir, ...options });
+    return new Harness(stub, stateDir);
+  }
+
+  get info(): PscStubInfo {
+    return this.stub.info;
+  }
+
+  async stop(removeDir = true): Promise<void> {
+    await this.stub.stop();
+    if (removeDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The native host's client configuration, from the standard discovery path. */
+  host(auth: 'basic' | 'post' = 'basic'): Promise<client.Configuration> {
+    const { clientId, clientSecret } = this.info.hostClient;
+    return client.discovery(
+      new URL(this.info.issuer),
+      clientId,
+      undefined,
+      auth === 'basic'
+        ? client.ClientSecretBasic(clientSecret)
+        : client.ClientSecretPost(clientSecret),
+      { execute: [client.allowInsecureRequests] },
+    );
+  }
+
+  /** The operator (Dovecot) as an introspecting client of PSC. */
+  operator(): Promise<client.Configuration> {
+    const { clientId, clientSecret } = this.info.introspection;
+    return client.discovery(
+      new URL(this.info.issuer),
+      clientId,
+      undefined,
+      client.ClientSecretBasic(clientSecret),
+      { execute: [client.allowInsecureRequests] },
+    );
+  }
+
+  async control(action: string, form: Record<string, string> = {}): Promise<Json> {
+    const res = await fetch(`${this.info.control}/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    assert.equal(res.status, 200, `control ${action}: ${res.status}`);
+    return (await res.json()) as Json;
+  }
+
+  /** Dovecot's request: POST token=… with the operator's secret in Basic, to the URL it was given. */
+  async operatorIntrospect(token: string, mailbox?: string): Promise<Json> {
+    const { url, clientId, clientSecret } = this.info.introspection;
+    const target = new URL(url);
+    if (mailbox) target.searchParams.set('mailbox', mailbox);
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    assert.equal(res.status, 200);
+    return (await res.json()) as Json;
+  }
+
+  /** Authorization code + PKCE S256 with acr_values=eidas1, through the stub's login page. */
+  async signIn(
+    nationalId: string,
+    method: 'cps' | 'ecps' = 'ecps',
+    config?: client.Configuration,
+  ): Promise<client.TokenEndpointResponse & client.TokenEndpointResponseHelpers> {
+    const cfg = config ?? (await this.host());
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(cfg, {
+      redirect_uri: `http://127.0.0.1:${await freePort()}/callback`,
+      scope: SCOPE,
+      acr_values: 'eidas1',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    const callback = await new Browser().signIn(url, nationalId, method);
+    return client.authorizationCodeGrant(cfg, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
+  }
+}
+
+/** A browser reduced to what the login page needs: manual redirects and a cookie jar. */
+class Browser {
+  private readonly jar = new Map<string, string>();
+
+  async go(url: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: {
+        ...(init.headers as Record<string, string> | undefined),
+        cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+    });
+    for (const cookie of res.headers.getSetCookie()) {
+      const pair = cookie.split(';')[0] ?? '';
+      const i = pair.indexOf('=');
+      this.jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    return res;
+  }
+
+  /** Follows redirects until the page, or until the loopback callback (not fetched). */
+  async follow(start: string, first: Response): Promise<{ url: string; res: Response }> {
+    let url = start;
+    let res = first;
+    while (res.status >= 300 && res.status < 400) {
+      url = new URL(res.headers.get('location') ?? '', url).href;
+      if (/^http:\/\/127\.0\.0\.1:\d+\/callback/.test(url)) return { url, res };
+      res = await this.go(url);
+    }
+    return { url, res };
+  }
+
+  async openLoginPage(authorizationUrl: URL): Promise<{ url: string; res: Response }> {
+    return this.follow(authorizationUrl.href, await this.go(authorizationUrl.href));
+  }
+
+  /** Picks a practitioner and CPS / e-CPS (or cancels); returns the callback URL PSC redirected to. */
+  async signIn(
+    authorizationUrl: URL,
+    nationalId: string,
+    method: 'cps' | 'ecps' | 'cancel',
+  ): Promise<URL> {
+    const page = await this.openLoginPage(authorizationUrl);
+    assert.equal(page.res.status, 200, `login page at ${page.url}`);
+    const html = await page.res.text();
+    const action = /<form method="post" action="([^"]+)"/
+      .exec(html)?.[1]
+      ?.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+    assert.ok(action, 'a login form');
+    const target = new URL(action, page.url).href;
+    const form = method === 'cancel' ? { cancel: '1' } : { nationalId, method };
+    const posted = await this.go(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    const done = await this.follow(target, posted);
+    assert.match(done.url, /^http:\/\/127\.0\.0\.1:\d+\/callback/, 'redirected to the loopback');
+    return new URL(done.url);
+  }
+}
+
+/** Does this JWT verify with one of the keys PSC publishes at jwks_uri? */
+async function verifiesWithPublishedKeys(jwt: string, config: client.Configuration) {
+  const jwksUri = config.serverMetadata().jwks_uri;
+  assert.ok(jwksUri);
+  const { keys } = (await (await fetch(jwksUri)).json()) as { keys: Array<Json> };
+  const [header = '', payload = '', signature = ''] = jwt.split('.');
+  const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid?: string };
+  const jwk = keys.find((k) => k.kid === kid);
+  if (!jwk) return false;
+  return verify(
+    'sha256',
+    Buffer.from(`${header}.${payload}`),
+    createPublicKey({ key: jwk as never, format: 'jwk' }),
+    Buffer.from(signature, 'base64url'),
+  );
+}
+
+const jwtPayload = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Json;
+
+const oauthError = (code: string) => (error: unknown) =>
+  (error as { error?: string } | null)?.error === code;
+
+describe('PSC stub (sandbox/psc) with openid-client as the client', function () {
+  this.timeout(30_000);
+  let h: Harness;
+
+  before(async () => {
+    h = await Harness.start({ cibaIntervalSeconds: 1 });
+  });
+  after(async () => {
+    await h.stop();
+  });
+
+  describe('discovery', () => {
+    it('answers at PSC’s path (wallet-openid-configuration) and the standard one with the same document', async () => {
+      const wallet = (await (
+        await fetch(`${h.info.issuer}/.well-known/wallet-openid-configuration`)
+      ).json()) as Json;
+      const standard = (await h.host()).serverMetadata();
+      assert.equal(
+        h.info.issuer,
+        `http://127.0.0.1:${new URL(h.info.issuer).port}/auth/realms/esante-wallet`,
+      );
+      for (const doc of [wallet, standard as Json]) {
+        assert.equal(doc.issuer, h.info.issuer);
+        const oidc = `${h.info.issuer}/protocol/openid-connect`;
+        assert.equal(doc.authorization_endpoint, `${oidc}/auth`);
+        assert.equal(doc.token_endpoint, `${oidc}/token`);
+        assert.equal(doc.userinfo_endpoint, `${oidc}/userinfo`);
+        assert.equal(doc.introspection_endpoint, `${oidc}/token/introspect`);
+        assert.equal(doc.revocation_endpoint, `${oidc}/revoke`);
+        assert.equal(doc.jwks_uri, `${oidc}/certs`);
+        assert.equal(doc.end_session_endpoint, `${oidc}/logout`);
+        assert.equal(doc.backchannel_authentication_endpoint, `${oidc}/ext/ciba/auth`);
+        assert.deepEqual(doc.backchannel_token_delivery_modes_supported, ['poll']);
+        assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
+        assert.deepEqual(doc.acr_values_supported, ['eidas1']);
+        assert.ok((doc.scopes_supported as string[]).includes('scope_all'));
+        assert.ok(
+          (doc.grant_types_supported as string[]).includes('urn:openid:params:grant-type:ciba'),
+        );
+      }
+      assert.deepEqual(wallet, standard);
+    });
+  });
+
+  describe('login page', () => {
+    it('is plain French HTML without external resources, listing the practitioners with Carte CPS and e-CPS', async () => {
+      const config = await h.host();
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: 'http://127.0.0.1:40000/callback',
+        scope: SCOPE,
+        acr_values: 'eidas1',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      });
+      const page = await new Browser().openLoginPage(url);
+      assert.equal(page.res.status, 200);
+      assert.match(page.res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+      const html = await page.res.text();
+      assert.match(html, /<html lang="fr">/);
+      for (const name of ['Marie MARTIN', 'Paul DURAND', 'Élodie LEFÈVRE'])
+        assert.ok(html.includes(name), name);
+      assert.equal(html.match(/>Carte CPS</g)?.length, 3);
+      assert.equal(html.match(/>e-CPS</g)?.length, 3);
+      assert.doesNotMatch(html, /(src|href)=["']?https?:/i);
+      assert.doesNotMatch(html, /<script/i);
+    });
+
+    it('cancelling on the page returns access_denied to the client', async () => {
+      const config = await h.host();
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: 'http://127.0.0.1:40001/callback',
+        scope: SCOPE,
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+        state: 'st-1',
+      });
+      const callback = await new Browser().signIn(url, MARIE, 'cancel');
+      assert.equal(callback.searchParams.get('error'), 'access_denied');
+      assert.equal(callback.searchParams.get('state'), 'st-1');
+    });
+  });
+
+  describe('authorization code with PKCE', () => {
+    it('signs in with e-CPS: eidas1 id token, opaque access token, PSC-shaped userinfo', async () => {
+      const config = await h.host();
+      const tokens = await h.signIn(MARIE, 'ecps', config);
+      const claims = tokens.claims();
+      assert.ok(claims);
+      assert.equal(claims.iss, h.info.issuer);
+      assert.equal(claims.aud, h.info.hostClient.clientId);
+      assert.equal(claims.acr, 'eidas1');
+      assert.deepEqual(claims.amr, ['ecps']);
+      assert.equal(claims.sub, `psc-${MARIE}`);
+      assert.equal(tokens.token_type.toLowerCase(), 'bearer');
+      assert.equal(tokens.scope, SCOPE);
+      assert.equal(tokens.expires_in, 120);
+      assert.ok(tokens.refresh_token);
+      assert.ok(await verifiesWithPublishedKeys(tokens.id_token ?? '', config));
+
+      const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+      assert.equal(info.sub, `psc-${MARIE}`);
+      assert.equal(info.preferred_username, MARIE);
+      assert.equal(info.SubjectNameID, MARIE);
+      assert.equal(info.given_name, 'Marie');
+      assert.equal(info.family_name, 'MARTIN');
+      assert.equal(info.codeCivilite, 'DR');
+      const ref = info.SubjectRefPro as {
+        codeCivilite: string;
+        exercices: Array<Json & { activities: Json[] }>;
+      };
+      assert.equal(ref.codeCivilite, 'DR');
+      assert.equal(ref.exercices.length, 1);
+      const exercice = ref.exercices[0];
+      assert.ok(exercice);
+      assert.equal(exercice.codeProfession, '10');
+      assert.equal(exercice.codeCategorieProfessionnelle, 'C');
+      assert.equal(exercice.codeSavoirFaire, 'SM04');
+      assert.equal(exercice.nomDexercice, 'MARTIN');
+      assert.equal(exercice.activities[0]?.raisonSocialeSite, 'Hôpital Bac à Sable');
+      assert.deepEqual(info.otherIds, [{ identifiant: MARIE, origine: 'RPPS', qualite: 1 }]);
+    });
+
+    it('signs in with the CPS card (amr cps), a nurse without specialty', async () => {
+      const config = await h.host();
+      const tokens = await h.signIn(ELODIE, 'cps', config);
+      assert.deepEqual(tokens.claims()?.amr, ['cps']);
+      const info = await client.fetchUserInfo(config, tokens.access_token, `psc-${ELODIE}`);
+      const exercice = (info.SubjectRefPro as { exercices: Json[] }).exercices[0];
+      assert.equal(exercice?.codeProfession, '60');
+      assert.equal(exercice?.codeSavoirFaire, '');
+    });
+
+    it('requires PKCE with S256: no challenge, or the plain method, is refused', async () => {
+      const config = await h.host();
+      const authorize = async (extra: Record<string, string>) => {
+        const url = client.buildAuthorizationUrl(config, {
+          redirect_uri: 'http://127.0.0.1:40002/callback',
+          scope: SCOPE,
+          ...extra,
+        });
+        const res = await fetch(url, { redirect: 'manual' });
+        return new URL(res.headers.get('location') ?? '', url);
+      };
+      const none = await authorize({});
+      assert.equal(none.searchParams.get('error'), 'invalid_request');
+      assert.match(none.searchParams.get('error_description') ?? '', /PKCE/);
+      const plain = await authorize({
+        code_challenge: 'a'.repeat(43),
+        code_challenge_method: 'plain',
+      });
+      assert.equal(plain.searchParams.get('error'), 'invalid_request');
+    });
+
+    it('accepts a loopback redirect URI on any port (RFC 8252) and no other host', async () => {
+      const config = await h.host();
+      const challenge = await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier());
+      const status = async (redirect: string) => {
+        const url = client.buildAuthorizationUrl(config, {
+          redirect_uri: redirect,
+          scope: SCOPE,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        });
+        const res = await fetch(url, { redirect: 'manual' });
+        return res.status;
+      };
+      assert.equal(await status('http://127.0.0.1:61234/callback'), 303);
+      assert.equal(await status('http://127.0.0.1:1025/callback'), 303);
+      assert.equal(await status('http://evil.example/callback'), 400);
+      const refused = await fetch(
+        client.buildAuthorizationUrl(config, {
+          redirect_uri: 'http://evil.example/callback',
+          scope: SCOPE,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }),
+        { redirect: 'manual' },
+      );
+      assert.match(await refused.text(), /lang="fr"[\s\S]*data-error="invalid_redirect_uri"/);
+      assert.equal(await status('http://127.0.0.1:61234/elsewhere'), 400);
+    });
+
+    it('accepts client_secret_post as well as client_secret_basic', async () => {
+      const post = await h.host('post');
+      const tokens = await h.signIn(PAUL, 'ecps', post);
+      assert.equal(tokens.claims()?.acr, 'eidas1');
+      const refreshed = await client.refreshTokenGrant(post, tokens.refresh_token ?? '');
+      assert.ok(refreshed.access_token);
+    });
+  });
+
+  describe('refresh tokens', () => {
+    it('refresh returns new tokens and rotates the refresh token; reusing the old one ends the grant', async () => {
+      const config = await h.host();
+      const first = await h.signIn(PAUL, 'ecps', config);
+      const second = await client.refreshTokenGrant(config, first.refresh_token ?? '');
+      assert.notEqual(second.access_token, first.access_token);
+      assert.notEqual(second.refresh_token, first.refresh_token);
+      assert.equal(second.claims()?.acr, 'eidas1');
+      const info = await client.fetchUserInfo(config, second.access_token, `psc-${PAUL}`);
+      assert.equal(info.preferred_username, PAUL);
+      // Reuse of a rotated refresh token is treated as theft: the whole grant goes.
+      await assert.rejects(
+        client.refreshTokenGrant(config, first.refresh_token ?? ''),
+        oauthError('invalid_grant'),
+      );
+      await assert.rejects(
+        client.refreshTokenGrant(config, second.refresh_token ?? ''),
+        oauthError('invalid_grant'),
+      );
+      assert.equal((await h.operatorIntrospect(second.access_token)).active, false);
+    });
+
+    it('revocation of the refresh token (RFC 7009) ends the session', async () => {
+      const config = await h.host();
+      const tokens = await h.signIn(ELODIE, 'ecps', config);
+      await client.tokenRevocation(config, tokens.refresh_token ?? '');
+      await assert.rejects(
+        client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
+        oauthError('invalid_grant'),
+      );
+      assert.equal((await h.operatorIntrospect(tokens.access_token)).active, false);
+    });
+  });
+
+  describe('introspection', () => {
+    it('PSC’s endpoint: active access token with the national id as username, Keycloak-style', async () => {
+      const tokens = await h.signIn(MARIE);
+      const answer = await client.tokenIntrospection(await h.operator(), tokens.access_token);
+      assert.equal(answer.active, true);
+      assert.equal(answer.username, MARIE);
+      assert.equal(answer.preferred_username, MARIE);
+      assert.equal(answer.sub, `psc-${MARIE}`);
+      assert.equal(answer.client_id, h.info.hostClient.clientId);
+      assert.equal(answer.azp, h.info.hostClient.clientId);
+      assert.equal(answer.acr, 'eidas1');
+      assert.equal(answer.scope, SCOPE);
+      assert.equal(answer.token_type, 'Bearer');
+      assert.equal(answer.iss, h.info.issuer);
+      assert.equal(answer.email, undefined, 'PSC knows people, not mailboxes');
+      const refresh = await client.tokenIntrospection(
+        await h.operator(),
+        tokens.refresh_token ?? '',
+      );
+      assert.equal(refresh.active, true);
+      assert.equal(refresh.typ, 'Refresh');
+      const unknown = await client.tokenIntrospection(await h.operator(), 'not-a-token');
+      assert.deepEqual({ ...unknown }, { active: false });
+    });
+
+    it('the operator’s view (Dovecot): email is the mailbox the national id may open', async () => {
+      const marie = await h.signIn(MARIE);
+      const personal = await h.operatorIntrospect(marie.access_token);
+      assert.equal(personal.active, true);
+      assert.equal(personal.username, MARIE);
+      assert.equal(personal.email, 'marie.martin@sandbox.mssante.test');
+      assert.equal(
+        personal.mailboxes,
+        'marie.martin@sandbox.mssante.test secretariat.cardiologie@sandbox.mssante.test',
+      );
+      const org = await h.operatorIntrospect(
+        marie.access_token,
+        'secretariat.cardiologie@sandbox.mssante.test',
+      );
+      assert.equal(org.email, 'secretariat.cardiologie@sandbox.mssante.test');
+      // Paul does not own the ORG mailbox: his token still only names his own.
+      const paul = await h.signIn(PAUL);
+      const refused = await h.operatorIntrospect(
+        paul.access_token,
+        'secretariat.cardiologie@sandbox.mssante.test',
+      );
+      assert.equal(refused.email, 'paul.durand@sandbox.mssante.test');
+      // A refresh token is no bearer token for the operator.
+      assert.deepEqual(await h.operatorIntrospect(marie.refresh_token ?? ''), { active: false });
+    });
+
+    it('refuses a client without the right secret', async () => {
+      const res = await fetch(h.info.introspection.url, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${h.info.introspection.clientId}:wrong`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'token=x',
+      });
+      assert.equal(res.status, 401);
+      assert.deepEqual(await res.json(), { error: 'invalid_client' });
+    });
+  });
+
+  describe('CIBA (e-CPS on the phone), poll mode', () => {
+    it('pending until the practitioner approves, then eidas1 tokens', async () => {
+      const config = await h.host();
+      const started = await client.initiateBackchannelAuthentication(config, {
+        scope: SCOPE,
+        login_hint: PAUL,
+        binding_message: 'MSS-7C1D',
+        acr_values: 'eidas1',
+      });
+      assert.ok(started.auth_req_id);
+      assert.equal(started.interval, 1);
+      assert.equal(started.expires_in, 120);
+      // One raw poll before approval.
+      const poll = await fetch(config.serverMetadata().token_endpoint ?? '', {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${h.info.hostClient.clientId}:${h.info.hostClient.clientSecret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          grant_type: 'urn:openid:params:grant-type:ciba',
+          auth_req_id: started.auth_req_id,
+        }).toString(),
+      });
+      assert.equal(poll.status, 400);
+      assert.equal(((await poll.json()) as Json).error, 'authorization_pending');
+      assert.deepEqual(await h.control('ciba-pending'), {
+        pending: [{ nationalId: PAUL, bindingMessage: 'MSS-7C1D' }],
+      });
+      assert.deepEqual(await h.control('ciba-approve', { nationalId: PAUL }), { approved: true });
+      const tokens = await client.pollBackchannelAuthenticationGrant(config, started);
+      assert.equal(tokens.claims()?.acr, 'eidas1');
+      assert.deepEqual(tokens.claims()?.amr, ['ecps']);
+      assert.equal(tokens.claims()?.sub, `psc-${PAUL}`);
+      const info = await client.fetchUserInfo(config, tokens.access_token, `psc-${PAUL}`);
+      assert.equal(info.family_name, 'DURAND');
+      assert.equal(
+        (await h.operatorIntrospect(tokens.access_token)).email,
+        'paul.durand@sandbox.mssante.test',
+      );
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
+      assert.ok(refreshed.access_token);
+      assert.deepEqual(await h.control('ciba-pending'), { pending: [] });
+    });
+
+    it('denial on the phone gives access_denied', async () => {
+      const config = await h.host();
+      const started = await client.initiateBackchannelAuthentication(config, {
+        scope: SCOPE,
+        login_hint: ELODIE,
+        binding_message: 'MSS-0042',
+      });
+      assert.deepEqual(await h.control('ciba-deny', { nationalId: ELODIE }), { denied: true });
+      await assert.rejects(
+        client.pollBackchannelAuthenticationGrant(config, started),
+        oauthError('access_denied'),
+      );
+    });
+
+    it('an unknown national id is refused at once (unknown_user_id)', async () => {
+      await assert.rejects(
+        client.initiateBackchannelAuthentication(await h.host(), {
+          scope: SCOPE,
+          login_hint: '899999999999',
+          binding_message: 'MSS-0001',
+        }),
+        oauthError('unknown_user_id'),
+      );
+      const res = await fetch(`${h.info.control}/ciba-approve`, {
+        method: 'POST',
+        body: new URLSearchParams({ nationalId: '899999999999' }),
+      });
+      assert.equal(res.status, 404);
+    });
+  });
+
+  describe('control endpoints', () => {
+    it('expire-access-tokens: introspection says inactive, userinfo refuses, the refresh token still works', async () => {
+      const config = await h.host();
+      const tokens = await h.signIn(ELODIE);
+      const { removed } = await h.control('expire-access-tokens', { nationalId: ELODIE });
+      assert.ok((removed as number) >= 1);
+      assert.deepEqual(await h.operatorIntrospect(tokens.access_token), { active: false });
+      await assert.rejects(
+        client.fetchUserInfo(config, tokens.access_token, `psc-${ELODIE}`),
+        (e: unknown) => (e as { status?: number }).status === 401,
+      );
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
+      assert.equal((await h.operatorIntrospect(refreshed.access_token)).active, true);
+    });
+
+    it('end-session: the refresh token is refused and the access token inactive', async () => {
+      const config = await h.host();
+      const tokens = await h.signIn(MARIE);
+      await h.control('end-session', { nationalId: MARIE });
+      assert.deepEqual(await h.operatorIntrospect(tokens.access_token), { active: false });
+      await assert.rejects(
+        client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
+        oauthError('invalid_grant'),
+      );
+      const sessions = (await h.control('state')).sessions as Json[];
+      assert.equal(sessions.filter((s) => s.nationalId === MARIE).length, 0);
+    });
+
+    it('revoke-refresh-tokens: the refresh is refused, the access token lives until it expires', async () => {
+      const config = await h.host();
+      const tokens = await h.signIn(PAUL);
+      await h.control('revoke-refresh-tokens', { nationalId: PAUL });
+      await assert.rejects(
+        client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
+        oauthError('invalid_grant'),
+      );
+      assert.equal((await h.operatorIntrospect(tokens.access_token)).active, true);
+    });
+
+    it('foreign-key: tokens signed by a key PSC never published, unknown at introspection; and back', async () => {
+      const config = await h.host();
+      assert.equal((await h.control('foreign-key', { on: 'true' })).foreignKey, true);
+      try {
+        const strict = await h.host();
+        client.enableNonRepudiationChecks(strict);
+        await assert.rejects(h.signIn(MARIE, 'ecps', strict));
+        const tokens = await h.signIn(MARIE, 'ecps', config);
+        assert.equal(tokens.claims()?.acr, 'eidas1', 'the claims look like PSC’s');
+        assert.equal(await verifiesWithPublishedKeys(tokens.id_token ?? '', config), false);
+        assert.deepEqual(await h.operatorIntrospect(tokens.access_token), { active: false });
+        await assert.rejects(
+          client.fetchUserInfo(config, tokens.access_token, `psc-${MARIE}`),
+          (e: unknown) => (e as { status?: number }).status === 401,
+        );
+      } finally {
+        assert.equal((await h.control('foreign-key', { on: 'false' })).foreignKey, false);
+      }
+      const strict = await h.host();
+      client.enableNonRepudiationChecks(strict);
+      const genuine = await h.signIn(MARIE, 'ecps', strict);
+      assert.ok(await verifiesWithPublishedKeys(genuine.id_token ?? '', config));
+      assert.equal((await h.operatorIntrospect(genuine.access_token)).active, true);
+    });
+
+    it('down: every PSC endpoint answers 503, discovery fails; and back', async () => {
+      await h.control('down', { on: 'true' });
+      try {
+        const res = await fetch(`${h.info.issuer}/.well-known/wallet-openid-configuration`);
+        assert.equal(res.status, 503);
+        await assert.rejects(h.host());
+        const intro = await fetch(h.info.introspection.url, { method: 'POST', body: 'token=x' });
+        assert.equal(intro.status, 503);
+      } finally {
+        await h.control('down', { on: 'false' });
+      }
+      assert.equal((await h.host()).serverMetadata().issuer, h.info.issuer);
+    });
+
+    it('delay: a client with a shorter timeout gives up; and back', async () => {
+      await h.control('delay', { ms: '1500' });
+      try {
+        await assert.rejects(
+          fetch(`${h.info.issuer}/.well-known/openid-configuration`, {
+            signal: AbortSignal.timeout(300),
+          }),
+          { name: 'TimeoutError' },
+        );
+      } finally {
+        assert.equal((await h.control('delay', { ms: '0' })).delayMs, 0);
+      }
+      const res = await fetch(`${h.info.issuer}/.well-known/openid-configuration`, {
+        signal: AbortSignal.timeout(1000),
+      });
+      assert.equal(res.status, 200);
+    });
+
+    it('state lists sessions with their idle and maximum deadlines; unknown actions are 404', async () => {
+      await h.signIn(ELODIE, 'cps');
+      const { sessions, down, delayMs, foreignKey } = await h.control('state');
+      assert.deepEqual(
+        { down, delayMs, foreignKey },
+        { down: false, delayMs: 0, foreignKey: false },
+      );
+      const mine = (sessions as Array<Json & { startedAt: number }>).find(
+        (s) => s.nationalId === ELODIE && s.method === 'cps',
+      );
+      assert.ok(mine);
+      assert.equal(mine.idleExpiresAt, (mine.lastActivity as number) + 900_000);
+      assert.equal(mine.maxExpiresAt, mine.startedAt + 14_400_000);
+      const res = await fetch(`${h.info.control}/no-such-thing`, { method: 'POST' });
+      assert.equal(res.status, 404);
+    });
+  });
+});
+
+describe('PSC stub session limits (seconds-scale)', function () {
+  this.timeout(30_000);
+
+  it('idle limit: each refresh keeps the session alive; a pause longer than the limit ends it', async () => {
+    const h = await Harness.start({ idleSeconds: 1, maxSeconds: 60 });
+    try {
+      const config = await h.host();
+      let tokens = await h.signIn(MARIE);
+      for (let i = 0; i < 3; i += 1) {
+        await sleep(600); // 1.8 s in all: beyond the idle limit since sign-in, never between refreshes
+        tokens = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
+      }
+      await sleep(1200);
+      await assert.rejects(
+        client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
+        oauthError('invalid_grant'),
+      );
+      assert.deepEqual(await h.operatorIntrospect(tokens.access_token), { active: false });
+      assert.deepEqual((await h.control('state')).sessions, []);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('maximum length: refreshes do not extend it; the refresh fails once it is reached (CIBA too)', async () => {
+    const h = await Harness.start({ idleSeconds: 60, maxSeconds: 1.5, cibaIntervalSeconds: 1 });
+    try {
+      const config = await h.host();
+      const browser = await h.signIn(PAUL);
+      const started = await client.initiateBackchannelAuthentication(config, {
+        scope: SCOPE,
+        login_hint: MARIE,
+        binding_message: 'MSS-MAX1',
+      });
+      await h.control('ciba-approve', { nationalId: MARIE });
+      const ciba = await client.pollBackchannelAuthenticationGrant(config, started);
+      const refreshed = await client.refreshTokenGrant(config, browser.refresh_token ?? '');
+      await sleep(1600);
+      for (const rt of [refreshed.refresh_token, ciba.refresh_token]) {
+        await assert.rejects(
+          client.refreshTokenGrant(config, rt ?? ''),
+          oauthError('invalid_grant'),
+        );
+      }
+      assert.deepEqual(await h.operatorIntrospect(ciba.access_token), { active: false });
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('PSC stub state and options', function () {
+  this.timeout(30_000);
+
+  it('keeps its signing key and client secrets in the state directory across restarts', async () => {
+    const first = await Harness.start();
+    const jwks = async (h: Harness) =>
+      (await (await fetch(`${h.info.issuer}/protocol/openid-connect/certs`)).json()) as {
+        keys: Json[];
+      };
+    const before = await jwks(first);
+    const secrets = { ...first.info.hostClient, intro: first.info.introspection.clientSecret };
+    await first.stop(false);
+    const second = await Harness.start({}, first.dir);
+    try {
+      assert.deepEqual(await jwks(second), before);
+      assert.equal(before.keys.length, 1);
+      assert.equal(before.keys[0]?.d, undefined, 'the private part is never published');
+      assert.equal(second.info.hostClient.clientSecret, secrets.clientSecret);
+      assert.equal(second.info.introspection.clientSecret, secrets.intro);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('accessTokenFormat jwt: PSC-like JWT access tokens signed by the published key, usable everywhere', async () => {
+    const h = await Harness.start({ accessTokenFormat: 'jwt', accessTokenSeconds: 60 });
+    try {
+      const config = await h.host();
+      const tokens = await h.signIn(PAUL);
+      assert.equal(tokens.expires_in, 60);
+      assert.ok(await verifiesWithPublishedKeys(tokens.access_token, config));
+      const payload = jwtPayload(tokens.access_token);
+      assert.equal(payload.iss, h.info.issuer);
+      assert.equal(payload.preferred_username, PAUL);
+      assert.equal(payload.acr, 'eidas1');
+      assert.equal(payload.typ, 'Bearer');
+      assert.equal(payload.azp, h.info.hostClient.clientId);
+      assert.equal((payload.exp as number) - (payload.iat as number), 60);
+      const info = await client.fetchUserInfo(config, tokens.access_token, `psc-${PAUL}`);
+      assert.equal(info.preferred_username, PAUL);
+      const answer = await h.operatorIntrospect(tokens.access_token);
+      assert.equal(answer.active, true);
+      assert.equal(answer.jti, payload.jti);
+      assert.equal(answer.email, 'paul.durand@sandbox.mssante.test');
+      await h.control('foreign-key', { on: 'true' });
+      const foreign = await h.signIn(PAUL);
+      assert.equal(jwtPayload(foreign.access_token).preferred_username, PAUL);
+      assert.equal(await verifiesWithPublishedKeys(foreign.access_token, config), false);
+      assert.deepEqual(await h.operatorIntrospect(foreign.access_token), { active: false });
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('registers further clients given in the options', async () => {
+    const h = await Harness.start({
+      cibaIntervalSeconds: 1,
+      clients: [
+        {
+          clientId: 'demo-lps',
+          clientSecret: 'demo-secret',
+          redirectUris: ['http://127.0.0.1/cb'],
+        },
+      ],
+    });
+    try {
+      const config = await client.discovery(
+        new URL(h.info.issuer),
+        'demo-lps',
+        undefined,
+        client.ClientSecretBasic('demo-secret'),
+        { execute: [client.allowInsecureRequests] },
+      );
+      const started = await client.initiateBackchannelAuthentication(config, {
+        scope: SCOPE,
+        login_hint: ELODIE,
+      });
+      await h.control('ciba-approve', { nationalId: ELODIE });
+      const tokens = await client.pollBackchannelAuthenticationGrant(config, started);
+      const answer = await h.operatorIntrospect(tokens.access_token);
+      assert.equal(answer.client_id, 'demo-lps');
+      assert.equal(answer.username, ELODIE);
+    } finally {
+      await h.stop();
+    }
+  });
+});
