@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as client from 'openid-client';
 import type { Started } from '../../../sandbox/contracts';
 import { type PscStubInfo, type PscStubOptions, startPscStub } from '../../../sandbox/psc/index';
+import { LoginDriver } from '../../../sandbox/psc/login-driver';
 import { freePort } from '../../../scripts/lib/net';
 
 const MARIE = '810100000011';
@@ -110,76 +111,13 @@ class Harness {
       state,
       nonce,
     });
-    const callback = await new Browser().signIn(url, nationalId, method);
+    const callback = await new LoginDriver().signIn(url, nationalId, method);
     return client.authorizationCodeGrant(cfg, callback, {
       pkceCodeVerifier: verifier,
       expectedState: state,
       expectedNonce: nonce,
       idTokenExpected: true,
     });
-  }
-}
-
-/** A browser reduced to what the login page needs: manual redirects and a cookie jar. */
-class Browser {
-  private readonly jar = new Map<string, string>();
-
-  async go(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string> | undefined),
-        cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-    });
-    for (const cookie of res.headers.getSetCookie()) {
-      const pair = cookie.split(';')[0] ?? '';
-      const i = pair.indexOf('=');
-      this.jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return res;
-  }
-
-  /** Follows redirects until the page, or until the loopback callback (not fetched). */
-  async follow(start: string, first: Response): Promise<{ url: string; res: Response }> {
-    let url = start;
-    let res = first;
-    while (res.status >= 300 && res.status < 400) {
-      url = new URL(res.headers.get('location') ?? '', url).href;
-      if (/^http:\/\/127\.0\.0\.1:\d+\/callback/.test(url)) return { url, res };
-      res = await this.go(url);
-    }
-    return { url, res };
-  }
-
-  async openLoginPage(authorizationUrl: URL): Promise<{ url: string; res: Response }> {
-    return this.follow(authorizationUrl.href, await this.go(authorizationUrl.href));
-  }
-
-  /** Picks a practitioner and CPS / e-CPS (or cancels); returns the callback URL PSC redirected to. */
-  async signIn(
-    authorizationUrl: URL,
-    nationalId: string,
-    method: 'cps' | 'ecps' | 'cancel',
-  ): Promise<URL> {
-    const page = await this.openLoginPage(authorizationUrl);
-    assert.equal(page.res.status, 200, `login page at ${page.url}`);
-    const html = await page.res.text();
-    const action = /<form method="post" action="([^"]+)"/
-      .exec(html)?.[1]
-      ?.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
-    assert.ok(action, 'a login form');
-    const target = new URL(action, page.url).href;
-    const form = method === 'cancel' ? { cancel: '1' } : { nationalId, method };
-    const posted = await this.go(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-    const done = await this.follow(target, posted);
-    assert.match(done.url, /^http:\/\/127\.0\.0\.1:\d+\/callback/, 'redirected to the loopback');
-    return new URL(done.url);
   }
 }
 
@@ -260,7 +198,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
         code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
         code_challenge_method: 'S256',
       });
-      const page = await new Browser().openLoginPage(url);
+      const page = await new LoginDriver().openLoginPage(url);
       assert.equal(page.res.status, 200);
       assert.match(page.res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
       const html = await page.res.text();
@@ -282,7 +220,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
         code_challenge_method: 'S256',
         state: 'st-1',
       });
-      const callback = await new Browser().signIn(url, MARIE, 'cancel');
+      const callback = await new LoginDriver().signIn(url, MARIE, 'cancel');
       assert.equal(callback.searchParams.get('error'), 'access_denied');
       assert.equal(callback.searchParams.get('state'), 'st-1');
     });

@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { ImapFlow } from 'imapflow';
+import * as client from 'openid-client';
+import type { Started } from '../../../sandbox/contracts';
+import { type DovecotHandle, startDovecot } from '../../../sandbox/dovecot/index';
+import { startOperator, type TestOperator } from '../../../sandbox/operator';
+import { type PscStubInfo, startPscStub } from '../../../sandbox/psc/index';
+import { LoginDriver } from '../../../sandbox/psc/login-driver';
+import { freePort } from '../../../scripts/lib/net';
+
+const MARIE = '810100000011';
+const PAUL = '810100000022';
+const MARIE_BAL = 'marie.martin@sandbox.mssante.test';
+const ORG_BAL = 'secretariat.cardiologie@sandbox.mssante.test';
+
+/** An access token for a practitioner, through the stub's login page (code + PKCE). */
+async function accessToken(info: PscStubInfo, nationalId: string): Promise<string> {
+  const config = await client.discovery(
+    new URL(info.issuer),
+    info.hostClient.clientId,
+    undefined,
+    client.ClientSecretBasic(info.hostClient.clientSecret),
+    { execute: [client.allowInsecureRequests] },
+  );
+  const verifier = client.randomPKCECodeVerifier();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: `http://127.0.0.1:${await freePort()}/callback`,
+    scope: 'openid scope_all',
+    acr_values: 'eidas1',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  const callback = await new LoginDriver().signIn(url, nationalId, 'ecps');
+  const tokens = await client.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: verifier,
+  });
+  return tokens.access_token;
+}
+
+/** IMAP STARTTLS + AUTHENTICATE XOAUTH2 (SASL-IR): true when the operator lets the token in. */
+async function imapLogin(dovecot: DovecotHandle, user: string, token: string): Promise<boolean> {
+  const imap = new ImapFlow({
+    host: '127.0.0.1',
+    port: dovecot.info.imap.port,
+    secure: false,
+    tls: { rejectUnauthorized: false, servername: 'imap.sandbox.mssante.test' },
+    auth: { user, accessToken: token },
+    logger: false,
+  });
+  try {
+    await imap.connect();
+    await imap.logout();
+    return true;
+  } catch (error) {
+    if ((error as { authenticationFailed?: boolean }).authenticationFailed) return false;
+    throw error;
+  }
+}
+
+/** A bare SMTP client: STARTTLS, then AUTH XOAUTH2 inline or through the 334 continuation. */
+async function smtpXoauth2(
+  port: number,
+  user: string,
+  token: string,
+  mode: 'inline' | 'continuation',
+): Promise<string> {
+  let socket: net.Socket | tls.TLSSocket = net.connect(port, '127.0.0.1');
+  let buffer = '';
+  let waiting: (() => void) | undefined;
+  const listen = (s: net.Socket) =>
+    s.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      waiting?.();
+    });
+  listen(socket);
+  const reply = async (): Promise<string> => {
+    for (;;) {
+      const lines = buffer.split('\r\n');
+      const last = lines.findIndex((l) => /^\d{3} /.test(l));
+      if (last >= 0) {
+        buffer = lines.slice(last + 1).join('\r\n');
+        return lines[last] ?? '';
+      }
+      await new Promise<void>((resolve) => (waiting = resolve));
+    }
+  };
+  const send = (line: string) => socket.write(`${line}\r\n`);
+  try {
+    await reply();
+    send('EHLO client.test');
+    await reply();
+    send('STARTTLS');
+    assert.match(await reply(), /^220 /);
+    socket.removeAllListeners('data');
+    socket = tls.connect({
+      socket,
+      servername: 'smtp.sandbox.mssante.test',
+      rejectUnauthorized: false,
+    });
+    await new Promise((resolve) => socket.once('secureConnect', resolve));
+    listen(socket);
+    send('EHLO client.test');
+    assert.match(await reply(), /^250 /);
+    const sasl = Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`).toString('base64');
+    if (mode === 'inline') {
+      send(`AUTH XOAUTH2 ${sasl}`);
+      return await reply();
+    }
+    send('AUTH XOAUTH2');
+    assert.match(await reply(), /^334/);
+    send(sasl);
+    return await reply();
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe('PSC stub tokens at the operator (real Dovecot, oauth2 passdb introspecting the stub)', function () {
+  this.timeout(60_000);
+  let operator: TestOperator;
+  let jwtStub: Started<PscStubInfo>;
+  let orgDovecot: DovecotHandle;
+  let dir: string;
+
+  before(async () => {
+    operator = await startOperator();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'psc-dovecot-'));
+    jwtStub = await startPscStub({
+      port: await freePort(),
+      stateDir: path.join(dir, 'psc'),
+      accessTokenFormat: 'jwt',
+    });
+    // One passdb for one ORG mailbox, as an operator would map it: the introspection URL names
+    // the mailbox and the stub answers it as `email` when the national id is an owner.
+    const { introspection } = jwtStub.info;
+    orgDovecot = await startDovecot({
+      dir: path.join(dir, 'dovecot'),
+      tls: {
+        certFile: path.join(operator.dir, 'server.pem'),
+        keyFile: path.join(operator.dir, 'server.key'),
+      },
+      imapPort: await freePort(),
+      smtpPort: await freePort(),
+      introspection: {
+        ...introspection,
+        url: `${introspection.url}?mailbox=${encodeURIComponent(ORG_BAL)}`,
+      },
+      domains: ['sandbox.mssante.test'],
+    });
+  });
+  after(async () => {
+    await orgDovecot?.stop();
+    await jwtStub?.stop();
+    await operator?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a token opens its owner’s personal mailbox and no one else’s', async () => {
+    const stub = operator.stub.info;
+    assert.equal(
+      await imapLogin(operator.dovecot, MARIE_BAL, await accessToken(stub, MARIE)),
+      true,
+    );
+    assert.equal(
+      await imapLogin(operator.dovecot, MARIE_BAL, await accessToken(stub, PAUL)),
+      false,
+    );
+  });
+
+  // Dovecot slows down repeated failures from one address (auth penalty): the refusals are
+  // spread over the two instances.
+  it('an expired access token is refused', async () => {
+    const expired = await accessToken(operator.stub.info, MARIE);
+    await operator.control('expire-access-tokens', { nationalId: MARIE });
+    assert.equal(await imapLogin(operator.dovecot, MARIE_BAL, expired), false);
+  });
+
+  it('a non-PSC JWT (same claims, foreign key) is refused; PSC’s own is accepted again after', async () => {
+    const control = (on: string) =>
+      fetch(`${jwtStub.info.control}/foreign-key`, {
+        method: 'POST',
+        body: new URLSearchParams({ on }),
+      });
+    await control('true');
+    let foreign: string;
+    try {
+      foreign = await accessToken(jwtStub.info, MARIE);
+    } finally {
+      await control('false');
+    }
+    assert.equal(await imapLogin(orgDovecot, ORG_BAL, foreign), false);
+    assert.equal(
+      await imapLogin(orgDovecot, ORG_BAL, await accessToken(jwtStub.info, MARIE)),
+      true,
+    );
+  });
+
+  it('an ORG mailbox opens with an owner’s PSC JWT when the passdb asks for that mailbox', async () => {
+    assert.equal(
+      await imapLogin(orgDovecot, ORG_BAL, await accessToken(jwtStub.info, MARIE)),
+      true,
+    );
+    assert.equal(
+      await imapLogin(orgDovecot, ORG_BAL, await accessToken(jwtStub.info, PAUL)),
+      false,
+    );
+  });
+
+  it('SMTP: a PSC-sized JWT does not fit an AUTH XOAUTH2 line; the 334 continuation works (RFC 4954 §4)', async () => {
+    const token = await accessToken(jwtStub.info, MARIE);
+    assert.ok(token.length > 700, `a JWT of ${token.length} characters`);
+    const port = orgDovecot.info.smtp.port;
+    assert.match(await smtpXoauth2(port, ORG_BAL, token, 'inline'), /^500 5\.5\.2 Line too long/);
+    assert.match(await smtpXoauth2(port, ORG_BAL, token, 'continuation'), /^235 /);
+  });
+});
