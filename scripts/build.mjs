@@ -85,6 +85,8 @@ async function buildHost() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // A native addon cannot be bundled: the host loads it from node_modules at run time.
+    external: ['better-sqlite3'],
     define: { __HOST_VERSION__: JSON.stringify(pkg.version) },
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
