@@ -41,10 +41,10 @@ export interface AuditEntry extends AuditInput {
   hash: string;
 }
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 export const DEFAULT_RETENTION_DAYS = 183;
 const FILE = /^journal-(\d{4}-\d{2}-\d{2})\.jsonl$/;
-const PRUNED = 'pruned.json';
+export const PRUNED = 'pruned.json';
 
 /** ISO 8601 local time with offset, e.g. 2026-11-25T04:29:39.123+01:00. */
 export function localTimestamp(date: Date): string {
@@ -55,11 +55,12 @@ export function localTimestamp(date: Date): string {
   return `${local.toISOString().slice(0, 23)}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
 }
 
-function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
+export function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(JSON.stringify(entry)).digest('hex');
 }
 
-function files(dir: string): string[] {
+/** The day files, oldest first. */
+export function journalFiles(dir: string): string[] {
   return existsSync(dir)
     ? readdirSync(dir)
         .filter((f) => FILE.test(f))
@@ -68,7 +69,7 @@ function files(dir: string): string[] {
 }
 
 function lastEntry(dir: string): { seq: number; hash: string } {
-  for (const file of files(dir).reverse()) {
+  for (const file of journalFiles(dir).reverse()) {
     const lines = readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean);
     const last = lines.at(-1);
     if (last) {
@@ -87,7 +88,8 @@ export class AuditJournal {
   private prev: string;
 
   constructor(
-    private readonly dir: string,
+    /** Where the day files are (the journal viewer reads them, see journal-query.ts). */
+    readonly dir: string,
     private readonly now: () => Date = () => new Date(),
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -123,7 +125,7 @@ export class AuditJournal {
     const cutoff = localTimestamp(
       new Date(this.now().getTime() - retentionDays * 86_400_000),
     ).slice(0, 10);
-    const old = files(this.dir).filter((f) => FILE.exec(f)![1]! < cutoff);
+    const old = journalFiles(this.dir).filter((f) => FILE.exec(f)![1]! < cutoff);
     if (old.length === 0) return [];
     const lastOld = readFileSync(path.join(this.dir, old.at(-1)!), 'utf8')
       .split('\n')
@@ -162,7 +164,7 @@ export function verifyJournal(dir: string): VerifyResult {
     ? (JSON.parse(readFileSync(prunedFile, 'utf8')) as { seq: number; hash: string })
     : { seq: 0, hash: GENESIS };
   let count = 0;
-  const list = files(dir);
+  const list = journalFiles(dir);
   for (const file of list) {
     const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
     lines.forEach((line, index) => {

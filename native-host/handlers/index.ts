@@ -5,6 +5,8 @@ import { handlePing } from './ping';
 import { handleStatus } from './status';
 import { handleMailboxAdd, handleMailboxList, handleMailboxRemove } from './mailbox';
 import { handlePscLogin, handlePscLogout, handlePscStatus } from './psc';
+import { handleAutoconfigLookup } from './autoconfig';
+import { handleAuditQuery } from './audit';
 
 export type Handler<T extends MessageType> = (
   params: Params<T>,
@@ -22,4 +24,6 @@ export const HANDLERS: { [K in MessageType]: Handler<K> } = {
   'mailbox.list': handleMailboxList,
   'mailbox.add': handleMailboxAdd,
   'mailbox.remove': handleMailboxRemove,
+  'autoconfig.lookup': handleAutoconfigLookup,
+  'audit.query': handleAuditQuery,
 };

@@ -12,6 +12,8 @@ import { ping } from './messages/ping';
 import { status } from './messages/status';
 import { mailboxAdd, mailboxList, mailboxRemove } from './messages/mailbox';
 import { pscFacts, pscLogin, pscLogout, pscStatus } from './messages/psc';
+import { autoconfigLookup } from './messages/autoconfig';
+import { auditQuery } from './messages/audit';
 import type * as z from './zod';
 
 export { PROTOCOL_VERSION } from './envelope';
@@ -30,6 +32,8 @@ export const MESSAGES = {
   'mailbox.list': mailboxList,
   'mailbox.add': mailboxAdd,
   'mailbox.remove': mailboxRemove,
+  'autoconfig.lookup': autoconfigLookup,
+  'audit.query': auditQuery,
 } as const;
 
 /** Events the host pushes (see envelope.ts), with their data schemas. */

@@ -1,0 +1,246 @@
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+} from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Params, Result } from '../../shared/protocol/index';
+import { AUDIT_FIELD_CAPS } from '../../shared/protocol/messages/audit';
+import { type AuditEntry, GENESIS, hashOf, journalFiles, PRUNED } from './journal';
+
+/**
+ * The journal viewer's reads (ECO.4.1.1, 4.1.2): only the day files of the requested range are
+ * opened, each streamed line by line, and at most `limit + 1` matching entries are held at a
+ * time, so six months of journal are never in memory at once.
+ */
+export type AuditQuery = Params<'audit.query'>;
+export type AuditQueryResult = Result<'audit.query'>;
+type ViewEntry = AuditQueryResult['entries'][number];
+
+/**
+ * Bytes of entries one reply may carry. Thunderbird drops a native reply over 1 MiB (the host
+ * refuses it with E_REPLY_TOO_LARGE); with half of that for entries, the envelope and the
+ * integrity detail always fit, whatever the entries hold (escaped or multi-byte text).
+ */
+export const REPLY_ENTRY_BUDGET_BYTES = 512 * 1024;
+const DETAIL_CAP = 300;
+
+const DAY_FILE = /^journal-(\d{4}-\d{2}-\d{2})\.jsonl$/;
+
+function dayOf(file: string): string {
+  return DAY_FILE.exec(file)![1]!;
+}
+
+/** Lines of one file, streamed; the file is closed when the caller stops early. */
+async function* lines(file: string): AsyncGenerator<{ line: string; number: number }> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const reader = createInterface({ input: stream, crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const line of reader) {
+      number += 1;
+      if (line) yield { line, number };
+    }
+  } finally {
+    reader.close();
+    stream.destroy();
+  }
+}
+
+function parse(line: string): AuditEntry | null {
+  try {
+    const value = JSON.parse(line) as AuditEntry;
+    return typeof value === 'object' && value !== null && typeof value.seq === 'number'
+      ? value
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The last non-empty line of a file, read from its end (day files can be large). */
+function lastLine(file: string): string | null {
+  const fd = openSync(file, 'r');
+  try {
+    let end = fstatSync(fd).size;
+    let tail = '';
+    const chunk = Buffer.alloc(16 * 1024);
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const read = readSync(fd, chunk, 0, end - start, start);
+      tail = chunk.subarray(0, read).toString('latin1') + tail;
+      end = start;
+      const trimmed = tail.replace(/\n+$/, '');
+      const cut = trimmed.lastIndexOf('\n');
+      if (cut >= 0) return Buffer.from(trimmed.slice(cut + 1), 'latin1').toString('utf8');
+    }
+    const all = tail.replace(/\n+$/, '');
+    return all ? Buffer.from(all, 'latin1').toString('utf8') : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function firstLine(file: string): Promise<string | null> {
+  for await (const { line } of lines(file)) return line;
+  return null;
+}
+
+function matches(entry: AuditEntry, query: AuditQuery): boolean {
+  if (query.before !== undefined && entry.seq >= query.before) return false;
+  if (query.action !== undefined && entry.action !== query.action) return false;
+  if (query.outcome !== undefined && entry.outcome !== query.outcome) return false;
+  if (query.mailbox !== undefined && entry.mailbox?.toLowerCase() !== query.mailbox.toLowerCase())
+    return false;
+  return true;
+}
+
+const cap = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
+
+/** What the viewer sees of an entry: no chain fields, text fields cut to their caps. */
+function view(entry: AuditEntry): ViewEntry {
+  const out: ViewEntry = {
+    seq: entry.seq,
+    ts: String(entry.ts).slice(0, 40),
+    author: cap(String(entry.author ?? ''), AUDIT_FIELD_CAPS.author),
+    action: cap(String(entry.action ?? ''), AUDIT_FIELD_CAPS.action),
+    outcome: entry.outcome === 'ok' ? 'ok' : 'failed',
+  };
+  if (entry.mailbox !== undefined)
+    out.mailbox = cap(String(entry.mailbox), AUDIT_FIELD_CAPS.mailbox);
+  if (entry.request !== undefined)
+    out.request = cap(String(entry.request), AUDIT_FIELD_CAPS.request);
+  if (entry.response !== undefined)
+    out.response = cap(String(entry.response), AUDIT_FIELD_CAPS.response);
+  if (entry.code !== undefined) out.code = cap(String(entry.code), AUDIT_FIELD_CAPS.code);
+  return out;
+}
+
+/** The day files of the range, oldest first. */
+function filesInRange(all: string[], query: AuditQuery): string[] {
+  return all.filter((f) => {
+    const d = dayOf(f);
+    return (!query.from || d >= query.from) && (!query.to || d <= query.to);
+  });
+}
+
+/** Entries of the range that match the filters, newest first, at most `limit + 1`. */
+async function collect(dir: string, files: string[], query: AuditQuery): Promise<AuditEntry[]> {
+  const found: AuditEntry[] = [];
+  for (const file of [...files].reverse()) {
+    const need = query.limit + 1 - found.length;
+    if (need <= 0) break;
+    // Lines are oldest first within a day: keep the newest `need` matches of this file.
+    const kept: AuditEntry[] = [];
+    for await (const { line } of lines(path.join(dir, file))) {
+      const entry = parse(line);
+      if (!entry || !matches(entry, query)) continue;
+      kept.push(entry);
+      if (kept.length > need) kept.shift();
+    }
+    found.push(...kept.reverse());
+  }
+  return found;
+}
+
+export interface RangeVerification {
+  ok: boolean;
+  firstBad?: number;
+  detail?: string;
+}
+
+/**
+ * Checks the hash chain over the day files of the range: every entry's own hash, the sequence
+ * without gaps, each entry's link to the previous one (the first entry of the range is linked to
+ * the last entry before it, or to the chain's start), and that the day after the range follows
+ * the range's last entry (entries cut from the end of the range). Stops at the first problem.
+ */
+export async function verifyRange(
+  dir: string,
+  all: string[],
+  range: string[],
+): Promise<RangeVerification> {
+  if (range.length === 0) return { ok: true };
+  const first = all.indexOf(range[0]!);
+  let expected: { seq: number; hash: string } | null;
+  if (first === 0) {
+    const pruned = path.join(dir, PRUNED);
+    expected = existsSync(pruned)
+      ? (JSON.parse(readFileSync(pruned, 'utf8')) as { seq: number; hash: string })
+      : { seq: 0, hash: GENESIS };
+  } else {
+    // Anchored on the previous day's last entry; if that one is unreadable the range cannot be
+    // linked to it, and only its own entries are checked.
+    const previous = lastLine(path.join(dir, all[first - 1]!));
+    const entry = previous ? parse(previous) : null;
+    expected = entry ? { seq: entry.seq, hash: entry.hash } : null;
+  }
+  const bad = (firstBad: number, detail: string): RangeVerification => ({
+    ok: false,
+    firstBad,
+    detail: cap(detail, DETAIL_CAP),
+  });
+  for (const file of range) {
+    for await (const { line, number } of lines(path.join(dir, file))) {
+      const where = `${file}:${number}`;
+      const entry = parse(line);
+      if (!entry) return bad((expected?.seq ?? 0) + 1, `${where}: not a journal entry`);
+      const { hash, ...body } = entry;
+      if (hashOf(body) !== hash)
+        return bad(entry.seq, `${where}: entry ${entry.seq} was changed (hash mismatch)`);
+      if (expected && entry.seq !== expected.seq + 1)
+        return bad(
+          Math.min(entry.seq, expected.seq + 1),
+          `${where}: expected entry ${expected.seq + 1}, found ${entry.seq} (entries missing or reordered)`,
+        );
+      if (expected && entry.prev !== expected.hash)
+        return bad(
+          entry.seq,
+          `${where}: entry ${entry.seq} does not follow the previous entry (chain broken)`,
+        );
+      expected = { seq: entry.seq, hash };
+    }
+  }
+  const next = all[all.indexOf(range.at(-1)!) + 1];
+  if (next && expected) {
+    const line = await firstLine(path.join(dir, next));
+    const entry = line ? parse(line) : null;
+    if (entry && (entry.seq !== expected.seq + 1 || entry.prev !== expected.hash))
+      return bad(
+        expected.seq + 1,
+        `${next}:1: entry ${entry.seq} does not follow entry ${expected.seq} (entries missing at the end of the range)`,
+      );
+  }
+  return { ok: true };
+}
+
+/** Answers `audit.query`: a page of entries, newest first, and the chain's state over the range. */
+export async function queryJournal(
+  dir: string,
+  query: AuditQuery,
+  budgetBytes = REPLY_ENTRY_BUDGET_BYTES,
+): Promise<AuditQueryResult> {
+  const all = journalFiles(dir);
+  const range = filesInRange(all, query);
+  const found = await collect(dir, range, query);
+  let more = found.length > query.limit;
+  const entries: ViewEntry[] = [];
+  let bytes = 0;
+  for (const entry of found.slice(0, query.limit)) {
+    const shown = view(entry);
+    bytes += Buffer.byteLength(JSON.stringify(shown)) + 1;
+    if (bytes > budgetBytes) {
+      more = true;
+      break;
+    }
+    entries.push(shown);
+  }
+  const verified = await verifyRange(dir, all, range);
+  return { entries, more, verified };
+}
