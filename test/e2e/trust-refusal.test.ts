@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type MiniPki, miniPki } from '../../sandbox/pki/mini-pki';
 import { RevocationServer } from '../../sandbox/pki/revocation-server';
-import { type StarttlsServer, starttlsServer } from '../fixtures/starttls-server';
+import { type StarttlsServer, starttlsServer } from '../../sandbox/bad-servers/starttls-server';
 import { ThunderbirdSuite, waitFor } from './lib/harness';
 
 const DAY = 86_400_000;

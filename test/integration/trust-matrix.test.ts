@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,13 @@ import type { TrustContext } from '../../native-host/trust/verify';
 import { openUpstream, type UpstreamProtocol } from '../../native-host/upstream/starttls';
 import { type LeafOptions, type MiniPki, miniPki } from '../../sandbox/pki/mini-pki';
 import { RevocationServer } from '../../sandbox/pki/revocation-server';
-import { type StarttlsServer, starttlsServer } from '../fixtures/starttls-server';
+import {
+  BAD_CASES,
+  type BadCaseName,
+  type BadServers,
+  startBadServers,
+} from '../../sandbox/bad-servers/index';
+import { type StarttlsServer, starttlsServer } from '../../sandbox/bad-servers/starttls-server';
 
 const HOST = 'imap.sandbox.mssante.test';
 const lookup = sandboxLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
@@ -29,21 +34,18 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
   let revocation: RevocationServer;
   let urls: { crlUrl: string; ocspUrl: string };
   let cacheDir: string;
-  let dh1024: string;
+  let bad: BadServers;
   const servers: StarttlsServer[] = [];
-  const revokedInCrl = 'abc001';
-  const revokedInOcsp = 'abc002';
 
   before(async () => {
     ensurePackages([{ command: 'openssl', pkg: 'openssl' }]);
     pki = await miniPki();
     revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
     urls = await revocation.start();
-    revocation.crl = await pki.crl([revokedInCrl]);
-    revocation.ocsp.set(revokedInOcsp, 'revoked');
-    const dh = spawnSync('openssl', ['dhparam', '1024'], { encoding: 'utf8' });
-    assert.equal(dh.status, 0, dh.stderr);
-    dh1024 = dh.stdout;
+    // The sandbox's bad servers, one per broken rule (sandbox/bad-servers).
+    bad = await startBadServers({ pki, ...urls });
+    revocation.crl = await pki.crl(bad.revokedSerials.crl);
+    for (const serial of bad.revokedSerials.ocsp) revocation.ocsp.set(serial, 'revoked');
   });
   beforeEach(() => {
     cacheDir = mkdtempSync(path.join(os.tmpdir(), 'crl-cache-'));
@@ -53,6 +55,7 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
   afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
   after(async () => {
     await Promise.all(servers.map((s) => s.close()));
+    await bad.stop();
     await revocation.stop();
   });
 
@@ -102,12 +105,15 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
     return server;
   }
 
+  type Target = Pick<StarttlsServer, 'port' | 'authAttempts'>;
+
+  /** One of the sandbox's bad servers, as a target of `refused`. */
+  function badServer(name: BadCaseName): Target {
+    return { port: bad.servers[name].port, authAttempts: () => bad.authAttempts(name) };
+  }
+
   /** Connects like the bridge; if trusted, sends an authentication command as the bridge would. */
-  async function attempt(
-    server: StarttlsServer,
-    context = trust(),
-    protocol: UpstreamProtocol = 'imap',
-  ) {
+  async function attempt(server: Target, context = trust(), protocol: UpstreamProtocol = 'imap') {
     try {
       const up = await openUpstream({ protocol, host: HOST, port: server.port, lookup }, context);
       up.socket.write(
@@ -125,7 +131,7 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
   }
 
   async function refused(
-    server: StarttlsServer,
+    server: Target,
     code: string,
     context?: TrustContext,
     protocol: UpstreamProtocol = 'imap',
@@ -171,42 +177,20 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
   });
 
   it('ECO.1.1.1 refuses a server that speaks only TLS 1.1', async () => {
-    await refused(
-      await serve(
-        {},
-        { minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' },
-      ),
-      'E_TLS_VERSION',
-    );
+    await refused(badServer('tls11'), 'E_TLS_VERSION');
   });
 
   it('ECO.1.1.3 refuses a server that offers only a banned suite (AES128-SHA, CHACHA20)', async () => {
-    await refused(
-      await serve({}, { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA:@SECLEVEL=0' }),
-      'E_TLS_SUITE',
-    );
-    await refused(
-      await serve({}, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' }),
-      'E_TLS_SUITE',
-    );
+    await refused(badServer('cbcSha1'), 'E_TLS_SUITE');
+    await refused(badServer('chacha20'), 'E_TLS_SUITE');
   });
 
   it('ECO.1.1.3 refuses DHE with a 1024-bit group', async () => {
-    await refused(
-      await serve(
-        {},
-        {
-          maxVersion: 'TLSv1.2',
-          ciphers: 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0',
-          dhparam: dh1024,
-        },
-      ),
-      'E_TLS_DH_TOO_SMALL',
-    );
+    await refused(badServer('dh1024'), 'E_TLS_DH_TOO_SMALL');
   });
 
   it('ECO.1.1.10 refuses a certificate from a CA outside IGC Santé, naming it', async () => {
-    const { detail } = await refused(await serve({ issuer: 'foreign' }), 'E_TRUST_UNKNOWN_CA');
+    const { detail } = await refused(badServer('foreignCa'), 'E_TRUST_UNKNOWN_CA');
     assert.match(
       detail,
       /subject CN=imap\.sandbox\.mssante\.test.*issuer CN=Some Other CA.*sha256 ([0-9A-F]{2}:){31}[0-9A-F]{2}/,
@@ -215,30 +199,25 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
   });
 
   it('ECO.1.1.10 refuses a certificate not issued by the Élémentaire Organisations CA', async () => {
-    await refused(await serve({ issuer: 'root' }), 'E_TRUST_NOT_ORGANISATIONS_CA');
+    await refused(badServer('rootIssued'), 'E_TRUST_NOT_ORGANISATIONS_CA');
   });
 
   it('ECO.1.1.5 refuses an expired certificate, and one not yet valid', async () => {
-    await refused(
-      await serve({ from: new Date(Date.now() - 60 * DAY), to: new Date(Date.now() - DAY) }),
-      'E_TRUST_EXPIRED',
-    );
-    await refused(
-      await serve({ from: new Date(Date.now() + DAY), to: new Date(Date.now() + 60 * DAY) }),
-      'E_TRUST_NOT_YET_VALID',
-    );
+    await refused(badServer('expired'), 'E_TRUST_EXPIRED');
+    await refused(badServer('expiredSmtp'), 'E_TRUST_EXPIRED', undefined, 'smtp');
+    await refused(badServer('notYetValid'), 'E_TRUST_NOT_YET_VALID');
   });
 
   it('refuses a certificate issued for another name', async () => {
-    await refused(await serve({ name: 'smtp.elsewhere.test' }), 'E_TRUST_HOSTNAME');
+    await refused(badServer('wrongHost'), 'E_TRUST_HOSTNAME');
   });
 
   it('ECO.1.1.6 refuses a certificate listed in the CRL', async () => {
-    await refused(await serve({ serial: revokedInCrl }), 'E_TRUST_REVOKED');
+    await refused(badServer('revokedCrl'), 'E_TRUST_REVOKED');
   });
 
   it('ECO.1.1.6 refuses a certificate only OCSP knows to be revoked', async () => {
-    const { detail } = await refused(await serve({ serial: revokedInOcsp }), 'E_TRUST_REVOKED');
+    const { detail } = await refused(badServer('revokedOcsp'), 'E_TRUST_REVOKED');
     assert.match(detail, /CRL good.*OCSP revoked/);
   });
 
@@ -259,15 +238,10 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
   });
 
   it('ECO.1.0.2 ECO.1.0.1 refuses a server without STARTTLS, or refusing it, before any login', async () => {
-    await refused(await serve({}, {}, 'imap', 'absent'), 'E_STARTTLS_UNAVAILABLE');
-    await refused(await serve({}, {}, 'imap', 'refuse'), 'E_STARTTLS_REFUSED');
-    await refused(
-      await serve({}, {}, 'smtp', 'absent'),
-      'E_STARTTLS_UNAVAILABLE',
-      undefined,
-      'smtp',
-    );
-    await refused(await serve({}, {}, 'smtp', 'refuse'), 'E_STARTTLS_REFUSED', undefined, 'smtp');
+    await refused(badServer('noStarttls'), 'E_STARTTLS_UNAVAILABLE');
+    await refused(badServer('starttlsRefused'), 'E_STARTTLS_REFUSED');
+    await refused(badServer('noStarttlsSmtp'), 'E_STARTTLS_UNAVAILABLE', undefined, 'smtp');
+    await refused(badServer('starttlsRefusedSmtp'), 'E_STARTTLS_REFUSED', undefined, 'smtp');
   });
 
   it('ECO.1.1.7 connects with the cached CRL while the CRL server and OCSP are down', async () => {
@@ -300,12 +274,24 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
   it('ECO.1.1.6 refuses, on the next connection, a certificate that a refreshed CRL revokes', async () => {
     const server = await serve({ serial: 'abc003' });
     assert.equal((await attempt(server)).outcome, 'connected');
-    revocation.crl = await pki.crl([revokedInCrl, 'abc003'], { thisUpdate: new Date() });
+    revocation.crl = await pki.crl([...bad.revokedSerials.crl, 'abc003'], {
+      thisUpdate: new Date(),
+    });
     revocation.ocspDown = true; // the CRL alone must catch it
     const refreshed = trust(); // a new process: the cache on disk is refreshed from the server
     const result = await attempt(server, refreshed);
     assert.equal(result.outcome, 'E_TRUST_REVOKED');
     assert.equal(server.authAttempts(), 1, 'only the first, trusted connection logged in');
-    revocation.crl = await pki.crl([revokedInCrl]);
+    revocation.crl = await pki.crl(bad.revokedSerials.crl);
+  });
+
+  it('ECO.1.0.1 ECO.1.0.2 ECO.1.1.1 ECO.1.1.3 ECO.1.1.5 ECO.1.1.6 ECO.1.1.10 every sandbox bad server is refused with the code their table announces, no login reaching them', async () => {
+    for (const [name, spec] of Object.entries(BAD_CASES) as Array<
+      [BadCaseName, (typeof BAD_CASES)[BadCaseName]]
+    >) {
+      const result = await attempt(badServer(name), trust(), spec.protocol);
+      assert.equal(result.outcome, spec.expected, `${name}: ${JSON.stringify(result)}`);
+      assert.equal(bad.authAttempts(name), 0, name);
+    }
   });
 });
