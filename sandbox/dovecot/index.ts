@@ -5,6 +5,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
   statSync,
   chmodSync,
@@ -29,9 +30,24 @@ export interface DovecotOptions {
   introspection: { url: string; clientId: string; clientSecret: string };
   /** Mail domains delivered locally (the sandbox domain and patient.mssante.fr). */
   domains: string[];
+  /** APP mailboxes (ECO.1.3.1): ORG AUTH_CLI client certificate, then PLAIN/LOGIN. */
+  app?: DovecotAppOptions;
+}
+
+export interface DovecotAppOptions {
+  /** PEM bundle of the CAs that issue ORG AUTH_CLI certificates (root + Organisations CA). */
+  caFile: string;
+  /**
+   * The APP mailboxes, with the IdNat their certificate's OU must carry. Without `password`
+   * the login is the mailbox address and the certificate alone authenticates (seed 001 names no
+   * password for APP mailboxes); with one, PLAIN must also carry it.
+   */
+  mailboxes: Array<{ address: string; organisationId: string; password?: string }>;
 }
 
 export interface DovecotHandle extends Started<{ imap: Endpoint; smtp: Endpoint }> {
+  /** The generated dovecot.conf (for doveadm). */
+  conf: string;
   /** `doveadm kick`: the operator ends a user's sessions. */
   kick(user: string): Promise<void>;
   /** Raw messages in a mailbox's INBOX (for tests). */
@@ -134,7 +150,7 @@ first_valid_uid = 1
 mail_location = maildir:~/Maildir
 auth_username_format = %Lu
 disable_plaintext_auth = yes
-auth_mechanisms = xoauth2 oauthbearer
+auth_mechanisms = xoauth2 oauthbearer${options.app ? ' plain login' : ''}
 auth_verbose = yes
 ssl = required
 ssl_cert = <${options.tls.certFile}
@@ -150,7 +166,7 @@ passdb {
   mechanisms = xoauth2 oauthbearer
   args = ${dir}/oauth2.conf.ext
 }
-userdb {
+${options.app ? appConfig(dir, options.app) : ''}userdb {
   driver = static
   args = allow_all_users=yes home=${dir}/mail/%d/%n
 }
@@ -204,6 +220,7 @@ service stats {
     return path.join(dir, 'mail', domain ?? '', local ?? '', 'Maildir');
   };
   const handle: DovecotHandle = {
+    conf,
     info: {
       imap: { host: '127.0.0.1', port: options.imapPort },
       smtp: { host: '127.0.0.1', port: options.smtpPort },
@@ -241,6 +258,54 @@ service stats {
     },
   };
   return handle;
+}
+
+/**
+ * APP mailboxes (ECO.1.3.1, issue 5 part 3). Dovecot asks every client for a certificate
+ * (`ssl_verify_client_cert`) and checks it against the IGC Santé CAs in `ssl_ca`; a client without
+ * one (PER/ORG with XOAUTH2) still completes TLS: the certificate is only *required* by the
+ * PLAIN/LOGIN passdb below, not globally (`auth_ssl_require_client_cert` would refuse XOAUTH2
+ * logins without a certificate too).
+ *
+ * That passdb reads a passwd-file whose path holds `%{cert}` ("valid" when the client presented
+ * a certificate that verified, empty otherwise) and the certificate's OU (Dovecot puts it in the
+ * username: `auth_ssl_username_from_cert` with `ssl_cert_username_field = organizationalUnitName`,
+ * only when a certificate was presented): `app/valid-<IdNat>.passwd` lists the APP mailboxes of
+ * that organisation, keyed by the login PLAIN carried (`%{orig_user}`, the mailbox address), and
+ * gives the mailbox back as the user. Any other combination (no certificate, a certificate of
+ * another CA, another organisation's certificate) finds no file, or `app/refused.passwd`, whose
+ * entries refuse with a sentence naming the certificate. CRLs of client certificates are not
+ * checked by the sandbox (`ssl_require_crl = no`): the host's revocation rules are about servers.
+ */
+function appConfig(dir: string, app: DovecotAppOptions): string {
+  const files = path.join(dir, 'app');
+  rmSync(files, { recursive: true, force: true });
+  mkdirSync(files, { recursive: true });
+  const line = (address: string, password: string | undefined, extra: string) =>
+    `${address.toLowerCase()}:${password ? `{PLAIN}${password}` : ''}::::::${extra}\n`;
+  const byOrganisation = new Map<string, string>();
+  for (const m of app.mailboxes) {
+    const extra = `user=${m.address.toLowerCase()}${m.password ? '' : ' nopassword=y'}`;
+    byOrganisation.set(
+      m.organisationId,
+      (byOrganisation.get(m.organisationId) ?? '') + line(m.address, m.password, extra),
+    );
+  }
+  for (const [idNat, content] of byOrganisation)
+    writeFileSync(path.join(files, `valid-${idNat.toLowerCase()}.passwd`), content, {
+      mode: 0o644,
+    });
+  return `ssl_ca = <${app.caFile}
+ssl_verify_client_cert = yes
+ssl_require_crl = no
+ssl_cert_username_field = organizationalUnitName
+auth_ssl_username_from_cert = yes
+passdb {
+  driver = passwd-file
+  mechanisms = plain login
+  args = scheme=PLAIN username_format=%{orig_user} ${files}/%{cert}-%Lu.passwd
+}
+`;
 }
 
 function readLog(dir: string): string {
