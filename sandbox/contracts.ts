@@ -33,27 +33,26 @@ export interface Endpoint {
   port: number;
 }
 
-/** Files of the generated test IGC Santé PKI (all PEM unless said), under <dir>/pki/. */
+/** Files of the generated test IGC Santé PKI (all PEM unless said), in the sandbox's directory. */
 export interface PkiFiles {
   rootCert: string;
   intermediateCert: string;
   /** root + intermediate, for servers that send the chain */
   chain: string;
-  crl: string; // DER, as served at the CRL distribution point
-  /** Server certificates (cert + key) per sandbox host name. */
+  /** The CRL as first published (DER); the live one is served at `crl.url`. */
+  crl: string;
+  /** The foreign CA (not IGC Santé) that signs the `foreignCa` bad certificate. */
+  foreignCaCert: string;
+  /** Server certificates (cert with its chain + key) per sandbox host name. */
   servers: Record<string, { cert: string; key: string }>;
   /** ORG AUTH_CLI client certificate of the APP mailbox. */
-  appClient: {
+  appClient?: {
     cert: string;
     key: string;
     p12: string;
     p12Password: string;
     organisationIdNat: string;
   };
-  /** One certificate per bad case (expired, notYetValid, revokedCrl, revokedOcsp, foreignCa, wrongHost). */
-  bad: Record<string, { cert: string; key: string }>;
-  /** A foreign CA (not IGC Santé) used for foreignCa. */
-  foreignCaCert: string;
 }
 
 /** What `mssante sandbox status --json` prints (issue 5 "Interface"), plus internals under `internal`. */
@@ -63,12 +62,12 @@ export interface SandboxRuntime {
   imap: Endpoint;
   smtp: Endpoint;
   psc: { issuer: string; control: string };
-  ldap: { url: string; base: string };
-  autoconfig: { url: string };
+  ldap?: { url: string; base: string };
+  autoconfig?: { url: string };
   crl: { url: string };
   ocsp: { url: string };
   ca: { root: string; intermediate: string };
-  badServers: Record<string, Endpoint & { protocol: 'imap' | 'smtp' }>;
+  badServers?: Record<string, Endpoint & { protocol: 'imap' | 'smtp' }>;
   mailboxes: Array<{ address: string; profile: 'PER' | 'ORG' | 'APP'; nationalId: string }>;
   /** Host name → address for every sandbox name (see the note at the top). */
   hosts: Record<string, string>;
@@ -80,5 +79,7 @@ export interface SandboxRuntime {
     pscHostClient: { clientId: string; clientSecret: string };
     /** Paths of the generated test PKI (trust anchors, the APP client certificate…). */
     pki: PkiFiles;
+    /** The operator's dovecot.conf (`doveadm -c` for kick, save…). */
+    dovecotConf: string;
   };
 }

@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       summary: '[--no-run] [--profiles PER,ORG,APP]   (report per requirement → conformance/)',
       load: () => import('./commands/conformance'),
     },
+    sandbox: {
+      summary: 'up | down | status | reset [--json]   (local MSSanté trust space, for tests and demos)',
+      load: () => import('./commands/sandbox'),
+    },
     xdm: {
       summary: 'inspect FILE [--json] | extract-pdf FILE --out DIR   (IHE XDM archives)',
       load: () => import('./commands/xdm'),

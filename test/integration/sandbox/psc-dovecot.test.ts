@@ -5,42 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
-import * as client from 'openid-client';
 import type { Started } from '../../../sandbox/contracts';
 import { type DovecotHandle, startDovecot } from '../../../sandbox/dovecot/index';
 import { startOperator, type TestOperator } from '../../../sandbox/operator';
 import { type PscStubInfo, startPscStub } from '../../../sandbox/psc/index';
-import { LoginDriver } from '../../../sandbox/psc/login-driver';
+import { accessToken } from '../../fixtures/psc-tokens';
 import { freePort } from '../../../scripts/lib/net';
 
 const MARIE = '810100000011';
 const PAUL = '810100000022';
 const MARIE_BAL = 'marie.martin@sandbox.mssante.test';
 const ORG_BAL = 'secretariat.cardiologie@sandbox.mssante.test';
-
-/** An access token for a practitioner, through the stub's login page (code + PKCE). */
-async function accessToken(info: PscStubInfo, nationalId: string): Promise<string> {
-  const config = await client.discovery(
-    new URL(info.issuer),
-    info.hostClient.clientId,
-    undefined,
-    client.ClientSecretBasic(info.hostClient.clientSecret),
-    { execute: [client.allowInsecureRequests] },
-  );
-  const verifier = client.randomPKCECodeVerifier();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: `http://127.0.0.1:${await freePort()}/callback`,
-    scope: 'openid scope_all',
-    acr_values: 'eidas1',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
-  const callback = await new LoginDriver().signIn(url, nationalId, 'ecps');
-  const tokens = await client.authorizationCodeGrant(config, callback, {
-    pkceCodeVerifier: verifier,
-  });
-  return tokens.access_token;
-}
 
 /** IMAP STARTTLS + AUTHENTICATE XOAUTH2 (SASL-IR): true when the operator lets the token in. */
 async function imapLogin(dovecot: DovecotHandle, user: string, token: string): Promise<boolean> {
