@@ -27,6 +27,7 @@ const results: Record<string, unknown> = {
 for (const [name, file, fn] of [
   ['xdm', './xdm.ts', 'benchXdm'],
   ['crl', './crl.ts', 'benchCrl'],
+  ['sandbox', './sandbox.ts', 'benchSandbox'],
 ] as const) {
   if (!existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;
