@@ -1,5 +1,6 @@
 // `npm start`: builds, installs the host manifest (for this user, with the host's state under
-// .state/host), starts a local MSSanté operator (PKI with CRL/OCSP, the PSC stub, Dovecot) and
+// .state/host), brings the sandbox up (`mssante sandbox up`: PKI with CRL/OCSP, the PSC stub,
+// Dovecot, the Annuaire… under .state/sandbox; stopped again on exit when this run started it),
 // configures the host for it with Dr Marie MARTIN's mailbox, then opens Thunderbird with the
 // add-on in a dedicated profile (.state/profile) — on your display, or under Xvfb with a
 // screenshot saved and its path printed when there is none.
@@ -9,7 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startOperator, type TestOperator } from '../sandbox/operator';
+import type { SandboxRuntime } from '../sandbox/contracts';
+import { sandboxDir } from '../sandbox/paths';
+import { readRuntime } from '../sandbox/runtime';
 import { PRACTITIONERS } from '../sandbox/people';
 import { Marionette } from '../test/e2e/lib/marionette';
 import { freePort } from './lib/net';
@@ -23,6 +26,7 @@ const args = new Set(process.argv.slice(2));
 const state = path.join(root, '.state');
 const hostState = path.join(state, 'host');
 const profile = path.join(state, 'profile');
+const sandbox = sandboxDir(root);
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
 const addonId: string = manifest.browser_specific_settings.gecko.id;
@@ -52,30 +56,15 @@ async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<bool
 }
 
 /**
- * The host's configuration for the local operator, and the demo mailbox (kept across starts with
- * its local secret; the operator's ports change at each start).
+ * The host's configuration for the sandbox (`{ "sandbox": dir }`: everything else is read from its
+ * runtime.json), and the demo mailbox (kept across starts with its local secret and bridge ports).
  */
-function configureHost(operator: TestOperator): string {
+function configureHost(runtime: SandboxRuntime): string {
   const marie = PRACTITIONERS[0]!;
-  const { stub, dovecot } = operator;
   mkdirSync(hostState, { recursive: true });
   writeFileSync(
     path.join(hostState, 'config.json'),
-    JSON.stringify(
-      {
-        psc: {
-          preset: 'custom',
-          issuer: stub.info.issuer,
-          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
-          clientId: stub.info.hostClient.clientId,
-          clientSecret: stub.info.hostClient.clientSecret,
-        },
-        trust: { set: 'sandbox', ...operator.anchors },
-        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-      },
-      null,
-      2,
-    ),
+    JSON.stringify({ sandbox: sandbox }, null, 2) + '\n',
     { mode: 0o600 },
   );
   const file = path.join(hostState, 'mailboxes.json');
@@ -86,18 +75,24 @@ function configureHost(operator: TestOperator): string {
   const mailbox = {
     address: marie.mailbox,
     profile: 'PER',
-    imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-    smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+    imap: runtime.imap,
+    smtp: runtime.smtp,
     secret: (kept?.secret as string | undefined) ?? randomBytes(24).toString('base64url'),
     imapPort: (kept?.imapPort as number | undefined) ?? 0,
     smtpPort: (kept?.smtpPort as number | undefined) ?? 0,
   };
-  writeFileSync(file, JSON.stringify([mailbox], null, 2) + '\n', { mode: 0o600 });
-  dovecot.deliver(
-    marie.mailbox,
-    `From: ${PRACTITIONERS[1]!.firstName} ${PRACTITIONERS[1]!.lastName} <${PRACTITIONERS[1]!.mailbox}>\r\nTo: ${marie.mailbox}\r\nSubject: Bienvenue dans le bac à sable MSSanté\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\nMessage-ID: <welcome-${Date.now()}@sandbox.mssante.test>\r\n\r\nConnectez-vous avec Pro Santé Connect (bouton MSSanté de la barre d’outils) pour lire et envoyer.\r\n`,
-  );
+  const others = previous.filter((m) => m.address !== marie.mailbox);
+  writeFileSync(file, JSON.stringify([mailbox, ...others], null, 2) + '\n', { mode: 0o600 });
   return marie.mailbox;
+}
+
+/** `mssante sandbox up`; returns its runtime and whether this run started it. */
+function sandboxUp(): { runtime: SandboxRuntime; startedHere: boolean } {
+  const before = readRuntime(sandbox);
+  run(process.execPath, ['dist/host/mssante.mjs', 'sandbox', 'up', '--dir', sandbox]);
+  const runtime = readRuntime(sandbox);
+  if (!runtime) throw new Error(`the sandbox is not running (see ${sandbox}/daemon.log)`);
+  return { runtime, startedHere: !before };
 }
 
 async function main(): Promise<void> {
@@ -108,11 +103,14 @@ async function main(): Promise<void> {
     ...process.env,
     MSSANTE_STATE_DIR: hostState,
   });
-  const operator = await startOperator({ dir: path.join(state, 'operator') });
-  const address = configureHost(operator);
-  say(
-    `local operator up: PSC ${operator.stub.info.issuer}, IMAP/SMTP on loopback, mailbox ${address}`,
-  );
+  const { runtime, startedHere } = sandboxUp();
+  const address = configureHost(runtime);
+  say(`sandbox up (${path.relative(root, sandbox)}), mailbox ${address} configured in the host`);
+  const stopSandbox = () => {
+    // A sandbox that was already running before `npm start` is left as it was.
+    if (startedHere)
+      run(process.execPath, ['dist/host/mssante.mjs', 'sandbox', 'down', '--dir', sandbox]);
+  };
 
   if (args.has('--fresh')) rmSync(profile, { recursive: true, force: true });
   const display = await ensureDisplay({ preferExisting: true });
@@ -141,7 +139,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await tb.stop();
     await display.stop();
-    await operator.stop();
+    stopSandbox();
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
@@ -180,7 +178,7 @@ async function main(): Promise<void> {
     () =>
       void display
         .stop()
-        .then(() => operator.stop())
+        .then(() => stopSandbox())
         .then(() => process.exit(0)),
   );
 }
