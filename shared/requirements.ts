@@ -103,7 +103,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.1.1.9',
     level: 'DOIT',
     profiles: ALL,
-    coverage: 'none',
+    coverage: 'core',
     en: 'Mailbox autoconfiguration from autoconfig.<domain>, then a connection test',
     fr: 'Autoconfiguration depuis autoconfig.<domaine>, puis test de connexion',
   },

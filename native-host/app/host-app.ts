@@ -5,6 +5,7 @@ import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
 import { AuditJournal } from '../audit/journal';
+import { lookupAutoconfig } from '../autoconfig/lookup';
 import { journalKey } from '../audit/key';
 import { Redactor } from '../audit/redact';
 import { ImapBridge } from '../bridge/imap-bridge';
@@ -180,6 +181,17 @@ export class HostApp {
   logout(): Result<'psc.logout'> {
     this.session?.signOut();
     return this.pscFacts();
+  }
+
+  /** ECO.1.1.9: the autoconfig file of the address's domain, downloaded under the trust rules. */
+  autoconfig(address: string): Promise<Result<'autoconfig.lookup'>> {
+    const { config, trust } = this.resolved();
+    return lookupAutoconfig(address, {
+      trust,
+      audit: this.audit,
+      ...(config.lookup ? { lookup: config.lookup } : {}),
+      ...(config.sandbox ? { sandbox: config.sandbox } : {}),
+    });
   }
 
   // — mailboxes —

@@ -173,6 +173,27 @@ export const ERROR_MESSAGES = {
     fr: 'Le fichier d’autoconfiguration (config-v1.1.xml) est invalide ou ne décrit pas de serveur IMAP et SMTP.',
     en: 'The autoconfiguration file (config-v1.1.xml) is invalid or describes no IMAP and SMTP server.',
   },
+  // Autoconfig download (native-host/autoconfig, ECO.1.1.9)
+  E_AUTOCONFIG_HTTP_STATUS: {
+    fr: 'Le serveur d’autoconfiguration n’a pas fourni le fichier config-v1.1.xml (réponse HTTP autre que 200).',
+    en: 'The autoconfiguration server did not provide config-v1.1.xml (HTTP answer other than 200).',
+  },
+  E_AUTOCONFIG_REDIRECT: {
+    fr: 'Le serveur d’autoconfiguration redirige ailleurs : les redirections sont refusées, le fichier doit venir de autoconfig.<domaine>.',
+    en: 'The autoconfiguration server redirects elsewhere: redirects are refused, the file must come from autoconfig.<domain>.',
+  },
+  E_AUTOCONFIG_TOO_LARGE: {
+    fr: 'Le fichier d’autoconfiguration dépasse la taille maximale autorisée.',
+    en: 'The autoconfiguration file exceeds the maximum allowed size.',
+  },
+  E_AUTOCONFIG_TIMEOUT: {
+    fr: 'Le serveur d’autoconfiguration n’a pas répondu à temps.',
+    en: 'The autoconfiguration server did not answer in time.',
+  },
+  E_AUTOCONFIG_NOT_MSSANTE: {
+    fr: 'Le fichier d’autoconfiguration ne décrit pas une messagerie MSSanté : IMAP et SMTP avec STARTTLS pour ce domaine sont exigés (ECO.1.0.1, ECO.1.0.2).',
+    en: 'The autoconfiguration file does not describe an MSSanté mailbox: IMAP and SMTP with STARTTLS for this domain are required (ECO.1.0.1, ECO.1.0.2).',
+  },
   E_FILE_UNREADABLE: {
     fr: 'Le fichier est introuvable ou illisible.',
     en: 'The file cannot be found or read.',
