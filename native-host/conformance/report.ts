@@ -1,4 +1,5 @@
 import type { Profile, Requirement } from '../../shared/requirements';
+import type { LiveResult, LiveRun, LiveStatus } from './live/types';
 
 export type Layer = 'unit' | 'integration' | 'e2e';
 /**
@@ -26,6 +27,15 @@ export interface RequirementRow {
   /** Proved by at least one passing end-to-end test (real Thunderbird). */
   endToEnd: boolean;
   tests: Array<{ title: string; layer: Layer; state: TestResult['state'] }>;
+  /** What `mssante conformance --live` observed, per platform (absent before any live run). */
+  live?: LiveRow[];
+}
+
+/** One platform's live verdict on one requirement, and the results it comes from. */
+export interface LiveRow {
+  platform: string;
+  status: LiveStatus;
+  results: Array<Pick<LiveResult, 'check' | 'status' | 'fr' | 'en'>>;
 }
 
 export interface Report {
@@ -35,6 +45,8 @@ export interface Report {
   profiles: Profile[];
   rows: RequirementRow[];
   summary: Record<Status, number> & { mandatoryProved: boolean; mandatoryMissing: string[] };
+  /** Live runs, one per platform name (the latest run of each). */
+  live?: LiveRun[];
 }
 
 const ID = /ECO\.\d+\.\d+\.\d+/g;
@@ -121,4 +133,36 @@ export function resultsFromMochaJson(
     ...(json.failures ?? []).map(as('failed')),
     ...(json.pending ?? []).map(as('pending')),
   ];
+}
+
+/** failing if any result fails, proved if one proves and none fails, else not-run. */
+export function liveVerdict(results: ReadonlyArray<{ status: LiveStatus }>): LiveStatus {
+  if (results.some((r) => r.status === 'failing')) return 'failing';
+  if (results.some((r) => r.status === 'proved')) return 'proved';
+  return 'not-run';
+}
+
+/**
+ * Files a live run under its platform's name (replacing that platform's previous run; other
+ * platforms' runs stay) and gives every requirement row the live verdict of each platform. The
+ * rows' own status stays the test suite's: a live result is evidence about a platform, not
+ * about the add-on's tests.
+ */
+export function mergeLive(report: Report, run: LiveRun): Report {
+  const runs = [...(report.live ?? []).filter((r) => r.platform !== run.platform), run];
+  const rows = report.rows.map((row) => {
+    const live: LiveRow[] = [];
+    for (const r of runs) {
+      const results = r.results.filter((x) => x.ids.includes(row.id));
+      if (results.length === 0) continue;
+      live.push({
+        platform: r.platform,
+        status: liveVerdict(results),
+        results: results.map(({ check, status, fr, en }) => ({ check, status, fr, en })),
+      });
+    }
+    const { live: _old, ...rest } = row;
+    return live.length ? { ...rest, live } : rest;
+  });
+  return { ...report, rows, live: runs };
 }

@@ -342,6 +342,15 @@ export const ERROR_MESSAGES = {
     fr: 'Cette boîte MSSanté n’est pas configurée dans le module.',
     en: 'This MSSanté mailbox is not configured in the add-on.',
   },
+  // Conformance report and live check (native-host/conformance)
+  E_CONFORMANCE_CONFIG: {
+    fr: 'Le fichier de configuration de la vérification en direct est invalide (voir docs/conformance.md).',
+    en: 'The live check configuration file is invalid (see docs/conformance.md).',
+  },
+  E_CONFORMANCE_NO_REPORT: {
+    fr: 'Aucun rapport de conformité n’a encore été produit : lancez « npm run conformance ».',
+    en: 'No conformance report has been produced yet: run "npm run conformance".',
+  },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Profile, REQUIREMENTS } from '../../../shared/requirements';
-import { renderHtml } from '../../conformance/html';
+import { readReportFile, reportDir, writeReport } from '../../conformance/report-file';
 import {
   buildReport,
   type Layer,
+  mergeLive,
+  type Report,
   resultsFromMochaJson,
   type TestResult,
 } from '../../conformance/report';
@@ -41,11 +43,46 @@ function thunderbirdVersion(): string {
   return run.status === 0 ? run.stdout.trim() : 'not installed';
 }
 
+/** The report of the test results in test-results/ (whatever is there; nothing is run). */
+export function reportFromResults(root: string, profiles: Profile[]): Report {
+  const results: TestResult[] = [];
+  for (const layer of LAYERS) {
+    const file = path.join(root, 'test-results', `${layer}.json`);
+    if (existsSync(file))
+      results.push(...resultsFromMochaJson(layer, JSON.parse(readFileSync(file, 'utf8'))));
+  }
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as {
+    version: string;
+  };
+  return buildReport({
+    requirements: REQUIREMENTS,
+    results,
+    profiles,
+    platform: 'local sandbox',
+    versions: {
+      Thunderbird: thunderbirdVersion(),
+      'add-on': manifest.version === '0.1.0' ? pkg.version : manifest.version,
+      host: pkg.version,
+      Node: process.version,
+      system: `${os.type()} ${os.release()} ${os.arch()}`,
+    },
+    now: new Date(),
+  });
+}
+
 export const command: CliCommand = {
   name: 'conformance',
-  summary: 'report [--no-run] [--profiles PER,ORG,APP]: conformance report per requirement',
+  summary:
+    'report [--no-run] [--profiles PER,ORG,APP] | --live CONFIG.json|sandbox: conformance report per requirement',
   async run(args, io) {
     const root = projectRoot();
+    if (args.includes('--live')) {
+      const { runLiveCommand } = await import('../../conformance/live/cli');
+      return runLiveCommand(root, args[args.indexOf('--live') + 1], io);
+    }
     const profiles = (
       args[args.indexOf('--profiles') + 1] && args.includes('--profiles')
         ? args[args.indexOf('--profiles') + 1]!
@@ -62,39 +99,15 @@ export const command: CliCommand = {
         stdio: ['ignore', 'inherit', 'inherit'],
       });
     }
-    const results: TestResult[] = [];
-    for (const layer of LAYERS) {
-      const file = path.join(root, 'test-results', `${layer}.json`);
-      if (existsSync(file))
-        results.push(...resultsFromMochaJson(layer, JSON.parse(readFileSync(file, 'utf8'))));
-    }
-    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-      version: string;
-    };
-    const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as {
-      version: string;
-    };
-    const report = buildReport({
-      requirements: REQUIREMENTS,
-      results,
-      profiles,
-      platform: 'local sandbox',
-      versions: {
-        Thunderbird: thunderbirdVersion(),
-        'add-on': manifest.version === '0.1.0' ? pkg.version : manifest.version,
-        host: pkg.version,
-        Node: process.version,
-        system: `${os.type()} ${os.release()} ${os.arch()}`,
-      },
-      now: new Date(),
-    });
-    const out = path.join(root, 'conformance');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-    writeFileSync(path.join(out, 'report.html'), renderHtml(report));
+    const out = reportDir(root);
+    // Live runs of earlier `--live` checks stay in the report, under their platforms' names.
+    const previous = readReportFile(path.join(out, 'report.json'));
+    let report = reportFromResults(root, profiles);
+    for (const run of previous?.live ?? []) report = mergeLive(report, run);
+    const written = writeReport(out, report);
     const s = report.summary;
     io.stdout(
-      `${path.join(out, 'report.html')}\n` +
+      `${written.html}\n` +
         (io.locale === 'fr'
           ? `prouvées ${s.proved}, logique seule ${s['core-only']}, en échec ${s.failing}, non couvertes ${s['not-covered']}, non applicables ${s['not-applicable']} ; obligatoires non prouvées : ${s.mandatoryMissing.length}\n`
           : `proved ${s.proved}, core only ${s['core-only']}, failing ${s.failing}, not covered ${s['not-covered']}, not applicable ${s['not-applicable']}; mandatory not proved: ${s.mandatoryMissing.length}\n`),
