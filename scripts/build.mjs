@@ -31,6 +31,7 @@ async function buildExtension() {
     entryPoints: {
       'background/main': 'extension/background/main.ts',
       'ui/popup/popup': 'extension/ui/popup/popup.ts',
+      'ui/journal/journal': 'extension/ui/journal/journal.ts',
     },
     outdir: ext,
     bundle: true,
@@ -49,7 +50,12 @@ async function buildExtension() {
     recursive: true,
     filter: (src) => !src.endsWith('.md'),
   });
-  for (const file of ['ui/popup/popup.html', 'ui/popup/popup.css']) {
+  for (const file of [
+    'ui/popup/popup.html',
+    'ui/popup/popup.css',
+    'ui/journal/journal.html',
+    'ui/journal/journal.css',
+  ]) {
     cpSync(path.join(root, 'extension', file), path.join(ext, file));
   }
 }

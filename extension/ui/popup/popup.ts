@@ -94,6 +94,10 @@ $('psc-ciba-form').addEventListener('submit', (event) => {
   const nationalId = ($('psc-national-id') as HTMLInputElement).value.trim();
   void browser.runtime.sendMessage({ kind: 'pscLogin', method: 'ciba', nationalId });
 });
+// ECO.4.1.1: the audit journal viewer opens in a Thunderbird tab.
+$('open-journal').addEventListener('click', () => {
+  void browser.tabs.create({ url: browser.runtime.getURL('ui/journal/journal.html') });
+});
 const port = browser.runtime.connect({ name: STATE_PORT });
 port.onMessage.addListener((ui) => render(ui as UiState));
 // Counters (retry, idle and session time left) tick every second.

@@ -36,6 +36,8 @@ export const AUDIT_ACTIONS = [
   'rename-folder',
   'search',
   'list',
+  'subscribe',
+  'unsubscribe',
   'close',
   'send',
   'disconnect',

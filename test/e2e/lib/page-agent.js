@@ -28,6 +28,14 @@ async function run(win, op, data) {
     case 'click':
       doc.querySelector(data).click();
       return true;
+    case 'fill': {
+      // Sets a form field as a user would: { selector, value }, then input and change events.
+      const el = doc.querySelector(data.selector);
+      el.value = data.value;
+      el.dispatchEvent(new win.Event('input', { bubbles: true }));
+      el.dispatchEvent(new win.Event('change', { bubbles: true }));
+      return true;
+    }
     case 'call': {
       // Any WebExtension API of the page, e.g. { api: 'compose.beginNew', args: [...] }.
       const [ns, fn] = data.api.split('.');

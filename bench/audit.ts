@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type AuditEntry, GENESIS, hashOf } from '../native-host/audit/journal';
+import { queryJournal } from '../native-host/audit/journal-query';
+
+/**
+ * The journal viewer's reads over six months (183 day files): a first page of the newest
+ * entries (which verifies the chain over every day), one day only, and a filter that matches
+ * rarely (every day read to the end). The journal is written here, chained as the host would.
+ */
+export async function benchAudit(perDay = 1000, days = 183): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-audit-'));
+  try {
+    let prev = GENESIS;
+    let seq = 0;
+    const start = Date.UTC(2026, 0, 1, 12);
+    let bytes = 0;
+    for (let d = 0; d < days; d++) {
+      const day = new Date(start + d * 86_400_000).toISOString().slice(0, 10);
+      const lines: string[] = [];
+      for (let i = 0; i < perDay; i++) {
+        seq += 1;
+        const body: Omit<AuditEntry, 'hash'> = {
+          seq,
+          ts: `${day}T12:00:00.000+01:00`,
+          prev,
+          author: '810100000011',
+          mailbox: 'marie.martin@sandbox.mssante.test',
+          action: i === 0 ? 'expunge' : 'fetch',
+          request: `UID FETCH ${seq} (UID RFC822.SIZE FLAGS BODY.PEEK[HEADER])`,
+          response: 'OK Fetch completed (0.001 + 0.000 secs).',
+          outcome: 'ok',
+        };
+        const entry = { ...body, hash: hashOf(body) };
+        prev = entry.hash;
+        lines.push(JSON.stringify(entry));
+      }
+      const text = lines.join('\n') + '\n';
+      bytes += text.length;
+      writeFileSync(path.join(dir, `journal-${day}.jsonl`), text);
+    }
+    const last = new Date(start + (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const time = async (query: Parameters<typeof queryJournal>[1]) => {
+      const heapBefore = process.memoryUsage().heapUsed;
+      const t0 = performance.now();
+      const result = await queryJournal(dir, query);
+      const ms = performance.now() - t0;
+      return {
+        ms: Math.round(ms),
+        entries: result.entries.length,
+        verified: result.verified.ok,
+        heapDeltaMB: +((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1),
+      };
+    };
+    return {
+      days,
+      entries: seq,
+      journalMB: +(bytes / 1e6).toFixed(1),
+      firstPageAllDays: await time({ limit: 200 }),
+      oneDay: await time({ limit: 200, from: last, to: last }),
+      rareActionAllDays: await time({ limit: 200, action: 'expunge' }),
+      maxLimitAllDays: await time({ limit: 500 }),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

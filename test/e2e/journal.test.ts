@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+
+const MARIE = 'marie.martin@sandbox.mssante.test';
+const PAUL = 'paul.durand@sandbox.mssante.test';
+
+type View = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
+
+describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the host’s journal)', function () {
+  let operator: TestOperator;
+  let suite: ThunderbirdSuite;
+  let popup: number;
+  let journal: number;
+  const read = (bc: number, fields: Record<string, string>) => suite.page<View>(bc, 'read', fields);
+
+  before(async function () {
+    this.timeout(240_000);
+    operator = await startOperator();
+    const { stub, dovecot } = operator;
+    dovecot.deliver(
+      MARIE,
+      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
+    );
+    suite = new ThunderbirdSuite({
+      name: 'journal',
+      hostConfig: {
+        psc: {
+          preset: 'custom',
+          issuer: stub.info.issuer,
+          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
+          clientId: stub.info.hostClient.clientId,
+          clientSecret: stub.info.hostClient.clientSecret,
+        },
+        trust: { set: 'sandbox', ...operator.anchors },
+        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+      },
+    });
+    await suite.start();
+    popup = await suite.openPage('ui/popup/popup.html');
+    await waitFor(
+      'the host',
+      async () => (await read(popup, { s: '#state' })).s!.data.status === 'connected',
+    );
+    // A real session: PSC sign-in on the stub's page, then Thunderbird reads INBOX through the
+    // bridge, which journals connect, authenticate, select, fetch…
+    const started = await suite.page<{ ok: boolean }>(popup, 'sendMessage', {
+      kind: 'pscLogin',
+      method: 'browser',
+    });
+    assert.equal(started.ok, true, JSON.stringify(started));
+    const page = await waitFor('the PSC page in a tab', () =>
+      suite.tabBrowsingContext(`${stub.info.issuer}/interaction/`),
+    );
+    await suite.page(page, 'click', 'button[data-national-id="810100000011"][data-method="ecps"]');
+    await waitFor(
+      'the PSC session',
+      async () => (await read(popup, { s: '#psc-state' })).s!.data.state === 'signed-in',
+    );
+    const added = await suite.page<{
+      ok: boolean;
+      result: { imapPort: number; smtpPort: number; secret: string };
+    }>(popup, 'sendMessage', {
+      kind: 'host',
+      type: 'mailbox.add',
+      params: {
+        address: MARIE,
+        profile: 'PER',
+        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+      },
+    });
+    assert.equal(added.ok, true, JSON.stringify(added));
+    const created = await suite.page<{ accountId: string }>(popup, 'call', {
+      api: 'mssanteAccounts.create',
+      args: [
+        {
+          address: MARIE,
+          fullName: 'Dr Marie MARTIN',
+          imapPort: added.result.imapPort,
+          smtpPort: added.result.smtpPort,
+          secret: added.result.secret,
+        },
+      ],
+    });
+    await waitFor(
+      'the message in Thunderbird',
+      async () => (await suite.folderSubjects(created.accountId)).includes('Bonjour Marie'),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await suite?.stop();
+    await operator?.stop();
+  });
+
+  it('[e2e] ECO.4.1.1 opens from the popup’s button in a tab, in French, and shows the INBOX reading with its action and outcome', async function () {
+    this.timeout(60_000);
+    await suite.page(popup, 'click', '#open-journal');
+    const url = await suite.page<string>(popup, 'call', {
+      api: 'runtime.getURL',
+      args: ['ui/journal/journal.html'],
+    });
+    journal = await waitFor('the journal tab', () => suite.tabBrowsingContext(url));
+    const shown = await waitFor('the INBOX reading in the table', async () => {
+      const v = await read(journal, {
+        title: 'h1',
+        time: 'th:first-child',
+        apply: '#apply',
+        select: '#rows tr[data-action="select"][data-outcome="ok"]',
+        selectAction: '#rows tr[data-action="select"] td.action',
+        selectRequest: '#rows tr[data-action="select"] td.request',
+        selectOutcome: '#rows tr[data-action="select"] td.outcome',
+        selectMailbox: '#rows tr[data-action="select"] td.mailbox',
+        selectAuthor: '#rows tr[data-action="select"] td.author',
+        auth: '#rows tr[data-action="authenticate"] td.request',
+        login: '#rows tr[data-action="psc-login"] td.outcome',
+        integrity: '#integrity',
+        table: '#entries',
+      });
+      return v.select && v.table!.data.state === 'ready' && v;
+    });
+    assert.equal(shown.title!.text, 'Journal d’audit MSSanté');
+    assert.equal(shown.time!.text, 'Heure locale');
+    assert.equal(shown.apply!.text, 'Afficher');
+    assert.equal(shown.selectAction!.text, 'Ouverture de dossier');
+    assert.match(shown.selectRequest!.text, /^SELECT "?INBOX"?/i);
+    assert.equal(shown.selectOutcome!.text, 'Réussie');
+    assert.equal(shown.selectMailbox!.text, MARIE);
+    assert.equal(shown.selectAuthor!.text, '810100000011');
+    // Credentials never reach the journal, hence not the page either.
+    assert.match(shown.auth!.text, /\[redacted\]/);
+    assert.equal(shown.login!.text, 'Réussie');
+    assert.equal(shown.integrity!.data.state, 'ok');
+    assert.match(shown.integrity!.text, /^Journal intègre/);
+    mkdirSync(path.join(ROOT, 'docs/screenshots'), { recursive: true });
+    writeFileSync(
+      path.join(ROOT, 'docs/screenshots/journal.png'),
+      await suite.marionette.screenshot(),
+    );
+  });
+
+  it('[e2e] ECO.4.1.2 filters by action and by mailbox: only those entries remain', async function () {
+    this.timeout(60_000);
+    await suite.page(journal, 'fill', { selector: '#action', value: 'select' });
+    await suite.page(journal, 'click', '#apply');
+    const filtered = await waitFor('only select entries', async () => {
+      const v = await read(journal, {
+        select: '#rows tr[data-action="select"]',
+        other: '#rows tr:not([data-action="select"])',
+        table: '#entries',
+      });
+      return v.table!.data.state === 'ready' && v.select && !v.other && v;
+    });
+    assert.equal(filtered.other, null);
+    await suite.page(journal, 'fill', { selector: '#action', value: '' });
+    await suite.page(journal, 'fill', { selector: '#mailbox', value: MARIE });
+    await suite.page(journal, 'fill', { selector: '#outcome', value: 'ok' });
+    await suite.page(journal, 'click', '#apply');
+    const mailbox = await waitFor('only Marie’s successful entries', async () => {
+      const v = await read(journal, {
+        option: `#mailbox option[value="${MARIE}"]`,
+        marie: '#rows tr[data-action="select"]',
+        pscLogin: '#rows tr[data-action="psc-login"]',
+        failed: '#rows tr[data-outcome="failed"]',
+        table: '#entries',
+      });
+      return v.table!.data.state === 'ready' && v.marie && !v.pscLogin && v;
+    });
+    assert.equal(mailbox.option!.text, MARIE, 'the mailbox list comes from mailbox.list');
+    assert.equal(mailbox.pscLogin, null, 'PSC sign-in has no mailbox');
+    assert.equal(mailbox.failed, null);
+    await suite.page(journal, 'fill', { selector: '#from', value: '2000-01-01' });
+    await suite.page(journal, 'fill', { selector: '#to', value: '2000-01-31' });
+    await suite.page(journal, 'click', '#apply');
+    const empty = await waitFor('no entry in January 2000', async () => {
+      const v = await read(journal, { empty: '#empty', row: '#rows tr', table: '#entries' });
+      return v.table!.data.state === 'ready' && !v.row && v;
+    });
+    assert.equal(empty.empty!.hidden, false);
+    assert.equal(empty.empty!.text, 'Aucune entrée ne correspond à ces filtres.');
+  });
+});
