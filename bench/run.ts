@@ -28,6 +28,7 @@ for (const [name, file, fn] of [
   ['xdm', './xdm.ts', 'benchXdm'],
   ['crl', './crl.ts', 'benchCrl'],
   ['sandbox', './sandbox.ts', 'benchSandbox'],
+  ['bridge', './bridge.ts', 'benchBridge'],
   ['audit', './audit.ts', 'benchAudit'],
 ] as const) {
   if (!existsSync(path.join(root, 'bench', file))) continue;

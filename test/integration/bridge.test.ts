@@ -3,23 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
-import { AuditJournal } from '../../native-host/audit/journal';
-import { Redactor } from '../../native-host/audit/redact';
-import { ImapBridge } from '../../native-host/bridge/imap-bridge';
-import type { BridgeMailbox } from '../../native-host/bridge/mailbox';
-import { SmtpBridge } from '../../native-host/bridge/smtp-bridge';
-import { fileLogger } from '../../native-host/log';
-import { sandboxEndpoints } from '../../native-host/psc/presets';
-import { PscSession } from '../../native-host/psc/session';
-import { CrlStore } from '../../native-host/trust/crl-store';
-import { httpFetch } from '../../native-host/trust/http-fetch';
-import { OcspClient } from '../../native-host/trust/ocsp-client';
-import { RevocationChecker } from '../../native-host/trust/revocation';
-import { buildTrustSet } from '../../native-host/trust/trust-sets';
+import type { ImapBridge } from '../../native-host/bridge/imap-bridge';
+import type { SmtpBridge } from '../../native-host/bridge/smtp-bridge';
+import type { PscSession } from '../../native-host/psc/session';
 import type { DovecotHandle } from '../../sandbox/dovecot/index';
-import { sandboxLookup } from '../../sandbox/resolve';
-import { loginThroughPage } from '../fixtures/psc-login';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { type BridgeRig, bridgeRig } from '../fixtures/bridge-rig';
+import type { TestOperator } from '../../sandbox/operator';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -37,7 +26,7 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
   let imapPort: number;
   let smtpPort: number;
   let token: string;
-  const lookup = sandboxLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
+  let rig: BridgeRig;
 
   const client = (pass = SECRET) =>
     new ImapFlow({
@@ -52,67 +41,18 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
   const control = (action: string, form: Record<string, string>) => operator.control(action, form);
 
   before(async () => {
-    operator = await startOperator();
+    rig = await bridgeRig({ address: MARIE, nationalId: '810100000011', secret: SECRET });
+    ({ operator, session, imap, smtp, imapPort, smtpPort } = rig);
     dir = operator.dir;
     dovecot = operator.dovecot;
-    const { pki, stub } = operator;
-    session = new PscSession({
-      endpoints: sandboxEndpoints(stub.info.issuer),
-      clientId: stub.info.hostClient.clientId,
-      auth: { method: 'client_secret_basic', secret: stub.info.hostClient.clientSecret },
-      allowHttp: true,
-    });
-    const login = await session.beginBrowserLogin();
-    await loginThroughPage(login.url, '810100000011');
-    await login.completion;
     token = await session.accessToken();
-    const mailbox: BridgeMailbox = {
-      address: MARIE,
-      profile: 'PER',
-      imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-      smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
-      lookup,
-      secret: SECRET,
-      credentials: { kind: 'psc', session: () => session },
-    };
-    const trust = {
-      set: buildTrustSet('sandbox', [pki.root, pki.organisations]),
-      revocation: new RevocationChecker(
-        new CrlStore({ dir: path.join(dir, 'crl'), fetch: (url) => httpFetch(url, { lookup }) }),
-        new OcspClient({
-          post: (url, body) =>
-            httpFetch(url, {
-              lookup,
-              method: 'POST',
-              body,
-              contentType: 'application/ocsp-request',
-            }),
-        }),
-      ),
-    };
-    const deps = {
-      trust,
-      audit: new AuditJournal(path.join(dir, 'audit')),
-      redactor: new Redactor(new Uint8Array(32).fill(1)),
-      log: fileLogger(path.join(dir, 'host')),
-    };
-    imap = new ImapBridge(mailbox, deps);
-    smtp = new SmtpBridge(mailbox, deps);
-    imapPort = await imap.listen();
-    smtpPort = await smtp.listen();
-    session.on('ended', (code) => {
-      imap.closeAll(code);
-      smtp.closeAll(code);
-    });
     dovecot.deliver(
       MARIE,
       `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <m1@sandbox>\r\n\r\nUn message de test.\r\n`,
     );
   });
   after(async () => {
-    await imap?.close();
-    await smtp?.close();
-    await operator?.stop();
+    await rig?.close();
   });
 
   it('ECO.1.0.2 ECO.1.2.1 an IMAP client logs in to the bridge with the local secret and reads INBOX through STARTTLS + XOAUTH2', async () => {
