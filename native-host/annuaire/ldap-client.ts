@@ -1,0 +1,150 @@
+import { Client, type Filter, ResultCodeError, TimeLimitExceededError } from 'ldapts';
+import type { AnnuaireEntry } from '../../shared/domain/annuaire/entry';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import { type AnnuaireCriteria, autocompleteFilter, criteriaFilter } from './criteria';
+import { SEARCH_ATTRIBUTES, entryFromLdap } from './mapping';
+
+/** The public Annuaire Santé's MSSanté mailbox directory. */
+export const ANNUAIRE_PRESET = {
+  url: 'ldap://ldap.annuaire.mssante.fr:389',
+  base: 'ou=bal,o=mssante,c=fr',
+} as const;
+
+/** At most this many entries per query, like the real Annuaire's server-side limit (ECO.3.1.4). */
+export const MAX_RESULTS = 100;
+/** Time limit of a query, on the server (timeLimit) and on the client (timeout), in seconds. */
+export const TIME_LIMIT_SECONDS = 60;
+
+export interface AnnuaireLdapOptions {
+  /** `ldap://host:port` or `ldaps://host:port`. */
+  url: string;
+  base?: string;
+  /** Client-side limit of each operation (connect, search), milliseconds; default 60 000. */
+  timeoutMs?: number;
+}
+
+export interface AnnuaireSearchResult {
+  entries: AnnuaireEntry[];
+  /**
+   * More entries match than were returned: refine the search. Set when the cap was reached
+   * (see docs/annuaire.md: a server capped at 100 does not say whether exactly 100 matched).
+   */
+  truncated: boolean;
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ERR_SOCKET_CLOSED',
+]);
+
+/** Anything ldapts or the socket throws, as one coded error (the one translation point). */
+export function annuaireError(error: unknown): MssanteError {
+  if (error instanceof MssanteError) return error;
+  if (error instanceof TimeLimitExceededError)
+    return new MssanteError('E_ANNUAIRE_TIMEOUT', { detail: 'server time limit', cause: error });
+  if (error instanceof ResultCodeError)
+    return new MssanteError('E_ANNUAIRE_LDAP_FAILED', {
+      detail: `LDAP result ${error.code}`,
+      cause: error,
+    });
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ETIMEDOUT' || /timed? ?out/i.test(message))
+    return new MssanteError('E_ANNUAIRE_TIMEOUT', { cause: error });
+  if (typeof code === 'string' && UNREACHABLE.has(code))
+    return new MssanteError('E_ANNUAIRE_UNREACHABLE', { detail: code, cause: error });
+  if (/socket|connection|closed/i.test(message))
+    return new MssanteError('E_ANNUAIRE_UNREACHABLE', { cause: error });
+  return new MssanteError('E_ANNUAIRE_LDAP_FAILED', { cause: error });
+}
+
+function checkedUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new MssanteError('E_ANNUAIRE_URL_INVALID', { cause });
+  }
+  if (parsed.protocol !== 'ldap:' && parsed.protocol !== 'ldaps:')
+    throw new MssanteError('E_ANNUAIRE_URL_INVALID', { detail: parsed.protocol });
+  return url;
+}
+
+const collator = new Intl.Collator('fr', { sensitivity: 'base' });
+
+function byName(a: AnnuaireEntry, b: AnnuaireEntry): number {
+  return (
+    collator.compare(a.lastName || a.organisation, b.lastName || b.organisation) ||
+    collator.compare(a.firstName, b.firstName) ||
+    collator.compare(a.mail, b.mail)
+  );
+}
+
+/**
+ * The host's Annuaire Santé client over LDAP (ldapts): anonymous, read-only, one connection kept
+ * open between queries (reopened when it drops), at most 100 entries per query, 60 s limits.
+ */
+export class AnnuaireLdapClient {
+  readonly url: string;
+  readonly base: string;
+  private readonly timeoutMs: number;
+  private client: Client | null = null;
+
+  constructor(options: AnnuaireLdapOptions) {
+    this.url = checkedUrl(options.url);
+    this.base = options.base ?? ANNUAIRE_PRESET.base;
+    this.timeoutMs = options.timeoutMs ?? TIME_LIMIT_SECONDS * 1000;
+  }
+
+  /** Multi-criteria search (every criterion must match). */
+  search(criteria: AnnuaireCriteria): Promise<AnnuaireSearchResult> {
+    return this.run(() => criteriaFilter(criteria));
+  }
+
+  /** Autocomplete: each word typed starts the last name, first name, mail or organisation. */
+  autocomplete(text: string): Promise<AnnuaireSearchResult> {
+    return this.run(() => autocompleteFilter(text));
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client?.isConnected) await client.unbind().catch(() => undefined);
+  }
+
+  private connection(): Client {
+    this.client ??= new Client({
+      url: this.url,
+      timeout: this.timeoutMs,
+      connectTimeout: this.timeoutMs,
+    });
+    return this.client;
+  }
+
+  private async run(buildFilter: () => Filter | null): Promise<AnnuaireSearchResult> {
+    const filter = buildFilter();
+    if (filter === null) return { entries: [], truncated: false };
+    try {
+      // One more than the cap: a server without a limit of its own then shows there is more.
+      const { searchEntries } = await this.connection().search(this.base, {
+        scope: 'sub',
+        filter,
+        attributes: SEARCH_ATTRIBUTES,
+        sizeLimit: MAX_RESULTS + 1,
+        timeLimit: Math.ceil(this.timeoutMs / 1000),
+      });
+      const entries = searchEntries.slice(0, MAX_RESULTS).map(entryFromLdap).sort(byName);
+      return { entries, truncated: searchEntries.length >= MAX_RESULTS };
+    } catch (error) {
+      // A failed connection is not reused: the next query opens a fresh one.
+      await this.close().catch(() => undefined);
+      throw annuaireError(error);
+    }
+  }
+}
