@@ -342,6 +342,31 @@ export const ERROR_MESSAGES = {
     fr: 'Cette boîte MSSanté n’est pas configurée dans le module.',
     en: 'This MSSanté mailbox is not configured in the add-on.',
   },
+  // Annuaire Santé over LDAP (native-host/annuaire)
+  E_ANNUAIRE_NO_CRITERIA: {
+    fr: 'Indiquez au moins un critère de recherche dans l’Annuaire Santé.',
+    en: 'Give at least one Annuaire Santé search criterion.',
+  },
+  E_ANNUAIRE_UNREACHABLE: {
+    fr: 'L’Annuaire Santé (LDAP) est injoignable ; vérifiez la connexion réseau ou l’adresse du serveur.',
+    en: 'The Annuaire Santé (LDAP) cannot be reached; check the network connection or the server address.',
+  },
+  E_ANNUAIRE_TIMEOUT: {
+    fr: 'L’Annuaire Santé (LDAP) n’a pas répondu à temps ; réessayez ou précisez la recherche.',
+    en: 'The Annuaire Santé (LDAP) did not answer in time; try again or narrow the search.',
+  },
+  E_ANNUAIRE_LDAP_FAILED: {
+    fr: 'L’Annuaire Santé (LDAP) a refusé la recherche.',
+    en: 'The Annuaire Santé (LDAP) refused the search.',
+  },
+  E_ANNUAIRE_URL_INVALID: {
+    fr: 'L’adresse du serveur de l’Annuaire Santé doit être une URL ldap:// ou ldaps://.',
+    en: 'The Annuaire Santé server address must be an ldap:// or ldaps:// URL.',
+  },
+  E_ANNUAIRE_CRITERIA_INVALID: {
+    fr: 'Un critère de recherche de l’Annuaire Santé est invalide (trop long ou type de BAL inconnu).',
+    en: 'An Annuaire Santé search criterion is invalid (too long, or unknown mailbox type).',
+  },
   // Conformance report and live check (native-host/conformance)
   E_CONFORMANCE_CONFIG: {
     fr: 'Le fichier de configuration de la vérification en direct est invalide (voir docs/conformance.md).',
