@@ -1,4 +1,4 @@
-import { errorMessage } from '../../../shared/errors/codes';
+import { type ErrorCode, errorMessage } from '../../../shared/errors/codes';
 import { MssanteError } from '../../../shared/errors/mssante-error';
 import type { PeerReport, TrustContext } from '../../trust/verify';
 import { openUpstream, type UpstreamProtocol } from '../../upstream/starttls';
@@ -54,18 +54,33 @@ function refusal(error: MssanteError): Record<string, string> {
  * For one requirement: proved when the connection passed, failing when it was refused for this
  * very rule, not-run when it was refused for another rule (that one is reported as failing).
  */
+/** verify.ts checks, in order: the negotiated session, the CA, the dates, name and usage, revocation. */
+const AFTER_SESSION: ErrorCode[] = [
+  'E_TRUST_UNKNOWN_CA',
+  'E_TRUST_NOT_ORGANISATIONS_CA',
+  'E_TRUST_EXPIRED',
+  'E_TRUST_NOT_YET_VALID',
+  'E_TRUST_HOSTNAME',
+  'E_TRUST_KEY_USAGE',
+  'E_TRUST_REVOKED',
+  'E_TRUST_REVOCATION_UNKNOWN',
+];
+const AFTER_CA: ErrorCode[] = AFTER_SESSION.slice(2).filter(
+  (c) => c !== 'E_TRUST_HOSTNAME' && c !== 'E_TRUST_KEY_USAGE',
+);
+const AFTER_DATES: ErrorCode[] = AFTER_SESSION.slice(4);
+
 function judge(
   check: string,
   id: string,
   outcome: Attempt,
   proved: { fr: string; en: string },
-  /** Rules checked after this one: a refusal for them means this one held. */
-  later: string[] = [],
+  /** Refusals that come after this rule was checked (verify.ts order): it held. */
+  later: readonly ErrorCode[] = [],
 ): LiveResult {
   if (outcome.ok) return result(check, [id], 'proved', proved, sessionEvidence(outcome.report));
   const { error } = outcome;
-  if (later.includes(RULE_OF_CODE[error.code] ?? ''))
-    return result(check, [id], 'proved', proved, refusal(error));
+  if (later.includes(error.code)) return result(check, [id], 'proved', proved, refusal(error));
   const sentence = { fr: errorMessage(error.code, 'fr'), en: errorMessage(error.code, 'en') };
   if (RULE_OF_CODE[error.code] === id)
     return result(check, [id], 'failing', sentence, refusal(error));
@@ -94,14 +109,26 @@ async function runFor(context: LiveContext, protocol: UpstreamProtocol): Promise
   });
   const P = protocol.toUpperCase();
   const out: LiveResult[] = [
-    judge(check, 'ECO.1.1.1', tls12, {
-      fr: `${P} : TLS 1.2 négocié avec l’API LPS.`,
-      en: `${P}: TLS 1.2 negotiated with the API LPS.`,
-    }),
-    judge(check, 'ECO.1.1.3', tls12, {
-      fr: `${P} : en TLS 1.2, suite autorisée et échange de clés de taille suffisante.`,
-      en: `${P}: with TLS 1.2, an allowed suite and a key exchange of sufficient size.`,
-    }),
+    judge(
+      check,
+      'ECO.1.1.1',
+      tls12,
+      {
+        fr: `${P} : TLS 1.2 négocié avec l’API LPS.`,
+        en: `${P}: TLS 1.2 negotiated with the API LPS.`,
+      },
+      AFTER_SESSION,
+    ),
+    judge(
+      check,
+      'ECO.1.1.3',
+      tls12,
+      {
+        fr: `${P} : en TLS 1.2, suite autorisée et échange de clés de taille suffisante.`,
+        en: `${P}: with TLS 1.2, an allowed suite and a key exchange of sufficient size.`,
+      },
+      AFTER_SESSION,
+    ),
   ];
   if (full.ok && full.report.session.protocol === 'TLSv1.3')
     out.push(
@@ -137,7 +164,7 @@ async function runFor(context: LiveContext, protocol: UpstreamProtocol): Promise
         fr: `${P} : certificat serveur dans sa période de validité.`,
         en: `${P}: server certificate within its validity period.`,
       },
-      ['ECO.1.1.6'],
+      AFTER_DATES,
     ),
     judge(
       check,
@@ -147,7 +174,7 @@ async function runFor(context: LiveContext, protocol: UpstreamProtocol): Promise
         fr: `${P} : certificat serveur émis par l’AC IGC Santé Élémentaire Organisations du jeu de confiance.`,
         en: `${P}: server certificate issued by the trust set’s IGC Santé Élémentaire Organisations CA.`,
       },
-      ['ECO.1.1.6'],
+      AFTER_CA,
     ),
   );
   return out;

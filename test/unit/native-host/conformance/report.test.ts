@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { renderHtml } from '../../../../native-host/conformance/html';
-import { buildReport, resultsFromMochaJson } from '../../../../native-host/conformance/report';
+import type { LiveRun } from '../../../../native-host/conformance/live/types';
+import {
+  buildReport,
+  mergeLive,
+  resultsFromMochaJson,
+} from '../../../../native-host/conformance/report';
 import type { Requirement } from '../../../../shared/requirements';
 
 const req = (
@@ -93,5 +98,101 @@ describe('conformance report', () => {
     assert.match(html, /fr ECO\.1\.1\.1 &#60;é&#62;/);
     assert.doesNotMatch(html, /<script/i);
     assert.match(html, /3 exigence\(s\) obligatoire\(s\) non prouvée\(s\)/);
+  });
+});
+
+describe('conformance report: live runs merged per platform', () => {
+  const requirements = [
+    req('ECO.1.1.3', 'DOIT'),
+    req('ECO.1.1.5', 'DOIT'),
+    req('ECO.1.2.1', 'DOIT'),
+  ];
+  const base = buildReport({
+    requirements,
+    results: resultsFromMochaJson('unit', {
+      passes: [{ title: 'ECO.1.1.3 six suites', fullTitle: 'tls ECO.1.1.3 six suites' }],
+    }),
+    profiles: ['PER'],
+    platform: 'sandbox',
+    versions: {},
+    now: new Date('2026-11-25T00:00:00Z'),
+  });
+  const live = (
+    platform: string,
+    results: Array<[string, string, 'proved' | 'failing' | 'not-run']>,
+  ): LiveRun => ({
+    platform,
+    date: '2026-11-26T00:00:00.000Z',
+    target: { imap: 'imap.op.test:143' },
+    results: results.map(([check, id, status]) => ({
+      check,
+      ids: [id],
+      status,
+      fr: `fr ${check} <b>`,
+      en: `en ${check}`,
+      evidence: { code: 'E_TRUST_EXPIRED', detail: 'until <then>' },
+    })),
+  });
+  const a = live('Opérateur A', [
+    ['tls.imap', 'ECO.1.1.3', 'proved'],
+    ['tls.smtp', 'ECO.1.1.3', 'failing'],
+    ['tls.imap', 'ECO.1.1.5', 'proved'],
+    ['xoauth2.imap', 'ECO.1.2.1', 'not-run'],
+  ]);
+  const merged = mergeLive(base, a);
+  const row = (r: typeof merged, id: string) => r.rows.find((x) => x.id === id)!;
+
+  it('gives each requirement the platform’s verdict: failing if any result fails, proved if one proves, else not run', () => {
+    assert.deepEqual(
+      merged.rows.map((r) => [r.id, r.live?.map((l) => l.status)]),
+      [
+        ['ECO.1.1.3', ['failing']],
+        ['ECO.1.1.5', ['proved']],
+        ['ECO.1.2.1', ['not-run']],
+      ],
+    );
+    assert.deepEqual(
+      row(merged, 'ECO.1.1.3').live![0]!.results.map((r) => r.check),
+      ['tls.imap', 'tls.smtp'],
+    );
+  });
+
+  it('keeps the rows’ status and the summary from the tests (live evidence is about a platform)', () => {
+    assert.equal(row(merged, 'ECO.1.1.3').status, 'proved');
+    assert.deepEqual(merged.summary, base.summary);
+  });
+
+  it('replaces a platform’s previous run and keeps the other platforms’ runs', () => {
+    const b = live('Opérateur B', [['tls.imap', 'ECO.1.1.5', 'failing']]);
+    const again = live('Opérateur A', [['tls.imap', 'ECO.1.1.3', 'proved']]);
+    const report = mergeLive(mergeLive(merged, b), again);
+    assert.deepEqual(
+      report.live!.map((r) => r.platform),
+      ['Opérateur B', 'Opérateur A'],
+    );
+    assert.deepEqual(row(report, 'ECO.1.1.3').live, [
+      {
+        platform: 'Opérateur A',
+        status: 'proved',
+        results: [
+          { check: 'tls.imap', status: 'proved', fr: 'fr tls.imap <b>', en: 'en tls.imap' },
+        ],
+      },
+    ]);
+    assert.deepEqual(
+      row(report, 'ECO.1.1.5').live!.map((l) => [l.platform, l.status]),
+      [['Opérateur B', 'failing']],
+    );
+    assert.equal(row(report, 'ECO.1.2.1').live, undefined);
+  });
+
+  it('renders a live column and one section per platform with escaped findings and evidence', () => {
+    const html = renderHtml(merged);
+    assert.match(html, /<th>En direct<br><span class="en">Live<\/span><\/th>/);
+    assert.match(html, /Vérification en direct : Opérateur A/);
+    assert.match(html, /fr tls\.imap &#60;b&#62;/);
+    assert.match(html, /until &#60;then&#62;/);
+    assert.doesNotMatch(html, /<script/i);
+    assert.doesNotMatch(renderHtml(base), /En direct/);
   });
 });
