@@ -21,12 +21,17 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       load: () => import('./commands/conformance'),
     },
     sandbox: {
-      summary: 'up | down | status | reset [--json]   (local MSSanté trust space, for tests and demos)',
+      summary:
+        'up | down | status | reset [--json]   (local MSSanté trust space, for tests and demos)',
       load: () => import('./commands/sandbox'),
     },
     xdm: {
       summary: 'inspect FILE [--json] | extract-pdf FILE --out DIR   (IHE XDM archives)',
       load: () => import('./commands/xdm'),
+    },
+    annuaire: {
+      summary: 'search [WORDS…|--name …] [--url ldap://…] [--json]   (Annuaire Santé, ECO.3.1.4)',
+      load: () => import('./commands/annuaire'),
     },
     ins: {
       summary: 'check VALUE [--json]   (INS / NIR / NIA, patient address)',

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, SizeLimitExceededError } from 'ldapts';
 import { type AnnuaireCriteria } from '../../../native-host/annuaire/criteria';
+import { command as annuaireCli } from '../../../native-host/cli/commands/annuaire';
 import { AnnuaireLdapClient, MAX_RESULTS } from '../../../native-host/annuaire/ldap-client';
 import type { Started } from '../../../sandbox/contracts';
 import { generateEntries } from '../../../sandbox/annuaire/generate';
@@ -229,6 +230,61 @@ describe('sandbox Annuaire on slapd, and the host LDAP client', function () {
         annuaire.search({ mailboxType: 'PER)(x=*' }),
         'E_ANNUAIRE_CRITERIA_INVALID',
       );
+    });
+  });
+
+  describe('mssante annuaire search', () => {
+    async function cli(args: string[]) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await annuaireCli.run(args, {
+        stdout: (s) => out.push(s),
+        stderr: (s) => err.push(s),
+        locale: 'fr',
+      });
+      return { code, out: out.join(''), err: err.join('') };
+    }
+
+    it('ECO.3.1.4 searches by criteria and prints JSON entries', async () => {
+      const url = slapd.info.url;
+      const run = await cli([
+        'search',
+        '--name',
+        'MARTIN',
+        '--first-name',
+        'Marie',
+        '--url',
+        url,
+        '--json',
+      ]);
+      assert.equal(run.code, 0, run.err);
+      const parsed = JSON.parse(run.out) as {
+        ok: boolean;
+        entries: AnnuaireEntry[];
+        truncated: boolean;
+      };
+      assert.equal(parsed.ok, true);
+      assert.ok(parsed.entries.some((e) => e.mail === MARIE.mail));
+      assert.equal(parsed.truncated, false);
+    });
+
+    it('ECO.3.1.4 autocompletes words and says when the list is cut', async () => {
+      const url = slapd.info.url;
+      const one = await cli(['search', 'lefèvre', '--url', url]);
+      assert.equal(one.code, 0, one.err);
+      assert.match(
+        one.out,
+        /^MME LEFÈVRE Élodie <elodie\.lefevre@sandbox\.mssante\.test> \[PER\] — Infirmier/,
+      );
+      const many = await cli(['search', '--type', 'PER', '--url', url]);
+      assert.equal(many.out.trim().split('\n').length, MAX_RESULTS + 1);
+      assert.match(many.out, /précisez la recherche \(100 affichées\)/);
+    });
+
+    it('ECO.3.1.4 prints a coded error when the Annuaire cannot be reached', async () => {
+      const run = await cli(['search', 'mar', '--url', `ldap://127.0.0.1:${await freePort()}`]);
+      assert.equal(run.code, 1);
+      assert.match(run.err, /^E_ANNUAIRE_UNREACHABLE: L’Annuaire Santé \(LDAP\) est injoignable/);
     });
   });
 

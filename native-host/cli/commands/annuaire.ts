@@ -1,0 +1,149 @@
+import { parseArgs } from 'node:util';
+import { readRuntime } from '../../../sandbox/runtime';
+import { sandboxDir } from '../../../sandbox/paths';
+import type { AnnuaireEntry } from '../../../shared/domain/annuaire/entry';
+import { errorMessage } from '../../../shared/errors/codes';
+import { toMssanteError } from '../../../shared/errors/mssante-error';
+import type { AnnuaireCriteria } from '../../annuaire/criteria';
+import { ANNUAIRE_PRESET, AnnuaireLdapClient } from '../../annuaire/ldap-client';
+import { projectRoot } from '../../project-root';
+import type { CliCommand, CliIo } from '../command';
+
+/**
+ * `mssante annuaire search …` over LDAP (ECO.3.1.4). The server is `--url` (and `--base`), else
+ * `--public` (the public Annuaire Santé), else the running sandbox's Annuaire (runtime.json).
+ */
+const USAGE = `usage:
+  mssante annuaire search [WORDS…] [--name N] [--first-name F] [--profession P] [--speciality S]
+      [--postal-code C] [--city V] [--organisation O] [--type PER|ORG|APP] [--id ID] [--mail M]
+      [--url ldap://HOST:PORT] [--base DN] [--public] [--timeout SECONDS] [--json]
+      WORDS alone: autocomplete (prefixes of name, first name, address, organisation);
+      without --url nor --public: the running sandbox's Annuaire`;
+
+function usage(io: CliIo, why?: string): number {
+  io.stderr(`${errorMessage('E_CLI_USAGE', io.locale)}${why ? ` (${why})` : ''}\n${USAGE}\n`);
+  return 2;
+}
+
+/** One entry on one line: who, address, type, profession, where. */
+export function entryLine(e: AnnuaireEntry): string {
+  const who =
+    [e.civility, e.lastName, e.firstName].filter(Boolean).join(' ') || e.organisation || e.mail;
+  const what = [e.profession.label, e.speciality.label].filter(Boolean).join(', ');
+  const where = [
+    e.lastName ? e.organisation : e.service,
+    [e.postalCode, e.city].filter(Boolean).join(' '),
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${who} <${e.mail}> [${e.mailboxType}]${what ? ` — ${what}` : ''}${where ? ` — ${where}` : ''}`;
+}
+
+function server(values: {
+  url?: string | undefined;
+  base?: string | undefined;
+  public?: boolean | undefined;
+}): { url: string; base: string } | null {
+  if (values.url) return { url: values.url, base: values.base ?? ANNUAIRE_PRESET.base };
+  if (values.public) return { url: ANNUAIRE_PRESET.url, base: values.base ?? ANNUAIRE_PRESET.base };
+  const runtime = readRuntime(sandboxDir(projectRoot()));
+  if (!runtime?.ldap?.url) return null;
+  return { url: runtime.ldap.url, base: values.base ?? runtime.ldap.base };
+}
+
+async function runSearch(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        url: { type: 'string' },
+        base: { type: 'string' },
+        public: { type: 'boolean' },
+        timeout: { type: 'string' },
+        name: { type: 'string' },
+        'first-name': { type: 'string' },
+        profession: { type: 'string' },
+        speciality: { type: 'string' },
+        'postal-code': { type: 'string' },
+        city: { type: 'string' },
+        organisation: { type: 'string' },
+        type: { type: 'string' },
+        id: { type: 'string' },
+        mail: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    return usage(io, (error as Error).message);
+  }
+  const v = parsed.values;
+  const json = v.json === true;
+  const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
+  if (timeout !== undefined && !(timeout > 0)) return usage(io, '--timeout');
+  const criteria: AnnuaireCriteria = {};
+  const put = (key: keyof AnnuaireCriteria, value: string | undefined) => {
+    if (value !== undefined) criteria[key] = value;
+  };
+  put('name', v.name);
+  put('firstName', v['first-name']);
+  put('profession', v.profession);
+  put('speciality', v.speciality);
+  put('postalCode', v['postal-code']);
+  put('city', v.city);
+  put('organisation', v.organisation);
+  put('mailboxType', v.type);
+  put('nationalId', v.id);
+  put('mail', v.mail);
+  const words = parsed.positionals.join(' ');
+  const hasCriteria = Object.keys(criteria).length > 0;
+  if (hasCriteria === (words !== '')) return usage(io, 'WORDS or --criteria, one of the two');
+  const target = server(v);
+  if (!target)
+    return usage(
+      io,
+      io.locale === 'fr'
+        ? 'aucun bac à sable lancé : donnez --url ou --public'
+        : 'no sandbox running: give --url or --public',
+    );
+  let client: AnnuaireLdapClient | null = null;
+  try {
+    client = new AnnuaireLdapClient({
+      ...target,
+      ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+    });
+    const result = hasCriteria ? await client.search(criteria) : await client.autocomplete(words);
+    if (json) io.stdout(JSON.stringify({ ok: true, server: target, ...result }) + '\n');
+    else {
+      const fr = io.locale === 'fr';
+      const lines = result.entries.map(entryLine);
+      if (lines.length === 0) lines.push(fr ? 'Aucune entrée.' : 'No entry.');
+      if (result.truncated)
+        lines.push(
+          fr
+            ? `… d’autres entrées correspondent : précisez la recherche (${result.entries.length} affichées).`
+            : `… more entries match: refine the search (${result.entries.length} shown).`,
+        );
+      io.stdout(lines.join('\n') + '\n');
+    }
+    return 0;
+  } catch (error) {
+    const wire = toMssanteError(error).toWire(io.locale);
+    if (json) io.stdout(JSON.stringify({ ok: false, error: wire }) + '\n');
+    else io.stderr(`${wire.code}: ${wire.message}\n`);
+    return 1;
+  } finally {
+    await client?.close();
+  }
+}
+
+export const command: CliCommand = {
+  name: 'annuaire',
+  summary: 'search the Annuaire Santé over LDAP',
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === 'search') return runSearch(rest, io);
+    return usage(io);
+  },
+};
