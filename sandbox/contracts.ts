@@ -62,12 +62,12 @@ export interface SandboxRuntime {
   imap: Endpoint;
   smtp: Endpoint;
   psc: { issuer: string; control: string };
-  ldap?: { url: string; base: string };
-  autoconfig?: { url: string };
+  ldap: { url: string; base: string };
+  autoconfig: { url: string };
   crl: { url: string };
   ocsp: { url: string };
   ca: { root: string; intermediate: string };
-  badServers?: Record<string, Endpoint & { protocol: 'imap' | 'smtp' }>;
+  badServers: Record<string, Endpoint & { protocol: 'imap' | 'smtp' }>;
   mailboxes: Array<{ address: string; profile: 'PER' | 'ORG' | 'APP'; nationalId: string }>;
   /** Host name → address for every sandbox name (see the note at the top). */
   hosts: Record<string, string>;

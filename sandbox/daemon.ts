@@ -7,13 +7,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { freePort } from '../scripts/lib/net';
 import { HOST_NAMES, DOMAIN, type SandboxRuntime } from './contracts';
+import { DEMO_ENTRY_COUNT } from './annuaire/generate';
 import { seedDemo } from './demo';
 import { type OperatorPorts, startOperator, type TestOperator } from './operator';
 import { PORTS_FILE } from './paths';
 import { MAILBOXES } from './people';
 import { isAlive, removeRuntime, writeRuntime } from './runtime';
 
-const PORT_NAMES: Array<keyof OperatorPorts> = ['pki', 'psc', 'imap', 'smtp'];
+const PORT_NAMES: Array<keyof OperatorPorts> = ['pki', 'psc', 'imap', 'smtp', 'autoconfig', 'ldap'];
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -39,13 +40,17 @@ async function choosePorts(dir: string): Promise<OperatorPorts> {
 }
 
 export function runtimeOf(operator: TestOperator, startedAt: Date): SandboxRuntime {
-  const { stub, dovecot, revocation, files } = operator;
+  const { stub, dovecot, revocation, files, annuaire, autoconfig, bad } = operator;
+  if (!annuaire || !bad) throw new Error('the daemon runs the Annuaire and the bad servers');
   return {
     up: true,
     domain: DOMAIN,
     imap: { host: HOST_NAMES.imap, port: dovecot.info.imap.port },
     smtp: { host: HOST_NAMES.smtp, port: dovecot.info.smtp.port },
     psc: { issuer: stub.info.issuer, control: stub.info.control },
+    ldap: { url: annuaire.info.url, base: annuaire.info.base },
+    autoconfig: { url: autoconfig.info.url },
+    badServers: bad.servers,
     crl: { url: revocation.urls.crlUrl },
     ocsp: { url: revocation.urls.ocspUrl },
     ca: { root: files.rootCert, intermediate: files.intermediateCert },
@@ -83,7 +88,13 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const startedAt = new Date();
   await stopLeftovers(dir);
-  const operator = await startOperator({ dir, keep: true, ports: await choosePorts(dir) });
+  const operator = await startOperator({
+    dir,
+    keep: true,
+    ports: await choosePorts(dir),
+    annuaire: { entries: DEMO_ENTRY_COUNT },
+    badServers: true,
+  });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

@@ -13,10 +13,7 @@ import type { BridgeMailbox } from '../bridge/mailbox';
 import { SmtpBridge } from '../bridge/smtp-bridge';
 import type { Logger } from '../log';
 import { PscSession } from '../psc/session';
-import { CrlStore } from '../trust/crl-store';
-import { httpFetch } from '../trust/http-fetch';
-import { OcspClient } from '../trust/ocsp-client';
-import { RevocationChecker } from '../trust/revocation';
+import { trustContext } from '../trust/context';
 import type { TrustContext } from '../trust/verify';
 import { type ResolvedConfig, resolveConfig } from './config';
 
@@ -64,23 +61,11 @@ export class HostApp {
   private resolved(): { config: ResolvedConfig; trust: TrustContext } {
     if (!this.config || !this.trust) {
       const config = resolveConfig(this.stateDir);
-      const fetchOptions = config.lookup ? { lookup: config.lookup } : {};
-      const crls = new CrlStore({
-        dir: path.join(this.stateDir, 'crl-cache'),
-        fetch: (url) => httpFetch(url, fetchOptions),
-      });
-      const ocsp = new OcspClient({
-        post: (url, body) =>
-          httpFetch(url, {
-            ...fetchOptions,
-            method: 'POST',
-            body,
-            contentType: 'application/ocsp-request',
-            maxBytes: 1024 * 1024,
-          }),
-      });
       this.config = config;
-      this.trust = { set: config.trust, revocation: new RevocationChecker(crls, ocsp) };
+      this.trust = trustContext(config.trust, {
+        cacheDir: path.join(this.stateDir, 'crl-cache'),
+        ...(config.lookup ? { lookup: config.lookup } : {}),
+      });
     }
     return { config: this.config, trust: this.trust };
   }

@@ -10,11 +10,8 @@ import { HostApp } from '../../native-host/app/host-app';
 import { fetchAutoconfig } from '../../native-host/autoconfig/fetch';
 import { HANDLERS } from '../../native-host/handlers/index';
 import type { Logger } from '../../native-host/log';
-import { CrlStore } from '../../native-host/trust/crl-store';
-import { httpFetch } from '../../native-host/trust/http-fetch';
-import { OcspClient } from '../../native-host/trust/ocsp-client';
-import { RevocationChecker } from '../../native-host/trust/revocation';
 import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
+import { trustContext } from '../../native-host/trust/context';
 import { buildTrustSet } from '../../native-host/trust/trust-sets';
 import type { TrustContext } from '../../native-host/trust/verify';
 import {
@@ -64,15 +61,10 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
   });
 
   function trust(): TrustContext {
-    const crls = new CrlStore({ dir: cacheDir, fetch: (url) => httpFetch(url, { lookup }) });
-    const ocsp = new OcspClient({
-      post: (url, body) =>
-        httpFetch(url, { lookup, method: 'POST', body, contentType: 'application/ocsp-request' }),
+    return trustContext(buildTrustSet('sandbox', [pki.root, pki.organisations]), {
+      cacheDir,
+      lookup,
     });
-    return {
-      set: buildTrustSet('sandbox', [pki.root, pki.organisations]),
-      revocation: new RevocationChecker(crls, ocsp),
-    };
   }
 
   async function serve(

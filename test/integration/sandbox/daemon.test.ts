@@ -11,6 +11,12 @@ import type { SandboxRuntime } from '../../../sandbox/contracts';
 import { readRuntime } from '../../../sandbox/runtime';
 import { sandboxLookup } from '../../../sandbox/resolve';
 import { TLS12_SUITES } from '../../../native-host/trust/tls-policy';
+import { EqualityFilter, Client as LdapClient, SubstringFilter } from 'ldapts';
+import { fetchAutoconfig } from '../../../native-host/autoconfig/fetch';
+import { trustContext } from '../../../native-host/trust/context';
+import { loadSandboxTrustSet } from '../../../native-host/trust/trust-sets';
+import { openUpstream } from '../../../native-host/upstream/starttls';
+import { BAD_CASE_NAMES, BAD_CASES } from '../../../sandbox/bad-servers/index';
 import { accessToken, cibaAccessToken } from '../../fixtures/psc-tokens';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -114,7 +120,20 @@ describe('sandbox daemon: `mssante sandbox up|status|down|reset` (real PSC stub,
     const status = mssante(dir, 'status', '--json');
     assert.equal(status.code, 0);
     const printed = JSON.parse(status.out) as Record<string, unknown>;
-    for (const key of ['up', 'domain', 'imap', 'smtp', 'psc', 'crl', 'ocsp', 'ca', 'mailboxes'])
+    for (const key of [
+      'up',
+      'domain',
+      'imap',
+      'smtp',
+      'psc',
+      'ldap',
+      'autoconfig',
+      'crl',
+      'ocsp',
+      'ca',
+      'badServers',
+      'mailboxes',
+    ])
       assert.ok(key in printed, key);
     assert.equal(printed.up, true);
     assert.equal(printed.domain, 'sandbox.mssante.test');
@@ -185,6 +204,63 @@ describe('sandbox daemon: `mssante sandbox up|status|down|reset` (real PSC stub,
     ])
       assert.equal(s_client(runtime, ['-tls1_2', '-cipher', banned]).ok, false, banned);
     assert.equal(s_client(runtime, ['-tls1_1', '-cipher', 'ALL:@SECLEVEL=0']).ok, false, 'TLS 1.1');
+  });
+
+  it('ECO.3.1.4 the Annuaire answers over LDAP (ldapts): the sandbox people by mail and by name prefix', async () => {
+    const ldap = new LdapClient({ url: runtime.ldap.url });
+    try {
+      const byMail = await ldap.search(runtime.ldap.base, {
+        filter: new EqualityFilter({ attribute: 'mail', value: MARIE.mail }),
+      });
+      assert.equal(byMail.searchEntries.length, 1);
+      assert.equal(byMail.searchEntries[0]!.sn, 'MARTIN');
+      const byName = await ldap.search(runtime.ldap.base, {
+        filter: new SubstringFilter({ attribute: 'sn', initial: 'DUR' }),
+      });
+      assert.ok(byName.searchEntries.some((e) => e.mail === PAUL.mail));
+    } finally {
+      await ldap.unbind();
+    }
+  });
+
+  it('ECO.1.1.9 the autoconfiguration is served over HTTPS under the IGC Santé rules and names the API LPS', async () => {
+    const trust = trustContext(
+      loadSandboxTrustSet(runtime.internal.pki.rootCert, runtime.internal.pki.intermediateCert),
+      { cacheDir: path.join(dir, 'test-crl-cache'), lookup: sandboxLookup(runtime.hosts) },
+    );
+    const found = await fetchAutoconfig(MARIE.mail, {
+      trust,
+      lookup: sandboxLookup(runtime.hosts),
+      port: Number(new URL(runtime.autoconfig.url).port),
+    });
+    assert.deepEqual(
+      [found.imap.host, found.imap.port, found.smtp.host, found.smtp.port],
+      [runtime.imap.host, runtime.imap.port, runtime.smtp.host, runtime.smtp.port],
+    );
+  });
+
+  it('ECO.1.1.3 ECO.1.1.5 ECO.1.1.6 ECO.1.1.10 every published bad server is refused by the host’s trust rules with its own code', async () => {
+    const trust = trustContext(
+      loadSandboxTrustSet(runtime.internal.pki.rootCert, runtime.internal.pki.intermediateCert),
+      { cacheDir: path.join(dir, 'test-crl-cache-bad'), lookup: sandboxLookup(runtime.hosts) },
+    );
+    assert.deepEqual(Object.keys(runtime.badServers).sort(), [...BAD_CASE_NAMES].sort());
+    for (const name of BAD_CASE_NAMES) {
+      const server = runtime.badServers[name]!;
+      await assert.rejects(
+        openUpstream(
+          {
+            protocol: server.protocol,
+            host: server.host,
+            port: server.port,
+            lookup: sandboxLookup(runtime.hosts),
+          },
+          trust,
+        ),
+        { code: BAD_CASES[name].expected },
+        name,
+      );
+    }
   });
 
   it('down stops every service; up again is a warm start with the same CA and the same ports', async () => {
