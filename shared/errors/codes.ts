@@ -320,6 +320,10 @@ export const ERROR_MESSAGES = {
     fr: 'Vous vous êtes déconnecté de Pro Santé Connect.',
     en: 'You signed out of Pro Santé Connect.',
   },
+  E_PSC_CLIENT_AUTH: {
+    fr: 'Pro Santé Connect a refusé l’authentification de l’hôte (secret, clé privée ou certificat client du fichier config.json) : vérifiez psc.auth.',
+    en: 'Pro Santé Connect refused the host’s client authentication (secret, private key or client certificate from config.json): check psc.auth.',
+  },
   // API LPS bridge (native-host/bridge, ECO.1.2.x, 1.3.1)
   E_UPSTREAM_AUTH: {
     fr: 'Le serveur MSSanté de l’opérateur a refusé l’authentification.',
@@ -333,14 +337,80 @@ export const ERROR_MESSAGES = {
     fr: 'La connexion MSSanté a été fermée par le module.',
     en: 'The MSSanté connection was closed by the add-on.',
   },
+  // APP mailboxes: the ORG AUTH_CLI certificate (native-host/app, native-host/bridge, ECO.1.3.1)
+  E_APP_PKCS12_PASSWORD: {
+    fr: 'Le mot de passe ne permet pas d’ouvrir le fichier PKCS#12 du certificat ORG AUTH_CLI.',
+    en: 'The password does not open the ORG AUTH_CLI certificate’s PKCS#12 file.',
+  },
+  E_APP_PKCS12_INVALID: {
+    fr: 'Ce fichier n’est pas un PKCS#12 (.p12, .pfx) lisible contenant un certificat et sa clé privée.',
+    en: 'This file is not a readable PKCS#12 (.p12, .pfx) holding a certificate and its private key.',
+  },
+  E_APP_CERT_NOT_ORGANISATIONS: {
+    fr: 'Ce certificat n’est pas délivré par l’AC IGC Santé Élémentaire Organisations du jeu de confiance choisi : ce n’est pas un certificat ORG AUTH_CLI accepté.',
+    en: 'This certificate is not issued by the IGC Santé Élémentaire Organisations CA of the selected trust set: it is not an accepted ORG AUTH_CLI certificate.',
+  },
+  E_APP_CERT_EXPIRED: {
+    fr: 'Le certificat ORG AUTH_CLI n’est pas en cours de validité (expiré ou pas encore valide).',
+    en: 'The ORG AUTH_CLI certificate is not currently valid (expired or not yet valid).',
+  },
+  E_APP_CERT_USAGE: {
+    fr: 'Ce certificat n’est pas un certificat d’authentification client (AUTH_CLI : usage clientAuth et signature numérique).',
+    en: 'This certificate is not a client authentication certificate (AUTH_CLI: clientAuth usage and digital signature).',
+  },
+  E_APP_CERT_NO_IDNAT: {
+    fr: 'Le certificat ORG AUTH_CLI ne porte pas l’IdNat de la structure dans le champ OU de son sujet.',
+    en: 'The ORG AUTH_CLI certificate does not carry the organisation’s IdNat in the OU field of its subject.',
+  },
+  E_APP_CERT_REFUSED: {
+    fr: 'L’opérateur MSSanté a refusé le certificat ORG AUTH_CLI de la boîte applicative.',
+    en: 'The MSSanté operator refused the application mailbox’s ORG AUTH_CLI certificate.',
+  },
+  E_APP_LOGIN_REFUSED: {
+    fr: 'L’opérateur MSSanté a refusé la connexion de la boîte applicative : le certificat ORG AUTH_CLI ne correspond pas à cette boîte ou n’est pas accepté.',
+    en: 'The MSSanté operator refused the application mailbox’s login: the ORG AUTH_CLI certificate does not match this mailbox or is not accepted.',
+  },
+  E_APP_SECRET_UNREADABLE: {
+    fr: 'Le certificat de la boîte applicative ne peut plus être déchiffré sur cet hôte ; importez à nouveau le fichier PKCS#12.',
+    en: 'The application mailbox’s certificate can no longer be decrypted on this host; import the PKCS#12 file again.',
+  },
   // Host configuration (native-host/app)
   E_CONFIG_MISSING: {
     fr: 'Pro Santé Connect et la confiance IGC Santé ne sont pas configurés sur l’hôte : complétez son fichier config.json (voir docs/configuration.md).',
     en: 'Pro Santé Connect and IGC Santé trust are not configured on the host: complete its config.json (see docs/configuration.md).',
   },
+  E_CONFIG_INVALID: {
+    fr: 'Le fichier config.json de l’hôte est invalide : corrigez le champ indiqué (voir docs/configuration.md).',
+    en: 'The host’s config.json is invalid: correct the field shown (see docs/configuration.md).',
+  },
+  E_CONFIG_INSECURE: {
+    fr: 'Un fichier de clé privée nommé dans config.json est lisible par d’autres utilisateurs : limitez-le à son propriétaire (chmod 600).',
+    en: 'A private key file named in config.json is readable by other users: restrict it to its owner (chmod 600).',
+  },
   E_MAILBOX_UNKNOWN: {
     fr: 'Cette boîte MSSanté n’est pas configurée dans le module.',
     en: 'This MSSanté mailbox is not configured in the add-on.',
+  },
+  // Annuaire offline index (native-host/annuaire, ECO.3.1.4)
+  E_ANNUAIRE_EXTRACTION_HEADER: {
+    fr: 'Ce fichier n’est pas une extraction publique de l’Annuaire Santé MSSanté : sa ligne d’en-tête ne contient pas les colonnes attendues.',
+    en: 'This file is not a public extraction of the MSSanté Annuaire Santé: its header line lacks the expected columns.',
+  },
+  E_ANNUAIRE_EXTRACTION_NOT_FOUND: {
+    fr: 'L’archive ZIP ne contient pas de fichier Extraction_Correspondance_MSSante*.txt.',
+    en: 'The ZIP archive contains no Extraction_Correspondance_MSSante*.txt file.',
+  },
+  E_ANNUAIRE_OFFLINE_NO_INDEX: {
+    fr: 'Aucun index hors ligne de l’Annuaire Santé : importez d’abord le fichier d’extraction (« mssante annuaire import FICHIER »).',
+    en: 'No offline Annuaire Santé index: import the extraction file first ("mssante annuaire import FILE").',
+  },
+  E_ANNUAIRE_OFFLINE_INDEX_INVALID: {
+    fr: 'L’index hors ligne de l’Annuaire Santé est illisible ; importez à nouveau le fichier d’extraction.',
+    en: 'The offline Annuaire Santé index cannot be read; import the extraction file again.',
+  },
+  E_ANNUAIRE_IMPORT_FAILED: {
+    fr: 'L’import du fichier d’extraction de l’Annuaire Santé a échoué ; l’index précédent reste utilisé.',
+    en: 'Importing the Annuaire Santé extraction file failed; the previous index stays in use.',
   },
   // Annuaire Santé over LDAP (native-host/annuaire)
   E_ANNUAIRE_NO_CRITERIA: {
