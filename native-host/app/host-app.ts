@@ -15,16 +15,20 @@ import type { Logger } from '../log';
 import { PscSession } from '../psc/session';
 import { trustContext } from '../trust/context';
 import type { TrustContext } from '../trust/verify';
+import { appCredentials, importAppCredentials, type StoredAppCredentials } from './app-mailbox';
 import { type ResolvedConfig, resolveConfig } from './config';
+import { SealedStore } from './sealed-store';
 
 interface StoredMailbox {
   address: string;
-  profile: 'PER' | 'ORG';
+  profile: 'PER' | 'ORG' | 'APP';
   imap: { host: string; port: number };
   smtp: { host: string; port: number };
   secret: string;
   imapPort: number;
   smtpPort: number;
+  /** APP: the ORG AUTH_CLI certificate's facts, and its PKCS#12 sealed (see sealed-store.ts). */
+  app?: StoredAppCredentials;
 }
 
 interface LiveMailbox {
@@ -207,7 +211,21 @@ export class HostApp {
       secret: s.secret,
       upstream: { imap: s.imap, smtp: s.smtp },
       connections: m.imap.connections + m.smtp.connections,
+      ...(s.app
+        ? {
+            certificate: {
+              subject: s.app.subject,
+              organisationId: s.app.organisationId,
+              notAfter: s.app.notAfter,
+            },
+          }
+        : {}),
     };
+  }
+
+  /** Where APP credentials are sealed (the key file sits in the state dir, mode 0600). */
+  private secrets(): SealedStore {
+    return new SealedStore(this.stateDir);
   }
 
   /** Starts the bridges of one mailbox, on its previous ports when they are free. */
@@ -220,7 +238,9 @@ export class HostApp {
       smtp: stored.smtp,
       ...(config.lookup ? { lookup: config.lookup } : {}),
       secret: stored.secret,
-      credentials: { kind: 'psc', session: () => this.pscSession() },
+      credentials: stored.app
+        ? appCredentials(stored.address, stored.app, this.secrets())
+        : { kind: 'psc', session: () => this.pscSession() },
     };
     const deps = { trust, audit: this.audit, redactor: this.redactor, log: this.log };
     const imap = new ImapBridge(mailbox, deps);
@@ -254,18 +274,27 @@ export class HostApp {
 
   async add(params: Params<'mailbox.add'>): Promise<Result<'mailbox.add'>> {
     const key = params.address.toLowerCase();
+    // ECO.1.3.1: an APP certificate is checked (and sealed) before anything is replaced.
+    const app =
+      params.profile === 'APP'
+        ? importAppCredentials(params, this.resolved().trust.set, this.secrets())
+        : undefined;
     const existing = this.live.get(key);
     if (existing) await this.remove(existing.stored.address);
     const stored: StoredMailbox = {
-      ...params,
+      address: params.address,
+      profile: params.profile,
+      imap: params.imap,
+      smtp: params.smtp,
       secret: randomBytes(24).toString('base64url'),
       imapPort: 0,
       smtpPort: 0,
+      ...(app ? { app } : {}),
     };
     const live = await this.start(stored);
     this.save([...this.stored().filter((m) => m.address.toLowerCase() !== key), stored]);
     this.audit.record({
-      author: this.session?.facts.identity?.nationalId ?? 'system',
+      author: app?.subject ?? this.session?.facts.identity?.nationalId ?? 'system',
       mailbox: stored.address,
       action: 'mailbox-add',
       outcome: 'ok',

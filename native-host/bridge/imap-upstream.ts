@@ -4,6 +4,7 @@ import { xoauth2InitialResponse } from '../../shared/domain/xoauth2';
 import type { PeerReport, TrustContext } from '../trust/verify';
 import { LineReader } from '../upstream/line-reader';
 import { openUpstream } from '../upstream/starttls';
+import { appCertificateRefusal, appLoginRefused } from './app-refusal';
 import { type BridgeMailbox, upstreamTarget } from './mailbox';
 
 export interface ImapSession {
@@ -49,9 +50,10 @@ async function login(
     const tagged = /^A1 (OK|NO|BAD)\b ?(.*)$/i.exec(line);
     if (!tagged) continue;
     if (tagged[1]!.toUpperCase() !== 'OK') {
-      throw new MssanteError('E_UPSTREAM_AUTH', {
-        detail: `${tagged[1]} ${tagged[2]}${challenge ? ` ${challenge}` : ''}`.slice(0, 300),
-      });
+      const detail = `${tagged[1]} ${tagged[2]}${challenge ? ` ${challenge}` : ''}`.slice(0, 300);
+      throw c.kind === 'app'
+        ? appLoginRefused(detail)
+        : new MssanteError('E_UPSTREAM_AUTH', { detail });
     }
     const inOk = /\[CAPABILITY ([^\]]*)\]/i.exec(tagged[2]!);
     if (inOk) capabilities = inOk[1]!;
@@ -96,7 +98,13 @@ export async function openImapSession(
   trust: TrustContext,
 ): Promise<ImapSession> {
   const c = mailbox.credentials;
-  if (c.kind === 'app') return attempt(mailbox, trust, async () => null);
+  if (c.kind === 'app') {
+    try {
+      return await attempt(mailbox, trust, async () => null);
+    } catch (error) {
+      throw appCertificateRefusal(error);
+    }
+  }
   try {
     return await attempt(mailbox, trust, () => c.session().accessToken());
   } catch (error) {

@@ -4,6 +4,7 @@ import { xoauth2InitialResponse } from '../../shared/domain/xoauth2';
 import type { PeerReport, TrustContext } from '../trust/verify';
 import { LineReader } from '../upstream/line-reader';
 import { openUpstream, smtpReply } from '../upstream/starttls';
+import { appCertificateRefusal, appLoginRefused } from './app-refusal';
 import { type BridgeMailbox, upstreamTarget } from './mailbox';
 
 export interface SmtpSession {
@@ -19,7 +20,12 @@ export async function openSmtpSession(
   mailbox: BridgeMailbox,
   trust: TrustContext,
 ): Promise<SmtpSession> {
-  const { socket, report } = await openUpstream(upstreamTarget(mailbox, 'smtp'), trust);
+  const app = mailbox.credentials.kind === 'app';
+  const { socket, report } = await openUpstream(upstreamTarget(mailbox, 'smtp'), trust).catch(
+    (error: unknown) => {
+      throw app ? appCertificateRefusal(error) : error;
+    },
+  );
   const reader = new LineReader(socket);
   try {
     reader.send('EHLO localhost');
@@ -29,7 +35,7 @@ export async function openSmtpSession(
     return { socket, extensions: ehlo.lines.slice(1), report, reader };
   } catch (error) {
     socket.destroy();
-    throw error;
+    throw app ? appCertificateRefusal(error) : error;
   }
 }
 
@@ -55,9 +61,10 @@ async function authOnce(
     reply = await smtpReply(session.reader);
   }
   if (reply.code !== 235) {
-    throw new MssanteError('E_UPSTREAM_AUTH', {
-      detail: `${reply.code} ${reply.lines.join(' ')} ${challenge}`.trim().slice(0, 300),
-    });
+    const detail = `${reply.code} ${reply.lines.join(' ')} ${challenge}`.trim().slice(0, 300);
+    throw c.kind === 'app'
+      ? appLoginRefused(detail)
+      : new MssanteError('E_UPSTREAM_AUTH', { detail });
   }
 }
 
@@ -72,7 +79,9 @@ export async function authenticateSmtp(
 ): Promise<SmtpSession> {
   const c = mailbox.credentials;
   if (c.kind === 'app') {
-    await authOnce(session, mailbox, null);
+    await authOnce(session, mailbox, null).catch((error: unknown) => {
+      throw appCertificateRefusal(error);
+    });
     return session;
   }
   try {

@@ -97,6 +97,10 @@ export async function secureUpstream(
     rejectUnauthorized: false,
     checkServerIdentity: () => undefined,
   });
+  // An error after the handshake (a TLS 1.3 server refusing our client certificate sends its
+  // alert then) may come while the revocation check runs: kept, and thrown once it is done.
+  let late: unknown = null;
+  secure.on('error', (error) => (late ??= error));
   try {
     await new Promise<void>((resolve, reject) => {
       secure.once('secureConnect', () => resolve());
@@ -110,6 +114,8 @@ export async function secureUpstream(
     if (!leaf) throw new MssanteError('E_TRUST_UNKNOWN_CA', { detail: 'no certificate' });
     const issuer = checkCertificate(leaf, servername, trust.set, trust.now?.() ?? new Date());
     const revocation = await trust.revocation.check(leaf, issuer);
+    if (late || secure.destroyed)
+      throw handshakeError(late ?? new Error('connection closed after the handshake'));
     secure.removeAllListeners('close');
     secure.removeAllListeners('error');
     return {

@@ -17,7 +17,13 @@ export const bridgedMailbox = z.object({
   secret: z.string(),
   upstream: z.object({ imap: endpoint, smtp: endpoint }),
   connections: z.int(),
+  /** APP: what the host holds (never the key, the PKCS#12 or its password). */
+  certificate: z.optional(
+    z.object({ subject: z.string(), organisationId: z.string(), notAfter: z.string() }),
+  ),
 });
+
+const address = z.string().check(z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/), z.maxLength(254));
 
 export const mailboxList = {
   type: 'mailbox.list',
@@ -27,12 +33,30 @@ export const mailboxList = {
 
 export const mailboxAdd = {
   type: 'mailbox.add',
-  params: z.object({
-    address: z.string().check(z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/), z.maxLength(254)),
-    profile: z.enum(['PER', 'ORG']),
-    imap: endpoint,
-    smtp: endpoint,
-  }),
+  params: z.discriminatedUnion('profile', [
+    z.object({
+      address,
+      profile: z.enum(['PER', 'ORG']),
+      imap: endpoint,
+      smtp: endpoint,
+    }),
+    /**
+     * APP (ECO.1.3.1): the ORG AUTH_CLI certificate as a PKCS#12 (base64) with its password. The
+     * host checks and keeps it encrypted; it never comes back. `password` only when the operator
+     * gave the APP mailbox one (seed 001 names none: the login is the address).
+     */
+    z.object({
+      address,
+      profile: z.literal('APP'),
+      imap: endpoint,
+      smtp: endpoint,
+      pkcs12: z
+        .string()
+        .check(z.minLength(1), z.maxLength(64 * 1024), z.regex(/^[A-Za-z0-9+/=\s]+$/)),
+      pkcs12Password: z.string().check(z.maxLength(1024)),
+      password: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+    }),
+  ]),
   result: bridgedMailbox,
 } as const;
 
