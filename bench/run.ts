@@ -30,6 +30,7 @@ for (const [name, file, fn] of [
   ['sandbox', './sandbox.ts', 'benchSandbox'],
   ['bridge', './bridge.ts', 'benchBridge'],
   ['audit', './audit.ts', 'benchAudit'],
+  ['annuaireLdap', './annuaire-ldap.ts', 'benchAnnuaireLdap'],
 ] as const) {
   if (!existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;
