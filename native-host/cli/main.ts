@@ -30,7 +30,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       load: () => import('./commands/xdm'),
     },
     annuaire: {
-      summary: 'search [WORDS…|--name …] [--url ldap://…] [--json]   (Annuaire Santé, ECO.3.1.4)',
+      summary:
+        'search [WORDS…|--name …] [--url ldap://…|--offline] [--json] | import FILE   (Annuaire Santé, ECO.3.1.4)',
       load: () => import('./commands/annuaire'),
     },
     ins: {

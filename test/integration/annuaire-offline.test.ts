@@ -8,6 +8,7 @@ import { MssanteError } from '../../shared/errors/mssante-error';
 import type { ImportProgress } from '../../native-host/annuaire/offline-import';
 import { OfflineAnnuaire } from '../../native-host/annuaire/offline-index';
 import type { CliIo } from '../../native-host/cli/command';
+import { main } from '../../native-host/cli/main';
 import {
   runOfflineImport,
   runOfflineInfo,
@@ -605,5 +606,19 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
       'E_ANNUAIRE_EXTRACTION_HEADER',
     );
     assert.equal(await runOfflineImport(['--dir', dir], fakeIo()), 2);
+
+    // Through `mssante annuaire …`, the command line's own dispatch.
+    io = fakeIo();
+    assert.equal(
+      await main(['annuaire', 'search', 'siob', '--offline', '--dir', dir, '--json'], io),
+      0,
+    );
+    assert.equal(
+      (JSON.parse(io.out) as { entries: AnnuaireEntry[] }).entries[0]!.mail,
+      TRICKY[0]!.mail,
+    );
+    io = fakeIo();
+    assert.equal(await main(['annuaire', 'import', smallFile, '--dir', dir, '--json'], io), 0);
+    assert.equal((JSON.parse(io.out) as { entries: number }).entries, small.length);
   });
 });

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import type { AnnuaireEntry } from '../../../shared/domain/annuaire/entry';
 import { errorMessage } from '../../../shared/errors/codes';
 import { toMssanteError } from '../../../shared/errors/mssante-error';
 import type { AnnuaireCriteria } from '../../annuaire/criteria';
@@ -7,6 +6,7 @@ import type { ImportProgress, ImportReport } from '../../annuaire/offline-import
 import { OfflineAnnuaire, offlineIndexDir } from '../../annuaire/offline-index';
 import { stateDir } from '../../state-dir';
 import type { CliCommand, CliIo } from '../command';
+import { entryLine } from './annuaire';
 
 /**
  * The offline Annuaire subcommands (ECO.3.1.4, public extraction file):
@@ -105,19 +105,6 @@ export async function runOfflineImport(args: string[], io: CliIo): Promise<numbe
   } finally {
     index.close();
   }
-}
-
-function entryLine(e: AnnuaireEntry): string {
-  const who =
-    [e.civility, e.lastName, e.firstName].filter(Boolean).join(' ') || e.organisation || e.mail;
-  const what = [e.profession.label, e.speciality.label].filter(Boolean).join(', ');
-  const where = [
-    e.lastName ? e.organisation : e.service,
-    [e.postalCode, e.city].filter(Boolean).join(' '),
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return `${who} <${e.mail}> [${e.mailboxType}]${what ? ` — ${what}` : ''}${where ? ` — ${where}` : ''}`;
 }
 
 /** `mssante annuaire search --offline …`: args after `search` (`--offline` may be among them). */

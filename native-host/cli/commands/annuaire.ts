@@ -18,7 +18,9 @@ const USAGE = `usage:
       [--postal-code C] [--city V] [--organisation O] [--type PER|ORG|APP] [--id ID] [--mail M]
       [--url ldap://HOST:PORT] [--base DN] [--public] [--timeout SECONDS] [--json]
       WORDS alone: autocomplete (prefixes of name, first name, address, organisation);
-      without --url nor --public: the running sandbox's Annuaire`;
+      without --url nor --public: the running sandbox's Annuaire
+  mssante annuaire import FILE | search --offline … | info --offline
+      the offline index of the public extraction file ("mssante annuaire import" alone: its usage)`;
 
 function usage(io: CliIo, why?: string): number {
   io.stderr(`${errorMessage('E_CLI_USAGE', io.locale)}${why ? ` (${why})` : ''}\n${USAGE}\n`);
@@ -143,6 +145,9 @@ export const command: CliCommand = {
   summary: 'search the Annuaire Santé over LDAP',
   async run(args, io) {
     const [sub, ...rest] = args;
+    // The offline index (annuaire-offline.ts), loaded only when asked for (native SQLite addon).
+    if (sub === 'import' || ((sub === 'search' || sub === 'info') && rest.includes('--offline')))
+      return (await import('./annuaire-offline')).offlineCommand.run(args, io);
     if (sub === 'search') return runSearch(rest, io);
     return usage(io);
   },
