@@ -31,6 +31,8 @@ export interface SlapdInfo {
 
 const SLAPD = '/usr/sbin/slapd';
 const SLAPADD = '/usr/sbin/slapadd';
+/** Bump when ldif.ts or mapping.ts change what is loaded: a kept database is then reloaded. */
+const LDIF_FORMAT = 'mssante-ldif-1';
 
 /** The instance's slapd.conf: our schema, anonymous read-only, mdb with prefix indexes. */
 function slapdConf(dir: string, sizeLimit: number, timeLimit: number): string {
@@ -98,8 +100,8 @@ function serviceAccount(): { uid: number; gid: number; name: string } | null {
  * The sandbox Annuaire: Debian's OpenLDAP slapd as its own instance under `dir` (slapd.conf,
  * mdb database, pid), on `ldap://127.0.0.1:<port>/` only, base `ou=bal,o=mssante,c=fr`, loaded
  * with `slapadd` from the entries' LDIF. Read-only and anonymous like the public Annuaire,
- * size limit 100. The database is kept between starts and reloaded only when the entries
- * change (a hash of the LDIF), so a warm start costs no load.
+ * size limit 100. The database is kept between starts and reloaded only when the entries,
+ * schema or config change (a hash of them), so a warm start costs no load.
  */
 export async function startSlapd(options: SlapdOptions): Promise<Started<SlapdInfo>> {
   ensurePackages([
@@ -113,15 +115,19 @@ export async function startSlapd(options: SlapdOptions): Promise<Started<SlapdIn
   writeFileSync(path.join(dir, 'mssante.schema'), SCHEMA_TEXT);
   writeFileSync(conf, slapdConf(dir, options.sizeLimit ?? 100, options.timeLimit ?? 60));
 
-  const ldif = directoryLdif(options.entries);
-  const digest = createHash('sha256').update(ldif).digest('hex');
+  // What the database was loaded from: the entries, the schema, the config and the LDIF format.
+  const digest = createHash('sha256')
+    .update(`${LDIF_FORMAT}\n${SCHEMA_TEXT}\n${slapdConf('', 0, 0)}\n`)
+    .update(JSON.stringify(options.entries))
+    .digest('hex');
   const stamp = path.join(dir, 'loaded.sha256');
   let loadMs = 0;
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== digest) {
+    rmSync(stamp, { force: true });
     rmSync(db, { recursive: true, force: true });
     mkdirSync(db, { recursive: true });
     const ldifFile = path.join(dir, 'entries.ldif');
-    writeFileSync(ldifFile, ldif);
+    writeFileSync(ldifFile, directoryLdif(options.entries));
     const started = performance.now();
     const load = spawnSync(SLAPADD, ['-q', '-f', conf, '-l', ldifFile], { encoding: 'utf8' });
     loadMs = performance.now() - started;
