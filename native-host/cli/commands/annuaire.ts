@@ -100,7 +100,13 @@ async function runSearch(args: string[], io: CliIo): Promise<number> {
   put('mail', v.mail);
   const words = parsed.positionals.join(' ');
   const hasCriteria = Object.keys(criteria).length > 0;
-  if (hasCriteria === (words !== '')) return usage(io, 'WORDS or --criteria, one of the two');
+  if (hasCriteria === (words !== ''))
+    return usage(
+      io,
+      io.locale === 'fr'
+        ? 'des MOTS ou des critères (--name…), l’un des deux'
+        : 'WORDS or criteria (--name…), one of the two',
+    );
   const target = server(v);
   if (!target)
     return usage(
