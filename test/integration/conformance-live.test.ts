@@ -8,7 +8,8 @@ import {
   startSandboxPlatform,
   type SandboxPlatform,
 } from '../../native-host/conformance/live/sandbox-platform';
-import type { LiveRun } from '../../native-host/conformance/live/types';
+import { annuaireCheck } from '../../native-host/conformance/live/annuaire';
+import type { LiveContext, LiveRun } from '../../native-host/conformance/live/types';
 import { type DovecotHandle, startDovecot } from '../../sandbox/dovecot/index';
 import { HOST_NAMES } from '../../sandbox/contracts';
 import { freePort } from '../../scripts/lib/net';
@@ -17,7 +18,7 @@ import { REQUIREMENTS } from '../../shared/requirements';
 const statusOf = (run: LiveRun, id: string) =>
   run.results.filter((r) => r.ids.includes(id)).map((r) => r.status);
 
-describe('live conformance check against the local sandbox (real Dovecot, PSC stub, PKI, autoconfig)', function () {
+describe('live conformance check against the local sandbox (real Dovecot, PSC stub, PKI, autoconfig, slapd)', function () {
   this.timeout(180_000);
   let platform: SandboxPlatform;
   let run: LiveRun;
@@ -96,17 +97,55 @@ describe('live conformance check against the local sandbox (real Dovecot, PSC st
     assert.match(message, /é è à ç œ € ✓/);
   });
 
-  it('passes entirely: nothing failing, and only the Annuaire (no LDAP configured for the sandbox yet) not run, with its reason', () => {
+  it('ECO.3.1.4 searches the sandbox Annuaire (slapd) with the host’s LDAP client and finds Dr MARTIN’s mailbox', () => {
+    assert.deepEqual(statusOf(run, 'ECO.3.1.4'), ['proved']);
+    const r = run.results.find((x) => x.check === 'annuaire')!;
+    const ldap = platform.operator.annuaire!.info;
+    assert.equal(r.evidence.server, `${ldap.url} ${ldap.base}`);
+    assert.match(r.evidence.first!, /^MARTIN marie\.martin@sandbox\.mssante\.test$/);
+    assert.equal(r.evidence.truncated, 'false');
+    assert.ok(Number(r.evidence.entries) >= 1);
+  });
+
+  it('passes entirely: nothing failing and nothing left not run', () => {
     assert.deepEqual(
-      run.results.filter((r) => r.status === 'failing'),
+      run.results.filter((r) => r.status !== 'proved').map((r) => [r.check, r.status, r.en]),
       [],
     );
-    const notRun = run.results.filter((r) => r.status === 'not-run');
     assert.deepEqual(
-      notRun.map((r) => r.ids),
-      [['ECO.3.1.4']],
+      [...new Set(run.results.map((r) => r.check))],
+      [
+        'tls.imap',
+        'tls.smtp',
+        'revocation.imap',
+        'revocation.smtp',
+        'autoconfig',
+        'xoauth2.imap',
+        'xoauth2.smtp',
+        'message',
+        'annuaire',
+      ],
     );
-    assert.match(notRun[0]!.en, /LDAP/);
+  });
+
+  it('says why the Annuaire was not checked: no ldap field, or a server that does not answer (coded)', async () => {
+    const { ldap: _ldap, ...withoutLdap } = platform.config;
+    const none = await annuaireCheck.run({ config: withoutLdap } as LiveContext);
+    assert.deepEqual(
+      none.map((r) => [r.status, r.en]),
+      [['not-run', 'Could not be checked: no LDAP directory is configured (field "ldap").']],
+    );
+    const closed = await annuaireCheck.run({
+      config: {
+        ...platform.config,
+        ldap: { url: `ldap://127.0.0.1:${await freePort()}`, base: 'o=x' },
+      },
+    } as LiveContext);
+    assert.deepEqual(
+      closed.map((r) => [r.status, r.evidence.code]),
+      [['not-run', 'E_ANNUAIRE_UNREACHABLE']],
+    );
+    assert.match(closed[0]!.fr, /^Non vérifiable : /);
   });
 
   it('ECO.1.1.1 merges the run into the report under the platform’s name, per requirement', () => {

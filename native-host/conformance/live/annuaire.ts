@@ -1,25 +1,16 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../../../shared/errors/codes';
-import { MssanteError } from '../../../shared/errors/mssante-error';
+import { toMssanteError } from '../../../shared/errors/mssante-error';
+import { AnnuaireLdapClient } from '../../annuaire/ldap-client';
 import { type LiveCheck, result } from './types';
 
 const ID = ['ECO.3.1.4'];
 
-/** The Annuaire client (native-host/annuaire/ldap-client.ts), when this build has it. */
-type LdapClientModule = Record<string, unknown>;
-
-async function loadClient(): Promise<LdapClientModule | null> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const file = path.join(here, '..', '..', 'annuaire', 'ldap-client.ts');
-  if (!existsSync(file)) return null;
-  return (await import(file)) as LdapClientModule;
-}
-
 /**
- * ECO.3.1.4: a search in the Annuaire's LDAP server for the configured name. The LDAP client is
- * being written alongside (issue 4); until this build has it, the check says so (not-run).
+ * ECO.3.1.4: a search of the Annuaire's LDAP server for the configured name (last name prefix),
+ * with the host's own client (native-host/annuaire/ldap-client.ts: escaped filters, 100-entry
+ * cap, 60 s limits). Proved when entries come back, each with an MSSanté address; failing when
+ * the server answers with none; not run, with the coded reason, when no `ldap` is configured or
+ * the server cannot be reached.
  */
 export const annuaireCheck: LiveCheck = {
   name: 'annuaire',
@@ -33,21 +24,13 @@ export const annuaireCheck: LiveCheck = {
           en: 'Could not be checked: no LDAP directory is configured (field "ldap").',
         }),
       ];
-    const client = await loadClient().catch(() => null);
-    const search = client?.searchAnnuaire;
-    if (typeof search !== 'function')
-      return [
-        result('annuaire', ID, 'not-run', {
-          fr: 'Non vérifiable : le client LDAP de l’Annuaire n’est pas encore dans cette version.',
-          en: 'Could not be checked: the Annuaire LDAP client is not in this build yet.',
-        }),
-      ];
+    const name = ldap.name ?? 'MARTIN';
+    let client: AnnuaireLdapClient | undefined;
     try {
-      const found = (await search(
-        { url: ldap.url, base: ldap.base, lookup: context.lookup },
-        { name: ldap.name ?? 'MARTIN' },
-      )) as { entries: Array<{ mail?: string }>; truncated: boolean };
-      const ok = found.entries.length > 0;
+      client = new AnnuaireLdapClient({ url: ldap.url, base: ldap.base });
+      const found = await client.search({ name });
+      const withMail = found.entries.filter((e) => e.mail.includes('@'));
+      const ok = withMail.length > 0;
       return [
         result(
           'annuaire',
@@ -55,30 +38,37 @@ export const annuaireCheck: LiveCheck = {
           ok ? 'proved' : 'failing',
           ok
             ? {
-                fr: 'Recherche dans l’Annuaire : des entrées trouvées.',
-                en: 'Annuaire search: entries found.',
+                fr: `Recherche « ${name} » dans l’Annuaire : ${withMail.length} entrée(s) avec une adresse MSSanté.`,
+                en: `Annuaire search "${name}": ${withMail.length} entr${withMail.length > 1 ? 'ies' : 'y'} with an MSSanté address.`,
               }
             : {
-                fr: 'Recherche dans l’Annuaire : aucune entrée.',
-                en: 'Annuaire search: no entry.',
+                fr: `Recherche « ${name} » dans l’Annuaire : aucune entrée avec une adresse MSSanté.`,
+                en: `Annuaire search "${name}": no entry with an MSSanté address.`,
               },
-          { entries: found.entries.length, truncated: String(found.truncated) },
+          {
+            server: `${client.url} ${client.base}`,
+            entries: found.entries.length,
+            truncated: String(found.truncated),
+            first: withMail[0] ? `${withMail[0].lastName} ${withMail[0].mail}` : undefined,
+          },
         ),
       ];
     } catch (error) {
-      const e = error instanceof MssanteError ? error : new MssanteError('E_INTERNAL');
+      const e = toMssanteError(error);
       return [
         result(
           'annuaire',
           ID,
           'not-run',
-          { fr: errorMessage(e.code, 'fr'), en: errorMessage(e.code, 'en') },
           {
-            code: e.code,
-            detail: e.detail,
+            fr: `Non vérifiable : ${errorMessage(e.code, 'fr')}`,
+            en: `Could not be checked: ${errorMessage(e.code, 'en')}`,
           },
+          { server: `${ldap.url} ${ldap.base}`, code: e.code, detail: e.detail },
         ),
       ];
+    } finally {
+      await client?.close();
     }
   },
 };

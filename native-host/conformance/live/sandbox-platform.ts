@@ -1,19 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HOST_NAMES } from '../../../sandbox/contracts';
-import {
-  type AutoconfigServer,
-  sandboxMailConfig,
-  startAutoconfig,
-} from '../../../sandbox/autoconfig/index';
 import { startOperator, type TestOperator } from '../../../sandbox/operator';
 import { PRACTITIONERS } from '../../../sandbox/people';
-import { freePort } from '../../../scripts/lib/net';
 import type { LiveConfig } from './config';
+
+/** Entries of the sandbox Annuaire the live check searches (the sandbox people come first). */
+const ANNUAIRE_ENTRIES = 50;
 
 export interface SandboxPlatform {
   operator: TestOperator;
-  autoconfig: AutoconfigServer;
   /** The live configuration of the local sandbox (the lab's file, filled in for loopback). */
   config: LiveConfig;
   /** The same, written as a file (mode 0600: it holds the stub's client secret). */
@@ -23,26 +19,20 @@ export interface SandboxPlatform {
 
 /**
  * The local sandbox as a platform under test: a whole operator (test IGC Santé PKI with CRL and
- * OCSP, PSC stub, Dovecot) plus its autoconfiguration server, and the live configuration that
- * points at them (Dr Marie MARTIN's mailbox, signed in through the stub's page). Dev and CI only.
+ * OCSP, PSC stub, Dovecot, its HTTPS autoconfiguration, the Annuaire on slapd) and the live
+ * configuration that points at it (Dr Marie MARTIN's mailbox, signed in through the stub's page,
+ * a search for MARTIN in the Annuaire). Dev and CI only.
  */
 export async function startSandboxPlatform(
   options: { dir?: string } = {},
 ): Promise<SandboxPlatform> {
-  const operator = await startOperator(options.dir ? { dir: options.dir } : {});
+  const operator = await startOperator({
+    ...(options.dir ? { dir: options.dir } : {}),
+    annuaire: { entries: ANNUAIRE_ENTRIES },
+  });
   try {
-    const { pki, revocation, stub, dovecot } = operator;
-    const issued = await pki.issue({
-      name: HOST_NAMES.autoconfig,
-      crlUrl: revocation.urls.crlUrl,
-      ocspUrl: revocation.urls.ocspUrl,
-    });
-    const autoconfig = await startAutoconfig({
-      port: await freePort(),
-      cert: issued.cert.toString() + pki.organisations.toString(),
-      key: issued.keyPem,
-      config: sandboxMailConfig(dovecot.info.imap, dovecot.info.smtp),
-    });
+    const { stub, dovecot, autoconfig, annuaire } = operator;
+    if (!annuaire) throw new Error('the sandbox operator started without its Annuaire');
     const marie = PRACTITIONERS[0]!;
     const config: LiveConfig = {
       platform: 'bac à sable local / local sandbox',
@@ -60,19 +50,11 @@ export async function startSandboxPlatform(
       trust: { set: 'sandbox', ...operator.anchors },
       hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
       autoconfig: { port: Number(new URL(autoconfig.info.url).port) },
+      ldap: { url: annuaire.info.url, base: annuaire.info.base, name: marie.lastName },
     };
     const file = path.join(operator.dir, 'live.json');
     writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-    return {
-      operator,
-      autoconfig,
-      config,
-      file,
-      async stop() {
-        await autoconfig.stop();
-        await operator.stop();
-      },
-    };
+    return { operator, config, file, stop: () => operator.stop() };
   } catch (error) {
     await operator.stop();
     throw error;
