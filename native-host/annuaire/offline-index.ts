@@ -32,6 +32,8 @@ export class OfflineAnnuaire {
   private db: Database.Database | undefined;
   private report: ImportReport | undefined;
   private importing = false;
+  /** Prepared once per opened file: preparing costs as much as a short query. */
+  private statements = new Map<string, Database.Statement>();
 
   constructor(readonly dir: string) {}
 
@@ -68,6 +70,7 @@ export class OfflineAnnuaire {
   }
 
   close(): void {
+    this.statements.clear();
     this.db?.close();
     this.db = undefined;
     this.report = undefined;
@@ -108,6 +111,24 @@ export class OfflineAnnuaire {
     return this.db!;
   }
 
+  /** A cached statement; `pluck` ones return the first column only. */
+  private statement(sql: string, pluck = false): Database.Statement {
+    const key = `${pluck ? 'p' : 'r'}${sql}`;
+    let st = this.statements.get(key);
+    if (!st) {
+      st = this.handle().prepare(sql);
+      if (pluck) st.pluck();
+      this.statements.set(key, st);
+    }
+    return st;
+  }
+
+  /** Full rows for ids, in the order given: rows are only built for what is returned. */
+  private rows(ids: readonly number[]): AnnuaireEntry[] {
+    const one = this.statement('SELECT * FROM entries WHERE id = ?');
+    return ids.map((id) => entryFromRow(one.get(id) as EntryRow));
+  }
+
   /**
    * As the user types in the To field. Entries whose name (last name, or organisation for a
    * mailbox without one, then first name) starts with the input come first, in alphabetical
@@ -116,7 +137,7 @@ export class OfflineAnnuaire {
    * LEFEBVRE-MARTIN Marie). Input with an `@` is an address prefix.
    */
   autocomplete(prefix: string, limit = MAX_RESULTS): AnnuaireSearchResult {
-    const db = this.handle();
+    this.handle();
     const max = clampLimit(limit);
     const input = prefix.normalize('NFC').trim();
     if (input === '') throw new MssanteError('E_ANNUAIRE_NO_CRITERIA');
@@ -129,32 +150,28 @@ export class OfflineAnnuaire {
     if (CONTROL.test(input)) return { entries: [], truncated: false };
     if (input.includes('@')) {
       const key = mailKey(input);
-      const rows = db
-        .prepare(
-          'SELECT * FROM entries WHERE mail_key >= ? AND mail_key < ? ORDER BY mail_key LIMIT ?',
-        )
-        .all(key, `${key}\u{10ffff}`, max + 1) as EntryRow[];
-      return { entries: rows.slice(0, max).map(entryFromRow), truncated: rows.length > max };
+      const ids = this.statement(
+        'SELECT id FROM entries WHERE mail_key >= ? AND mail_key < ? ORDER BY mail_key LIMIT ?',
+        true,
+      ).all(key, `${key}\u{10ffff}`, max + 1) as number[];
+      return { entries: this.rows(ids.slice(0, max)), truncated: ids.length > max };
     }
     const match = autocompleteMatch(input);
     if (!match) return { entries: [], truncated: false };
     const key = nameKey(input);
-    const first = db
-      .prepare(
-        'SELECT * FROM entries WHERE name_key >= ? AND name_key < ? ORDER BY name_key LIMIT ?',
-      )
-      .all(key, `${key}\u{10ffff}`, max) as (EntryRow & { id: number })[];
-    const all = db
-      .prepare(
-        `SELECT e.* FROM search JOIN entries e ON e.id = search.rowid
-         WHERE search MATCH ? ORDER BY search.rowid LIMIT ?`,
-      )
-      .all(match, max + first.length + 1) as (EntryRow & { id: number })[];
-    const seen = new Set(first.map((r) => r.id));
-    const rows = [...first, ...all.filter((r) => !seen.has(r.id))];
+    const first = this.statement(
+      'SELECT id FROM entries WHERE name_key >= ? AND name_key < ? ORDER BY name_key LIMIT ?',
+      true,
+    ).all(key, `${key}\u{10ffff}`, max) as number[];
+    const all = this.statement(
+      'SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid LIMIT ?',
+      true,
+    ).all(match, max + first.length + 1) as number[];
+    const seen = new Set(first);
+    const ids = [...first, ...all.filter((id) => !seen.has(id))];
     return {
-      entries: rows.slice(0, max).map(entryFromRow),
-      truncated: all.length > max || rows.length > max,
+      entries: this.rows(ids.slice(0, max)),
+      truncated: all.length > max || ids.length > max,
     };
   }
 
@@ -167,7 +184,7 @@ export class OfflineAnnuaire {
    * must hold. E_ANNUAIRE_NO_CRITERIA when none is given.
    */
   search(criteria: AnnuaireCriteria, limit = MAX_RESULTS): AnnuaireSearchResult {
-    const db = this.handle();
+    this.handle();
     const max = clampLimit(limit);
     const fts: string[] = [];
     const where: string[] = [];
@@ -235,23 +252,23 @@ export class OfflineAnnuaire {
     let sql: string;
     const bind: (string | number)[] = [];
     if (fts.length > 0) {
-      sql = 'SELECT e.* FROM search JOIN entries e ON e.id = search.rowid WHERE search MATCH ?';
+      sql = 'SELECT e.id FROM search JOIN entries e ON e.id = search.rowid WHERE search MATCH ?';
       bind.push(fts.join(' AND '));
       for (const w of where) sql += ` AND ${w}`;
       sql += ' ORDER BY search.rowid LIMIT ?';
     } else {
-      sql = `SELECT e.* FROM entries e WHERE ${where.join(' AND ')} ORDER BY e.id LIMIT ?`;
+      sql = `SELECT e.id FROM entries e WHERE ${where.join(' AND ')} ORDER BY e.id LIMIT ?`;
     }
     bind.push(...params, max + 1);
-    const rows = db.prepare(sql).all(...bind) as EntryRow[];
-    return { entries: rows.slice(0, max).map(entryFromRow), truncated: rows.length > max };
+    const ids = this.statement(sql, true).all(...bind) as number[];
+    return { entries: this.rows(ids.slice(0, max)), truncated: ids.length > max };
   }
 
   /** The entry of one address (case-insensitive), if the index has it. */
   lookup(mail: string): AnnuaireEntry | undefined {
-    const row = this.handle()
-      .prepare('SELECT * FROM entries WHERE mail_key = ?')
-      .get(mailKey(mail.trim())) as EntryRow | undefined;
+    const row = this.statement('SELECT * FROM entries WHERE mail_key = ?').get(
+      mailKey(mail.trim()),
+    ) as EntryRow | undefined;
     return row ? entryFromRow(row) : undefined;
   }
 }
