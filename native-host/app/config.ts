@@ -8,6 +8,7 @@ import { MssanteError } from '../../shared/errors/mssante-error';
 import { projectRoot } from '../project-root';
 import { PSC_PRESETS, type PscEndpoints, sandboxEndpoints } from '../psc/presets';
 import type { ClientAuthConfig } from '../psc/session';
+import { resolvePscAuth } from './psc-auth';
 import {
   loadSandboxTrustSet,
   loadShippedTrustSet,
@@ -21,7 +22,8 @@ import {
  *
  *   { "sandbox": "<dir>" }                       everything from the local sandbox's runtime.json
  *   { "psc": { "preset": "bas" | "production" | "custom", "issuer"?, "discovery"?,
- *              "clientId": "…", "clientSecret": "…" },
+ *              "clientId": "…", "auth": { "method": … } },    (psc-auth.ts; or the older
+ *                                                               flat "clientSecret": "…")
  *     "trust": { "set": "ans-test" | "production" }
  *             | { "set": "sandbox", "rootCert": "<pem file>", "intermediateCert": "<pem file>" },
  *     "hosts"?: { "<name or *.domain>": "127.0.0.1" } }
@@ -55,7 +57,8 @@ interface ConfigFile {
     issuer?: string;
     discovery?: string;
     clientId: string;
-    clientSecret: string;
+    auth?: unknown;
+    clientSecret?: string;
     sessionCheckSeconds?: number;
   };
   trust?:
@@ -108,6 +111,7 @@ export function resolveConfig(
       ? loadSandboxTrustSet(wanted.rootCert, wanted.intermediateCert)
       : loadShippedTrustSet(wanted.set, ANCHORS_DIR());
   const psc = config.psc;
+  const lookup = config.hosts ? sandboxLookup(config.hosts) : undefined;
   const resolvedPsc: NonNullable<ResolvedConfig['psc']> | undefined = psc && {
     endpoints:
       psc.preset === 'custom'
@@ -117,7 +121,7 @@ export function resolveConfig(
           }
         : PSC_PRESETS[psc.preset],
     clientId: psc.clientId,
-    auth: { method: 'client_secret_basic', secret: psc.clientSecret },
+    auth: resolvePscAuth(psc, stateDir, lookup),
     // Plain HTTP only for an issuer on this machine (a local stub), never for a remote one.
     allowHttp:
       psc.preset === 'custom' && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(psc.issuer ?? ''),
@@ -125,6 +129,6 @@ export function resolveConfig(
   };
   const resolved: ResolvedConfig = { preset: psc?.preset ?? 'custom', trust };
   if (resolvedPsc) resolved.psc = resolvedPsc;
-  if (config.hosts) resolved.lookup = sandboxLookup(config.hosts);
+  if (lookup) resolved.lookup = lookup;
   return resolved;
 }

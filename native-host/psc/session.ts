@@ -1,15 +1,13 @@
-import type { webcrypto } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
 import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { type ClientAuthConfig, clientAuthSetup } from './client-auth';
 import { PSC_ACR, PSC_SCOPE, type PscEndpoints } from './presets';
 
-export type ClientAuthConfig =
-  | { method: 'client_secret_basic' | 'client_secret_post'; secret: string }
-  | { method: 'private_key_jwt'; privateKey: webcrypto.CryptoKey };
+export type { ClientAuthConfig } from './client-auth';
 
 export interface PscSessionOptions {
   endpoints: PscEndpoints;
@@ -61,6 +59,24 @@ export interface CibaStart {
   bindingMessage: string;
   expiresIn: number;
   completion: Promise<PscIdentity>;
+}
+
+/** The OAuth error code of an openid-client failure (response body or WWW-Authenticate challenge). */
+function oauthError(error: unknown): string | undefined {
+  const value = error as { error?: unknown; cause?: unknown } | null;
+  if (typeof value?.error === 'string') return value.error;
+  if (Array.isArray(value?.cause)) {
+    for (const challenge of value.cause as Array<{ parameters?: { error?: unknown } }>) {
+      if (typeof challenge.parameters?.error === 'string') return challenge.parameters.error;
+    }
+  }
+  return undefined;
+}
+
+/** PSC refusing the host itself (secret, key or certificate) is told apart from a user's failure. */
+function failureCode(error: unknown, fallback: ErrorCode): ErrorCode {
+  if (error instanceof MssanteError) return error.code;
+  return oauthError(error) === 'invalid_client' ? 'E_PSC_CLIENT_AUTH' : fallback;
 }
 
 function stringClaim(claims: Record<string, unknown>, name: string): string | undefined {
@@ -119,13 +135,9 @@ export class PscSession extends EventEmitter {
     if (metadata.issuer !== endpoints.issuer) {
       throw new MssanteError('E_PSC_DISCOVERY', { detail: `issuer ${String(metadata.issuer)}` });
     }
-    const clientAuth =
-      auth.method === 'private_key_jwt'
-        ? client.PrivateKeyJwt(auth.privateKey)
-        : auth.method === 'client_secret_post'
-          ? client.ClientSecretPost(auth.secret)
-          : client.ClientSecretBasic(auth.secret);
-    const config = new client.Configuration(metadata, clientId, undefined, clientAuth);
+    const setup = await clientAuthSetup(auth);
+    const config = new client.Configuration(metadata, clientId, setup.metadata, setup.clientAuth);
+    if (setup.fetch) config[client.customFetch] = setup.fetch;
     if (this.options.allowHttp) client.allowInsecureRequests(config);
     this.#config = config;
     return config;
@@ -196,11 +208,7 @@ export class PscSession extends EventEmitter {
             },
             (error: unknown) => {
               done(false);
-              reject(
-                error instanceof MssanteError
-                  ? this.failLogin(error.code, error)
-                  : this.failLogin('E_PSC_LOGIN_FAILED', error),
-              );
+              reject(this.failLogin(failureCode(error, 'E_PSC_LOGIN_FAILED'), error));
             },
           );
       });
@@ -220,19 +228,19 @@ export class PscSession extends EventEmitter {
         acr_values: PSC_ACR,
       });
     } catch (error) {
-      throw this.failLogin('E_PSC_LOGIN_FAILED', error);
+      throw this.failLogin(failureCode(error, 'E_PSC_LOGIN_FAILED'), error);
     }
     this.setFacts({ state: 'signing-in' });
     const completion = client.pollBackchannelAuthenticationGrant(config, started).then(
       (tokens) => this.accept(config, tokens),
       (error: unknown) => {
-        const code = (error as { error?: string } | null)?.error;
+        const code = oauthError(error);
         throw this.failLogin(
           code === 'access_denied'
             ? 'E_PSC_LOGIN_DENIED'
             : code === 'expired_token'
               ? 'E_PSC_LOGIN_TIMEOUT'
-              : 'E_PSC_LOGIN_FAILED',
+              : failureCode(error, 'E_PSC_LOGIN_FAILED'),
           error,
         );
       },
@@ -281,14 +289,16 @@ export class PscSession extends EventEmitter {
       this.store(tokens);
       return this.#access!;
     } catch (error) {
-      const oauthError = (error as { error?: string } | null)?.error;
-      if (oauthError === 'invalid_grant' || oauthError === 'invalid_token') {
+      const code = oauthError(error);
+      if (code === 'invalid_grant' || code === 'invalid_token') {
         this.end(this.limitReached() ?? 'E_PSC_REFRESH_INVALID');
         throw new MssanteError(this.#facts.ended?.code ?? 'E_PSC_REFRESH_INVALID', {
           cause: error,
         });
       }
-      throw new MssanteError('E_PSC_UNREACHABLE', { cause: error });
+      // A refused client (wrong key or certificate) is a configuration fault: the session is
+      // left as it is, PSC did not end it.
+      throw new MssanteError(failureCode(error, 'E_PSC_UNREACHABLE'), { cause: error });
     }
   }
 
