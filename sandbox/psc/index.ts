@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, type webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import Provider, { errors } from 'oidc-provider';
 import type { Started } from '../contracts';
@@ -14,11 +15,12 @@ import {
   SCOPE_ALL_CLAIMS,
   userinfoOf,
 } from './claims';
-import { type ControlState, controlRoute } from './control';
+import { type CibaPending, type ControlState, controlRoute } from './control';
 import { authenticateClient, type ClientSecretEntry, readForm, sendJson } from './http';
 import { introspect, operatorView } from './introspection';
 import { foreignKey, persistentKey, resign, signJwt, type SigningKey } from './jwt';
 import { errorPage, loginPage } from './login-page';
+import { MTLS_HOSTNAME, mtlsAliases, mtlsFeature, type PscMtlsOptions } from './mtls';
 import { SessionLimits } from './sessions';
 
 export const REALM_PATH = '/auth/realms/esante-wallet';
@@ -26,10 +28,19 @@ const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 
 export type PscGrantType = 'authorization_code' | 'refresh_token' | typeof CIBA_GRANT;
 
-/** A further confidential client registered at the stub (demos, other tools). */
+/**
+ * A further confidential client registered at the stub (demos, other tools, the host's other
+ * client authentication methods). It authenticates with `clientSecret` (client_secret_basic or
+ * _post), or with a JWT signed by a key of `jwks` (private_key_jwt), or with a certificate whose
+ * subject is `tlsClientAuthSubjectDn` (tls_client_auth, at the mTLS endpoints).
+ */
 export interface PscClientOptions {
   clientId: string;
-  clientSecret: string;
+  clientSecret?: string;
+  /** private_key_jwt: the client's public keys (JWK). */
+  jwks?: { keys: Array<webcrypto.JsonWebKey & { kid?: string }> };
+  /** tls_client_auth (RFC 8705 PKI method): the subject DN its certificate must carry. */
+  tlsClientAuthSubjectDn?: string;
   /** Loopback `http://127.0.0.1/<path>` URIs match on any port (RFC 8252 §7.3). */
   redirectUris?: string[];
   /** Default: authorization code, refresh and CIBA. */
@@ -59,6 +70,8 @@ export interface PscStubOptions {
   /** How long a CIBA request waits for the e-CPS app (default 120 s). */
   cibaExpiresSeconds?: number;
   clients?: PscClientOptions[];
+  /** An HTTPS listener asking for client certificates; discovery then publishes mTLS aliases. */
+  mtls?: PscMtlsOptions;
 }
 
 export interface PscStubInfo {
@@ -69,6 +82,8 @@ export interface PscStubInfo {
   introspection: { url: string; clientId: string; clientSecret: string };
   /** The native host, PSC's "intermediate LPS server" client. */
   hostClient: { clientId: string; clientSecret: string; redirectUris: string[] };
+  /** Origin of the mTLS listener (`https://psc.sandbox.mssante.test:<port>`), when enabled. */
+  mtlsOrigin?: string;
 }
 
 function secret(dir: string, name: string): string {
@@ -95,7 +110,7 @@ interface TokenModel extends AccessTokenFacts {
 /**
  * A Pro Santé Connect stand-in on `oidc-provider` (see docs/sandbox-psc.md): PSC's realm paths
  * and discovery documents, authorization code with PKCE S256, acr eidas1, scope
- * `openid scope_all`, JWT access tokens signed by the published key, rotating refresh tokens
+ * `openid scope_all`, opaque or PSC-like JWT access tokens, rotating refresh tokens
  * bounded by PSC's idle and maximum session lengths, introspection (PSC's and the operator's
  * view for Dovecot), PSC-shaped userinfo, CIBA in poll mode, a login page with a CPS / e-CPS
  * choice, and loopback control endpoints for failure modes.
@@ -123,29 +138,42 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
   const store: Store = new Map();
   const limits = new SessionLimits(idle * 1000, max * 1000);
   const state: ControlState = { down: false, delayMs: 0, foreignKey: false };
-  const cibaPending = new Map<
-    string,
-    { authReqId: string; bindingMessage: string; clientId: string; expiresAt: number }
-  >();
+  const cibaPending = new Map<string, CibaPending>();
 
   const extraClients = options.clients ?? [];
-  const secrets: ClientSecretEntry[] = [hostClient, operator, ...extraClients];
+  const secrets: ClientSecretEntry[] = [
+    hostClient,
+    operator,
+    ...extraClients.flatMap((c) =>
+      c.clientSecret ? [{ clientId: c.clientId, clientSecret: c.clientSecret }] : [],
+    ),
+  ];
   const allGrants: PscGrantType[] = ['authorization_code', 'refresh_token', CIBA_GRANT];
-  const loginClient = (c: {
-    clientId: string;
-    clientSecret: string;
-    redirectUris: string[];
-    grantTypes: PscGrantType[];
-  }) => ({
+  const authOf = (c: Omit<PscClientOptions, 'clientId'>) =>
+    c.jwks
+      ? { token_endpoint_auth_method: 'private_key_jwt', jwks: c.jwks }
+      : c.tlsClientAuthSubjectDn
+        ? {
+            token_endpoint_auth_method: 'tls_client_auth',
+            tls_client_auth_subject_dn: c.tlsClientAuthSubjectDn,
+          }
+        : // client_secret_post is accepted too
+          { token_endpoint_auth_method: 'client_secret_basic', client_secret: c.clientSecret };
+  const loginClient = (
+    c: PscClientOptions & { redirectUris: string[]; grantTypes: PscGrantType[] },
+  ) => ({
     client_id: c.clientId,
-    client_secret: c.clientSecret,
+    ...authOf(c),
     application_type: 'native', // loopback redirect URIs on any port (RFC 8252 §7.3)
     redirect_uris: c.redirectUris,
     grant_types: c.grantTypes,
     response_types: c.grantTypes.includes('authorization_code') ? ['code'] : [],
-    token_endpoint_auth_method: 'client_secret_basic', // client_secret_post is accepted too
     ...(c.grantTypes.includes(CIBA_GRANT) ? { backchannel_token_delivery_mode: 'poll' } : {}),
   });
+  const mtlsOrigin = options.mtls
+    ? `https://${options.mtls.hostname ?? MTLS_HOSTNAME}:${options.mtls.port}`
+    : undefined;
+  const withMtls = Boolean(options.mtls) || extraClients.some((c) => c.tlsClientAuthSubjectDn);
 
   const provider = new Provider(issuer, {
     adapter: adapterFor(store),
@@ -167,6 +195,19 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
       ),
     ],
     jwks: { keys: [pscKey.jwk] },
+    ...(withMtls
+      ? {
+          clientAuthMethods: [
+            'client_secret_basic',
+            'client_secret_post',
+            'private_key_jwt',
+            'tls_client_auth',
+          ],
+        }
+      : {}),
+    ...(mtlsOrigin
+      ? { discovery: { mtls_endpoint_aliases: mtlsAliases(mtlsOrigin, REALM_PATH) } }
+      : {}),
     cookies: { keys: [secret(options.stateDir, 'cookie-key')] },
     pkce: { required: () => true },
     acrValues: ['eidas1'],
@@ -183,8 +224,10 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     },
     features: {
       devInteractions: { enabled: false },
-      // Served by the stub itself (JWT access tokens, see introspection.ts); enabled here so
-      // that discovery announces them.
+      ...(withMtls ? { mTLS: mtlsFeature() } : {}),
+      // Introspection and revocation are served by the stub itself (oidc-provider refuses to
+      // introspect JWT-shaped tokens; see introspection.ts); enabled here so that discovery
+      // announces them at PSC's paths.
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
@@ -335,7 +378,7 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
   const introspectionPath = `${REALM_PATH}/protocol/openid-connect/token/introspect`;
   const revocationPath = `${REALM_PATH}/protocol/openid-connect/revoke`;
 
-  const server = http.createServer(async (req, res): Promise<void> => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', origin);
     try {
       if (url.pathname.startsWith('/control/')) {
@@ -385,7 +428,22 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(error));
     }
-  });
+  };
+  const server = http.createServer(handle);
+  // The mTLS listener verifies client certificates against clientCa but lets the handshake
+  // through without one (or with a refused one): oidc-provider then answers invalid_client.
+  const mtlsServer =
+    options.mtls &&
+    https.createServer(
+      {
+        cert: options.mtls.cert,
+        key: options.mtls.key,
+        ca: options.mtls.clientCa,
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      handle,
+    );
 
   /** RFC 7009 revocation: a refresh token ends its whole grant (the PSC session), an access token only itself. */
   async function revoke(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -448,24 +506,31 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     );
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (s: http.Server, port: number) =>
+    new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, host, () => {
+        s.off('error', reject);
+        resolve();
+      });
     });
-  });
+  await listen(server, options.port);
+  if (mtlsServer && options.mtls) await listen(mtlsServer, options.mtls.port);
   return {
     info: {
       issuer,
       control: `${origin}/control`,
       introspection: { url: `${origin}/operator/introspect`, ...operator },
       hostClient,
+      ...(mtlsOrigin ? { mtlsOrigin } : {}),
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: async () => {
+      for (const s of mtlsServer ? [server, mtlsServer] : [server]) {
+        await new Promise<void>((resolve) => {
+          s.closeAllConnections();
+          s.close(() => resolve());
+        });
+      }
+    },
   };
 }
