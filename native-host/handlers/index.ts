@@ -7,6 +7,7 @@ import { handleMailboxAdd, handleMailboxList, handleMailboxRemove } from './mail
 import { handlePscLogin, handlePscLogout, handlePscStatus } from './psc';
 import { handleAutoconfigLookup } from './autoconfig';
 import { handleAuditQuery } from './audit';
+import { handleConformanceReport } from './conformance';
 
 export type Handler<T extends MessageType> = (
   params: Params<T>,
@@ -26,4 +27,5 @@ export const HANDLERS: { [K in MessageType]: Handler<K> } = {
   'mailbox.remove': handleMailboxRemove,
   'autoconfig.lookup': handleAutoconfigLookup,
   'audit.query': handleAuditQuery,
+  'conformance.report': handleConformanceReport,
 };

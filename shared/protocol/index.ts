@@ -14,6 +14,7 @@ import { mailboxAdd, mailboxList, mailboxRemove } from './messages/mailbox';
 import { pscFacts, pscLogin, pscLogout, pscStatus } from './messages/psc';
 import { autoconfigLookup } from './messages/autoconfig';
 import { auditQuery } from './messages/audit';
+import { conformanceReport } from './messages/conformance';
 import type * as z from './zod';
 
 export { PROTOCOL_VERSION } from './envelope';
@@ -34,6 +35,7 @@ export const MESSAGES = {
   'mailbox.remove': mailboxRemove,
   'autoconfig.lookup': autoconfigLookup,
   'audit.query': auditQuery,
+  'conformance.report': conformanceReport,
 } as const;
 
 /** Events the host pushes (see envelope.ts), with their data schemas. */
