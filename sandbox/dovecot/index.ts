@@ -14,7 +14,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
 import { ensurePackages } from '../../scripts/lib/system';
-import type { Endpoint, Started } from '../contracts';
+import { isValidIns } from '../../shared/domain/ins/ins';
+import { type Endpoint, HOST_NAMES, PATIENT_DOMAIN, type Started } from '../contracts';
+import { buildDsn, type RecipientReport } from './dsn';
 import { type Delivery, startRelay } from './relay';
 
 /** ECO.1.1.3: the operator's server offers exactly the six TLS 1.2 suites the client accepts. */
@@ -32,6 +34,43 @@ export interface DovecotOptions {
   domains: string[];
   /** APP mailboxes (ECO.1.3.1): ORG AUTH_CLI client certificate, then PLAIN/LOGIN. */
   app?: DovecotAppOptions;
+  /**
+   * The mailboxes that exist in the local professional domains; mail to any other address there
+   * is returned with a DSN (5.1.1). Without it every address exists. Patient addresses exist
+   * when their local part is a valid INS.
+   */
+  mailboxes?: string[];
+}
+
+/** The first value of a header of a raw message (unfolded), or undefined. */
+function headerValue(message: Buffer, name: string): string | undefined {
+  const text = message.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  return head
+    .split(/\r?\n/)
+    .find((line) => line.toLowerCase().startsWith(`${name}:`))
+    ?.slice(name.length + 1)
+    .trim();
+}
+
+/** Why the operator's MTA cannot deliver to `address`, or null when it can. */
+function undeliverable(
+  address: string,
+  options: Pick<DovecotOptions, 'domains' | 'mailboxes'>,
+): { status: string; diagnostic: string } | null {
+  const [local = '', domain = ''] = address.toLowerCase().split('@');
+  if (!options.domains.includes(domain))
+    return {
+      status: '5.1.2',
+      diagnostic: `550 5.1.2 <${address}>: unknown domain`,
+    };
+  const exists =
+    domain === PATIENT_DOMAIN
+      ? isValidIns(local)
+      : !options.mailboxes ||
+        options.mailboxes.some((m) => m.toLowerCase() === address.toLowerCase());
+  return exists ? null : { status: '5.1.1', diagnostic: `550 5.1.1 <${address}>: unknown mailbox` };
 }
 
 export interface DovecotAppOptions {
@@ -124,12 +163,55 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotHand
     ].join('\n'),
     { mode: 0o600 },
   );
+  // The operator's MTA: delivers what it can, and returns a DSN to the sender for each recipient
+  // it cannot deliver (and for delivered ones when asked with NOTIFY=SUCCESS), as real MTAs do
+  // after accepting a message.
   const relay = await startRelay(async (mail: Delivery) => {
+    const reports: RecipientReport[] = [];
+    // ECO.2.3.1: MSSanté clients ask for a delivery report with `Return-Receipt-To`. (Dovecot 2.3's
+    // submission does not offer the DSN extension, so NOTIFY/ENVID from the client do not reach
+    // this MTA; the header does.)
+    const receiptTo = headerValue(mail.data, 'return-receipt-to')?.match(
+      /<?([^<>\s]+@[^<>\s]+)>?/,
+    )?.[1];
     for (const to of mail.to) {
-      const domain = to.split('@')[1]?.toLowerCase() ?? '';
-      if (!options.domains.includes(domain)) throw new Error(`no route to ${domain}`);
+      const failure = undeliverable(to, options);
+      const asked = mail.dsn.recipients[to];
+      const original = asked?.original ? { original: asked.original } : {};
+      if (failure) {
+        if (!asked?.notify.includes('NEVER'))
+          reports.push({ recipient: to, action: 'failed', ...failure, ...original });
+        continue;
+      }
       handle.deliver(to, mail.data);
+      if (asked?.notify.includes('SUCCESS') || receiptTo)
+        reports.push({ recipient: to, action: 'delivered', status: '2.0.0', ...original });
     }
+    const sender = mail.from.toLowerCase();
+    const failed = reports.filter((r) => r.action === 'failed');
+    const report = (to: string, recipients: RecipientReport[]) => {
+      if (!recipients.length || !to || undeliverable(to, options)) return;
+      handle.deliver(
+        to,
+        buildDsn({
+          reportingMta: HOST_NAMES.smtp,
+          to,
+          arrival: new Date(),
+          recipients: reports,
+          original: mail.data,
+          returnFull: mail.dsn.returnFull,
+          ...(mail.dsn.envelopeId ? { envelopeId: mail.dsn.envelopeId } : {}),
+        }),
+      );
+    };
+    // Failures go to the envelope sender; a requested success report to Return-Receipt-To.
+    if (receiptTo && receiptTo.toLowerCase() !== sender) {
+      report(sender, failed);
+      report(
+        receiptTo.toLowerCase(),
+        reports.filter((r) => r.action === 'delivered'),
+      );
+    } else report(sender, reports);
   });
   const conf = path.join(dir, 'dovecot.conf');
   writeFileSync(

@@ -4,6 +4,13 @@ export interface Delivery {
   from: string;
   to: string[];
   data: Buffer;
+  /** DSN parameters (RFC 3461) the client gave, which Dovecot's submission passes on. */
+  dsn: {
+    envelopeId?: string;
+    returnFull: boolean;
+    /** Per recipient: NOTIFY (uppercase) and ORCPT, when given. */
+    recipients: Record<string, { notify: string[]; original?: string }>;
+  };
 }
 
 /**
@@ -22,6 +29,9 @@ export async function startRelay(
     let buffer = Buffer.alloc(0);
     let from = '';
     let to: string[] = [];
+    let dsn: Delivery['dsn'] = { returnFull: false, recipients: {} };
+    const param = (line: string, name: string) =>
+      new RegExp(`\\s${name}=([^\\s]+)`, 'i').exec(line)?.[1];
     let inData = false;
     const reply = (line: string) => socket.write(`${line}\r\n`);
     reply('220 sandbox-mta ESMTP');
@@ -36,7 +46,7 @@ export async function startRelay(
           buffer = atStart ? buffer.subarray(3) : buffer.subarray(end + 5);
           inData = false;
           const unstuffed = Buffer.from(data.toString('latin1').replace(/^\.\./gm, '.'), 'latin1');
-          deliver({ from, to, data: unstuffed }).then(
+          deliver({ from, to, data: unstuffed, dsn }).then(
             () => reply('250 2.0.0 delivered'),
             (error: unknown) => reply(`451 4.3.0 ${String(error).slice(0, 100)}`),
           );
@@ -48,13 +58,25 @@ export async function startRelay(
         buffer = buffer.subarray(end + 2);
         const verb = line.split(/[ :]/)[0]!.toUpperCase();
         if (verb === 'EHLO' || verb === 'HELO')
-          reply('250-sandbox-mta\r\n250-8BITMIME\r\n250 PIPELINING');
+          reply('250-sandbox-mta\r\n250-8BITMIME\r\n250-DSN\r\n250 PIPELINING');
         else if (verb === 'MAIL') {
           from = /<([^>]*)>/.exec(line)?.[1] ?? '';
           to = [];
+          const envelopeId = param(line, 'ENVID');
+          dsn = {
+            returnFull: param(line, 'RET')?.toUpperCase() === 'FULL',
+            recipients: {},
+            ...(envelopeId ? { envelopeId } : {}),
+          };
           reply('250 2.1.0 OK');
         } else if (verb === 'RCPT') {
-          to.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
+          const recipient = /<([^>]*)>/.exec(line)?.[1] ?? '';
+          to.push(recipient);
+          const original = param(line, 'ORCPT')?.replace(/^rfc822;/i, '');
+          dsn.recipients[recipient] = {
+            notify: (param(line, 'NOTIFY') ?? 'FAILURE').toUpperCase().split(','),
+            ...(original ? { original } : {}),
+          };
           reply('250 2.1.5 OK');
         } else if (verb === 'DATA') {
           inData = true;

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import nodemailer from 'nodemailer';
+import { startOperator, type TestOperator } from '../../../sandbox/operator';
+import { accessToken } from '../../fixtures/psc-tokens';
+
+const MARIE = { id: '810100000011', mail: 'marie.martin@sandbox.mssante.test' };
+const PAUL = 'paul.durand@sandbox.mssante.test';
+
+describe('sandbox MTA: delivery status notifications (RFC 3461/3464) for the mail the operator cannot deliver', function () {
+  this.timeout(120_000);
+  let operator: TestOperator;
+  let send: (mail: Record<string, unknown>) => Promise<unknown>;
+
+  before(async () => {
+    operator = await startOperator();
+    const token = await accessToken(operator.stub.info, MARIE.id);
+    const transport = nodemailer.createTransport({
+      host: 'smtp.sandbox.mssante.test',
+      port: operator.dovecot.info.smtp.port,
+      secure: false,
+      requireTLS: true,
+      tls: { ca: operator.pki.organisations.toString() + operator.pki.root.toString() },
+      getSocket: (
+        _o: unknown,
+        callback: (e: Error | null, s?: { connection: net.Socket }) => void,
+      ) =>
+        callback(null, { connection: net.connect(operator.dovecot.info.smtp.port, '127.0.0.1') }),
+      auth: { type: 'OAuth2', user: MARIE.mail, accessToken: token },
+    } as never);
+    send = (mail) => transport.sendMail({ from: MARIE.mail, text: 'Bonjour', ...mail } as never);
+  });
+  after(() => operator?.stop());
+
+  const reports = () =>
+    operator.dovecot.readMailbox(MARIE.mail).filter((m) => /report-type=delivery-status/.test(m));
+
+  it('returns a failure DSN to the sender for an unknown mailbox, naming the recipient, the status and the original header', async () => {
+    await send({
+      to: [PAUL, 'inconnu@sandbox.mssante.test'],
+      subject: 'DSN test 1',
+      messageId: '<dsn-test-1@sandbox.mssante.test>',
+      dsn: { id: 'ENV-1', return: 'headers', notify: ['failure'], recipient: MARIE.mail },
+    } as never);
+    const [dsn, ...more] = reports();
+    assert.equal(more.length, 0);
+    assert.match(dsn!, /^Content-Type: multipart\/report; report-type=delivery-status/m);
+    assert.match(dsn!, /^Final-Recipient: rfc822; inconnu@sandbox\.mssante\.test$/m);
+    assert.match(dsn!, /^Action: failed$/m);
+    assert.match(dsn!, /^Status: 5\.1\.1$/m);
+    assert.match(
+      dsn!,
+      /^Message-ID: <dsn-test-1@sandbox\.mssante\.test>$/im,
+      'the original headers are returned',
+    );
+    assert.doesNotMatch(dsn!, /^Final-Recipient: rfc822; paul/m, 'Paul received it');
+    assert.equal(operator.dovecot.readMailbox(PAUL).filter((m) => /DSN test 1/.test(m)).length, 1);
+  });
+
+  it('a Return-Receipt-To header (the MSSanté DSN request) gets a success report; an unknown domain and an invalid patient address fail', async () => {
+    await send({
+      to: [PAUL, 'x@elsewhere.example', '123@patient.mssante.fr'],
+      subject: 'DSN test 2',
+      headers: { 'Return-Receipt-To': `<${MARIE.mail}>` },
+    });
+    const dsn = reports().find((m) => /DSN test 2/.test(m))!;
+    assert.ok(dsn);
+    assert.match(
+      dsn,
+      /Final-Recipient: rfc822; paul\.durand@sandbox\.mssante\.test\r?\nOriginal-Recipient: [^\r\n]*\r?\nAction: delivered\r?\nStatus: 2\.0\.0/,
+    );
+    assert.match(
+      dsn,
+      /Final-Recipient: rfc822; x@elsewhere\.example\r?\nOriginal-Recipient: [^\r\n]*\r?\nAction: failed\r?\nStatus: 5\.1\.2/,
+    );
+    assert.match(
+      dsn,
+      /Final-Recipient: rfc822; 123@patient\.mssante\.fr\r?\nOriginal-Recipient: [^\r\n]*\r?\nAction: failed\r?\nStatus: 5\.1\.1/,
+    );
+  });
+});
