@@ -31,6 +31,7 @@ for (const [name, file, fn] of [
   ['bridge', './bridge.ts', 'benchBridge'],
   ['audit', './audit.ts', 'benchAudit'],
   ['annuaireLdap', './annuaire-ldap.ts', 'benchAnnuaireLdap'],
+  ['annuaireOffline', './annuaire-offline.ts', 'benchAnnuaireOffline'],
 ] as const) {
   if (!existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;

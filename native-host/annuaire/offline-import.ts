@@ -68,12 +68,12 @@ export async function buildOfflineIndex(
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('cache_size = -65536');
+    db.pragma('cache_size = -16384');
     db.exec(CREATE_INDEX_SCHEMA);
     db.prepare('ATTACH DATABASE ? AS stage').run(stagePath);
     db.pragma('stage.journal_mode = OFF');
     db.pragma('stage.synchronous = OFF');
-    db.pragma('stage.cache_size = -65536');
+    db.pragma('stage.cache_size = -16384');
     db.exec(CREATE_STAGING);
 
     const counts = await readInto(db, source, options.onProgress);

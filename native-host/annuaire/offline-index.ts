@@ -162,7 +162,9 @@ export class OfflineAnnuaire {
     const first = this.statement(
       'SELECT id FROM entries WHERE name_key >= ? AND name_key < ? ORDER BY name_key LIMIT ?',
       true,
-    ).all(key, `${key}\u{10ffff}`, max) as number[];
+    ).all(key, `${key}\u{10ffff}`, max + 1) as number[];
+    // More names start with the input than fit: those are the answer, no need to look further.
+    if (first.length > max) return { entries: this.rows(first.slice(0, max)), truncated: true };
     const all = this.statement(
       'SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid LIMIT ?',
       true,
