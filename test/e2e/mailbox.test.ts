@@ -187,6 +187,35 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
     await collectTokens();
   });
 
+  it('[e2e] ECO.2.2.2 replies from Thunderbird: the colleague receives the reply with In-Reply-To and References', async function () {
+    this.timeout(90_000);
+    const found = await suite.page<{ messages: Array<{ id: number }> }>(popup, 'call', {
+      api: 'messages.query',
+      args: [{ headerMessageId: 'e2e-1@sandbox' }],
+    });
+    assert.equal(found.messages.length, 1);
+    const tab = await suite.page<{ id: number }>(popup, 'call', {
+      api: 'compose.beginReply',
+      args: [
+        found.messages[0]!.id,
+        'replyToSender',
+        { plainTextBody: 'Bien reçu, merci.', isPlainText: true },
+      ],
+    });
+    await suite.page(popup, 'call', {
+      api: 'compose.sendMessage',
+      args: [tab.id, { mode: 'sendNow' }],
+    });
+    const received = await waitFor(
+      'the reply in Paul’s mailbox',
+      async () => dovecot.readMailbox(PAUL).find((m) => /^In-Reply-To: <e2e-1@sandbox>$/m.test(m)),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.match(received, /^References: <e2e-1@sandbox>$/m);
+    assert.match(received, /^Subject: Re: Bonjour Marie$/m);
+    assert.match(received, /^Message-ID: <.+>$/m);
+  });
+
   it('[e2e] ECO.1.2.7 keeps working after the operator ends the session (doveadm kick)', async function () {
     this.timeout(90_000);
     await dovecot.kick(MARIE);
@@ -313,6 +342,46 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       { timeoutMs: 30_000 },
     );
     await collectTokens();
+  });
+
+  it('[e2e] ECO.1.2.7 keeps reading when the operator no longer accepts the access token: the host gets a new one from the refresh token', async function () {
+    this.timeout(90_000);
+    await control('expire-access-tokens', { nationalId: '810100000011' });
+    dovecot.deliver(
+      MARIE,
+      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Jeton expire\r\nMessage-ID: <e2e-3@sandbox>\r\n\r\nTroisieme message.\r\n`,
+    );
+    const subjects = await waitFor(
+      'the third message',
+      async () => {
+        const s = await suite.folderSubjects(accountKey);
+        return s.includes('Jeton expire') && s;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.ok(subjects.includes('Jeton expire'));
+    await collectTokens();
+  });
+
+  it('[e2e] ECO.1.2.1 a token PSC did not issue (non-PSC) is refused by the operator, and the user is told in Thunderbird', async function () {
+    this.timeout(120_000);
+    await control('foreign-key', { on: 'true' });
+    try {
+      await control('expire-access-tokens', { nationalId: '810100000011' });
+      await dovecot.kick(MARIE);
+      const alert = await suite.alertsOnOpening(accountKey, 90_000);
+      assert.match(
+        alert,
+        /Le serveur MSSanté de l.opérateur a refusé l.authentification\. \[E_UPSTREAM_AUTH\]/,
+      );
+      const journal = readdirSync(path.join(suite.stateDir, 'audit'))
+        .filter((f) => f.endsWith('.jsonl'))
+        .map((f) => readFileSync(path.join(suite.stateDir, 'audit', f), 'utf8'))
+        .join('');
+      assert.match(journal, /"action":"authenticate","outcome":"failed".*"code":"E_UPSTREAM_AUTH"/);
+    } finally {
+      await control('foreign-key', { on: 'false' });
+    }
   });
 
   it('[e2e] ECO.1.2.5 leaves no PSC token in the profile, the host’s files, the journal or the logs', () => {

@@ -105,38 +105,7 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
   it('[e2e] ECO.1.1.5 tells the user the operator certificate expired, and no login ever reaches that server', async function () {
     this.timeout(120_000);
     // What Thunderbird does when the user opens the account: log in to IMAP (here, the bridge).
-    // A modal alert interrupts any running Marionette script (WebDriver returns null), so: arm an
-    // observer that keeps the alert's text on the window and closes it, trigger the login from a
-    // timer, then poll.
-    await suite.marionette.chrome(
-      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
-       const win = Services.wm.getMostRecentWindow('mail:3pane');
-       win.mssAlerts = [];
-       const observer = {
-         observe(subject) {
-           const doc = subject.document ?? subject.ownerDocument;
-           const text = doc?.getElementById('infoBody')?.textContent;
-           if (text) win.mssAlerts.push(text);
-           win.setTimeout(() => { try { (subject.close ? subject : doc.defaultView).close(); } catch {} }, 200);
-         },
-       };
-       Services.obs.addObserver(observer, 'common-dialog-loaded');
-       Services.obs.addObserver(observer, 'tabmodal-dialog-loaded');
-       const server = MailServices.accounts.getAccount(args[0]).incomingServer;
-       win.setTimeout(() => server.performExpand(win.msgWindow), 50);
-       return true;`,
-      [accountKey],
-    );
-    const alert = await waitFor(
-      'the alert shown to the user',
-      async () =>
-        (
-          await suite.marionette.chrome<string[]>(
-            `return Services.wm.getMostRecentWindow('mail:3pane').mssAlerts;`,
-          )
-        ).join('\n'),
-      { timeoutMs: 60_000 },
-    );
+    const alert = await suite.alertsOnOpening(accountKey);
     assert.match(
       alert,
       /: Le certificat du serveur a expiré \(ECO\.1\.1\.5\)\. \[E_TRUST_EXPIRED\]/,

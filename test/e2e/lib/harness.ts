@@ -228,6 +228,46 @@ export class ThunderbirdSuite {
     );
   }
 
+  /**
+   * Has Thunderbird open an account's server (as when the user opens it) and returns the text of
+   * the alerts it shows the user. A modal alert interrupts any running Marionette script, so an
+   * observer keeps each alert's text on the window and closes it; the login runs from a timer and
+   * the texts are polled.
+   */
+  async alertsOnOpening(accountKey: string, timeoutMs = 60_000): Promise<string> {
+    await this.marionette.chrome(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const win = Services.wm.getMostRecentWindow('mail:3pane');
+       win.mssAlerts = [];
+       if (!win.mssAlertObserver) {
+         win.mssAlertObserver = {
+           observe(subject) {
+             const doc = subject.document ?? subject.ownerDocument;
+             const text = doc?.getElementById('infoBody')?.textContent;
+             if (text) win.mssAlerts.push(text);
+             win.setTimeout(() => { try { (subject.close ? subject : doc.defaultView).close(); } catch {} }, 200);
+           },
+         };
+         Services.obs.addObserver(win.mssAlertObserver, 'common-dialog-loaded');
+         Services.obs.addObserver(win.mssAlertObserver, 'tabmodal-dialog-loaded');
+       }
+       const server = MailServices.accounts.getAccount(args[0]).incomingServer;
+       win.setTimeout(() => server.performExpand(win.msgWindow), 50);
+       return true;`,
+      [accountKey],
+    );
+    return waitFor(
+      'an alert shown to the user',
+      async () =>
+        (
+          await this.marionette.chrome<string[]>(
+            `return Services.wm.getMostRecentWindow('mail:3pane').mssAlerts;`,
+          )
+        ).join('\n'),
+      { timeoutMs },
+    );
+  }
+
   /** The browsing context id of the Thunderbird tab whose URL starts with `prefix`. */
   async tabBrowsingContext(prefix: string): Promise<number | null> {
     await this.loadAgent();
