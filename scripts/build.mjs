@@ -32,6 +32,7 @@ async function buildExtension() {
       'background/main': 'extension/background/main.ts',
       'ui/popup/popup': 'extension/ui/popup/popup.ts',
       'ui/journal/journal': 'extension/ui/journal/journal.ts',
+      'ui/conformance/conformance': 'extension/ui/conformance/conformance.ts',
     },
     outdir: ext,
     bundle: true,
@@ -55,6 +56,8 @@ async function buildExtension() {
     'ui/popup/popup.css',
     'ui/journal/journal.html',
     'ui/journal/journal.css',
+    'ui/conformance/conformance.html',
+    'ui/conformance/conformance.css',
   ]) {
     cpSync(path.join(root, 'extension', file), path.join(ext, file));
   }

@@ -98,6 +98,10 @@ $('psc-ciba-form').addEventListener('submit', (event) => {
 $('open-journal').addEventListener('click', () => {
   void browser.tabs.create({ url: browser.runtime.getURL('ui/journal/journal.html') });
 });
+// The last conformance report (issue 12), in a tab.
+$('open-conformance').addEventListener('click', () => {
+  void browser.tabs.create({ url: browser.runtime.getURL('ui/conformance/conformance.html') });
+});
 const port = browser.runtime.connect({ name: STATE_PORT });
 port.onMessage.addListener((ui) => render(ui as UiState));
 // Counters (retry, idle and session time left) tick every second.
