@@ -565,7 +565,7 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
     io = fakeIo();
     assert.equal(await runOfflineImport([smallFile, '--dir', dir], io), 0);
     assert.match(io.out, new RegExp(`Addresses in the index: ${small.length}`));
-    assert.match(io.err, /Reading 100 %/);
+    assert.match(io.err, /Reading 100 % \(\d+ lines\)\nIndexing…/);
 
     io = fakeIo();
     assert.equal(await runOfflineSearch(['--offline', 'siob', '--dir', dir, '--json'], io), 0);

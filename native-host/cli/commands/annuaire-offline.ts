@@ -82,7 +82,7 @@ export async function runOfflineImport(args: string[], io: CliIo): Promise<numbe
     if (json) return;
     const percent = p.totalBytes > 0 ? Math.floor((p.bytesRead / p.totalBytes) * 100) : 100;
     const step =
-      p.phase === 'reading' ? Math.floor(percent / 10) : 10 + ['indexing', 'done'].indexOf(p.phase);
+      p.phase === 'reading' ? Math.floor(percent / 10) : 11 + ['indexing', 'done'].indexOf(p.phase);
     if (step === shown) return;
     shown = step;
     const fr = io.locale === 'fr';
