@@ -46,7 +46,7 @@ const on = (form: URLSearchParams) => /^(true|1|on|yes)$/i.test(form.get('on') ?
 
 /**
  * `POST <control>/<action>` (form or JSON body), loopback callers only. The actions and their
- * answers are listed in docs/sandbox-psc.md.
+ * answers are listed in docs/sandbox.md ("PSC stub control endpoints").
  */
 export async function controlRoute(
   action: string,

@@ -62,7 +62,7 @@ export interface PscStubOptions {
   /**
    * `opaque` (default): random strings, as oidc-provider issues them. `jwt`: RS256 JWTs signed by
    * the published key, as PSC (Keycloak) issues them — about 900 characters, more than Dovecot's
-   * submission accepts in one `AUTH XOAUTH2 <initial response>` line (see docs/sandbox-psc.md).
+   * submission accepts in one `AUTH XOAUTH2 <initial response>` line (see docs/sandbox.md).
    */
   accessTokenFormat?: 'opaque' | 'jwt';
   /** Polling interval announced to CIBA clients (default 5 s). */
@@ -108,7 +108,7 @@ interface TokenModel extends AccessTokenFacts {
 }
 
 /**
- * A Pro Santé Connect stand-in on `oidc-provider` (see docs/sandbox-psc.md): PSC's realm paths
+ * A Pro Santé Connect stand-in on `oidc-provider` (see docs/sandbox.md): PSC's realm paths
  * and discovery documents, authorization code with PKCE S256, acr eidas1, scope
  * `openid scope_all`, opaque or PSC-like JWT access tokens, rotating refresh tokens
  * bounded by PSC's idle and maximum session lengths, introspection (PSC's and the operator's

@@ -86,7 +86,7 @@ export async function introspect(
  * own, so this endpoint adds what it would find there:
  *
  * - `email`: the mailbox this login may open: the `mailbox` asked for in the URL (one Dovecot
- *   passdb per ORG mailbox, see docs/sandbox-psc.md) when the national id is one of its owners,
+ *   passdb per ORG mailbox, see docs/sandbox.md) when the national id is one of its owners,
  *   otherwise the practitioner's personal (PER) mailbox — so a token opens its owner's BAL and
  *   nobody else's (Dovecot compares `email` with the XOAUTH2 `user=`).
  * - `mailboxes`: every BAL the national id may open, space-separated (for logs and tests).
