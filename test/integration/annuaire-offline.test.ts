@@ -526,7 +526,9 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
       (e) => codeOf(e) === 'E_ANNUAIRE_OFFLINE_NO_INDEX',
     );
     const writer = new OfflineAnnuaire(dir);
-    await writer.import(smallFile);
+    const running = writer.import(smallFile);
+    await assert.rejects(writer.import(smallFile), (e) => codeOf(e) === 'E_ANNUAIRE_IMPORT_FAILED');
+    await running;
     assert.equal(reader.autocomplete('siobhan').entries.length, 1);
     const next = path.join(work, 'next.txt');
     writeExtraction(generateEntries(30, 99).slice(10), next);
