@@ -102,6 +102,8 @@ export abstract class LoopbackBridge {
     upstream: TLSSocket,
     upstreamRest: Buffer,
     tap: { client: (chunk: Buffer) => void; server: (chunk: Buffer) => void },
+    /** When set, the client's bytes go to it instead of straight upstream (SMTP DATA rewrite). */
+    forward?: (chunk: Buffer) => void,
   ): void {
     let clientGone = false;
     client.on('data', tap.client);
@@ -112,9 +114,13 @@ export abstract class LoopbackBridge {
     }
     if (clientRest.length) {
       tap.client(clientRest);
-      upstream.write(clientRest);
+      if (forward) forward(clientRest);
+      else upstream.write(clientRest);
     }
-    client.pipe(upstream);
+    if (forward) {
+      client.on('data', forward);
+      client.on('end', () => upstream.end());
+    } else client.pipe(upstream);
     upstream.pipe(client);
     client.on('close', () => {
       clientGone = true;

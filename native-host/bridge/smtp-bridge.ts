@@ -4,6 +4,7 @@ import { toMssanteError } from '../../shared/errors/mssante-error';
 import { LineReader } from '../upstream/line-reader';
 import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
 import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
+import { SmtpDataRewriter } from './smtp-headers';
 import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';
 import { latin1Line, userSentence } from './wire-text';
 
@@ -145,8 +146,10 @@ export class SmtpBridge extends LoopbackBridge {
   }
 
   /**
-   * Relays bytes untouched; a tap follows commands and replies (in order, pipelining included)
-   * to journal each message sent with its envelope (ECO.4.1.2), skipping the DATA content.
+   * Relays bytes untouched but for the top-level header block of each DATA message, which
+   * smtp-headers.ts canonicalizes (MSSanté header spelling, Return-Receipt-To from the add-on's
+   * instruction; docs/compose.md); a tap follows commands and replies (in order, pipelining
+   * included) to journal each message sent with its envelope (ECO.4.1.2), skipping DATA content.
    */
   private relay(
     client: Socket,
@@ -173,8 +176,15 @@ export class SmtpBridge extends LoopbackBridge {
       else if (verb === 'RCPT') envelope.push(this.deps.redactor.smtp(line));
       queue.push(verb);
     };
+    const rewriter = new SmtpDataRewriter({ sender: this.mailbox.address }, (out) => {
+      if (!upstream.write(out)) {
+        client.pause();
+        upstream.once('drain', () => client.resume());
+      }
+    });
     const onServerReply = (code: number, text: string) => {
       const verb = queue.shift();
+      if (verb === 'DATA') rewriter.dataReply(code);
       if (verb === 'DATA' && code === 354) {
         inData = true;
         return;
@@ -207,9 +217,16 @@ export class SmtpBridge extends LoopbackBridge {
       const m = /^(\d{3}) (.*)$/.exec(line);
       if (m) onServerReply(Number(m[1]), m[2]!);
     };
-    this.splice(client, clientRest, upstream, upstreamRest, {
-      client: (chunk) => (clientBuffer = split(clientBuffer, chunk, onClientLine)),
-      server: (chunk) => (serverBuffer = split(serverBuffer, chunk, onServerLine)),
-    });
+    this.splice(
+      client,
+      clientRest,
+      upstream,
+      upstreamRest,
+      {
+        client: (chunk) => (clientBuffer = split(clientBuffer, chunk, onClientLine)),
+        server: (chunk) => (serverBuffer = split(serverBuffer, chunk, onServerLine)),
+      },
+      (chunk) => rewriter.push(chunk),
+    );
   }
 }

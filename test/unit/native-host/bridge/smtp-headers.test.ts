@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  MAX_HEADER_BLOCK,
+  rewriteHeaderBlock,
+  SmtpDataRewriter,
+} from '../../../../native-host/bridge/smtp-headers';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const goldenDir = path.join(here, 'smtp-headers');
+const SENDER = 'marie.martin@sandbox.mssante.test';
+
+/** Golden files are stored with LF line ends; on the wire every line ends in CRLF. */
+const crlf = (file: string) =>
+  readFileSync(path.join(goldenDir, file), 'utf8').replace(/\r?\n/g, '\r\n');
+/** SMTP DATA content: dot-stuffed, ended by CRLF.CRLF. */
+const stuffed = (message: string) => message.replace(/^\./gm, '..') + '.\r\n';
+
+const HELLO =
+  'MAIL FROM:<marie.martin@sandbox.mssante.test> BODY=8BITMIME\r\nRCPT TO:<paul.durand@sandbox.mssante.test>\r\nDATA\r\n';
+
+/** Runs a session through the rewriter, the operator accepting DATA, in chunks of `size`. */
+function session(parts: Array<string | Buffer | { reply: number }>, size = Infinity): Buffer {
+  const out: Buffer[] = [];
+  const rewriter = new SmtpDataRewriter({ sender: SENDER }, (b) => out.push(Buffer.from(b)));
+  for (const part of parts) {
+    if (typeof part === 'object' && 'reply' in part) {
+      rewriter.dataReply(part.reply);
+      continue;
+    }
+    const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+    for (let i = 0; i < bytes.length; i += Math.min(size, bytes.length))
+      rewriter.push(bytes.subarray(i, i + Math.min(size, bytes.length)));
+  }
+  return Buffer.concat(out);
+}
+
+describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)', () => {
+  const cases = readdirSync(goldenDir)
+    .filter((f) => f.endsWith('.in.eml'))
+    .map((f) => f.slice(0, -'.in.eml'.length));
+
+  it('has golden files', () => assert.ok(cases.length >= 4));
+
+  for (const name of cases) {
+    for (const size of [Infinity, 1, 7, 1000]) {
+      it(`ECO.2.4.1 ECO.2.4.2 ECO.2.4.3 ECO.2.2.8 ECO.2.3.1 golden ${name} (chunks of ${size})`, () => {
+        const input = crlf(`${name}.in.eml`);
+        const expected = crlf(`${name}.out.eml`);
+        const got = session([HELLO, { reply: 354 }, stuffed(input), 'QUIT\r\n'], size);
+        assert.equal(got.toString('utf8'), HELLO + stuffed(expected) + 'QUIT\r\n');
+      });
+    }
+  }
+
+  it('ECO.2.3.1 replaces a Return-Receipt-To by the sender mailbox only when the add-on asks for a DSN', () => {
+    const block = Buffer.from(
+      'Return-Receipt-To: other@x.test\r\nX-Open-Mssante-Dsn: 1\r\nSubject: a\r\n',
+      'latin1',
+    );
+    assert.equal(
+      rewriteHeaderBlock(block, { sender: SENDER }).toString('latin1'),
+      `Return-Receipt-To: <${SENDER}>\r\nSubject: a\r\n`,
+    );
+    const plain = Buffer.from('Return-Receipt-To: other@x.test\r\nSubject: a\r\n', 'latin1');
+    assert.equal(rewriteHeaderBlock(plain, { sender: SENDER }), plain);
+  });
+
+  it('ECO.2.4.1 keeps 8-bit header bytes (8BITMIME) and the body byte for byte, bare LF and NUL-free binary-ish bytes included', () => {
+    const body = Buffer.from([
+      0x0a, 0xc3, 0xa9, 0x0d, 0x0a, 0x2e, 0x2e, 0x78, 0x0d, 0x0a, 0xff, 0x0d, 0x0a,
+    ]);
+    const head = Buffer.from('Subject: R\u00e9sultat\r\nX-Mss-Nil: A\r\n\r\n', 'utf8');
+    const got = session([HELLO, { reply: 354 }, head, body, '.\r\n']);
+    const expected = Buffer.concat([
+      Buffer.from(HELLO),
+      Buffer.from('Subject: R\u00e9sultat\r\nX-MSS-NIL: A\r\n\r\n', 'utf8'),
+      body,
+      Buffer.from('.\r\n'),
+    ]);
+    assert.deepEqual(got, expected);
+  });
+
+  it('ECO.2.4.3 rewrites every message of a session, and not the commands after a refused DATA', () => {
+    const msg = 'X-Mss-Nil: A\r\n\r\nx\r\n.\r\n';
+    const got = session([
+      HELLO,
+      { reply: 554 },
+      'RSET\r\n',
+      HELLO,
+      { reply: 354 },
+      msg,
+      HELLO,
+      { reply: 354 },
+      msg,
+      'QUIT\r\n',
+    ]).toString('latin1');
+    const fixed = 'X-MSS-NIL: A\r\n\r\nx\r\n.\r\n';
+    assert.equal(got, `${HELLO}RSET\r\n${HELLO}${fixed}${HELLO}${fixed}QUIT\r\n`);
+  });
+
+  it('holds bytes sent before the reply to DATA and treats them as commands when DATA is refused', () => {
+    const got = session([HELLO + 'X-Mss-Nil: A\r\n', { reply: 503 }]).toString('latin1');
+    assert.equal(got, HELLO + 'X-Mss-Nil: A\r\n');
+  });
+
+  it('relays BDAT chunks untouched (CHUNKING is not offered, but a client may try)', () => {
+    const chunk = 'X-Mss-Nil: A\r\n\r\nDATA\r\n';
+    const got = session([`BDAT ${Buffer.byteLength(chunk)} LAST\r\n`, chunk, 'QUIT\r\n']).toString(
+      'latin1',
+    );
+    assert.equal(got, `BDAT ${Buffer.byteLength(chunk)} LAST\r\n${chunk}QUIT\r\n`);
+  });
+
+  it('relays a header block larger than the limit as it is', () => {
+    const huge = `X-Mss-Nil: A\r\nX-Long: ${'a'.repeat(2 * MAX_HEADER_BLOCK)}\r\n\r\nbody\r\n.\r\n`;
+    const got = session([HELLO, { reply: 354 }, huge, 'QUIT\r\n'], 4096).toString('latin1');
+    assert.ok(got === HELLO + huge + 'QUIT\r\n', got.slice(0, 200));
+  });
+
+  it('handles a message without body and one without headers', () => {
+    assert.equal(
+      session([HELLO, { reply: 354 }, 'X-Mss-Mes: FIN\r\n.\r\nQUIT\r\n']).toString('latin1'),
+      `${HELLO}X-MSS-MES: FIN\r\n.\r\nQUIT\r\n`,
+    );
+    assert.equal(
+      session([HELLO, { reply: 354 }, '\r\nX-Mss-Mes: FIN\r\n.\r\nQUIT\r\n']).toString('latin1'),
+      `${HELLO}\r\nX-Mss-Mes: FIN\r\n.\r\nQUIT\r\n`,
+    );
+  });
+});
