@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ErrorCode } from '../../shared/errors/codes';
+import { type ErrorCode, isErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
 import { AuditJournal } from '../audit/journal';
@@ -9,7 +9,7 @@ import { lookupAutoconfig } from '../autoconfig/lookup';
 import { journalKey } from '../audit/key';
 import { Redactor } from '../audit/redact';
 import { ImapBridge } from '../bridge/imap-bridge';
-import type { BridgeMailbox } from '../bridge/mailbox';
+import { authorOf, type BridgeMailbox } from '../bridge/mailbox';
 import { SmtpBridge } from '../bridge/smtp-bridge';
 import type { Logger } from '../log';
 import { PscSession } from '../psc/session';
@@ -18,6 +18,8 @@ import type { TrustContext } from '../trust/verify';
 import { appCredentials, importAppCredentials, type StoredAppCredentials } from './app-mailbox';
 import { type ResolvedConfig, resolveConfig } from './config';
 import { SealedStore } from './sealed-store';
+import { testMailboxConnection } from './connection-test';
+import { MailboxHealth } from './mailbox-health';
 
 interface StoredMailbox {
   address: string;
@@ -49,6 +51,8 @@ export class HostApp {
   private trust: TrustContext | null = null;
   private session: PscSession | null = null;
   private readonly live = new Map<string, LiveMailbox>();
+  /** ECO.1.2.3: each mailbox's last failure, read from what the bridges journal. */
+  private readonly health = new MailboxHealth();
 
   constructor(
     private readonly stateDir: string,
@@ -211,6 +215,8 @@ export class HostApp {
       secret: s.secret,
       upstream: { imap: s.imap, smtp: s.smtp },
       connections: m.imap.connections + m.smtp.connections,
+      dependsOnPsc: !s.app,
+      ...(this.health.lastError(s.address) ? { lastError: this.health.lastError(s.address)! } : {}),
       ...(s.app
         ? {
             certificate: {
@@ -242,7 +248,12 @@ export class HostApp {
         ? appCredentials(stored.address, stored.app, this.secrets())
         : { kind: 'psc', session: () => this.pscSession() },
     };
-    const deps = { trust, audit: this.audit, redactor: this.redactor, log: this.log };
+    const deps = {
+      trust,
+      audit: this.health.watch(this.audit),
+      redactor: this.redactor,
+      log: this.log,
+    };
     const imap = new ImapBridge(mailbox, deps);
     const smtp = new SmtpBridge(mailbox, deps);
     stored.imapPort = await imap.listen(stored.imapPort).catch(() => imap.listen(0));
@@ -302,8 +313,31 @@ export class HostApp {
     return this.describe(live);
   }
 
+  /**
+   * ECO.1.1.9: logs in to the mailbox's operator the way its bridge does, and says how it went
+   * (the outcome also becomes the mailbox's state, ECO.1.2.3).
+   */
+  async test(address: string): Promise<Result<'mailbox.test'>> {
+    if (this.live.size === 0 && this.stored().length > 0) await this.startAll();
+    const live = this.live.get(address.toLowerCase());
+    if (!live) throw new MssanteError('E_MAILBOX_UNKNOWN', { detail: address.slice(0, 254) });
+    const result = await testMailboxConnection(live.imap.mailbox, this.resolved().trust);
+    const failed = [result.imap, result.smtp].find((s) => !s.ok)?.error?.code;
+    if (failed && isErrorCode(failed)) this.health.fail(address, failed);
+    else if (!failed) this.health.clear(address);
+    this.audit.record({
+      author: authorOf(live.imap.mailbox),
+      mailbox: live.stored.address,
+      action: 'connection-test',
+      outcome: failed ? 'failed' : 'ok',
+      ...(failed ? { code: failed } : {}),
+    });
+    return result;
+  }
+
   async remove(address: string): Promise<Result<'mailbox.remove'>> {
     const key = address.toLowerCase();
+    this.health.clear(address);
     const live = this.live.get(key);
     if (live) {
       await Promise.all([live.imap.close(), live.smtp.close()]);

@@ -3,11 +3,22 @@ import type { HostContext } from './context';
 import { handleHello } from './hello';
 import { handlePing } from './ping';
 import { handleStatus } from './status';
-import { handleMailboxAdd, handleMailboxList, handleMailboxRemove } from './mailbox';
+import {
+  handleMailboxAdd,
+  handleMailboxList,
+  handleMailboxRemove,
+  handleMailboxTest,
+} from './mailbox';
 import { handlePscLogin, handlePscLogout, handlePscStatus } from './psc';
 import { handleAutoconfigLookup } from './autoconfig';
 import { handleAuditQuery } from './audit';
 import { handleConformanceReport } from './conformance';
+import {
+  handleAnnuaireAutocomplete,
+  handleAnnuaireImport,
+  handleAnnuaireSearch,
+  handleAnnuaireStatus,
+} from './annuaire';
 
 export type Handler<T extends MessageType> = (
   params: Params<T>,
@@ -25,7 +36,12 @@ export const HANDLERS: { [K in MessageType]: Handler<K> } = {
   'mailbox.list': handleMailboxList,
   'mailbox.add': handleMailboxAdd,
   'mailbox.remove': handleMailboxRemove,
+  'mailbox.test': handleMailboxTest,
   'autoconfig.lookup': handleAutoconfigLookup,
   'audit.query': handleAuditQuery,
   'conformance.report': handleConformanceReport,
+  'annuaire.autocomplete': handleAnnuaireAutocomplete,
+  'annuaire.search': handleAnnuaireSearch,
+  'annuaire.import': handleAnnuaireImport,
+  'annuaire.status': handleAnnuaireStatus,
 };

@@ -22,3 +22,10 @@ export async function handleMailboxRemove(
 ): Promise<Result<'mailbox.remove'>> {
   return (await appOf(ctx)).remove(params.address);
 }
+
+export async function handleMailboxTest(
+  params: Params<'mailbox.test'>,
+  ctx: HostContext,
+): Promise<Result<'mailbox.test'>> {
+  return (await appOf(ctx)).test(params.address);
+}

@@ -10,7 +10,7 @@ import {
 import { hello } from './messages/hello';
 import { ping } from './messages/ping';
 import { status } from './messages/status';
-import { mailboxAdd, mailboxList, mailboxRemove } from './messages/mailbox';
+import { mailboxAdd, mailboxList, mailboxRemove, mailboxTest } from './messages/mailbox';
 import { pscFacts, pscLogin, pscLogout, pscStatus } from './messages/psc';
 import { autoconfigLookup } from './messages/autoconfig';
 import { auditQuery } from './messages/audit';
@@ -33,6 +33,7 @@ export const MESSAGES = {
   'mailbox.list': mailboxList,
   'mailbox.add': mailboxAdd,
   'mailbox.remove': mailboxRemove,
+  'mailbox.test': mailboxTest,
   'autoconfig.lookup': autoconfigLookup,
   'audit.query': auditQuery,
   'conformance.report': conformanceReport,

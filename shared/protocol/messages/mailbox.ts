@@ -21,6 +21,13 @@ export const bridgedMailbox = z.object({
   certificate: z.optional(
     z.object({ subject: z.string(), organisationId: z.string(), notAfter: z.string() }),
   ),
+  /** PER/ORG log in with the PSC session; APP with its certificate (ECO.3.2.3). */
+  dependsOnPsc: z.boolean(),
+  /**
+   * ECO.1.2.3: the last upstream failure of this mailbox's bridge (cleared by its next successful
+   * login), so the user sees which mailbox has a problem, in words.
+   */
+  lastError: z.optional(z.object({ code: z.string(), message: z.string(), at: z.number() })),
 });
 
 const address = z.string().check(z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/), z.maxLength(254));
@@ -64,4 +71,21 @@ export const mailboxRemove = {
   type: 'mailbox.remove',
   params: z.object({ address: z.string() }),
   result: z.object({ removed: z.boolean() }),
+} as const;
+
+const testStep = z.object({
+  ok: z.boolean(),
+  /** The refusal, coded, with its sentence (when not ok). */
+  error: z.optional(z.object({ code: z.string(), message: z.string() })),
+});
+
+/**
+ * ECO.1.1.9 "then test the connection": the host opens the mailbox's upstream IMAP and SMTP the
+ * way its bridge does (STARTTLS under the trust policy, XOAUTH2 with the PSC token or the APP
+ * certificate + PLAIN), logs in, and logs out. Nothing is relayed, nothing is kept.
+ */
+export const mailboxTest = {
+  type: 'mailbox.test',
+  params: z.object({ address: z.string() }),
+  result: z.object({ address: z.string(), imap: testStep, smtp: testStep }),
 } as const;

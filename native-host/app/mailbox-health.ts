@@ -1,0 +1,66 @@
+import type { ErrorCode } from '../../shared/errors/codes';
+import { isErrorCode } from '../../shared/errors/codes';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import type { AuditInput, AuditJournal } from '../audit/journal';
+
+export interface MailboxFailure {
+  code: ErrorCode;
+  at: number;
+}
+
+/** Journal actions whose success proves the mailbox works again (its upstream login went through). */
+const RECOVERED = new Set(['authenticate', 'connect']);
+
+/**
+ * ECO.1.2.3: each mailbox's last upstream failure, as the bridges journal it. The bridges already
+ * record every failed connection or login with its code; this reads those entries on their way to
+ * the journal (the bridge code stays as it is) and keeps the last one per mailbox until a later
+ * login of the same mailbox succeeds. The local secret being wrong (`E_BRIDGE_LOCAL_AUTH`) is
+ * Thunderbird's side, not the operator's, and is kept too: the user must see it on that mailbox.
+ */
+export class MailboxHealth {
+  private readonly failures = new Map<string, MailboxFailure>();
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  observe(entry: AuditInput): void {
+    if (!entry.mailbox) return;
+    const key = entry.mailbox.toLowerCase();
+    if (entry.outcome === 'failed' && entry.code && isErrorCode(entry.code)) {
+      // A refused recipient or message is about that message, not about the mailbox's state.
+      if (entry.action === 'send') return;
+      this.failures.set(key, { code: entry.code, at: this.now() });
+    } else if (entry.outcome === 'ok' && RECOVERED.has(entry.action)) {
+      this.failures.delete(key);
+    }
+  }
+
+  /** Records a failure seen outside the bridges (e.g. a connection test). */
+  fail(address: string, code: ErrorCode): void {
+    this.failures.set(address.toLowerCase(), { code, at: this.now() });
+  }
+
+  clear(address: string): void {
+    this.failures.delete(address.toLowerCase());
+  }
+
+  /** The last failure of a mailbox as the wire carries it (sentence in the host's locale). */
+  lastError(address: string): { code: ErrorCode; message: string; at: number } | undefined {
+    const failure = this.failures.get(address.toLowerCase());
+    if (!failure) return undefined;
+    return { ...new MssanteError(failure.code).toWire(), at: failure.at };
+  }
+
+  /**
+   * The journal as the bridges see it: the same object, whose `record` also tells this tracker.
+   * (A prototype-linked view, so every other method and field is the journal's own.)
+   */
+  watch(journal: AuditJournal): AuditJournal {
+    const view = Object.create(journal) as AuditJournal;
+    view.record = (input: AuditInput) => {
+      this.observe(input);
+      return journal.record(input);
+    };
+    return view;
+  }
+}

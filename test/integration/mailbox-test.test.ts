@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { HostApp } from '../../native-host/app/host-app';
+import { fileLogger } from '../../native-host/log';
+import { startOperator, type TestOperator } from '../../sandbox/operator';
+
+const MARIE = 'marie.martin@sandbox.mssante.test';
+const APP = 'labo.resultats@sandbox.mssante.test';
+const IMAP_HOST = 'imap.sandbox.mssante.test';
+const SMTP_HOST = 'smtp.sandbox.mssante.test';
+
+async function until<T>(what: string, probe: () => T | false | Promise<T | false>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * `mailbox.test` (ECO.1.1.9 "then test the connection") and each mailbox's own state in
+ * `mailbox.list` (ECO.1.2.3, ECO.3.2.3), against the real operator (Dovecot, PSC stub).
+ */
+describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function () {
+  this.timeout(120_000);
+  let operator: TestOperator;
+  let state: string;
+  let host: HostApp;
+  const endpoints = () => ({
+    imap: { host: IMAP_HOST, port: operator.dovecot.info.imap.port },
+    smtp: { host: SMTP_HOST, port: operator.dovecot.info.smtp.port },
+  });
+  const listed = async (address: string) =>
+    (await host.list()).mailboxes.find((m) => m.address === address)!;
+
+  before(async () => {
+    operator = await startOperator();
+    state = mkdtempSync(path.join(os.tmpdir(), 'mailbox-test-'));
+    const { stub } = operator;
+    writeFileSync(
+      path.join(state, 'config.json'),
+      JSON.stringify({
+        psc: {
+          preset: 'custom',
+          issuer: stub.info.issuer,
+          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
+          clientId: stub.info.hostClient.clientId,
+          clientSecret: stub.info.hostClient.clientSecret,
+        },
+        trust: { set: 'sandbox', ...operator.anchors },
+        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+      }),
+    );
+    host = new HostApp(state, fileLogger(state));
+    await host.add({ address: MARIE, profile: 'PER', ...endpoints() });
+    await host.add({
+      address: APP,
+      profile: 'APP',
+      ...endpoints(),
+      pkcs12: readFileSync(operator.app.p12).toString('base64'),
+      pkcs12Password: operator.app.p12Password,
+    });
+  });
+  after(async () => {
+    await host?.close();
+    await operator?.stop();
+    if (state) rmSync(state, { recursive: true, force: true });
+  });
+
+  it('ECO.3.2.3 lists a PER and an APP mailbox at once, saying which depends on the PSC session', async () => {
+    const { mailboxes } = await host.list();
+    assert.deepEqual(
+      mailboxes.map((m) => [m.address, m.profile, m.dependsOnPsc, m.lastError]),
+      [
+        [MARIE, 'PER', true, undefined],
+        [APP, 'APP', false, undefined],
+      ],
+    );
+  });
+
+  it('ECO.1.1.9 the connection test of a PER mailbox without a PSC session says why, on IMAP and SMTP', async () => {
+    const result = await host.test(MARIE);
+    assert.equal(result.imap.ok, false);
+    assert.equal(result.imap.error?.code, 'E_PSC_NOT_SIGNED_IN');
+    assert.equal(result.smtp.error?.code, 'E_PSC_NOT_SIGNED_IN');
+    assert.match(result.imap.error!.message, /Pro Santé Connect/);
+  });
+
+  it('ECO.1.2.3 the failure stays on that mailbox: the APP mailbox tests fine and shows no error', async () => {
+    const app = await host.test(APP);
+    assert.deepEqual([app.imap, app.smtp], [{ ok: true }, { ok: true }]);
+    assert.equal((await listed(MARIE)).lastError?.code, 'E_PSC_NOT_SIGNED_IN');
+    assert.equal((await listed(APP)).lastError, undefined);
+  });
+
+  it('ECO.1.2.3 a login Thunderbird makes through the bridge and that fails upstream becomes that mailbox’s last error', async () => {
+    await host.test(APP); // the APP mailbox's success must not clear Marie's state
+    const m = await listed(MARIE);
+    const before = m.lastError!.at;
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: m.imapPort,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: MARIE, pass: m.secret },
+      logger: false,
+      disableAutoIdle: true,
+    });
+    await assert.rejects(client.connect());
+    const latest = await until('the bridge failure', async () => {
+      const e = (await listed(MARIE)).lastError;
+      return e && e.at > before && e;
+    });
+    assert.equal(latest.code, 'E_PSC_NOT_SIGNED_IN');
+    assert.equal((await listed(APP)).lastError, undefined);
+  });
+
+  it('ECO.1.1.9 after a PSC sign-in (CIBA) the PER connection test logs in to IMAP and SMTP, and the error is gone', async () => {
+    await host.login({ method: 'ciba', nationalId: '810100000011' });
+    await until(
+      'the e-CPS request',
+      async () =>
+        ((await operator.control('ciba-pending', {})) as { pending: unknown[] }).pending.length ===
+        1,
+    );
+    await operator.control('ciba-approve', { nationalId: '810100000011' });
+    await until('the PSC session', () => host.pscFacts().state === 'signed-in');
+    const result = await host.test(MARIE);
+    assert.deepEqual([result.imap, result.smtp], [{ ok: true }, { ok: true }]);
+    assert.equal((await listed(MARIE)).lastError, undefined);
+  });
+
+  it('ECO.1.1.9 the connection test of an address the host does not serve is refused (E_MAILBOX_UNKNOWN)', async () => {
+    await assert.rejects(host.test('nobody@sandbox.mssante.test'), { code: 'E_MAILBOX_UNKNOWN' });
+  });
+
+  it('ECO.1.1.9 removing a mailbox removes its endpoint and its state', async () => {
+    assert.deepEqual(await host.remove(APP), { removed: true });
+    assert.deepEqual(
+      (await host.list()).mailboxes.map((m) => m.address),
+      [MARIE],
+    );
+  });
+});
