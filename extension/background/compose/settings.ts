@@ -1,0 +1,71 @@
+import {
+  type KnownPatient,
+  mergeKnown,
+  PATIENTS_KEY,
+  readKnown,
+} from '../../../shared/domain/mail/compose-patients';
+import { DEFAULT_NIL } from '../../../shared/domain/mail/headers';
+
+/**
+ * What the compose side keeps in storage.local (docs/compose.md): the add-on options (X-MSS-NIL
+ * value, the PER/ORG contact of each APP mailbox), per-mailbox receipt defaults, known patients.
+ */
+export const OPTIONS_KEY = 'compose.options';
+export const DEFAULTS_KEY = 'compose.receiptDefaults';
+
+export interface ComposeSettings {
+  /** ECO.2.4.3 product reference sent as X-MSS-NIL. */
+  readonly nil: string;
+  /** ECO.2.2.5: for each APP mailbox, the PER/ORG address its messages point to. */
+  readonly appContacts: Readonly<Record<string, string>>;
+}
+
+export interface ReceiptDefaults {
+  readonly dsn: boolean;
+  readonly mdn: boolean;
+}
+
+export async function readSettings(): Promise<ComposeSettings> {
+  const stored = (await browser.storage.local.get(OPTIONS_KEY))[OPTIONS_KEY] as
+    Partial<ComposeSettings> | undefined;
+  return {
+    nil: typeof stored?.nil === 'string' && stored.nil.trim() ? stored.nil.trim() : DEFAULT_NIL,
+    appContacts:
+      stored?.appContacts && typeof stored.appContacts === 'object' ? stored.appContacts : {},
+  };
+}
+
+export async function writeSettings(change: Partial<ComposeSettings>): Promise<ComposeSettings> {
+  const next = { ...(await readSettings()), ...change };
+  await browser.storage.local.set({ [OPTIONS_KEY]: next });
+  return next;
+}
+
+export async function receiptDefaults(address: string): Promise<ReceiptDefaults> {
+  const all = ((await browser.storage.local.get(DEFAULTS_KEY))[DEFAULTS_KEY] ?? {}) as Record<
+    string,
+    ReceiptDefaults
+  >;
+  const d = all[address.toLowerCase()];
+  return { dsn: d?.dsn === true, mdn: d?.mdn === true };
+}
+
+export async function setReceiptDefaults(address: string, value: ReceiptDefaults): Promise<void> {
+  const all = ((await browser.storage.local.get(DEFAULTS_KEY))[DEFAULTS_KEY] ?? {}) as Record<
+    string,
+    ReceiptDefaults
+  >;
+  await browser.storage.local.set({
+    [DEFAULTS_KEY]: { ...all, [address.toLowerCase()]: { dsn: value.dsn, mdn: value.mdn } },
+  });
+}
+
+export async function knownPatients(): Promise<KnownPatient[]> {
+  return readKnown((await browser.storage.local.get(PATIENTS_KEY))[PATIENTS_KEY]);
+}
+
+export async function rememberPatient(patient: KnownPatient): Promise<KnownPatient[]> {
+  const next = mergeKnown(await knownPatients(), patient);
+  await browser.storage.local.set({ [PATIENTS_KEY]: next });
+  return next;
+}
