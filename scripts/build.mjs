@@ -33,6 +33,7 @@ async function buildExtension() {
       'ui/popup/popup': 'extension/ui/popup/popup.ts',
       'ui/journal/journal': 'extension/ui/journal/journal.ts',
       'ui/conformance/conformance': 'extension/ui/conformance/conformance.ts',
+      'ui/annuaire/annuaire': 'extension/ui/annuaire/annuaire.ts',
     },
     outdir: ext,
     bundle: true,
@@ -58,6 +59,8 @@ async function buildExtension() {
     'ui/journal/journal.css',
     'ui/conformance/conformance.html',
     'ui/conformance/conformance.css',
+    'ui/annuaire/annuaire.html',
+    'ui/annuaire/annuaire.css',
   ]) {
     cpSync(path.join(root, 'extension', file), path.join(ext, file));
   }
@@ -85,7 +88,11 @@ async function buildHost() {
   rmSync(out, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: [{ in: 'native-host/main.ts', out: 'mssante' }],
+    entryPoints: [
+      { in: 'native-host/main.ts', out: 'mssante' },
+      // The offline Annuaire import's worker thread (native-host/annuaire/annuaire-service.ts).
+      { in: 'native-host/annuaire/import-worker.ts', out: 'annuaire-import-worker' },
+    ],
     outdir: out,
     outExtension: { '.js': '.mjs' },
     chunkNames: '[name]-[hash]',

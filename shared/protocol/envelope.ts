@@ -39,10 +39,11 @@ export const responseEnvelope = z.discriminatedUnion('ok', [
 
 /**
  * Pushed by the host without a request: `psc` (session facts changed), `notice` (something the
- * user must be told: a sign-in failed, the session ended and connections were closed…).
+ * user must be told: a sign-in failed, the session ended and connections were closed…),
+ * `annuaire-progress` (an offline Annuaire import's progress and end).
  */
 export const eventEnvelope = z.object({
   v: z.literal(PROTOCOL_VERSION),
-  event: z.enum(['psc', 'notice']),
+  event: z.enum(['psc', 'notice', 'annuaire-progress']),
   data: z.unknown(),
 });

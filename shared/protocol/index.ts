@@ -15,6 +15,13 @@ import { pscFacts, pscLogin, pscLogout, pscStatus } from './messages/psc';
 import { autoconfigLookup } from './messages/autoconfig';
 import { auditQuery } from './messages/audit';
 import { conformanceReport } from './messages/conformance';
+import {
+  annuaireAutocomplete,
+  annuaireImport,
+  annuaireProgress,
+  annuaireSearch,
+  annuaireStatus,
+} from './messages/annuaire';
 import type * as z from './zod';
 
 export { PROTOCOL_VERSION } from './envelope';
@@ -37,12 +44,17 @@ export const MESSAGES = {
   'autoconfig.lookup': autoconfigLookup,
   'audit.query': auditQuery,
   'conformance.report': conformanceReport,
+  'annuaire.autocomplete': annuaireAutocomplete,
+  'annuaire.search': annuaireSearch,
+  'annuaire.import': annuaireImport,
+  'annuaire.status': annuaireStatus,
 } as const;
 
 /** Events the host pushes (see envelope.ts), with their data schemas. */
 export const EVENTS = {
   psc: pscFacts,
   notice: wireError,
+  'annuaire-progress': annuaireProgress,
 } as const;
 export type EventName = keyof typeof EVENTS;
 export type HostEvent = {

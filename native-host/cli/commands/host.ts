@@ -6,6 +6,7 @@ import { fileLogger } from '../../log';
 import { stateDir } from '../../state-dir';
 import { defaultHome, planInstall } from '../../install/host-manifest';
 import { serve } from '../../server';
+import { closeAnnuaire } from '../../handlers/annuaire';
 import type { HostApp } from '../../app/host-app';
 import type { HostContext } from '../../handlers/context';
 import type { CliCommand, CliIo } from '../command';
@@ -92,6 +93,7 @@ async function runServe(): Promise<number> {
   });
   const loaded = app as Promise<HostApp> | null; // assigned by ctx.app() when first used
   if (loaded) await (await loaded).close();
+  await closeAnnuaire(ctx);
   log.info('host.exit', { code });
   log.close();
   return code;
