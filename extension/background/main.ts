@@ -11,6 +11,7 @@ import { HostConnection } from './connection';
 import type { PortLike } from './host-client';
 import { type PageMessage, pageMessage, STATE_PORT } from './page-messages';
 import type { UiState } from './ui-state';
+import { startAnnuaire } from './annuaire';
 
 const locale = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
 
@@ -29,6 +30,8 @@ const connection = new HostConnection({
   onEvent: (event) => onHostEvent(event),
 });
 ui = { host: connection.state, psc: null, ciba: null, notice: null };
+// ECO.3.1.4: address book provider, compose menu entry, import progress (first turn: MV3).
+const annuaire = startAnnuaire(request);
 
 // Pages (popup, setup, compose helpers) follow the state through a port.
 const statePorts = new Set<browser.runtime.Port>();
@@ -94,6 +97,9 @@ function onHostEvent(event: HostEvent): void {
       return;
     case 'notice':
       notify(MssanteError.fromWire(event.data).toWire(locale));
+      return;
+    case 'annuaire-progress':
+      annuaire.onProgress(event.data);
       return;
   }
 }

@@ -2,6 +2,7 @@ import type { HostState } from '../../background/connection';
 import { STATE_PORT } from '../../background/page-messages';
 import type { UiState } from '../../background/ui-state';
 import { localize, t } from '../lib/i18n';
+import { openAnnuaireDialog } from '../../background/annuaire';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
@@ -102,6 +103,8 @@ $('open-journal').addEventListener('click', () => {
 $('open-conformance').addEventListener('click', () => {
   void browser.tabs.create({ url: browser.runtime.getURL('ui/conformance/conformance.html') });
 });
+// ECO.3.1.4: the Annuaire Santé search dialog, adding to the last compose window used.
+$('open-annuaire').addEventListener('click', () => void openAnnuaireDialog());
 const port = browser.runtime.connect({ name: STATE_PORT });
 port.onMessage.addListener((ui) => render(ui as UiState));
 // Counters (retry, idle and session time left) tick every second.
