@@ -3,7 +3,6 @@ import {
   checkedAddresses,
   confirmNir,
   knownFromXdm,
-  type KnownPatient,
 } from '../../../shared/domain/mail/compose-patients';
 import {
   type ComposeIdentity,
@@ -18,6 +17,7 @@ import { errorMessage, isErrorCode, type Locale } from '../../../shared/errors/c
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
 import type { Result } from '../../../shared/protocol/index';
 import { type AttachmentReading, embeddedPdf, readAttachment } from './inspect';
+import { COMPOSE_PORT, type PanelView, type Toggles } from './port';
 import {
   knownPatients,
   readSettings,
@@ -27,9 +27,6 @@ import {
   writeSettings,
 } from './settings';
 
-/** Port the compose panel (ui/compose-panel) talks through. */
-export const COMPOSE_PORT = 'compose-panel';
-
 export interface ComposeDeps {
   readonly locale: Locale;
   readonly mailboxes: () => Promise<Result<'mailbox.list'>['mailboxes']>;
@@ -37,31 +34,11 @@ export interface ComposeDeps {
   readonly notify: (title: string, message: string) => void;
 }
 
-interface Toggles {
-  dsn: boolean;
-  mdn: boolean;
-  fin: boolean;
-}
-
 interface TabState {
   readings: Map<number, { name: string; reading: Promise<AttachmentReading> }>;
   toggles?: Toggles;
   /** Problems of the last refused send, shown in the panel until the next check. */
   refused?: string[];
-}
-
-/** What the panel shows (and the e2e reads). */
-export interface PanelView {
-  readonly mssante: boolean;
-  readonly identity?: ComposeIdentity & {
-    readonly labelProblems: string[];
-    readonly labelFix?: string;
-  };
-  readonly plan?: ComposePlan;
-  readonly toggles?: Toggles;
-  readonly problems: ReadonlyArray<{ code: string; blocking: boolean; text: string }>;
-  readonly patients: ReadonlyArray<KnownPatient & { address?: string }>;
-  readonly refused?: string[];
 }
 
 const PATIENT_WARNINGS: Record<string, { fr: string; en: string }> = {

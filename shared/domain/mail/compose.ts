@@ -319,8 +319,8 @@ function combinedSubject(
 
 /** Appends the ECO.2.2.5 mention to an HTML body (once), before `</body>` when there is one. */
 export function htmlWithMention(html: string, mention: string): string {
-  if (html.includes(mention)) return html;
   const escaped = mention.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  if (html.includes(escaped)) return html;
   const block = `<p>-- <br>${escaped}</p>`;
   const at = html.search(/<\/body>/i);
   return at >= 0 ? html.slice(0, at) + block + html.slice(at) : html + block;

@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import {
+  addressOfKnown,
+  checkedAddresses,
+  confirmNir,
+  describeNir,
+  knownFromXdm,
+  mergeKnown,
+} from '../../../shared/domain/mail/compose-patients';
+import {
+  chooseSubject,
+  type ComposeInput,
+  htmlWithMention,
+  planCompose,
+} from '../../../shared/domain/mail/compose';
+import { DEFAULT_NIL } from '../../../shared/domain/mail/headers';
+import { inspectXdm } from '../../../shared/domain/xdm/reader';
+import { bytesSource } from '../../../shared/domain/zip/source';
+import { MssanteError } from '../../../shared/errors/mssante-error';
+import {
+  ANESTH,
+  BIO,
+  buildXdm,
+  insWithKey,
+  LETTRE,
+  VIAL_PAUL,
+  VSM,
+  type XdmSpec,
+} from '../../fixtures/xdm/generate';
+
+const MARIE = {
+  address: 'marie.martin@sandbox.mssante.test',
+  profile: 'PER' as const,
+  fullName: 'Dr Marie MARTIN',
+};
+const xdm = (spec: XdmSpec) => inspectXdm(bytesSource(buildXdm(spec)));
+const PAUL_ADDRESS = `${VIAL_PAUL.ins}@patient.mssante.fr`;
+
+function input(
+  over: Partial<ComposeInput> = {},
+  options: Partial<ComposeInput['options']> = {},
+): ComposeInput {
+  return {
+    identity: MARIE,
+    subject: '',
+    recipients: ['paul.durand@sandbox.mssante.test'],
+    attachments: [],
+    isPlainText: true,
+    ...over,
+    options: { dsn: false, mdn: false, fin: false, checkedPatientAddresses: [], ...options },
+  };
+}
+const header = (plan: ReturnType<typeof planCompose>, name: string) =>
+  plan.headers.find((h) => h.name === name)?.value;
+const blocking = (plan: ReturnType<typeof planCompose>) =>
+  plan.problems.filter((p) => p.blocking).map((p) => p.code);
+
+describe('compose plan (shared/domain/mail/compose)', () => {
+  it('ECO.2.4.3 puts X-MSS-NIL on every message, the configured value or the default', () => {
+    assert.equal(header(planCompose(input()), 'X-MSS-NIL'), DEFAULT_NIL);
+    assert.equal(header(planCompose(input({}, { nil: 'EDITEUR-42' })), 'X-MSS-NIL'), 'EDITEUR-42');
+    assert.equal(header(planCompose(input({}, { nil: 'bad\r\nX: y' })), 'X-MSS-NIL'), DEFAULT_NIL);
+    const plain = planCompose(input());
+    assert.equal(header(plain, 'X-MSS-CODECDA'), undefined);
+    assert.equal(header(plain, 'X-MSS-INS'), undefined);
+    assert.equal(plain.subject, undefined);
+  });
+
+  it('ECO.2.1.3 ECO.2.4.1 ECO.2.4.2 sets subject, X-MSS-CODECDA and X-MSS-INS from an XDM with its PDF', async () => {
+    const inspection = await xdm({ documents: [BIO] });
+    const pdf = inspection.documents[0]!.pdfName!;
+    assert.equal(pdf, "20150802_CR d'examens biologiques_VIAL_PAUL.pdf");
+    const plan = planCompose(
+      input({ attachments: [{ name: 'IHE_XDM.ZIP', xdm: inspection }, { name: pdf }] }),
+    );
+    assert.deepEqual(blocking(plan), []);
+    assert.equal(plan.subject, "XDM/1.0/DDM+CR d'examens biologiques VIAL PAUL 26/11/1978");
+    assert.equal(header(plan, 'X-MSS-CODECDA'), '11502-2');
+    assert.equal(header(plan, 'X-MSS-INS'), 'O');
+  });
+
+  it('ECO.2.1.3 ECO.2.4.1 counts documents of several types and lists every code in order; N without qualified INS', async () => {
+    const { ins: _i, ...noIns } = VIAL_PAUL;
+    const inspection = await xdm({
+      patient: { ...noIns, ipp: 'IPP1' },
+      documents: [BIO, LETTRE, VSM],
+    });
+    const pdfs = inspection.documents.map((d) => ({ name: d.pdfName! }));
+    const plan = planCompose(
+      input({ attachments: [{ name: 'IHE_XDM.ZIP', xdm: inspection }, ...pdfs] }),
+    );
+    assert.equal(plan.subject, 'XDM/1.0/DDM+3 documents VIAL PAUL 26/11/1978');
+    assert.equal(header(plan, 'X-MSS-CODECDA'), '11502-2, 34133-9, 60591-5');
+    assert.equal(header(plan, 'X-MSS-INS'), 'N');
+  });
+
+  it('ECO.2.1.3 keeps a subject the user wrote when it follows the rule, replaces it otherwise and says so', async () => {
+    const inspection = await xdm({ documents: [BIO] });
+    const computed = inspection.subject!;
+    const mine = 'XDM/1.0/DDM+Bilan sanguin VIAL PAUL 26/11/1978';
+    assert.deepEqual(chooseSubject(mine, computed, inspection.patient), {
+      subject: mine,
+      kept: true,
+    });
+    assert.deepEqual(chooseSubject('Résultats de Paul', computed, inspection.patient), {
+      subject: computed,
+      kept: false,
+      replaced: 'Résultats de Paul',
+    });
+    const plan = planCompose(
+      input({
+        subject: 'Résultats de Paul',
+        attachments: [
+          { name: 'x.zip', xdm: inspection },
+          { name: inspection.documents[0]!.pdfName! },
+        ],
+      }),
+    );
+    assert.equal(plan.subject, computed);
+    assert.ok(plan.problems.some((p) => p.code === 'subject-replaced' && !p.blocking));
+  });
+
+  it('ECO.2.1.1 refuses an XDM without the PDF copies of its documents, and documents of two patients', async () => {
+    const one = await xdm({ documents: [BIO, VSM] });
+    const plan = planCompose(
+      input({
+        attachments: [{ name: 'IHE_XDM.ZIP', xdm: one }, { name: one.documents[0]!.pdfName! }],
+      }),
+    );
+    assert.deepEqual(blocking(plan), ['E_COMPOSE_PDF_MISSING']);
+    const lucie = await xdm({
+      patient: {
+        ...VIAL_PAUL,
+        ins: insWithKey('2850275123456'),
+        birthName: 'DURAND',
+        given: ['LUCIE'],
+        sex: 'F',
+      },
+      documents: [BIO],
+    });
+    const paul = await xdm({ documents: [BIO] });
+    const two = planCompose(
+      input({
+        attachments: [
+          { name: 'A.ZIP', xdm: paul },
+          { name: 'B.ZIP', xdm: lucie },
+          { name: paul.documents[0]!.pdfName! },
+          { name: lucie.documents[0]!.pdfName! },
+        ],
+      }),
+    );
+    assert.deepEqual(blocking(two), ['E_XDM_TWO_PATIENTS']);
+    const refused = planCompose(
+      input({ attachments: [{ name: 'C.ZIP', xdmError: 'E_XDM_TWO_PATIENTS' }] }),
+    );
+    assert.deepEqual(blocking(refused), ['E_XDM_TWO_PATIENTS']);
+  });
+
+  it('ECO.2.1.6 offers the right name for a badly named PDF; ECO.2.1.5 offers the PDF an N1 document embeds', async () => {
+    const inspection = await xdm({ documents: [BIO, ANESTH] });
+    const plan = planCompose(
+      input({ attachments: [{ name: 'IHE_XDM.ZIP', xdm: inspection }, { name: 'resultats.pdf' }] }),
+    );
+    assert.deepEqual(plan.pdfRenames, [
+      { from: 'resultats.pdf', to: "20150802_CR d'examens biologiques_VIAL_PAUL.pdf" },
+    ]);
+    assert.deepEqual(plan.embeddedPdfOffers, [
+      {
+        attachment: 'IHE_XDM.ZIP',
+        entryName: 'IHE_XDM/SUBSET01/DOC0002.XML',
+        pdfName: "20150802_CR d'anesthésie_VIAL_PAUL.pdf",
+      },
+    ]);
+    assert.deepEqual(blocking(plan), ['E_COMPOSE_PDF_MISSING']);
+  });
+
+  it('ECO.2.2.6 ECO.2.2.8 writes to a patient only at a checked address, and FIN only to a patient', () => {
+    const unchecked = planCompose(input({ recipients: [PAUL_ADDRESS] }, { fin: true }));
+    assert.deepEqual(blocking(unchecked), ['E_COMPOSE_PATIENT_UNCHECKED']);
+    const checked = planCompose(
+      input(
+        { recipients: [`Paul <${PAUL_ADDRESS.toUpperCase()}>`] },
+        { fin: true, checkedPatientAddresses: [PAUL_ADDRESS] },
+      ),
+    );
+    assert.deepEqual(blocking(checked), []);
+    assert.equal(checked.toPatient, true);
+    assert.equal(header(checked, 'X-MSS-MES'), 'FIN');
+    const badKey = planCompose(input({ recipients: ['178112A12345600@patient.mssante.fr'] }));
+    assert.deepEqual(blocking(badKey), ['E_INS_KEY']);
+    const colleague = planCompose(input({}, { fin: true }));
+    assert.equal(header(colleague, 'X-MSS-MES'), undefined);
+    assert.ok(colleague.problems.some((p) => p.code === 'fin-without-patient'));
+  });
+
+  it('ECO.2.3.1 ECO.2.3.2 asks the bridge for Return-Receipt-To and Thunderbird for an MDN, independently', () => {
+    const dsn = planCompose(input({}, { dsn: true }));
+    assert.equal(header(dsn, 'X-Open-Mssante-Dsn'), '1');
+    assert.equal(dsn.returnReceipt, false);
+    const mdn = planCompose(input({}, { mdn: true }));
+    assert.equal(header(mdn, 'X-Open-Mssante-Dsn'), undefined);
+    assert.equal(mdn.returnReceipt, true);
+  });
+
+  it('ECO.2.2.5 APP mailboxes: Reply-To and the mention, refused without a contact', () => {
+    const app = {
+      address: 'app@sandbox.mssante.test',
+      profile: 'APP' as const,
+      fullName: 'Laboratoire Central',
+    };
+    const plan = planCompose(
+      input({ identity: app }, { appContact: 'secretariat@sandbox.mssante.test' }),
+    );
+    assert.equal(plan.replyTo, 'secretariat@sandbox.mssante.test');
+    assert.match(plan.appMention!, /généré automatiquement.*secretariat@sandbox\.mssante\.test/);
+    assert.deepEqual(blocking(planCompose(input({ identity: app }))), ['E_COMPOSE_APP_CONTACT']);
+    const html = htmlWithMention('<html><body><p>Bonjour</p></body></html>', 'A & <b>');
+    assert.equal(html, '<html><body><p>Bonjour</p><p>-- <br>A &amp; &lt;b&gt;</p></body></html>');
+    assert.equal(htmlWithMention(html, 'A & <b>'), html);
+  });
+
+  it('ECO.2.2.7 ECO.2.2.4 warns about a From label off the rule and sends HTML as multipart/alternative', () => {
+    const plan = planCompose(
+      input({ identity: { ...MARIE, fullName: 'marie.martin' }, isPlainText: false }),
+    );
+    assert.ok(plan.problems.some((p) => p.code === 'from-label' && !p.blocking));
+    assert.equal(plan.deliveryFormat, 'both');
+    assert.equal(planCompose(input()).deliveryFormat, undefined);
+  });
+});
+
+describe('known patients and the NIR derogation (shared/domain/mail/compose-patients)', () => {
+  it('ECO.3.1.5 ECO.2.2.6 a patient from a qualified XDM gives the address; one never downgraded', async () => {
+    const inspection = await xdm({ documents: [BIO] });
+    const known = knownFromXdm(inspection.patient)!;
+    assert.equal(known.qualified, true);
+    assert.equal(known.birthName, 'VIAL');
+    assert.equal(known.birthDate, '1978-11-26');
+    assert.equal(addressOfKnown(known), PAUL_ADDRESS);
+    const merged = mergeKnown([known], { ...known, qualified: false, source: 'mes' });
+    assert.equal(merged.length, 1);
+    assert.equal(merged[0]!.qualified, true);
+    assert.deepEqual(checkedAddresses(merged), [PAUL_ADDRESS]);
+    assert.throws(
+      () => addressOfKnown({ ...known, qualified: false }),
+      (e: MssanteError) => e.code === 'E_COMPOSE_PATIENT_UNCHECKED',
+    );
+  });
+
+  it('ECO.2.2.6 derogation: the key is checked, then sex and birth month/year must be confirmed', () => {
+    const nir = insWithKey('2850275123456');
+    assert.throws(
+      () => describeNir(nir.slice(0, 13) + '00', 2026),
+      (e: MssanteError) => e.code === 'E_INS_KEY',
+    );
+    const info = describeNir(nir, 2026);
+    assert.equal(info.sex, 'F');
+    assert.equal(info.birthYear, 1985);
+    assert.equal(info.birthMonth, 2);
+    assert.throws(
+      () => confirmNir(nir, { sex: 'M', birthYear: 1985, birthMonth: 2 }, 2026, new Date()),
+      (e: MssanteError) => e.code === 'E_COMPOSE_PATIENT_UNCHECKED',
+    );
+    const p = confirmNir(
+      nir,
+      { sex: 'F', birthYear: 1985, birthMonth: 2 },
+      2026,
+      new Date('2026-12-01T10:00:00Z'),
+      {
+        birthName: 'Durand',
+        firstName: 'Lucie',
+      },
+    );
+    assert.equal(p.qualified, false);
+    assert.equal(p.birthName, 'DURAND');
+    assert.equal(addressOfKnown(p), `${nir}@patient.mssante.fr`);
+  });
+});
