@@ -33,6 +33,7 @@ async function buildExtension() {
       'ui/popup/popup': 'extension/ui/popup/popup.ts',
       'ui/journal/journal': 'extension/ui/journal/journal.ts',
       'ui/conformance/conformance': 'extension/ui/conformance/conformance.ts',
+      'ui/compose-panel/panel': 'extension/ui/compose-panel/panel.ts',
       'ui/annuaire/annuaire': 'extension/ui/annuaire/annuaire.ts',
     },
     outdir: ext,
@@ -59,6 +60,8 @@ async function buildExtension() {
     'ui/journal/journal.css',
     'ui/conformance/conformance.html',
     'ui/conformance/conformance.css',
+    'ui/compose-panel/panel.html',
+    'ui/compose-panel/panel.css',
     'ui/annuaire/annuaire.html',
     'ui/annuaire/annuaire.css',
   ]) {

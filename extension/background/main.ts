@@ -11,6 +11,7 @@ import { HostConnection } from './connection';
 import type { PortLike } from './host-client';
 import { type PageMessage, pageMessage, STATE_PORT } from './page-messages';
 import type { UiState } from './ui-state';
+import { startCompose } from './compose/index';
 import { startAnnuaire } from './annuaire';
 
 const locale = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
@@ -160,4 +161,16 @@ browser.runtime.onMessage.addListener((raw: unknown) => {
   );
 });
 
+startCompose({
+  locale,
+  mailboxes: () => request('mailbox.list', {}).then((r) => r.mailboxes),
+  psc: () => ui.psc,
+  notify: (title, message) =>
+    void browser.notifications.create(`mssante-compose-${Date.now()}`, {
+      type: 'basic',
+      title,
+      message,
+      iconUrl: browser.runtime.getURL('icons/mssante.svg'),
+    }),
+}); // issue 8: XDM subject and headers, patients, receipts, compose panel
 connection.start();

@@ -161,6 +161,19 @@ export const ERROR_MESSAGES = {
     fr: 'Une valeur d’en-tête de courriel est invalide (caractère de contrôle, saut de ligne ou valeur vide).',
     en: 'A mail header value is invalid (control character, line break or empty value).',
   },
+  // Composing a message (extension/background/compose)
+  E_COMPOSE_PDF_MISSING: {
+    fr: 'Le message porte une archive IHE_XDM sans la copie PDF/A de chacun de ses documents (ECO.2.1.1) : joignez les PDF (le panneau MSSanté propose ceux qu’un document N1 contient).',
+    en: 'The message carries an IHE_XDM archive without the PDF/A copy of each of its documents (ECO.2.1.1): attach the PDFs (the MSSanté panel offers those an N1 document holds).',
+  },
+  E_COMPOSE_PATIENT_UNCHECKED: {
+    fr: 'Cette adresse patient n’a pas été construite à partir d’un INS qualifié ni d’un NIR vérifié (ECO.2.2.6) : choisissez le patient dans le panneau MSSanté.',
+    en: 'This patient address was built neither from a qualified INS nor from a checked NIR (ECO.2.2.6): choose the patient in the MSSanté panel.',
+  },
+  E_COMPOSE_APP_CONTACT: {
+    fr: 'Une boîte applicative doit indiquer l’adresse MSSanté personnelle ou organisationnelle à contacter (ECO.2.2.5) : renseignez-la dans les options du module.',
+    en: 'An application mailbox must give the personal or organisational MSSanté address to contact (ECO.2.2.5): set it in the add-on options.',
+  },
   E_ADDRESS_INVALID: {
     fr: 'L’adresse de messagerie est invalide.',
     en: 'The mail address is invalid.',
