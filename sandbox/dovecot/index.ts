@@ -35,6 +35,12 @@ export interface DovecotOptions {
   /** APP mailboxes (ECO.1.3.1): ORG AUTH_CLI client certificate, then PLAIN/LOGIN. */
   app?: DovecotAppOptions;
   /**
+   * ORG mailboxes opened with an owner's PSC token: each gets its own `oauth2` passdb (selected by
+   * `username_filter`) whose introspection URL names the mailbox, as an operator maps BALs to
+   * national ids (see sandbox/psc/introspection.ts `operatorView`).
+   */
+  orgMailboxes?: string[];
+  /**
    * The mailboxes that exist in the local professional domains; mail to any other address there
    * is returned with a DSN (5.1.1). Without it every address exists. Patient addresses exist
    * when their local part is a valid INS.
@@ -150,6 +156,31 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotHand
   const intro = new URL(options.introspection.url);
   intro.username = encodeURIComponent(options.introspection.clientId);
   intro.password = encodeURIComponent(options.introspection.clientSecret);
+  const oauth2Conf = (url: string) =>
+    [
+      'introspection_mode = post',
+      `introspection_url = ${url}`,
+      'force_introspection = yes',
+      'username_attribute = email',
+      'active_attribute = active',
+      'active_value = true',
+      '',
+    ].join('\n');
+  const orgPassdbs = (options.orgMailboxes ?? [])
+    .map((address, i) => {
+      const url = new URL(intro.href);
+      url.searchParams.set('mailbox', address);
+      const file = path.join(dir, `oauth2-org-${i}.conf.ext`);
+      writeFileSync(file, oauth2Conf(url.href), { mode: 0o600 });
+      return `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  username_filter = ${address}
+  args = ${file}
+}
+`;
+    })
+    .join('');
   writeFileSync(
     path.join(dir, 'oauth2.conf.ext'),
     [
@@ -243,7 +274,7 @@ ssl_cipher_list = ${OPERATOR_SUITES}
 ssl_curve_list = P-256:P-384:P-521
 ssl_prefer_server_ciphers = yes
 imap_capability = +SASL-IR
-passdb {
+${orgPassdbs}passdb {
   driver = oauth2
   mechanisms = xoauth2 oauthbearer
   args = ${dir}/oauth2.conf.ext

@@ -9,6 +9,7 @@ import { startOperator, type TestOperator } from '../../sandbox/operator';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const APP = 'labo.resultats@sandbox.mssante.test';
+const ORG = 'secretariat.cardiologie@sandbox.mssante.test';
 const IMAP_HOST = 'imap.sandbox.mssante.test';
 const SMTP_HOST = 'smtp.sandbox.mssante.test';
 
@@ -134,6 +135,21 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
     assert.equal((await listed(MARIE)).lastError, undefined);
   });
 
+  it('ECO.3.2.3 an ORG mailbox opens with its owner’s PSC session next to the PER and APP ones (the sandbox maps ORG mailboxes per passdb)', async () => {
+    await host.add({ address: ORG, profile: 'ORG', ...endpoints() });
+    const result = await host.test(ORG);
+    assert.deepEqual([result.imap, result.smtp], [{ ok: true }, { ok: true }]);
+    const { mailboxes } = await host.list();
+    assert.deepEqual(
+      mailboxes.map((m) => [m.profile, m.dependsOnPsc, m.lastError]),
+      [
+        ['PER', true, undefined],
+        ['APP', false, undefined],
+        ['ORG', true, undefined],
+      ],
+    );
+  });
+
   it('ECO.1.1.9 the connection test of an address the host does not serve is refused (E_MAILBOX_UNKNOWN)', async () => {
     await assert.rejects(host.test('nobody@sandbox.mssante.test'), { code: 'E_MAILBOX_UNKNOWN' });
   });
@@ -142,7 +158,7 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
     assert.deepEqual(await host.remove(APP), { removed: true });
     assert.deepEqual(
       (await host.list()).mailboxes.map((m) => m.address),
-      [MARIE],
+      [MARIE, ORG],
     );
   });
 });
