@@ -1,19 +1,10 @@
-import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill
 import { createHash, type X509Certificate as NodeCertificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { normalizeSerial } from './certificate-info';
+import { type IndexedCrl, indexCrl } from './crl-index';
 
-/** A verified CRL, indexed by serial number for O(1) lookups. */
-export interface IndexedCrl {
-  url: string;
-  issuer: string;
-  thisUpdate: Date;
-  nextUpdate: Date;
-  revoked: Set<string>;
-  fetchedAt: number;
-}
+export { type IndexedCrl, indexCrl };
 
 export type CrlAnswer =
   | { status: 'good' | 'revoked'; source: 'download' | 'memory' | 'disk'; crl: IndexedCrl }
@@ -28,42 +19,6 @@ export interface CrlStoreOptions {
   refreshAfterMs?: number;
   /** After a failed download, use the copy in hand without retrying for this long. */
   retryAfterFailureMs?: number;
-}
-
-/**
- * Parses, verifies against the issuer and indexes a CRL. Throws when it is not a CRL of this
- * issuer, its signature is wrong, or it has no nextUpdate (we could not know when it expires).
- */
-export async function indexCrl(
-  der: Uint8Array,
-  issuer: NodeCertificate,
-  url: string,
-  fetchedAt: number,
-): Promise<IndexedCrl> {
-  // asn1js caps a parse at 10 000 nodes by default: a CRL of a few thousand entries would be
-  // refused. Every node takes at least 2 bytes, so the DER length bounds the count.
-  const crl = new x509.X509Crl(der, {
-    berOptions: {
-      maxNodes: Math.max(10_000, der.length),
-      maxContentLength: Math.max(16 * 1024 * 1024, der.length),
-    },
-  });
-  const issuerCert = new x509.X509Certificate(issuer.raw);
-  if (crl.issuer !== issuerCert.subject)
-    throw new Error(`CRL issuer ${crl.issuer} is not ${issuerCert.subject}`);
-  if (!(await crl.verify({ publicKey: issuerCert })))
-    throw new Error('CRL signature does not verify');
-  if (!crl.nextUpdate) throw new Error('CRL has no nextUpdate');
-  const revoked = new Set<string>();
-  for (const entry of crl.entries) revoked.add(normalizeSerial(entry.serialNumber));
-  return {
-    url,
-    issuer: crl.issuer,
-    thisUpdate: crl.thisUpdate,
-    nextUpdate: crl.nextUpdate,
-    revoked,
-    fetchedAt,
-  };
 }
 
 /**
