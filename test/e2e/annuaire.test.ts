@@ -1,0 +1,300 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateEntries, writeExtraction } from '../../sandbox/annuaire/generate';
+import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+
+/**
+ * The Annuaire Santé in the real Thunderbird (ECO.3.1.4): the address book provider feeding the
+ * compose window's autocomplete from the sandbox's slapd, the search dialog adding to To / Cc,
+ * and the offline import from the dialog answering once slapd is stopped.
+ */
+const MARIE = 'marie.martin@sandbox.mssante.test';
+const PAUL = 'paul.durand@sandbox.mssante.test';
+const ELODIE = 'elodie.lefevre@sandbox.mssante.test';
+
+type Read = Record<string, { text: string; hidden: boolean; data: Record<string, string> }>;
+
+describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider, dialog)', function () {
+  let operator: TestOperator;
+  let suite: ThunderbirdSuite;
+  let popup: number;
+  let identityId: string;
+
+  const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
+
+  /**
+   * Types into the To field of the most recent compose window as a user would (the
+   * autocomplete input's own input event) and returns what its autocomplete proposes.
+   */
+  const typeInTo = (text: string) =>
+    suite.marionette.chrome<string[]>(
+      `const win = Services.wm.getMostRecentWindow('msgcompose');
+       if (!win) throw new Error('no compose window');
+       for (let i = 0; i < 100 && !win.document.getElementById('toAddrInput'); i++)
+         await new Promise((r) => setTimeout(r, 100));
+       const input = win.document.getElementById('toAddrInput');
+       input.focus();
+       input.value = args[0];
+       input.dispatchEvent(new win.InputEvent('input', { bubbles: true, data: args[0] }));
+       for (let i = 0; i < 150; i++) {
+         await new Promise((r) => setTimeout(r, 100));
+         const c = input.controller;
+         // 3: complete without match, 4: complete with matches (nsIAutoCompleteController).
+         if (c.searchStatus >= 3) {
+           const rows = [];
+           for (let j = 0; j < c.matchCount; j++) rows.push(c.getValueAt(j));
+           return rows;
+         }
+       }
+       return [];`,
+      [text],
+    );
+
+  /** Picks the autocomplete row holding `address` (as a click on it would) in the To field. */
+  const pickInTo = (address: string) =>
+    suite.marionette.chrome<boolean>(
+      `const win = Services.wm.getMostRecentWindow('msgcompose');
+       const input = win.document.getElementById('toAddrInput');
+       const c = input.controller;
+       // Under Xvfb the window may not have the focus the popup needs to show by itself.
+       win.focus();
+       if (!input.popup.popupOpen) input.openPopup();
+       await new Promise((r) => setTimeout(r, 300));
+       for (let j = 0; j < c.matchCount; j++) {
+         if (c.getValueAt(j).includes(args[0])) {
+           input.popup.selectedIndex = j;
+           c.handleEnter(true);
+           return true;
+         }
+       }
+       return false;`,
+      [address],
+    );
+
+  const closeCompose = () =>
+    suite.marionette.chrome(
+      `for (const win of Services.wm.getEnumerator('msgcompose')) {
+         win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
+         win.ComposeChanged && (win.gContentChanged = false);
+         win.close();
+       }
+       return true;`,
+    );
+
+  before(async function () {
+    this.timeout(300_000);
+    operator = await startOperator({ annuaire: { entries: 50 } });
+    const { stub, dovecot } = operator;
+    const ldap = operator.annuaire!.info;
+    suite = new ThunderbirdSuite({
+      name: 'annuaire',
+      hostConfig: {
+        psc: {
+          preset: 'custom',
+          issuer: stub.info.issuer,
+          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
+          clientId: stub.info.hostClient.clientId,
+          clientSecret: stub.info.hostClient.clientSecret,
+        },
+        trust: { set: 'sandbox', ...operator.anchors },
+        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+        annuaire: { source: 'ldap', url: ldap.url, base: ldap.base },
+      },
+    });
+    await suite.start();
+    popup = await suite.openPage('ui/popup/popup.html');
+    await waitFor(
+      'the host',
+      async () =>
+        (await suite.page<Read>(popup, 'read', { s: '#state' })).s!.data.status === 'connected',
+    );
+    // PSC sign-in on its page, then Marie's mailbox and account (as in mailbox.test.ts).
+    await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'browser' });
+    const page = await waitFor('the PSC page in a tab', () =>
+      suite.tabBrowsingContext(`${stub.info.issuer}/interaction/`),
+    );
+    await suite.page(page, 'click', 'button[data-national-id="810100000011"][data-method="ecps"]');
+    await waitFor(
+      'the PSC session',
+      async () =>
+        (await suite.page<Read>(popup, 'read', { s: '#psc-state' })).s!.data.state === 'signed-in',
+    );
+    const added = await suite.page<{
+      ok: boolean;
+      result: { imapPort: number; smtpPort: number; secret: string };
+    }>(popup, 'sendMessage', {
+      kind: 'host',
+      type: 'mailbox.add',
+      params: {
+        address: MARIE,
+        profile: 'PER',
+        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+      },
+    });
+    assert.equal(added.ok, true, JSON.stringify(added));
+    const created = await call<{ identityId: string }>('mssanteAccounts.create', {
+      address: MARIE,
+      fullName: 'Dr Marie MARTIN',
+      imapPort: added.result.imapPort,
+      smtpPort: added.result.smtpPort,
+      secret: added.result.secret,
+    });
+    identityId = created.identityId;
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await suite?.stop();
+    await operator?.stop();
+  });
+
+  it('[e2e] ECO.3.1.4 typing a name in the To field proposes the Annuaire entry; the message sent to it reaches that mailbox', async function () {
+    this.timeout(120_000);
+    const books = await call<Array<{ name: string; remote?: boolean }>>('addressBooks.list');
+    assert.ok(books.some((b) => b.name === 'Annuaire Santé (MSSanté)'));
+    const tab = await call<{ id: number }>('compose.beginNew', {
+      identityId,
+      subject: 'Avis cardiologique',
+      plainTextBody: 'Bonjour, votre avis ?',
+      isPlainText: true,
+    });
+    const proposed = await waitFor('the autocomplete rows', async () => {
+      const rows = await typeInTo('duran');
+      return rows.length > 0 && rows;
+    });
+    assert.ok(
+      proposed.includes(`Paul DURAND <${PAUL}>`),
+      `autocomplete proposed: ${proposed.join(' | ')}`,
+    );
+    assert.equal(await pickInTo(PAUL), true);
+    const details = await waitFor('the recipient in To', async () => {
+      const d = await call<{ to: string[] }>('compose.getComposeDetails', tab.id);
+      return d.to.length > 0 && d;
+    });
+    assert.deepEqual(details.to, [`Paul DURAND <${PAUL}>`]);
+    await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
+    const received = await waitFor(
+      'the message in Paul’s mailbox',
+      async () => operator.dovecot.readMailbox(PAUL).find((m) => m.includes('Avis cardiologique')),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.match(received, new RegExp(`^To: Paul DURAND <${PAUL}>`, 'm'));
+  });
+
+  it('[e2e] ECO.3.1.4 the search dialog finds entries by criteria and adds one to To and one to Cc of the compose window', async function () {
+    this.timeout(120_000);
+    const tab = await call<{ id: number }>('compose.beginNew', { identityId, subject: 'Dialog' });
+    const dialog = await suite.openPage(`ui/annuaire/annuaire.html?compose=${tab.id}`);
+    await waitFor('the directory source', async () => {
+      const v = await suite.page<Read>(dialog, 'read', { s: '#source' });
+      return v.s!.text.includes(operator.annuaire!.info.url);
+    });
+    await suite.page(dialog, 'fill', { selector: '[name=profession]', value: 'Médecin' });
+    await suite.page(dialog, 'fill', { selector: '[name=name]', value: 'MARTIN' });
+    await suite.page(dialog, 'click', '#search');
+    const found = await waitFor('the results', async () => {
+      const v = await suite.page<Read>(dialog, 'read', {
+        row: `tr[data-mail="${MARIE}"]`,
+        summary: '#summary',
+        truncated: '#truncated',
+      });
+      return v.row && v;
+    });
+    assert.match(found.row!.text, /MARTIN/);
+    assert.match(found.row!.text, /Médecin/);
+    assert.equal(found.truncated!.hidden, true);
+    await suite.page(dialog, 'click', `tr[data-mail="${MARIE}"] button[data-field="to"]`);
+    // A second search by another criterion (mailbox type and city), added to Cc.
+    await suite.page(dialog, 'fill', { selector: '[name=profession]', value: 'Infirmier' });
+    await suite.page(dialog, 'fill', { selector: '[name=name]', value: 'LEF' });
+    await suite.page(dialog, 'click', '#search');
+    await waitFor('Élodie in the results', async () => {
+      const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${ELODIE}"]` });
+      return v.row;
+    });
+    await suite.page(dialog, 'click', `tr[data-mail="${ELODIE}"] button[data-field="cc"]`);
+    const details = await waitFor('the recipients in the compose window', async () => {
+      const d = await call<{ to: string[]; cc: string[] }>('compose.getComposeDetails', tab.id);
+      return d.to.length > 0 && d.cc.length > 0 && d;
+    });
+    assert.deepEqual(details.to, [`Marie MARTIN <${MARIE}>`]);
+    assert.deepEqual(details.cc, [`Élodie LEFÈVRE <${ELODIE}>`]);
+    const added = await suite.page<Read>(dialog, 'read', { a: '#added' });
+    assert.match(added.a!.text, new RegExp(ELODIE));
+    // The 100 cap in words: a one-letter prefix over the whole directory.
+    await suite.page(dialog, 'fill', { selector: '[name=profession]', value: '' });
+    await suite.page(dialog, 'fill', { selector: '[name=name]', value: '' });
+    await suite.page(dialog, 'fill', { selector: '[name=mailboxType]', value: 'PER' });
+    await suite.page(dialog, 'click', '#search');
+    const summary = await waitFor('the summary', async () => {
+      const v = await suite.page<Read>(dialog, 'read', { s: '#summary' });
+      return /trouvée/.test(v.s!.text) && v.s!.text;
+    });
+    assert.match(summary, /entrée\(s\) trouvée\(s\)/);
+    await suite.page(dialog, 'fill', { selector: '[name=name]', value: 'MARTIN' });
+    await suite.page(dialog, 'click', '#search');
+    await waitFor('Marie in the results', async () => {
+      const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${MARIE}"]` });
+      return v.row;
+    });
+    writeFileSync(
+      path.join(ROOT, 'docs/screenshots/annuaire.png'),
+      await suite.marionette.screenshot(),
+    );
+    await suite.closePage(dialog);
+    await closeCompose();
+  });
+
+  it('[e2e] ECO.3.1.4 offline: the extraction file imported from the dialog (progress shown) answers the autocomplete with slapd stopped', async function () {
+    this.timeout(240_000);
+    const file = path.join(suite.home, 'Extraction_Correspondance_MSSante_202612010000.txt');
+    writeExtraction(generateEntries(20_000), file);
+    const dialog = await suite.openPage('ui/annuaire/annuaire.html');
+    await waitFor('the dialog', async () => {
+      const v = await suite.page<Read>(dialog, 'read', { s: '#offline-info' });
+      return v.s!.text.length > 0;
+    });
+    await suite.page(dialog, 'fill', { selector: '#import-path', value: file });
+    await suite.page(dialog, 'click', '#import-start');
+    const phases = new Set<string>();
+    const done = await waitFor(
+      'the end of the import',
+      async () => {
+        const v = await suite.page<Read>(dialog, 'read', {
+          box: '#import-progress',
+          text: '#import-text',
+        });
+        if (v.box && !v.box.hidden && v.box.data.phase) phases.add(v.box.data.phase);
+        return v.box?.data.phase === 'done' || v.box?.data.phase === 'failed' ? v : null;
+      },
+      { timeoutMs: 180_000, intervalMs: 100 },
+    );
+    assert.equal(done.box!.data.phase, 'done', done.text!.text);
+    assert.match(done.text!.text, /Import terminé : 20\s000 adresses/);
+    assert.ok(phases.has('reading') || phases.has('indexing'), [...phases].join(','));
+    const info = await waitFor('the offline index info', async () => {
+      const v = await suite.page<Read>(dialog, 'read', { s: '#offline-info' });
+      return /20\s000 adresses/.test(v.s!.text) && v.s!.text;
+    });
+    assert.match(info, /Extraction_Correspondance_MSSante_202612010000\.txt/);
+    await suite.closePage(dialog);
+
+    await operator.annuaire!.stop();
+    await call('compose.beginNew', { identityId, subject: 'Hors ligne' });
+    const proposed = await waitFor('the autocomplete rows (offline)', async () => {
+      const rows = await typeInTo('lefev');
+      return rows.length > 0 && rows;
+    });
+    assert.ok(
+      proposed.includes(`Élodie LEFÈVRE <${ELODIE}>`),
+      `autocomplete proposed: ${proposed.join(' | ')}`,
+    );
+    await closeCompose();
+  });
+});
