@@ -327,7 +327,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.3.1.4',
     level: 'DOIT',
     profiles: PSC,
-    coverage: 'none',
+    coverage: 'product',
     en: 'Search the Annuaire Santé while composing',
     fr: 'Rechercher dans l’Annuaire Santé lors de la rédaction',
   },
