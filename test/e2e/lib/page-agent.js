@@ -36,6 +36,14 @@ async function run(win, op, data) {
       el.dispatchEvent(new win.Event('change', { bubbles: true }));
       return true;
     }
+    case 'attach': {
+      // Attaches a file to a compose tab as a user would: { tabId, name, base64 }.
+      const bytes = Uint8Array.from(atob(data.base64), (c) => c.charCodeAt(0));
+      const file = new win.File([bytes], data.name);
+      const spec = Cu.cloneInto({ file, name: data.name }, page, { wrapReflectors: true });
+      const added = await page.browser.compose.addAttachment(data.tabId, spec);
+      return JSON.parse(JSON.stringify(added));
+    }
     case 'call': {
       // Any WebExtension API of the page, e.g. { api: 'compose.beginNew', args: [...] }.
       const [ns, fn] = data.api.split('.');

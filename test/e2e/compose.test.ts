@@ -1,0 +1,515 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { inspectXdm } from '../../shared/domain/xdm/reader';
+import { bytesSource } from '../../shared/domain/zip/source';
+import {
+  ANESTH,
+  BIO,
+  buildXdm,
+  insWithKey,
+  LETTRE,
+  pseudoPdf,
+  VIAL_PAUL,
+  VSM,
+} from '../fixtures/xdm/generate';
+import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+
+const MARIE = 'marie.martin@sandbox.mssante.test';
+const PAUL = 'paul.durand@sandbox.mssante.test';
+const VIAL_ADDRESS = `${VIAL_PAUL.ins}@patient.mssante.fr`;
+/** A NIR typed by the professional (derogation): a woman born in February 1985. */
+const DEROG_NIR = insWithKey('2850275999999');
+const DEROG_ADDRESS = `${DEROG_NIR}@patient.mssante.fr`;
+/** The other patient of the refusal case. */
+const LUCIE_NIR = insWithKey('2850275123456');
+
+type Read = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
+
+/** The top-level parts of a delivered multipart message (LF line ends, as Maildir keeps them). */
+function mimeParts(raw: string): Array<{ head: string; body: string }> {
+  const m = /^Content-Type: multipart\/[a-z]+;\s*boundary="?([^"\r\n]+)"?/im.exec(raw);
+  if (!m) return [];
+  const chunks = raw.split(`--${m[1]}`).slice(1, -1);
+  return chunks.map((c) => {
+    const at = c.indexOf('\n\n');
+    return { head: c.slice(1, at), body: c.slice(at + 2) };
+  });
+}
+
+/** A part's file name, plain or RFC 2231 (`filename*0*=UTF-8''…`, continuations joined). */
+function partFileName(head: string): string | undefined {
+  const unfolded = head.replace(/\n[ \t]+/g, ' ');
+  const plain = /filename="([^"]*)"/i.exec(unfolded);
+  if (plain) return plain[1];
+  const pieces = [...unfolded.matchAll(/filename\*\d*\*?=("?)([^";\s]+)\1/gi)].map((m) => m[2]!);
+  if (pieces.length === 0) return undefined;
+  return decodeURIComponent(pieces.join('').replace(/^UTF-8''/i, ''));
+}
+
+/** The top-level header block of a message (unfolded lines kept as they are). */
+const headBlock = (raw: string) => raw.slice(0, raw.indexOf('\n\n') + 1);
+
+describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, patients, receipts)', function () {
+  let operator: TestOperator;
+  let dovecot: TestOperator['dovecot'];
+  let suite: ThunderbirdSuite;
+  let popup: number;
+  let identityId: string;
+  const shots = path.join(ROOT, 'test-results', 'e2e', 'compose');
+
+  const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
+  const host = <T>(type: string, params: unknown) =>
+    suite.page<{ ok: boolean; result: T; error?: unknown }>(popup, 'sendMessage', {
+      kind: 'host',
+      type,
+      params,
+    });
+  const compose = async (details: Record<string, unknown>) =>
+    (
+      await call<{ id: number }>('compose.beginNew', {
+        identityId,
+        isPlainText: true,
+        ...details,
+      })
+    ).id;
+  const attach = (tabId: number, name: string, bytes: Uint8Array) =>
+    suite.page(popup, 'attach', { tabId, name, base64: Buffer.from(bytes).toString('base64') });
+  /** Sends now; resolves to the error text when the add-on (or Thunderbird) refused. */
+  const send = async (tabId: number): Promise<string | null> => {
+    try {
+      await call('compose.sendMessage', tabId, { mode: 'sendNow' });
+      return null;
+    } catch (error) {
+      return String(error);
+    }
+  };
+  const openPanel = async (tabId: number) => {
+    const bc = await suite.openPage(`ui/compose-panel/panel.html?tabId=${tabId}`);
+    await waitFor('the panel to show the message', async () => {
+      const v = await suite.page<Read>(bc, 'read', { s: '#cp-status' });
+      return v.s?.data.mssante === 'true';
+    });
+    return bc;
+  };
+  const read = (bc: number, selectors: Record<string, string>) =>
+    suite.page<Read>(bc, 'read', selectors);
+  const delivered = (address: string, marker: string) =>
+    waitFor(
+      `the message “${marker}” in ${address}`,
+      async () =>
+        dovecot
+          .readMailbox(address)
+          .map((m) => m.replace(/\r\n/g, '\n'))
+          .find((m) => m.includes(marker)),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+
+  before(async function () {
+    this.timeout(300_000);
+    operator = await startOperator();
+    ({ dovecot } = operator);
+    const { stub } = operator;
+    suite = new ThunderbirdSuite({
+      name: 'compose',
+      hostConfig: {
+        psc: {
+          preset: 'custom',
+          issuer: stub.info.issuer,
+          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
+          clientId: stub.info.hostClient.clientId,
+          clientSecret: stub.info.hostClient.clientSecret,
+        },
+        trust: { set: 'sandbox', ...operator.anchors },
+        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+      },
+    });
+    await suite.start();
+    popup = await suite.openPage('ui/popup/popup.html');
+    await waitFor('the host', async () => {
+      const v = await read(popup, { s: '#state' });
+      return v.s!.data.status === 'connected';
+    });
+    await suite.page(popup, 'sendMessage', {
+      kind: 'pscLogin',
+      method: 'ciba',
+      nationalId: '810100000011',
+    });
+    await waitFor(
+      'the e-CPS request',
+      async () =>
+        ((await operator.control('ciba-pending', {})) as { pending: unknown[] }).pending.length ===
+        1,
+    );
+    await operator.control('ciba-approve', { nationalId: '810100000011' });
+    await waitFor('the PSC session', async () => {
+      const v = await read(popup, { s: '#psc-state' });
+      return v.s!.data.state === 'signed-in';
+    });
+    const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
+      'mailbox.add',
+      {
+        address: MARIE,
+        profile: 'PER',
+        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+      },
+    );
+    assert.equal(added.ok, true, JSON.stringify(added));
+    const existing = await call<string | null>('mssanteAccounts.find', MARIE);
+    const created = existing
+      ? { accountId: existing, identityId: '' }
+      : await call<{ accountId: string; identityId: string }>('mssanteAccounts.create', {
+          address: MARIE,
+          fullName: 'Dr Marie MARTIN',
+          imapPort: added.result.imapPort,
+          smtpPort: added.result.smtpPort,
+          secret: added.result.secret,
+        });
+    identityId =
+      created.identityId ||
+      (await call<{ id: string }>('identities.getDefault', created.accountId)).id;
+    await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await suite?.stop();
+    await operator?.stop();
+  });
+
+  it('[e2e] ECO.2.1.3 ECO.2.4.1 ECO.2.4.2 ECO.2.4.3 ECO.2.2.1 ECO.2.2.3 an XDM with one document and its PDF to a colleague: delivered with the XDM subject and the headers spelled as the Référentiel', async function () {
+    this.timeout(120_000);
+    const xdm = buildXdm({ documents: [BIO] });
+    const inspection = await inspectXdm(bytesSource(xdm));
+    const pdfName = inspection.documents[0]!.pdfName!;
+    const tab = await compose({
+      to: [PAUL],
+      subject: 'Résultats de Paul',
+      plainTextBody: 'Bonjour Paul, voici le bilan de M. Vial.',
+    });
+    await attach(tab, 'IHE_XDM.ZIP', xdm);
+    await attach(tab, pdfName, pseudoPdf(3000, 1));
+    const panel = await openPanel(tab);
+    const shown = await waitFor('the patient and documents in the panel', async () => {
+      const v = await read(panel, {
+        xdm: '#cp-xdm',
+        patient: '#cp-patient',
+        subject: '#cp-subject',
+        headers: '#cp-headers',
+        replaced: '#cp-problems li[data-code="subject-replaced"]',
+        blocking: '#cp-problems li.blocking',
+        ok: '#cp-no-problem',
+      });
+      return !v.xdm!.hidden && v;
+    });
+    assert.equal(shown.subject!.text, inspection.subject);
+    assert.match(shown.patient!.text, /VIAL.*PAUL.*26\/11\/1978.*M.*oui \(178112A123456/);
+    assert.match(
+      shown.headers!.text,
+      /X-MSS-CODECDA: 11502-2X-MSS-INS: OX-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD/,
+    );
+    assert.match(
+      shown.replaced!.text,
+      /L’objet saisi ne suit pas la règle ECO\.2\.1\.3.*Résultats de Paul/,
+    );
+    assert.equal(shown.blocking, null);
+    assert.equal(shown.ok!.hidden, false);
+    mkdirSync(shots, { recursive: true });
+    const png = await suite.marionette.screenshot();
+    writeFileSync(path.join(shots, 'compose-panel.png'), png);
+    mkdirSync(path.join(ROOT, 'docs', 'screenshots'), { recursive: true });
+    writeFileSync(path.join(ROOT, 'docs', 'screenshots', 'compose-panel.png'), png);
+    await suite.closePage(panel);
+
+    assert.equal(await send(tab), null);
+    const raw = await delivered(PAUL, `Subject: ${inspection.subject}\n`);
+    const head = headBlock(raw);
+    assert.match(head, /^X-MSS-CODECDA: 11502-2$/m);
+    assert.match(head, /^X-MSS-INS: O$/m);
+    assert.match(head, /^X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD$/m);
+    assert.doesNotMatch(head, /^X-Mss-/m);
+    assert.doesNotMatch(head, /^X-Open-Mssante/im);
+    assert.doesNotMatch(head, /^Return-Receipt-To:/im);
+    assert.doesNotMatch(head, /^Disposition-Notification-To:/im);
+    assert.doesNotMatch(head, /^X-MSS-MES:/im);
+    assert.match(head, /^Message-ID: <.+>$/m);
+    assert.match(head, new RegExp(`^From: "?Dr Marie MARTIN"? <${MARIE}>$`, 'm'));
+    assert.match(head, /^Content-Type: multipart\/mixed;/m);
+    const parts = mimeParts(raw);
+    assert.equal(parts.length, 3);
+    assert.match(parts[0]!.head, /^Content-Type: text\/plain; charset=UTF-8/m);
+    assert.match(parts[1]!.head, /filename="IHE_XDM\.ZIP"/);
+    assert.match(parts[2]!.head, /^Content-Type: application\/pdf/m);
+    assert.equal(partFileName(parts[2]!.head), pdfName);
+  });
+
+  it('[e2e] ECO.2.1.3 ECO.2.4.1 ECO.2.4.2 ECO.2.3.1 ECO.2.3.2 three documents without a qualified INS, with both receipts asked in the panel: Return-Receipt-To and Disposition-Notification-To', async function () {
+    this.timeout(120_000);
+    const { ins: _ins, ...noIns } = VIAL_PAUL;
+    const xdm = buildXdm({ patient: { ...noIns, ipp: 'IPP-42' }, documents: [BIO, LETTRE, VSM] });
+    const inspection = await inspectXdm(bytesSource(xdm));
+    assert.equal(inspection.subject, 'XDM/1.0/DDM+3 documents VIAL PAUL 26/11/1978');
+    const tab = await compose({ to: [PAUL], plainTextBody: 'Le dossier complet.' });
+    await attach(tab, 'IHE_XDM.ZIP', xdm);
+    for (const [i, d] of inspection.documents.entries())
+      await attach(tab, d.pdfName!, pseudoPdf(2000, 10 + i));
+    const panel = await openPanel(tab);
+    await waitFor('the three documents', async () => {
+      const v = await read(panel, { doc: '#cp-documents li:nth-child(3)', ok: '#cp-no-problem' });
+      return v.doc && !v.ok!.hidden;
+    });
+    await suite.page(panel, 'click', '#cp-dsn');
+    await suite.page(panel, 'click', '#cp-mdn');
+    const headers = await waitFor('the receipts in the panel', async () => {
+      const v = await read(panel, { h: '#cp-headers' });
+      return (
+        /Return-Receipt-To/.test(v.h!.text) &&
+        /Disposition-Notification-To/.test(v.h!.text) &&
+        v.h!.text
+      );
+    });
+    assert.match(headers, new RegExp(`Return-Receipt-To: <${MARIE}>`));
+    await suite.closePage(panel);
+    assert.equal(await send(tab), null);
+    const raw = await delivered(PAUL, 'Subject: XDM/1.0/DDM+3 documents VIAL PAUL 26/11/1978\n');
+    const head = headBlock(raw);
+    assert.match(head, /^X-MSS-CODECDA: 11502-2, 34133-9, 60591-5$/m);
+    assert.match(head, /^X-MSS-INS: N$/m);
+    assert.match(head, new RegExp(`^Return-Receipt-To: <${MARIE}>$`, 'm'));
+    assert.match(
+      head.replace(/\n[ \t]+/g, ' '),
+      new RegExp(`^Disposition-Notification-To: .*<${MARIE}>$`, 'm'),
+    );
+    assert.equal(head.match(/^Return-Receipt-To:/gm)!.length, 1);
+    assert.equal(mimeParts(raw).length, 5);
+  });
+
+  it('[e2e] ECO.2.1.1 refuses documents about two patients and an XDM without its PDF copies: nothing is delivered, the panel says why', async function () {
+    this.timeout(120_000);
+    const paul = buildXdm({ documents: [BIO] });
+    const lucie = buildXdm({
+      patient: {
+        ...VIAL_PAUL,
+        ins: LUCIE_NIR,
+        birthName: 'DURAND',
+        given: ['LUCIE'],
+        sex: 'F',
+        birthTime: '19850214',
+      },
+      documents: [BIO],
+    });
+    const names = await Promise.all(
+      [paul, lucie].map(async (x) => (await inspectXdm(bytesSource(x))).documents[0]!.pdfName!),
+    );
+    const two = await compose({ to: [PAUL], subject: 'REFUS-DEUX-PATIENTS', plainTextBody: 'x' });
+    await attach(two, 'PAUL.ZIP', paul);
+    await attach(two, 'LUCIE.ZIP', lucie);
+    await attach(two, names[0]!, pseudoPdf(1500, 2));
+    await attach(two, names[1]!, pseudoPdf(1500, 3));
+    assert.notEqual(await send(two), null);
+    const noPdf = await compose({ to: [PAUL], subject: 'REFUS-SANS-PDF', plainTextBody: 'x' });
+    await attach(noPdf, 'IHE_XDM.ZIP', buildXdm({ documents: [BIO, VSM] }));
+    assert.notEqual(await send(noPdf), null);
+
+    for (const [tab, code, sentence] of [
+      [two, 'E_XDM_TWO_PATIENTS', /deux patients|two patients|plusieurs patients|usagers/i],
+      [
+        noPdf,
+        'E_COMPOSE_PDF_MISSING',
+        /sans la copie PDF\/A de chacun de ses documents \(ECO\.2\.1\.1\)/,
+      ],
+    ] as const) {
+      const panel = await openPanel(tab);
+      const v = await waitFor('the refusal in the panel', async () => {
+        const r = await read(panel, {
+          refused: '#cp-refused',
+          list: '#cp-refused-list',
+          problem: `#cp-problems li.blocking[data-code="${code}"]`,
+        });
+        return !r.refused!.hidden && r;
+      });
+      assert.match(v.list!.text, new RegExp(`\\[${code}\\]`));
+      assert.match(v.problem!.text, sentence);
+      await suite.closePage(panel);
+    }
+    // A message sent after them arrives: the refused ones, sent before, would be there already.
+    const after = await compose({ to: [PAUL], subject: 'APRES-LES-REFUS', plainTextBody: 'ok' });
+    assert.equal(await send(after), null);
+    await delivered(PAUL, 'Subject: APRES-LES-REFUS');
+    for (const address of [PAUL, MARIE])
+      assert.deepEqual(
+        dovecot.readMailbox(address).filter((m) => /REFUS-(DEUX-PATIENTS|SANS-PDF)/.test(m)),
+        [],
+      );
+  });
+
+  it('[e2e] ECO.2.1.5 ECO.2.1.6 offers the PDF an N1 document embeds and the right name for a misnamed PDF; both go with those names', async function () {
+    this.timeout(120_000);
+    const embedded = pseudoPdf(5000, 77);
+    const xdm = buildXdm({ documents: [BIO, { ...ANESTH, pdf: embedded }] });
+    const inspection = await inspectXdm(bytesSource(xdm));
+    const [bioName, anesthName] = inspection.documents.map((d) => d.pdfName!);
+    const tab = await compose({ to: [PAUL], plainTextBody: 'Compte rendu opératoire.' });
+    await attach(tab, 'IHE_XDM.ZIP', xdm);
+    await attach(tab, 'resultats.pdf', pseudoPdf(1500, 5));
+    const panel = await openPanel(tab);
+    await waitFor('the offers', async () => {
+      const v = await read(panel, {
+        rename: '#cp-pdf-actions button[data-rename="resultats.pdf"]',
+        embedded: `#cp-pdf-actions button[data-embedded="${anesthName}"]`,
+        missing: '#cp-problems li.blocking[data-code="E_COMPOSE_PDF_MISSING"]',
+      });
+      return v.rename && v.embedded && v.missing && v;
+    });
+    await suite.page(panel, 'click', '#cp-pdf-actions button[data-rename="resultats.pdf"]');
+    await suite.page(panel, 'click', `#cp-pdf-actions button[data-embedded="${anesthName}"]`);
+    await waitFor('nothing blocking any more', async () => {
+      const v = await read(panel, { ok: '#cp-no-problem', blocking: '#cp-problems li.blocking' });
+      return !v.ok!.hidden && v.blocking === null;
+    });
+    await suite.closePage(panel);
+    const names = (await call<Array<{ name: string }>>('compose.listAttachments', tab)).map(
+      (a) => a.name,
+    );
+    assert.deepEqual(names.sort(), ['IHE_XDM.ZIP', anesthName, bioName].sort());
+    assert.equal(await send(tab), null);
+    const raw = await delivered(PAUL, 'X-MSS-CODECDA: 11502-2, 34812-8');
+    const files = mimeParts(raw).map((p) => ({ name: partFileName(p.head), part: p }));
+    assert.deepEqual(
+      files.map((f) => f.name),
+      [undefined, 'IHE_XDM.ZIP', bioName, anesthName],
+      files.map((f) => f.part.head).join('\n---\n'),
+    );
+    const pdfPart = files[3]!.part;
+    assert.match(pdfPart.head, /^Content-Type: application\/pdf/m);
+    assert.deepEqual(
+      Buffer.from(pdfPart.body.replace(/\s+/g, ''), 'base64'),
+      Buffer.from(embedded),
+    );
+  });
+
+  it('[e2e] ECO.3.1.5 ECO.2.2.6 ECO.2.2.8 writes to a patient chosen in the picker (qualified INS from an XDM attached earlier), with X-MSS-MES: FIN', async function () {
+    this.timeout(120_000);
+    const tab = await compose({
+      subject: 'Votre compte rendu',
+      plainTextBody: 'Bonjour Monsieur Vial.',
+    });
+    const panel = await openPanel(tab);
+    const row = await waitFor('Paul Vial in the picker', async () => {
+      const v = await read(panel, { row: `#cp-patients tr[data-ins="${VIAL_PAUL.ins}"]` });
+      return v.row;
+    });
+    assert.match(row.text, /VIAL.*PAUL.*26\/11\/1978.*M.*oui/);
+    await suite.page(panel, 'click', `#cp-patients button[data-ins="${VIAL_PAUL.ins}"]`);
+    await waitFor(
+      'the FIN toggle',
+      async () => !(await read(panel, { fin: '#cp-fin-row' })).fin!.hidden,
+    );
+    await suite.page(panel, 'click', '#cp-fin');
+    await waitFor('FIN among the headers', async () =>
+      /X-MSS-MES: FIN/.test((await read(panel, { h: '#cp-headers' })).h!.text),
+    );
+    await suite.closePage(panel);
+    const details = await call<{ to: string[] }>('compose.getComposeDetails', tab);
+    assert.ok(
+      details.to.some((t) => t.includes(VIAL_ADDRESS)),
+      JSON.stringify(details.to),
+    );
+    assert.equal(await send(tab), null);
+    const raw = await delivered(VIAL_ADDRESS, 'Subject: Votre compte rendu');
+    const head = headBlock(raw);
+    assert.match(head, /^X-MSS-MES: FIN$/m);
+    assert.match(head, /^X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD$/m);
+    assert.doesNotMatch(head, /^X-MSS-(INS|CODECDA):/m);
+    assert.match(head, /^Content-Type: text\/plain; charset=UTF-8/m);
+  });
+
+  it('[e2e] ECO.2.2.6 derogation: a typed NIR is added only once its key is checked and its sex and birth month/year confirmed; no FIN unless asked', async function () {
+    this.timeout(120_000);
+    const tab = await compose({ subject: 'Derogation NIR', plainTextBody: 'Bonjour Madame.' });
+    const panel = await openPanel(tab);
+    await suite.page(panel, 'click', '#cp-derogation summary');
+    await suite.page(panel, 'fill', { selector: '#cp-nir', value: DEROG_NIR.slice(0, 13) + '00' });
+    await suite.page(panel, 'click', '#cp-nir-check');
+    const badKey = await read(panel, { e: '#cp-nir-error', box: '#cp-nir-confirm-box' });
+    assert.match(badKey.e!.text, /\[E_INS_KEY\]/);
+    assert.equal(badKey.box!.hidden, true);
+    await suite.page(panel, 'fill', { selector: '#cp-nir', value: DEROG_NIR });
+    await suite.page(panel, 'click', '#cp-nir-check');
+    assert.equal((await read(panel, { box: '#cp-nir-confirm-box' })).box!.hidden, false);
+    // A wrong confirmation (man) is refused and adds nobody.
+    await suite.page(panel, 'fill', { selector: '#cp-nir-sex', value: 'M' });
+    await suite.page(panel, 'fill', { selector: '#cp-nir-month', value: '2' });
+    await suite.page(panel, 'fill', { selector: '#cp-nir-year', value: '1985' });
+    await suite.page(panel, 'click', '#cp-nir-confirm');
+    await waitFor('the refusal', async () =>
+      /\[E_COMPOSE_PATIENT_UNCHECKED\]/.test((await read(panel, { e: '#cp-nir-error' })).e!.text),
+    );
+    assert.deepEqual((await call<{ to: string[] }>('compose.getComposeDetails', tab)).to, []);
+    await suite.page(panel, 'fill', { selector: '#cp-nir-sex', value: 'F' });
+    await suite.page(panel, 'fill', { selector: '#cp-nir-name', value: 'Durand' });
+    await suite.page(panel, 'fill', { selector: '#cp-nir-first', value: 'Lucie' });
+    await suite.page(panel, 'click', '#cp-nir-confirm');
+    await waitFor('Lucie as recipient', async () =>
+      (await call<{ to: string[] }>('compose.getComposeDetails', tab)).to.some((t) =>
+        t.includes(DEROG_ADDRESS),
+      ),
+    );
+    const row = await waitFor('the patient in the picker', async () => {
+      const v = await read(panel, { row: `#cp-patients tr[data-ins="${DEROG_NIR}"]` });
+      return v.row;
+    });
+    assert.match(row.text, /DURAND.*Lucie.*00\/02\/1985.*F.*non/);
+    await suite.closePage(panel);
+    assert.equal(await send(tab), null);
+    const head = headBlock(await delivered(DEROG_ADDRESS, 'Subject: Derogation NIR'));
+    assert.doesNotMatch(head, /^X-MSS-MES:/m);
+    assert.match(head, /^X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD$/m);
+  });
+
+  it('[e2e] ECO.2.2.4 ECO.2.2.3 an HTML message goes as multipart/alternative, text/plain (UTF-8) first and text/html second', async function () {
+    this.timeout(120_000);
+    const tab = await compose({
+      to: [PAUL],
+      subject: 'Message HTML',
+      isPlainText: false,
+      body: '<html><body><p>Bonjour <b>Paul</b>, à bientôt.</p></body></html>',
+    });
+    assert.equal(await send(tab), null);
+    const raw = await delivered(PAUL, 'Subject: Message HTML');
+    assert.match(headBlock(raw), /^Content-Type: multipart\/alternative;/m);
+    const parts = mimeParts(raw);
+    assert.equal(parts.length, 2);
+    assert.match(parts[0]!.head, /^Content-Type: text\/plain; charset=UTF-8/m);
+    assert.match(parts[1]!.head, /^Content-Type: text\/html; charset=UTF-8/m);
+    assert.match(headBlock(raw), /^X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD$/m);
+  });
+
+  it('[e2e] ECO.2.2.7 warns when the From label does not follow the rule and fixes it in one click', async function () {
+    this.timeout(60_000);
+    await call('identities.update', identityId, { name: 'marie martin' });
+    const tab = await compose({ to: [PAUL], subject: 'Libelle', plainTextBody: 'x' });
+    const panel = await openPanel(tab);
+    const v = await waitFor('the warning', async () => {
+      const r = await read(panel, { w: '#cp-label-warning', fix: '#cp-label-fix' });
+      return !r.w!.hidden && r;
+    });
+    assert.match(v.w!.text, /ECO\.2\.2\.7/);
+    assert.match(v.fix!.text, /Corriger en « .*MARTIN »/);
+    await suite.page(panel, 'click', '#cp-label-fix');
+    await waitFor(
+      'the warning gone',
+      async () => (await read(panel, { w: '#cp-label-warning' })).w!.hidden,
+    );
+    const identity = await call<{ name: string }>('identities.get', identityId);
+    assert.match(identity.name, /MARTIN$/);
+    await suite.closePage(panel);
+    assert.equal(await send(tab), null);
+    await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
+  });
+});
