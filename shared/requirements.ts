@@ -231,7 +231,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.2.2.5',
     level: 'DOIT',
     profiles: ['APP'],
-    coverage: 'core',
+    coverage: 'product',
     en: 'APP: automatic-message mention and Reply-To a PER/ORG mailbox',
     fr: 'APP : mention de message automatique et Reply-To vers une BAL PER/ORG',
   },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
@@ -511,5 +511,83 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     await suite.closePage(panel);
     assert.equal(await send(tab), null);
     await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
+  });
+
+  it('[e2e] ECO.2.2.5 an APP mailbox: refused until its contact is set, then Reply-To and the mention at the end of the body (both parts when HTML)', async function () {
+    this.timeout(180_000);
+    const app = operator.app;
+    const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
+      'mailbox.add',
+      {
+        address: app.address,
+        profile: 'APP',
+        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+        pkcs12: readFileSync(app.p12).toString('base64'),
+        pkcs12Password: app.p12Password,
+      },
+    );
+    assert.equal(added.ok, true, JSON.stringify(added));
+    const existing = await call<string | null>('mssanteAccounts.find', app.address);
+    const account =
+      existing ??
+      (
+        await call<{ accountId: string }>('mssanteAccounts.create', {
+          address: app.address,
+          fullName: 'Laboratoire Central',
+          imapPort: added.result.imapPort,
+          smtpPort: added.result.smtpPort,
+          secret: added.result.secret,
+        })
+      ).accountId;
+    const appIdentity = (await call<{ id: string }>('identities.getDefault', account)).id;
+    await call('identities.update', appIdentity, { name: 'Laboratoire Central' });
+
+    const tab = await compose({
+      identityId: appIdentity,
+      to: [PAUL],
+      subject: 'Resultat APP',
+      plainTextBody: 'Votre résultat est disponible.',
+    });
+    const panel = await openPanel(tab);
+    await waitFor('the missing contact', async () => {
+      const v = await read(panel, {
+        p: '#cp-problems li.blocking[data-code="E_COMPOSE_APP_CONTACT"]',
+        row: '#cp-app-row',
+      });
+      return v.p && !v.row!.hidden;
+    });
+    assert.notEqual(await send(tab), null);
+    await suite.page(panel, 'fill', { selector: '#cp-app-contact', value: MARIE });
+    await suite.page(panel, 'click', '#cp-app-save');
+    await waitFor('Reply-To in the panel', async () => {
+      const v = await read(panel, { h: '#cp-headers', ok: '#cp-no-problem' });
+      return v.h!.text.includes(`Reply-To: ${MARIE}`) && !v.ok!.hidden;
+    });
+    await suite.closePage(panel);
+    assert.equal(await send(tab), null);
+    const mention =
+      /(généré automatiquement|generated automatically)[^]*marie\.martin@sandbox\.mssante\.test/;
+    const raw = await delivered(PAUL, 'Subject: Resultat APP\n');
+    const head = headBlock(raw);
+    assert.match(head, new RegExp(`^Reply-To: ${MARIE}$`, 'm'));
+    assert.match(head, /^X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD$/m);
+    const body = raw.slice(head.length + 1).replace(/ \n/g, ' ');
+    assert.match(body, /^Votre résultat est disponible\./m);
+    assert.match(body.trimEnd().split('\n').slice(-3).join(' '), mention);
+
+    const html = await compose({
+      identityId: appIdentity,
+      to: [PAUL],
+      subject: 'Resultat APP HTML',
+      isPlainText: false,
+      body: '<html><body><p>Votre <b>résultat</b> est disponible.</p></body></html>',
+    });
+    assert.equal(await send(html), null);
+    const rawHtml = await delivered(PAUL, 'Subject: Resultat APP HTML\n');
+    assert.match(headBlock(rawHtml), new RegExp(`^Reply-To: ${MARIE}$`, 'm'));
+    const parts = mimeParts(rawHtml);
+    assert.equal(parts.length, 2);
+    for (const part of parts) assert.match(part.body.replace(/\s+/g, ' '), mention);
   });
 });
