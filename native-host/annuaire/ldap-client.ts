@@ -1,8 +1,12 @@
+import net, { type LookupFunction } from 'node:net';
+import type tls from 'node:tls';
 import { Client, type Filter, ResultCodeError, TimeLimitExceededError } from 'ldapts';
 import type { AnnuaireEntry } from '../../shared/domain/annuaire/entry';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type AnnuaireCriteria, autocompleteFilter, criteriaFilter } from './criteria';
 import { SEARCH_ATTRIBUTES, entryFromLdap } from './mapping';
+import type { PeerReport, TrustContext } from '../trust/verify';
+import { type LdapsTarget, ldapsPreflight, ldapsTarget, type VerifiedLdaps } from './ldap-tls';
 
 /** The public Annuaire Santé's MSSanté mailbox directory. */
 export const ANNUAIRE_PRESET = {
@@ -21,6 +25,13 @@ export interface AnnuaireLdapOptions {
   base?: string;
   /** Client-side limit of each operation (connect, search), milliseconds; default 60 000. */
   timeoutMs?: number;
+  /**
+   * Required for `ldaps://` (E_ANNUAIRE_TLS_UNTRUSTED without it): the IGC Santé trust context
+   * the server is verified under, as the bridge's servers are (see ldap-tls.ts, docs/trust.md).
+   */
+  trust?: TrustContext;
+  /** Name resolution of the server's host (the sandbox's names); the system's otherwise. */
+  lookup?: LookupFunction;
 }
 
 export interface AnnuaireSearchResult {
@@ -76,6 +87,11 @@ function checkedUrl(url: string): string {
   return url;
 }
 
+function ldapsHost(url: string): string {
+  const { host, port } = ldapsTarget(url);
+  return `${host}:${port}`;
+}
+
 const collator = new Intl.Collator('fr', { sensitivity: 'base' });
 
 function byName(a: AnnuaireEntry, b: AnnuaireEntry): number {
@@ -89,17 +105,38 @@ function byName(a: AnnuaireEntry, b: AnnuaireEntry): number {
 /**
  * The host's Annuaire Santé client over LDAP (ldapts): anonymous, read-only, one connection kept
  * open between queries (reopened when it drops), at most 100 entries per query, 60 s limits.
+ * No bind is ever made: no credential of any kind is sent to the Annuaire (the public one is
+ * plain LDAP on 389, anonymous and public). Over `ldaps://`, each connection is first opened and
+ * verified under the IGC Santé rules (ldap-tls.ts) and ldapts is handed that very socket.
  */
 export class AnnuaireLdapClient {
   readonly url: string;
   readonly base: string;
   private readonly timeoutMs: number;
   private client: Client | null = null;
+  private readonly lookup: LookupFunction | undefined;
+  private readonly tls: { target: LdapsTarget; trust: TrustContext } | null;
+  /** A verified TLS connection not yet handed to ldapts. */
+  private verified: VerifiedLdaps | null = null;
+  private verifying: Promise<void> | null = null;
+  private lastPeer: PeerReport | null = null;
 
   constructor(options: AnnuaireLdapOptions) {
     this.url = checkedUrl(options.url);
     this.base = options.base ?? ANNUAIRE_PRESET.base;
     this.timeoutMs = options.timeoutMs ?? TIME_LIMIT_SECONDS * 1000;
+    this.lookup = options.lookup;
+    if (new URL(this.url).protocol === 'ldaps:') {
+      // Without a trust context ldapts would verify against Node's system store: never.
+      if (!options.trust)
+        throw new MssanteError('E_ANNUAIRE_TLS_UNTRUSTED', { detail: ldapsHost(this.url) });
+      this.tls = { target: ldapsTarget(this.url), trust: options.trust };
+    } else this.tls = null;
+  }
+
+  /** Over `ldaps://`: what was verified on the current (or last) connection. */
+  get peer(): PeerReport | null {
+    return this.lastPeer;
   }
 
   /** Multi-criteria search (every criterion must match). */
@@ -115,6 +152,8 @@ export class AnnuaireLdapClient {
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
+    this.verified?.socket.destroy();
+    this.verified = null;
     if (client?.isConnected) await client.unbind().catch(() => undefined);
   }
 
@@ -123,14 +162,58 @@ export class AnnuaireLdapClient {
       url: this.url,
       timeout: this.timeoutMs,
       connectTimeout: this.timeoutMs,
+      ...(this.tls
+        ? { createSecureConnection: (() => this.takeVerified()) as unknown as typeof tls.connect }
+        : {}),
+      ...(!this.tls && this.lookup ? { createConnection: this.plainConnect() } : {}),
     });
     return this.client;
+  }
+
+  private plainConnect(): typeof net.connect {
+    const lookup = this.lookup;
+    return ((port: number, host: string) =>
+      net.connect({ port, host, ...(lookup ? { lookup } : {}) })) as unknown as typeof net.connect;
+  }
+
+  /**
+   * Over `ldaps://`, before ldapts (re)opens its connection: the pre-flight under the project's
+   * policy, once even for concurrent queries. Its refusals are the bridge's coded errors.
+   */
+  private async ensureVerified(): Promise<void> {
+    if (!this.tls || this.client?.isConnected) return;
+    if (this.verified && !this.verified.socket.destroyed) return;
+    this.verified = null;
+    const { target, trust } = this.tls;
+    this.verifying ??= ldapsPreflight(target, {
+      trust,
+      timeoutMs: this.timeoutMs,
+      ...(this.lookup ? { lookup: this.lookup } : {}),
+    })
+      .then((verified) => {
+        this.verified = verified;
+        this.lastPeer = verified.report;
+      })
+      .finally(() => (this.verifying = null));
+    await this.verifying;
+  }
+
+  /** ldapts' createSecureConnection: the socket the pre-flight verified, and only that one. */
+  private takeVerified(): tls.TLSSocket {
+    const verified = this.verified;
+    this.verified = null;
+    if (!verified || verified.socket.destroyed)
+      throw new MssanteError('E_ANNUAIRE_UNREACHABLE', {
+        detail: `${ldapsHost(this.url)}: the verified TLS connection closed before use`,
+      });
+    return verified.socket;
   }
 
   private async run(buildFilter: () => Filter | null): Promise<AnnuaireSearchResult> {
     const filter = buildFilter();
     if (filter === null) return { entries: [], truncated: false };
     try {
+      await this.ensureVerified();
       // One more than the cap: a server without a limit of its own then shows there is more.
       const { searchEntries } = await this.connection().search(this.base, {
         scope: 'sub',

@@ -450,6 +450,10 @@ export const ERROR_MESSAGES = {
     fr: 'Un critère de recherche de l’Annuaire Santé est invalide (trop long ou type de BAL inconnu).',
     en: 'An Annuaire Santé search criterion is invalid (too long, or unknown mailbox type).',
   },
+  E_ANNUAIRE_TLS_UNTRUSTED: {
+    fr: 'Connexion ldaps:// à l’Annuaire Santé refusée : aucune autorité IGC Santé n’est configurée pour vérifier le serveur (le magasin de certificats du système n’est jamais utilisé).',
+    en: 'ldaps:// connection to the Annuaire Santé refused: no IGC Santé authority is configured to verify the server (the system certificate store is never used).',
+  },
   // Conformance report and live check (native-host/conformance)
   E_CONFORMANCE_CONFIG: {
     fr: 'Le fichier de configuration de la vérification en direct est invalide (voir docs/conformance.md).',
