@@ -119,6 +119,8 @@ export class AnnuaireLdapClient {
   /** A verified TLS connection not yet handed to ldapts. */
   private verified: VerifiedLdaps | null = null;
   private verifying: Promise<void> | null = null;
+  /** Bumped by close(): a pre-flight that ends after it does not leave its socket open. */
+  private closings = 0;
   private lastPeer: PeerReport | null = null;
 
   constructor(options: AnnuaireLdapOptions) {
@@ -152,6 +154,7 @@ export class AnnuaireLdapClient {
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
+    this.closings += 1;
     this.verified?.socket.destroy();
     this.verified = null;
     if (client?.isConnected) await client.unbind().catch(() => undefined);
@@ -185,12 +188,14 @@ export class AnnuaireLdapClient {
     if (this.verified && !this.verified.socket.destroyed) return;
     this.verified = null;
     const { target, trust } = this.tls;
+    const closings = this.closings;
     this.verifying ??= ldapsPreflight(target, {
       trust,
       timeoutMs: this.timeoutMs,
       ...(this.lookup ? { lookup: this.lookup } : {}),
     })
       .then((verified) => {
+        if (closings !== this.closings) return void verified.socket.destroy();
         this.verified = verified;
         this.lastPeer = verified.report;
       })
