@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { isErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
 import type { Logger } from '../log';
+import type { TrustContext } from '../trust/verify';
 import { type AnnuaireConfig, resolveAnnuaireConfig } from './annuaire-config';
 import { criteriaOf, shapeResult, wireReport } from './annuaire-shape';
 import type { ImportJob, WorkerMessage } from './import-worker';
@@ -22,6 +24,8 @@ export interface AnnuaireServiceOptions {
   config?: () => AnnuaireConfig;
   /** LDAP operation timeout (tests use a short one). */
   ldapTimeoutMs?: number;
+  /** The host's trust context and name lookup: an `ldaps://` Annuaire is checked with them. */
+  tls?: () => Promise<{ trust: TrustContext; lookup?: LookupFunction }>;
 }
 
 /** LDAP failures after which the offline index, when there is one, answers instead. */
@@ -61,14 +65,18 @@ export class AnnuaireService {
     return (this.options.config ?? (() => resolveAnnuaireConfig(this.options.stateDir)))();
   }
 
-  private client(config: AnnuaireConfig & { source: 'ldap' }): AnnuaireLdapClient {
+  private async client(config: AnnuaireConfig & { source: 'ldap' }): Promise<AnnuaireLdapClient> {
     if (this.ldap && (this.ldap.url !== config.url || this.ldap.base !== config.base)) {
       void this.ldap.close();
       this.ldap = null;
     }
+    // Over TLS the directory is checked like every upstream (IGC Santé only, never the system
+    // store); without the host's trust context the client refuses `ldaps://`.
+    const tls = /^ldaps:/i.test(config.url) && this.options.tls ? await this.options.tls() : {};
     this.ldap ??= new AnnuaireLdapClient({
       url: config.url,
       base: config.base,
+      ...tls,
       ...(this.options.ldapTimeoutMs ? { timeoutMs: this.options.ldapTimeoutMs } : {}),
     });
     return this.ldap;
@@ -82,7 +90,7 @@ export class AnnuaireService {
     const config = this.config();
     if (config.source === 'offline') return { found: offline(this.offline), source: 'offline' };
     try {
-      return { found: await ldap(this.client(config)), source: 'ldap' };
+      return { found: await ldap(await this.client(config)), source: 'ldap' };
     } catch (error) {
       if (!(error instanceof MssanteError) || !FALL_BACK.has(error.code) || !this.offline.open())
         throw error;

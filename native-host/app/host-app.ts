@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { type ErrorCode, isErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
@@ -177,6 +178,12 @@ export class HostApp {
   }
 
   /** ECO.1.1.9: the autoconfig file of the address's domain, downloaded under the trust rules. */
+  /** What every upstream TLS connection of the host is checked with (bridge, autoconfig, Annuaire). */
+  upstreamTls(): { trust: TrustContext; lookup?: LookupFunction } {
+    const { config, trust } = this.resolved();
+    return { trust, ...(config.lookup ? { lookup: config.lookup } : {}) };
+  }
+
   autoconfig(address: string): Promise<Result<'autoconfig.lookup'>> {
     const { config, trust } = this.resolved();
     return lookupAutoconfig(address, {

@@ -13,6 +13,7 @@ export function annuaireOf(ctx: HostContext): AnnuaireService {
       stateDir: stateDir(),
       log: ctx.log,
       notify: (event) => ctx.notify?.(event),
+      ...(ctx.app ? { tls: async () => (await ctx.app!()).upstreamTls() } : {}),
     });
     services.set(ctx, service);
   }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type tls from 'node:tls';
+import { AnnuaireService } from '../../native-host/annuaire/annuaire-service';
 import { AnnuaireLdapClient } from '../../native-host/annuaire/ldap-client';
 import { trustContext } from '../../native-host/trust/context';
 import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
@@ -109,6 +110,32 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
     assert.equal(at.upstreamConnections(), 0, 'slapd saw a connection');
     return error;
   }
+
+  it('ECO.1.1.10 the host’s Annuaire service checks an ldaps:// directory with the host’s trust context: IGC certificate found, foreign CA refused', async () => {
+    const good = await front();
+    const bad = await front({ issuer: 'foreign' });
+    const service = (port: number) =>
+      new AnnuaireService({
+        stateDir: path.join(dir, `service-${port}`),
+        log: { info() {}, warn() {}, error() {}, close() {} },
+        notify: () => {},
+        config: () => ({ source: 'ldap', url: `ldaps://${NAME}:${port}`, base: slapd.info.base }),
+        tls: async () => ({ trust: trust(), lookup }),
+      });
+    const trusted = service(good.port);
+    const untrusted = service(bad.port);
+    try {
+      const found = await trusted.search({ criteria: { name: 'MARTIN' } });
+      assert.ok(found.entries.some((e) => e.mail === 'marie.martin@sandbox.mssante.test'));
+      await assert.rejects(untrusted.search({ criteria: { name: 'MARTIN' } }), {
+        code: 'E_TRUST_UNKNOWN_CA',
+      });
+      assert.equal(bad.forwardedBytes(), 0);
+    } finally {
+      await trusted.close();
+      await untrusted.close();
+    }
+  });
 
   it('ECO.3.1.4 ECO.1.1.10 a server certificate from the test IGC Organisations CA: the search over ldaps:// finds Marie MARTIN', async () => {
     const at = await front();

@@ -1,3 +1,5 @@
+import type { LookupFunction } from 'node:net';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readRuntime } from '../../../sandbox/runtime';
 import { sandboxDir } from '../../../sandbox/paths';
@@ -6,7 +8,11 @@ import { errorMessage } from '../../../shared/errors/codes';
 import { toMssanteError } from '../../../shared/errors/mssante-error';
 import type { AnnuaireCriteria } from '../../annuaire/criteria';
 import { ANNUAIRE_PRESET, AnnuaireLdapClient } from '../../annuaire/ldap-client';
+import { resolveConfig } from '../../app/config';
 import { projectRoot } from '../../project-root';
+import { stateDir } from '../../state-dir';
+import { trustContext } from '../../trust/context';
+import type { TrustContext } from '../../trust/verify';
 import type { CliCommand, CliIo } from '../command';
 
 /**
@@ -119,6 +125,7 @@ async function runSearch(args: string[], io: CliIo): Promise<number> {
   try {
     client = new AnnuaireLdapClient({
       ...target,
+      ...(/^ldaps:/i.test(target.url) ? ldapsTrust() : {}),
       ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     });
     const result = hasCriteria ? await client.search(criteria) : await client.autocomplete(words);
@@ -158,3 +165,15 @@ export const command: CliCommand = {
     return usage(io);
   },
 };
+
+/** `ldaps://`: the host's own trust set and names (config.json), as for every upstream. */
+function ldapsTrust(): { trust: TrustContext; lookup?: LookupFunction } {
+  const config = resolveConfig(stateDir());
+  return {
+    trust: trustContext(config.trust, {
+      cacheDir: path.join(stateDir(), 'crl-cache'),
+      ...(config.lookup ? { lookup: config.lookup } : {}),
+    }),
+    ...(config.lookup ? { lookup: config.lookup } : {}),
+  };
+}

@@ -27,7 +27,12 @@ export const annuaireCheck: LiveCheck = {
     const name = ldap.name ?? 'MARTIN';
     let client: AnnuaireLdapClient | undefined;
     try {
-      client = new AnnuaireLdapClient({ url: ldap.url, base: ldap.base });
+      client = new AnnuaireLdapClient({
+        url: ldap.url,
+        base: ldap.base,
+        trust: context.trust,
+        ...(context.lookup ? { lookup: context.lookup } : {}),
+      });
       const found = await client.search({ name });
       const withMail = found.entries.filter((e) => e.mail.includes('@'));
       const ok = withMail.length > 0;
