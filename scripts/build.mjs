@@ -34,6 +34,7 @@ async function buildExtension() {
       'ui/journal/journal': 'extension/ui/journal/journal.ts',
       'ui/conformance/conformance': 'extension/ui/conformance/conformance.ts',
       'ui/compose-panel/panel': 'extension/ui/compose-panel/panel.ts',
+      'ui/setup/setup': 'extension/ui/setup/setup.ts',
       'ui/annuaire/annuaire': 'extension/ui/annuaire/annuaire.ts',
     },
     outdir: ext,
@@ -62,6 +63,8 @@ async function buildExtension() {
     'ui/conformance/conformance.css',
     'ui/compose-panel/panel.html',
     'ui/compose-panel/panel.css',
+    'ui/setup/setup.html',
+    'ui/setup/setup.css',
     'ui/annuaire/annuaire.html',
     'ui/annuaire/annuaire.css',
   ]) {

@@ -13,6 +13,9 @@ import { type PageMessage, pageMessage, STATE_PORT } from './page-messages';
 import type { UiState } from './ui-state';
 import { startCompose } from './compose/index';
 import { startAnnuaire } from './annuaire';
+import { syncAccounts, watchFirstRun } from './accounts';
+import { accountName } from './account-name';
+import { sessionUx } from './session-ux';
 
 const locale = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
 
@@ -33,11 +36,16 @@ const connection = new HostConnection({
 ui = { host: connection.state, psc: null, ciba: null, notice: null };
 // ECO.3.1.4: address book provider, compose menu entry, import progress (first turn: MV3).
 const annuaire = startAnnuaire(request);
+watchFirstRun();
+const reflectSession = sessionUx({
+  signIn: () => pscLogin({ kind: 'pscLogin', method: 'browser' }),
+});
 
 // Pages (popup, setup, compose helpers) follow the state through a port.
 const statePorts = new Set<browser.runtime.Port>();
 function publish(change: Partial<UiState>): void {
   ui = { ...ui, ...change };
+  reflectSession(ui);
   for (const port of statePorts) port.postMessage(ui);
 }
 browser.runtime.onConnect.addListener((port) => {
@@ -54,29 +62,10 @@ connection.onChange((host) => {
     (psc) => publish({ psc }),
     () => undefined,
   );
-  void syncAccounts().catch((error: unknown) => notify(toMssanteError(error).toWire(locale)));
+  void syncAccounts(request, (m) => accountName(m, ui.psc)).catch((error: unknown) =>
+    notify(toMssanteError(error).toWire(locale)),
+  );
 });
-
-/**
- * The host's mailboxes are the source of truth: each gets its Thunderbird account, pointed at
- * the bridge's current ports (the host may have had to move them).
- */
-async function syncAccounts(): Promise<void> {
-  const { mailboxes } = await request('mailbox.list', {});
-  for (const m of mailboxes) {
-    const accountId = await browser.mssanteAccounts.find(m.address);
-    if (accountId) await browser.mssanteAccounts.updatePorts(accountId, m.imapPort, m.smtpPort);
-    else {
-      await browser.mssanteAccounts.create({
-        address: m.address,
-        fullName: m.address,
-        imapPort: m.imapPort,
-        smtpPort: m.smtpPort,
-        secret: m.secret,
-      });
-    }
-  }
-}
 
 function notify(error: WireError): void {
   publish({ notice: { ...error, at: Date.now() }, ciba: null });

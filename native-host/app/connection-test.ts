@@ -33,14 +33,18 @@ export async function testMailboxConnection(
   mailbox: BridgeMailbox,
   trust: TrustContext,
 ): Promise<Result<'mailbox.test'>> {
-  const imap = await step(async () => {
-    const session = await openImapSession(mailbox, trust);
-    farewell(session.socket, 'A9 LOGOUT');
-  });
-  const smtp = await step(async () => {
-    const opened = await openSmtpSession(mailbox, trust);
-    const session = await authenticateSmtp(opened, mailbox, trust);
-    farewell(session.socket, 'QUIT');
-  });
+  // Side by side: an operator delays refused logins (Dovecot: 2 s each, a refused token is
+  // retried once after a refresh), and the add-on waits 10 s for an answer.
+  const [imap, smtp] = await Promise.all([
+    step(async () => {
+      const session = await openImapSession(mailbox, trust);
+      farewell(session.socket, 'A9 LOGOUT');
+    }),
+    step(async () => {
+      const opened = await openSmtpSession(mailbox, trust);
+      const session = await authenticateSmtp(opened, mailbox, trust);
+      farewell(session.socket, 'QUIT');
+    }),
+  ]);
   return { address: mailbox.address, imap, smtp };
 }

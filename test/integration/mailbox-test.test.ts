@@ -114,7 +114,7 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
     await assert.rejects(client.connect());
     const latest = await until('the bridge failure', async () => {
       const e = (await listed(MARIE)).lastError;
-      return e && e.at > before && e;
+      return e !== undefined && e.at > before ? e : false;
     });
     assert.equal(latest.code, 'E_PSC_NOT_SIGNED_IN');
     assert.equal((await listed(APP)).lastError, undefined);

@@ -2,6 +2,7 @@ import type { HostState } from '../../background/connection';
 import { STATE_PORT } from '../../background/page-messages';
 import type { UiState } from '../../background/ui-state';
 import { localize, t } from '../lib/i18n';
+import { mailboxList } from './mailboxes';
 import { openAnnuaireDialog } from '../../background/annuaire';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
@@ -20,6 +21,9 @@ const PSC_LABEL = {
 } as const;
 
 let current: UiState | null = null;
+const renderMailboxes = mailboxList(
+  browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr',
+);
 
 function left(until: number | undefined): string {
   if (!until) return t('unknownValue');
@@ -74,6 +78,7 @@ function render(ui: UiState): void {
   current = ui;
   renderHost(ui.host);
   renderPsc(ui);
+  renderMailboxes(ui);
 }
 
 localize();

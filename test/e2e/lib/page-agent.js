@@ -36,6 +36,15 @@ async function run(win, op, data) {
       el.dispatchEvent(new win.Event('change', { bubbles: true }));
       return true;
     }
+    case 'file': {
+      // Picks a file in an <input type=file> as a user would: { selector, name, base64 }.
+      const el = doc.querySelector(data.selector);
+      const bytes = Uint8Array.from(atob(data.base64), (c) => c.charCodeAt(0));
+      el.mozSetFileArray([new win.File([bytes], data.name)]);
+      el.dispatchEvent(new win.Event('input', { bubbles: true }));
+      el.dispatchEvent(new win.Event('change', { bubbles: true }));
+      return true;
+    }
     case 'attach': {
       // Attaches a file to a compose tab as a user would: { tabId, name, base64 }.
       const bytes = Uint8Array.from(atob(data.base64), (c) => c.charCodeAt(0));

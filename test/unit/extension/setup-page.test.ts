@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { accountName } from '../../../extension/background/account-name';
+import { sessionBadge } from '../../../extension/background/session-badge';
+import { mailboxState } from '../../../extension/ui/popup/mailbox-state';
+import {
+  base64Of,
+  certificateFacts,
+  displayTitle,
+  fromLabelFor,
+  manualEndpoints,
+  sentenceOnly,
+} from '../../../extension/ui/setup/setup-model';
+import type { Result } from '../../../shared/protocol/index';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const messages = (locale: string) =>
+  JSON.parse(
+    readFileSync(path.join(ROOT, 'extension/_locales', locale, 'messages.json'), 'utf8'),
+  ) as Record<string, { message: string }>;
+const source = (file: string) => readFileSync(path.join(ROOT, 'extension', file), 'utf8');
+
+const MARIE = {
+  nationalId: '810100000011',
+  givenName: 'Marie',
+  familyName: 'Martin',
+  civility: 'DR',
+};
+type Mailbox = Result<'mailbox.list'>['mailboxes'][number];
+const mailbox = (over: Partial<Mailbox>): Mailbox => ({
+  address: 'marie.martin@sandbox.mssante.test',
+  profile: 'PER',
+  imapPort: 1,
+  smtpPort: 2,
+  secret: 's',
+  upstream: { imap: { host: 'imap', port: 143 }, smtp: { host: 'smtp', port: 587 } },
+  connections: 0,
+  dependsOnPsc: true,
+  ...over,
+});
+const psc = (state: Result<'psc.status'>['state']): Result<'psc.status'> => ({
+  configured: true,
+  preset: 'sandbox',
+  state,
+});
+
+describe('setup page logic', () => {
+  it('ECO.2.2.7 names a PER mailbox from the PSC identity: Dr Marie MARTIN', () => {
+    assert.equal(fromLabelFor('PER', MARIE, ''), 'Dr Marie MARTIN');
+    assert.equal(fromLabelFor('PER', MARIE, 'Cardiologie'), 'Dr Marie MARTIN Cardiologie');
+    assert.equal(fromLabelFor('PER', { ...MARIE, civility: 'MME' }, ''), 'Mme Marie MARTIN');
+    assert.equal(
+      fromLabelFor('PER', { ...MARIE, civility: undefined } as never, ''),
+      'Marie MARTIN',
+    );
+  });
+
+  it('ECO.2.2.7 names ORG and APP mailboxes by the functional entity typed, and refuses none', () => {
+    assert.equal(
+      fromLabelFor('ORG', undefined, ' Secrétariat de cardiologie '),
+      'Secrétariat de cardiologie',
+    );
+    assert.throws(() => fromLabelFor('APP', undefined, '  '), { code: 'E_FROM_LABEL_INVALID' });
+    assert.throws(() => fromLabelFor('PER', undefined, ''), { code: 'E_PSC_NOT_SIGNED_IN' });
+  });
+
+  it('ECO.2.2.7 writes PSC civility codes as titles', () => {
+    assert.deepEqual(
+      ['DR', 'PR', 'M', 'MME', 'mlle', '', 'ING'].map((c) => displayTitle(c)),
+      ['Dr', 'Pr', 'M.', 'Mme', 'Mlle', '', 'Ing'],
+    );
+  });
+
+  it('ECO.1.1.9 reads the certificate a trust refusal names (subject, issuer, fingerprint)', () => {
+    const fp = Array.from({ length: 32 }, () => 'AB').join(':');
+    const message = `Le certificat du serveur n’est pas émis par l’IGC Santé. (autoconfig.sandbox.mssante.test:4430: subject CN=autoconfig.sandbox.mssante.test; issuer CN=Some Other CA; sha256 ${fp})`;
+    assert.deepEqual(certificateFacts(message), {
+      subject: 'CN=autoconfig.sandbox.mssante.test',
+      issuer: 'CN=Some Other CA',
+      sha256: fp,
+    });
+    assert.equal(certificateFacts('Le serveur ne répond pas.'), null);
+    assert.equal(sentenceOnly(message), 'Le certificat du serveur n’est pas émis par l’IGC Santé.');
+  });
+
+  it('ECO.1.1.9 checks the manual form: host names and ports, or the fields that are wrong', () => {
+    assert.deepEqual(
+      manualEndpoints({
+        imapHost: ' IMAP.sandbox.mssante.test ',
+        imapPort: '143',
+        smtpHost: 'smtp.sandbox.mssante.test',
+        smtpPort: '587',
+      }),
+      {
+        imap: { host: 'imap.sandbox.mssante.test', port: 143 },
+        smtp: { host: 'smtp.sandbox.mssante.test', port: 587 },
+      },
+    );
+    assert.deepEqual(
+      manualEndpoints({ imapHost: 'imap', imapPort: '0', smtpHost: 'a b.fr', smtpPort: '70000' }),
+      ['imapHost', 'imapPort', 'smtpHost', 'smtpPort'],
+    );
+    assert.deepEqual(
+      manualEndpoints({
+        imapHost: 'imap.x.fr',
+        imapPort: '1e3',
+        smtpHost: 'smtp.x.fr',
+        smtpPort: '25',
+      }),
+      ['imapPort'],
+    );
+  });
+
+  it('ECO.1.3.1 hands the PKCS#12 file to the host as plain base64, also past 32 KiB', () => {
+    const bytes = new Uint8Array(40_000).map((_, i) => (i * 7) % 256);
+    assert.equal(base64Of(bytes), Buffer.from(bytes).toString('base64'));
+    assert.equal(base64Of(new Uint8Array()), '');
+  });
+});
+
+describe('popup mailbox states and session badge', () => {
+  it('ECO.1.2.3 shows a mailbox’s own last failure, in the user’s language', () => {
+    const failing = mailbox({
+      lastError: { code: 'E_UPSTREAM_AUTH', message: 'ignored when the code is known', at: 1 },
+    });
+    const fr = mailboxState(failing, psc('signed-in'), 'fr');
+    const en = mailboxState(failing, psc('signed-in'), 'en');
+    assert.equal(fr.state, 'error');
+    assert.match((fr as { message: string }).message, /a refusé l.authentification/);
+    assert.match((en as { message: string }).message, /refused the authentication/i);
+  });
+
+  it('ECO.3.2.3 PER/ORG mailboxes wait for the PSC session, an APP mailbox does not', () => {
+    const app = mailbox({ profile: 'APP', dependsOnPsc: false });
+    assert.deepEqual(mailboxState(mailbox({}), psc('signed-out'), 'fr'), { state: 'needs-psc' });
+    assert.deepEqual(mailboxState(mailbox({ profile: 'ORG' }), psc('ended'), 'fr'), {
+      state: 'needs-psc',
+    });
+    assert.deepEqual(mailboxState(app, psc('ended'), 'fr'), { state: 'connected' });
+    assert.deepEqual(mailboxState(mailbox({}), psc('signed-in'), 'fr'), { state: 'connected' });
+  });
+
+  it('shows the PSC session on the toolbar button: ON, OFF (also after a sign-out), FIN when PSC ended it, or ! without the host', () => {
+    assert.deepEqual(
+      [psc('signed-in'), psc('signed-out'), psc('signing-in'), psc('ended')].map(
+        (p) => sessionBadge(p, true).text,
+      ),
+      ['ON', 'OFF', 'OFF', 'FIN'],
+    );
+    assert.equal(sessionBadge(psc('signed-in'), false).text, '!');
+    const ended = (code: string) => ({ ...psc('ended'), ended: { code, at: 1 } });
+    assert.equal(sessionBadge(ended('E_PSC_SIGNED_OUT'), true).text, 'OFF');
+    assert.equal(sessionBadge(ended('E_PSC_IDLE_TIMEOUT'), true).text, 'FIN');
+    assert.equal(
+      sessionBadge({ configured: false, preset: 'none', state: 'signed-out' }, true).text,
+      '',
+    );
+  });
+
+  it('ECO.2.2.7 names an account recreated for a host mailbox from the PSC identity when known', () => {
+    const signedIn = { ...psc('signed-in'), identity: MARIE };
+    assert.equal(accountName({ address: 'a@b.fr', profile: 'PER' }, signedIn), 'Dr Marie MARTIN');
+    assert.equal(accountName({ address: 'a@b.fr', profile: 'PER' }, psc('signed-out')), 'a@b.fr');
+    assert.equal(accountName({ address: 'a@b.fr', profile: 'ORG' }, signedIn), 'a@b.fr');
+  });
+});
+
+describe('setup page and popup texts and CSP', () => {
+  it('has every text of the setup page and the popup’s mailbox list in French and in English', () => {
+    const keys = [
+      ...`${source('ui/setup/setup.html')}${source('ui/popup/popup.html')}`.matchAll(
+        /data-i18n="(\w+)"/g,
+      ),
+    ].map((m) => m[1]!);
+    const used = [
+      ...`${source('ui/setup/setup.ts')}${source('ui/popup/mailboxes.ts')}${source('background/session-ux.ts')}${source('background/session-badge.ts')}`.matchAll(
+        /'(setup\w+)'/g,
+      ),
+    ].map((m) => m[1]!);
+    for (const locale of ['fr', 'en'])
+      for (const key of [...keys, ...used])
+        assert.ok(messages(locale)[key]?.message, `${locale}: ${key}`);
+    assert.ok(used.includes('setupBadgeEnded') && keys.includes('setupButtonAddMailbox'));
+    assert.equal(messages('fr').setupButtonAddMailbox!.message, 'Ajouter une boîte MSSanté');
+  });
+
+  it('keeps the setup page to the strict CSP: no inline script, style or event handler', () => {
+    const html = source('ui/setup/setup.html');
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)/);
+    assert.doesNotMatch(html, /\sstyle=|<style|\son\w+=/i);
+  });
+});
