@@ -251,7 +251,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     await closeCompose();
   });
 
-  it('[e2e] ECO.3.1.4 offline: the extraction file imported from the dialog (progress shown) answers the autocomplete with slapd stopped', async function () {
+  it('[e2e] ECO.3.1.4 offline: the extraction file chosen with the file picker and imported from the dialog (progress shown) answers the autocomplete with slapd stopped', async function () {
     this.timeout(240_000);
     const file = path.join(suite.home, 'Extraction_Correspondance_MSSante_202612010000.txt');
     writeExtraction(generateEntries(20_000), file);
@@ -260,7 +260,13 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       const v = await suite.page<Read>(dialog, 'read', { s: '#offline-info' });
       return v.s!.text.length > 0;
     });
-    await suite.page(dialog, 'fill', { selector: '#import-path', value: file });
+    // "Parcourir…" opens Thunderbird's file picker (experiment mssanteFiles); the test answers it.
+    await suite.answerFilePicker(file);
+    await suite.page(dialog, 'click', '#import-browse');
+    await waitFor('the chosen path in the form', async () => {
+      const v = await suite.page<Read>(dialog, 'read', { path: '#import-path' });
+      return (v.path as { value?: string }).value === file;
+    });
     await suite.page(dialog, 'click', '#import-start');
     const phases = new Set<string>();
     const done = await waitFor(

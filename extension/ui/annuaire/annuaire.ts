@@ -174,8 +174,23 @@ async function startImport(event: Event): Promise<void> {
   }
 }
 
+/** Thunderbird's file picker (experiment mssanteFiles): the host reads the file from its path. */
+async function browse(): Promise<void> {
+  clearError();
+  try {
+    const picked = await browser.mssanteFiles.pickFile(
+      browser.i18n.getMessage('annuaireImportPath'),
+      [{ title: browser.i18n.getMessage('annuaireImportFilter'), pattern: '*.txt; *.zip' }],
+    );
+    if (picked) $<HTMLInputElement>('import-path').value = picked;
+  } catch (error) {
+    showError(error);
+  }
+}
+
 localize();
 $('criteria').addEventListener('submit', (event) => void search(event));
+$('import-browse').addEventListener('click', () => void browse());
 $('import').addEventListener('submit', (event) => void startImport(event));
 const port = browser.runtime.connect({ name: ANNUAIRE_PROGRESS_PORT });
 port.onMessage.addListener((data) => showProgress(data as Progress));

@@ -268,6 +268,37 @@ export class ThunderbirdSuite {
     );
   }
 
+  /**
+   * Makes Thunderbird's next file pickers answer `file` as if the user chose it (the native
+   * dialog cannot be driven under Xvfb): a test-only nsIFilePicker factory registered from the
+   * chrome context, as Mozilla's own MockFilePicker does. Nothing of it is in the add-on.
+   */
+  async answerFilePicker(file: string): Promise<void> {
+    await this.marionette.chrome(
+      `const registrar = Components.manager.QueryInterface(Ci.nsIComponentRegistrar);
+       const contract = '@mozilla.org/filepicker;1';
+       const cid = Components.ID('{6f4f8c2e-6c52-4d36-9a1b-7e0b7c5e2a11}');
+       const chosen = Cc['@mozilla.org/file/local;1'].createInstance(Ci.nsIFile);
+       chosen.initWithPath(args[0]);
+       const factory = {
+         createInstance(iid) {
+           return {
+             QueryInterface: ChromeUtils.generateQI(['nsIFilePicker']),
+             init() {}, appendFilter() {}, appendFilters() {},
+             get file() { return chosen; },
+             open(callback) { Services.tm.dispatchToMainThread(() => callback.done(Ci.nsIFilePicker.returnOK)); },
+           }.QueryInterface(iid);
+         },
+       };
+       if (!globalThis.mssFilePickerCid) {
+         registrar.registerFactory(cid, 'test file picker', contract, factory);
+         globalThis.mssFilePickerCid = cid;
+       }
+       return true;`,
+      [file],
+    );
+  }
+
   /** The browsing context id of the Thunderbird tab whose URL starts with `prefix`. */
   async tabBrowsingContext(prefix: string): Promise<number | null> {
     await this.loadAgent();

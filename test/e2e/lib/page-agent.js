@@ -20,6 +20,7 @@ async function run(win, op, data) {
               text: el.textContent,
               hidden: el.hidden || !!el.closest('[hidden]'),
               data: { ...el.dataset },
+              ...('value' in el ? { value: el.value } : {}),
             }
           : null;
       }
