@@ -23,12 +23,6 @@ export function certificateFacts(message: string): CertificateFacts | null {
   return m ? { subject: m[1]!, issuer: m[2]!, sha256: m[3]! } : null;
 }
 
-/** The user sentence without the technical precision the host appended in parentheses. */
-export function sentenceOnly(message: string): string {
-  const cut = message.indexOf(' (');
-  return cut > 0 ? message.slice(0, cut) : message;
-}
-
 export interface ManualServers {
   imapHost: string;
   imapPort: string;

@@ -11,7 +11,6 @@ import {
   displayTitle,
   fromLabelFor,
   manualEndpoints,
-  sentenceOnly,
 } from '../../../extension/ui/setup/setup-model';
 import type { Result } from '../../../shared/protocol/index';
 
@@ -82,7 +81,6 @@ describe('setup page logic', () => {
       sha256: fp,
     });
     assert.equal(certificateFacts('Le serveur ne répond pas.'), null);
-    assert.equal(sentenceOnly(message), 'Le certificat du serveur n’est pas émis par l’IGC Santé.');
   });
 
   it('ECO.1.1.9 checks the manual form: host names and ports, or the fields that are wrong', () => {
