@@ -23,10 +23,13 @@ import { ensureDisplay } from './lib/xvfb';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
-const state = path.join(root, '.state');
+// Everything `npm start` keeps is under .state/ ($MSSANTE_START_DIR moves it: the test of npm start).
+const state = process.env.MSSANTE_START_DIR
+  ? path.resolve(process.env.MSSANTE_START_DIR)
+  : path.join(root, '.state');
 const hostState = path.join(state, 'host');
 const profile = path.join(state, 'profile');
-const sandbox = sandboxDir(root);
+const sandbox = process.env.MSSANTE_START_DIR ? path.join(state, 'sandbox') : sandboxDir(root);
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
 const addonId: string = manifest.browser_specific_settings.gecko.id;
@@ -151,8 +154,24 @@ async function main(): Promise<void> {
       : `no handshake within 60 s — see ${logFile} and ${hostState}/logs/host.log`,
   );
 
+  let mirrored = true;
   if (headless) {
     const marionette = await Marionette.connect(marionettePort);
+    // The add-on mirrors the host's mailbox as a Thunderbird account: wait for it.
+    mirrored = await marionette.chrome<boolean>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       for (let i = 0; i < 100; i++) {
+         if (MailServices.accounts.accounts.some((a) => a.incomingServer?.getStringValue('mssante_address') === args[0])) return true;
+         await new Promise((r) => setTimeout(r, 200));
+       }
+       return false;`,
+      [address],
+    );
+    say(
+      mirrored
+        ? `the Thunderbird account of ${address} is there`
+        : `no Thunderbird account for ${address} within 20 s`,
+    );
     // Show the add-on's status page in a tab so the screenshot says what the popup says.
     await marionette.chrome(
       `const policy = WebExtensionPolicy.getByID(args[0]);
@@ -170,7 +189,7 @@ async function main(): Promise<void> {
   }
   if (args.has('--once')) {
     await stop();
-    process.exit(connected ? 0 : 1);
+    process.exit(connected && mirrored ? 0 : 1);
   }
   say('Thunderbird is running; Ctrl+C stops it.');
   tb.child.on(
