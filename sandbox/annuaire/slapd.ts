@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { AnnuaireEntry } from '../../shared/domain/annuaire/entry';
+import { waitForPort } from '../../scripts/lib/net';
 import { ensurePackages } from '../../scripts/lib/system';
 import type { Started } from '../contracts';
 import { ANNUAIRE_BASE, directoryLdif } from './ldif';
@@ -66,25 +66,6 @@ index objectClass eq
 index mail,sn,givenName,o eq,subinitial
 index l,postalCode,mssanteTypeBAL,mssanteIdNat,mssanteCodeProfession,mssanteCodeSavoirFaire eq
 `;
-}
-
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > until) reject(new Error(`slapd did not listen on ${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
 }
 
 /** The unprivileged account Debian's package creates, when we are root. */
@@ -154,7 +135,7 @@ export async function startSlapd(options: SlapdOptions): Promise<Started<SlapdIn
     child.once('exit', (code) => reject(new Error(`slapd exited (${code}): ${stderr}`))),
   );
   exited.catch(() => undefined);
-  await Promise.race([waitForPort(options.port, 20_000), exited]);
+  await Promise.race([waitForPort(options.port, 20_000, 'slapd'), exited]);
 
   return {
     info: { url: `ldap://127.0.0.1:${options.port}`, base: ANNUAIRE_BASE, loadMs },

@@ -10,9 +10,9 @@ import {
   statSync,
   chmodSync,
 } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
+import { waitForPort } from '../../scripts/lib/net';
 import { ensurePackages } from '../../scripts/lib/system';
 import { isValidIns } from '../../shared/domain/ins/ins';
 import { type Endpoint, HOST_NAMES, PATIENT_DOMAIN, type Started } from '../contracts';
@@ -99,25 +99,6 @@ export interface DovecotHandle extends Started<{ imap: Endpoint; smtp: Endpoint 
   readMailbox(address: string): string[];
   /** Stores a message in a mailbox's INBOX, as the operator's delivery would. */
   deliver(address: string, message: string | Buffer): void;
-}
-
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > until) reject(new Error(`Dovecot did not listen on ${port}`));
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
-  });
 }
 
 /**
@@ -324,7 +305,10 @@ service stats {
     ),
   );
   await Promise.race([
-    Promise.all([waitForPort(options.imapPort, 20_000), waitForPort(options.smtpPort, 20_000)]),
+    Promise.all([
+      waitForPort(options.imapPort, 20_000, 'Dovecot'),
+      waitForPort(options.smtpPort, 20_000, 'Dovecot'),
+    ]),
     exited,
   ]);
 
