@@ -2,9 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sandboxLookup } from '../../../sandbox/resolve';
-import { CrlStore } from '../../trust/crl-store';
-import { httpFetch } from '../../trust/http-fetch';
-import { OcspClient } from '../../trust/ocsp-client';
+import { revocationParts } from '../../trust/context';
 import { RevocationChecker } from '../../trust/revocation';
 import { type LiveConfig, liveTrustSet } from './config';
 import type { LiveContext } from './types';
@@ -19,20 +17,9 @@ export function liveContext(
   options: { crlDir?: string; prompt?: LiveContext['prompt'] } = {},
 ): LiveContext {
   const lookup = config.hosts ? sandboxLookup(config.hosts) : undefined;
-  const fetchOptions = lookup ? { lookup } : {};
   const crlDir =
     options.crlDir ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'mssante-live-')), 'crl');
-  const crls = new CrlStore({ dir: crlDir, fetch: (url) => httpFetch(url, fetchOptions) });
-  const ocsp = new OcspClient({
-    post: (url, body) =>
-      httpFetch(url, {
-        ...fetchOptions,
-        method: 'POST',
-        body,
-        contentType: 'application/ocsp-request',
-        maxBytes: 1024 * 1024,
-      }),
-  });
+  const { crls, ocsp } = revocationParts({ cacheDir: crlDir, ...(lookup ? { lookup } : {}) });
   return {
     config,
     trust: { set: liveTrustSet(config), revocation: new RevocationChecker(crls, ocsp) },
