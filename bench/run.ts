@@ -27,6 +27,7 @@ const results: Record<string, unknown> = {
 for (const [name, file, fn] of [
   ['xdm', './xdm.ts', 'benchXdm'],
   ['crl', './crl.ts', 'benchCrl'],
+  ['handshake', './handshake.ts', 'benchHandshake'],
   ['sandbox', './sandbox.ts', 'benchSandbox'],
   ['bridge', './bridge.ts', 'benchBridge'],
   ['audit', './audit.ts', 'benchAudit'],
