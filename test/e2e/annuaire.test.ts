@@ -4,6 +4,12 @@ import path from 'node:path';
 import { generateEntries, writeExtraction } from '../../sandbox/annuaire/generate';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import {
+  bridgedAccount,
+  hostConnected,
+  operatorHostConfig,
+  signInOnPage,
+} from './lib/operator-flow';
 
 /**
  * The Annuaire Santé in the real Thunderbird (ECO.3.1.4): the address book provider feeding the
@@ -86,61 +92,21 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
   before(async function () {
     this.timeout(300_000);
     operator = await startOperator({ annuaire: { entries: 50 } });
-    const { stub, dovecot } = operator;
     const ldap = operator.annuaire!.info;
     suite = new ThunderbirdSuite({
       name: 'annuaire',
-      hostConfig: {
-        psc: {
-          preset: 'custom',
-          issuer: stub.info.issuer,
-          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
-          clientId: stub.info.hostClient.clientId,
-          clientSecret: stub.info.hostClient.clientSecret,
-        },
-        trust: { set: 'sandbox', ...operator.anchors },
-        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+      hostConfig: operatorHostConfig(operator, {
         annuaire: { source: 'ldap', url: ldap.url, base: ldap.base },
-      },
+      }),
     });
     await suite.start();
     popup = await suite.openPage('ui/popup/popup.html');
-    await waitFor(
-      'the host',
-      async () =>
-        (await suite.page<Read>(popup, 'read', { s: '#state' })).s!.data.status === 'connected',
-    );
+    await hostConnected(suite, popup);
     // PSC sign-in on its page, then Marie's mailbox and account (as in mailbox.test.ts).
-    await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'browser' });
-    const page = await waitFor('the PSC page in a tab', () =>
-      suite.tabBrowsingContext(`${stub.info.issuer}/interaction/`),
-    );
-    await suite.page(page, 'click', 'button[data-national-id="810100000011"][data-method="ecps"]');
-    await waitFor(
-      'the PSC session',
-      async () =>
-        (await suite.page<Read>(popup, 'read', { s: '#psc-state' })).s!.data.state === 'signed-in',
-    );
-    const added = await suite.page<{
-      ok: boolean;
-      result: { imapPort: number; smtpPort: number; secret: string };
-    }>(popup, 'sendMessage', {
-      kind: 'host',
-      type: 'mailbox.add',
-      params: {
-        address: MARIE,
-        profile: 'PER',
-        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
-      },
-    });
-    assert.equal(added.ok, true, JSON.stringify(added));
-    const created = await call<{ identityId: string }>('mssanteAccounts.create', {
+    await signInOnPage(suite, popup, operator);
+    const created = await bridgedAccount(suite, popup, operator, {
       address: MARIE,
       fullName: 'Dr Marie MARTIN',
-      imapPort: added.result.imapPort,
-      smtpPort: added.result.smtpPort,
-      secret: added.result.secret,
     });
     identityId = created.identityId;
   });

@@ -15,6 +15,7 @@ import {
   VSM,
 } from '../fixtures/xdm/generate';
 import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import { hostConnected, operatorHostConfig, signInWithCiba } from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -110,43 +111,11 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     this.timeout(300_000);
     operator = await startOperator();
     ({ dovecot } = operator);
-    const { stub } = operator;
-    suite = new ThunderbirdSuite({
-      name: 'compose',
-      hostConfig: {
-        psc: {
-          preset: 'custom',
-          issuer: stub.info.issuer,
-          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
-          clientId: stub.info.hostClient.clientId,
-          clientSecret: stub.info.hostClient.clientSecret,
-        },
-        trust: { set: 'sandbox', ...operator.anchors },
-        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-      },
-    });
+    suite = new ThunderbirdSuite({ name: 'compose', hostConfig: operatorHostConfig(operator) });
     await suite.start();
     popup = await suite.openPage('ui/popup/popup.html');
-    await waitFor('the host', async () => {
-      const v = await read(popup, { s: '#state' });
-      return v.s!.data.status === 'connected';
-    });
-    await suite.page(popup, 'sendMessage', {
-      kind: 'pscLogin',
-      method: 'ciba',
-      nationalId: '810100000011',
-    });
-    await waitFor(
-      'the e-CPS request',
-      async () =>
-        ((await operator.control('ciba-pending', {})) as { pending: unknown[] }).pending.length ===
-        1,
-    );
-    await operator.control('ciba-approve', { nationalId: '810100000011' });
-    await waitFor('the PSC session', async () => {
-      const v = await read(popup, { s: '#psc-state' });
-      return v.s!.data.state === 'signed-in';
-    });
+    await hostConnected(suite, popup);
+    await signInWithCiba(suite, popup, operator);
     const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
       'mailbox.add',
       {

@@ -3,6 +3,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import {
+  bridgedAccount,
+  hostConnected,
+  operatorHostConfig,
+  signInOnPage,
+} from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -19,71 +25,21 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
   before(async function () {
     this.timeout(240_000);
     operator = await startOperator();
-    const { stub, dovecot } = operator;
+    const { dovecot } = operator;
     dovecot.deliver(
       MARIE,
       `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
     );
-    suite = new ThunderbirdSuite({
-      name: 'journal',
-      hostConfig: {
-        psc: {
-          preset: 'custom',
-          issuer: stub.info.issuer,
-          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
-          clientId: stub.info.hostClient.clientId,
-          clientSecret: stub.info.hostClient.clientSecret,
-        },
-        trust: { set: 'sandbox', ...operator.anchors },
-        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-      },
-    });
+    suite = new ThunderbirdSuite({ name: 'journal', hostConfig: operatorHostConfig(operator) });
     await suite.start();
     popup = await suite.openPage('ui/popup/popup.html');
-    await waitFor(
-      'the host',
-      async () => (await read(popup, { s: '#state' })).s!.data.status === 'connected',
-    );
+    await hostConnected(suite, popup);
     // A real session: PSC sign-in on the stub's page, then Thunderbird reads INBOX through the
     // bridge, which journals connect, authenticate, select, fetch…
-    const started = await suite.page<{ ok: boolean }>(popup, 'sendMessage', {
-      kind: 'pscLogin',
-      method: 'browser',
-    });
-    assert.equal(started.ok, true, JSON.stringify(started));
-    const page = await waitFor('the PSC page in a tab', () =>
-      suite.tabBrowsingContext(`${stub.info.issuer}/interaction/`),
-    );
-    await suite.page(page, 'click', 'button[data-national-id="810100000011"][data-method="ecps"]');
-    await waitFor(
-      'the PSC session',
-      async () => (await read(popup, { s: '#psc-state' })).s!.data.state === 'signed-in',
-    );
-    const added = await suite.page<{
-      ok: boolean;
-      result: { imapPort: number; smtpPort: number; secret: string };
-    }>(popup, 'sendMessage', {
-      kind: 'host',
-      type: 'mailbox.add',
-      params: {
-        address: MARIE,
-        profile: 'PER',
-        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
-      },
-    });
-    assert.equal(added.ok, true, JSON.stringify(added));
-    const created = await suite.page<{ accountId: string }>(popup, 'call', {
-      api: 'mssanteAccounts.create',
-      args: [
-        {
-          address: MARIE,
-          fullName: 'Dr Marie MARTIN',
-          imapPort: added.result.imapPort,
-          smtpPort: added.result.smtpPort,
-          secret: added.result.secret,
-        },
-      ],
+    await signInOnPage(suite, popup, operator);
+    const created = await bridgedAccount(suite, popup, operator, {
+      address: MARIE,
+      fullName: 'Dr Marie MARTIN',
     });
     await waitFor(
       'the message in Thunderbird',

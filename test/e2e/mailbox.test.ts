@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { hostPids, ThunderbirdSuite, waitFor } from './lib/harness';
+import { operatorHostConfig } from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -60,18 +61,7 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
     );
     suite = new ThunderbirdSuite({
       name: 'mailbox',
-      hostConfig: {
-        psc: {
-          preset: 'custom',
-          issuer: stub.info.issuer,
-          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
-          clientId: stub.info.hostClient.clientId,
-          clientSecret: stub.info.hostClient.clientSecret,
-          sessionCheckSeconds: 1,
-        },
-        trust: { set: 'sandbox', ...operator.anchors },
-        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-      },
+      hostConfig: operatorHostConfig(operator, { psc: { sessionCheckSeconds: 1 } }),
     });
     await suite.start();
     popup = await suite.openPage('ui/popup/popup.html');
