@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateEntries, writeExtraction } from '../../sandbox/annuaire/generate';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import { ThunderbirdSuite, waitFor } from './lib/harness';
 import {
   bridgedAccount,
   hostConnected,
@@ -209,10 +208,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${MARIE}"]` });
       return v.row;
     });
-    writeFileSync(
-      path.join(ROOT, 'docs/screenshots/annuaire.png'),
-      await suite.marionette.screenshot(),
-    );
+    await suite.saveScreenshot('annuaire.png');
     await suite.closePage(dialog);
     await closeCompose();
   });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
@@ -14,7 +13,7 @@ import {
   VIAL_PAUL,
   VSM,
 } from '../fixtures/xdm/generate';
-import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import { ThunderbirdSuite, waitFor } from './lib/harness';
 import { hostConnected, operatorHostConfig, signInWithCiba } from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
@@ -58,7 +57,6 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   let suite: ThunderbirdSuite;
   let popup: number;
   let identityId: string;
-  const shots = path.join(ROOT, 'test-results', 'e2e', 'compose');
 
   const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
   const host = <T>(type: string, params: unknown) =>
@@ -188,11 +186,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     );
     assert.equal(shown.blocking, null);
     assert.equal(shown.ok!.hidden, false);
-    mkdirSync(shots, { recursive: true });
-    const png = await suite.marionette.screenshot();
-    writeFileSync(path.join(shots, 'compose-panel.png'), png);
-    mkdirSync(path.join(ROOT, 'docs', 'screenshots'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'docs', 'screenshots', 'compose-panel.png'), png);
+    await suite.saveScreenshot('compose-panel.png');
     await suite.closePage(panel);
 
     assert.equal(await send(tab), null);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeReport } from '../../native-host/conformance/report-file';
 import type { Report } from '../../native-host/conformance/report';
 import { REQUIREMENTS } from '../../shared/requirements';
 import { syntheticReport } from '../fixtures/conformance-report';
-import { ROOT, ThunderbirdSuite, waitFor, withThunderbird } from './lib/harness';
+import { ThunderbirdSuite, waitFor, withThunderbird } from './lib/harness';
 
 type View = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
 
@@ -121,11 +120,7 @@ describe('[e2e] the conformance report page in Thunderbird (a generated report i
     assert.equal(v.failingLive!.text, 'Opérateur Exemple : En échec');
     assert.equal(v.failingE2e!.text, '');
     assert.equal(v.notApplicable!.text, 'Non applicable');
-    mkdirSync(path.join(ROOT, 'docs/screenshots'), { recursive: true });
-    writeFileSync(
-      path.join(ROOT, 'docs/screenshots/conformance.png'),
-      await suite.marionette.screenshot(),
-    );
+    await suite.saveScreenshot('conformance.png');
   });
 
   it('filters by status and by level: only the matching rows remain', async function () {

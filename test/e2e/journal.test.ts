@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import { ThunderbirdSuite, waitFor } from './lib/harness';
 import {
   bridgedAccount,
   hostConnected,
@@ -96,11 +94,7 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
     assert.equal(shown.login!.text, 'Réussie');
     assert.equal(shown.integrity!.data.state, 'ok');
     assert.match(shown.integrity!.text, /^Journal intègre/);
-    mkdirSync(path.join(ROOT, 'docs/screenshots'), { recursive: true });
-    writeFileSync(
-      path.join(ROOT, 'docs/screenshots/journal.png'),
-      await suite.marionette.screenshot(),
-    );
+    await suite.saveScreenshot('journal.png');
   });
 
   it('[e2e] ECO.4.1.2 filters by action and by mailbox: only those entries remain', async function () {

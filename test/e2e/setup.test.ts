@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sandboxMailConfig, startAutoconfig } from '../../sandbox/autoconfig/index';
 import { DOMAIN, HOST_NAMES } from '../../sandbox/contracts';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { ADDON_ID, ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import { ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -347,11 +339,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
        return true;`,
       [setup],
     );
-    mkdirSync(path.join(ROOT, 'docs/screenshots'), { recursive: true });
-    writeFileSync(
-      path.join(ROOT, 'docs/screenshots/setup.png'),
-      await suite.marionette.screenshot(),
-    );
+    await suite.saveScreenshot('setup.png');
     const identity = await identityOf(accounts[MARIE]!);
     assert.deepEqual([identity.fullName, identity.email], ['Dr Marie MARTIN', MARIE]);
     assert.deepEqual(await subjectsOf(MARIE, 'Bonjour Marie'), ['Bonjour Marie']);
@@ -444,10 +432,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     assert.equal(connected.dependent!.text, `${MARIE}, ${ORG}`);
     assert.match(connected.app!.text, /connectée/);
     assert.equal(await suite.page(popup, 'call', { api: 'action.getBadgeText', args: [{}] }), 'ON');
-    writeFileSync(
-      path.join(ROOT, 'docs/screenshots/popup-session.png'),
-      await suite.marionette.screenshot(),
-    );
+    await suite.saveScreenshot('popup-session.png');
     // One mailbox's problem shows on that mailbox only (ECO.1.2.3): the operator now refuses
     // tokens (a key PSC does not use), and Marie's mailbox is tested again.
     await control('foreign-key', { on: 'true' });

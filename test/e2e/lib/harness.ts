@@ -299,6 +299,22 @@ export class ThunderbirdSuite {
     );
   }
 
+  /**
+   * Saves what Thunderbird shows as `test-results/screenshots/<name>`; with
+   * MSSANTE_UPDATE_DOCS=1 also as `docs/screenshots/<name>` (the README's pictures are refreshed on
+   * purpose, never as a side effect of `npm test`).
+   */
+  async saveScreenshot(name: string): Promise<string> {
+    const png = await this.marionette.screenshot();
+    const dirs = [path.join(ROOT, 'test-results', 'screenshots')];
+    if (process.env.MSSANTE_UPDATE_DOCS === '1') dirs.push(path.join(ROOT, 'docs', 'screenshots'));
+    for (const dir of dirs) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, name), png);
+    }
+    return path.join(dirs[0]!, name);
+  }
+
   /** The browsing context id of the Thunderbird tab whose URL starts with `prefix`. */
   async tabBrowsingContext(prefix: string): Promise<number | null> {
     await this.loadAgent();
