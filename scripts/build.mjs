@@ -35,6 +35,7 @@ async function buildExtension() {
       'ui/conformance/conformance': 'extension/ui/conformance/conformance.ts',
       'ui/compose-panel/panel': 'extension/ui/compose-panel/panel.ts',
       'ui/setup/setup': 'extension/ui/setup/setup.ts',
+      'message-display/banner': 'extension/message-display/banner.ts',
       'ui/annuaire/annuaire': 'extension/ui/annuaire/annuaire.ts',
     },
     outdir: ext,
@@ -65,6 +66,7 @@ async function buildExtension() {
     'ui/compose-panel/panel.css',
     'ui/setup/setup.html',
     'ui/setup/setup.css',
+    'message-display/banner.css',
     'ui/annuaire/annuaire.html',
     'ui/annuaire/annuaire.css',
   ]) {

@@ -38,6 +38,8 @@ const THUNDERBIRD_PERMISSIONS = new Set([
   'messagesMove',
   'messagesDelete',
   'messagesTags',
+  'messagesTagsList',
+  'messagesUpdate',
   'messagesImport',
   'sensitiveDataUpload',
 ]);

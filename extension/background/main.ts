@@ -11,6 +11,7 @@ import { HostConnection } from './connection';
 import type { PortLike } from './host-client';
 import { type PageMessage, pageMessage, STATE_PORT } from './page-messages';
 import type { UiState } from './ui-state';
+import { startReceive } from './receive/index';
 import { startCompose } from './compose/index';
 import { startAnnuaire } from './annuaire';
 import { syncAccounts, watchFirstRun } from './accounts';
@@ -150,6 +151,7 @@ browser.runtime.onMessage.addListener((raw: unknown) => {
   );
 });
 
+startReceive(); // issue 9: tags, display subjects, banner, receipts, delivery reports
 startCompose({
   locale,
   mailboxes: () => request('mailbox.list', {}).then((r) => r.mailboxes),

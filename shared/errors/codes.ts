@@ -463,6 +463,15 @@ export const ERROR_MESSAGES = {
     fr: 'Aucun rapport de conformité n’a encore été produit : lancez « npm run conformance ».',
     en: 'No conformance report has been produced yet: run "npm run conformance".',
   },
+  // Receiving mail in Thunderbird (extension/background/receive)
+  E_RECEIVE_ATTACHMENT_TOO_LARGE: {
+    fr: 'La pièce jointe est trop volumineuse pour être examinée comme une archive IHE_XDM (plus de 64 Mio).',
+    en: 'The attachment is too large to be inspected as an IHE_XDM archive (over 64 MiB).',
+  },
+  E_RECEIVE_NO_MESSAGE: {
+    fr: 'Le message affiché n’est plus disponible.',
+    en: 'The displayed message is no longer available.',
+  },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -1,0 +1,135 @@
+import { classifySender, type SenderClass } from '../../../shared/domain/mail/sender';
+import { displaySubject, isXdmSubject } from '../../../shared/domain/mail/subject';
+import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
+import type { Locale } from '../../../shared/errors/codes';
+import {
+  BANNER_PORT,
+  type BannerModel,
+  type BannerReply,
+  type BannerRequest,
+  isEmpty,
+} from './banner-model';
+import { deliveryBanner, reportBanner, sentStatus, storedReport } from './delivery';
+import { bannerRequest, isXdmCandidate } from './checks';
+import { embeddedPdf, openAttachmentXdm, summarise } from './xdm';
+
+function sender(author: string): SenderClass | null {
+  try {
+    return classifySender(author);
+  } catch {
+    return null;
+  }
+}
+
+/** The banner of one displayed message (ECO.3.1.2 patient identity, XDM summary, delivery status). */
+export async function bannerModel(
+  message: browser.messages.MessageHeader,
+  locale: Locale,
+): Promise<BannerModel> {
+  const from = sender(message.author);
+  const attachments = await browser.messages.listAttachments(message.id);
+  const names = new Set(attachments.map((a) => a.name ?? ''));
+  const xdm = [];
+  for (const a of attachments.filter(isXdmCandidate))
+    xdm.push(await summarise(message.id, a, names, locale));
+  const status = await sentStatus(message.headerMessageId);
+  const report = status ? null : await storedReport(message.headerMessageId);
+  const delivery = status
+    ? deliveryBanner(status, false, locale)
+    : report
+      ? reportBanner(report, locale)
+      : undefined;
+  return {
+    xdm,
+    ...(from?.kind === 'patient'
+      ? {
+          patient: {
+            address: from.address,
+            ...(from.lastName ? { birthName: from.lastName } : {}),
+            ...(from.firstName ? { firstName: from.firstName } : {}),
+            ...(from.ins ? { ins: from.ins } : {}),
+          },
+        }
+      : {}),
+    ...(delivery ? { delivery } : {}),
+    ...(isXdmSubject(message.subject) ? { displaySubject: displaySubject(message.subject) } : {}),
+  };
+}
+
+async function displayed(tabId: number | undefined): Promise<browser.messages.MessageHeader> {
+  if (tabId === undefined) throw new MssanteError('E_RECEIVE_NO_MESSAGE');
+  // MV3 returns a MessageList, MV2 an array.
+  const shown = (await browser.messageDisplay.getDisplayedMessages(tabId)) as
+    browser.messages.MessageHeader[] | browser.messages.MessageList;
+  const [message] = Array.isArray(shown) ? shown : shown.messages;
+  if (!message) throw new MssanteError('E_RECEIVE_NO_MESSAGE');
+  return message;
+}
+
+async function act(
+  request: BannerRequest,
+  message: browser.messages.MessageHeader,
+  tabId: number,
+): Promise<void> {
+  const attachments = await browser.messages.listAttachments(message.id);
+  const attachment = attachments.find((a) => a.partName === request.partName);
+  if (!attachment) throw new MssanteError('E_RECEIVE_NO_MESSAGE', { detail: request.partName });
+  switch (request.kind) {
+    case 'openPdf': {
+      const opened = await openAttachmentXdm(message.id, attachment.partName);
+      const pdfName = opened.inspection.documents[request.index]?.pdfName;
+      const pdfAttachment = pdfName ? attachments.find((a) => a.name === pdfName) : undefined;
+      if (pdfAttachment) {
+        await browser.messages.openAttachment(message.id, pdfAttachment.partName, tabId);
+        return;
+      }
+      const chunks = await embeddedPdf(message.id, attachment.partName, request.index);
+      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: 'application/pdf' }));
+      await browser.tabs.create({ url });
+      return;
+    }
+    case 'saveArchive': {
+      const file = await browser.messages.getAttachmentFile(message.id, attachment.partName);
+      const url = URL.createObjectURL(file);
+      try {
+        await browser.downloads.download({ url, filename: attachment.name, saveAs: true });
+      } finally {
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      }
+      return;
+    }
+  }
+}
+
+/** Serves the banner script of each displayed message over its port. */
+export function serveBanners(locale: Locale, onError: (error: unknown) => void): void {
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== BANNER_PORT) return;
+    const tabId = port.sender?.tab?.id;
+    const reply = (r: BannerReply) => {
+      try {
+        port.postMessage(r);
+      } catch {
+        // The message was closed meanwhile.
+      }
+    };
+    const fail = (error: unknown) => {
+      const wire = toMssanteError(error).toWire(locale);
+      reply({ kind: 'error', code: wire.code, message: wire.message });
+    };
+    displayed(tabId)
+      .then((message) => bannerModel(message, locale))
+      .then((model) => reply({ kind: 'model', model: isEmpty(model) ? null : model }))
+      .catch((error: unknown) => {
+        onError(error);
+        fail(error);
+      });
+    port.onMessage.addListener((raw: unknown) => {
+      const request = bannerRequest(raw);
+      if (!request) return;
+      displayed(tabId)
+        .then((message) => act(request, message, tabId!))
+        .catch(fail);
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import { toFrenchDate } from '../../../shared/domain/cda/dates';
+import { type OpenedXdm, openXdm, streamEmbeddedPdf } from '../../../shared/domain/xdm/reader';
+import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
+import type { Locale } from '../../../shared/errors/codes';
+import type { BannerXdm } from './banner-model';
+import { fileSource } from './checks';
+
+/** Largest attachment inspected as an XDM archive (the reader bounds the rest). */
+export const MAX_XDM_BYTES = 64 * 1024 * 1024;
+
+export async function openAttachmentXdm(messageId: number, partName: string): Promise<OpenedXdm> {
+  const file = await browser.messages.getAttachmentFile(messageId, partName);
+  if (file.size > MAX_XDM_BYTES)
+    throw new MssanteError('E_RECEIVE_ATTACHMENT_TOO_LARGE', { detail: `${file.size} bytes` });
+  return openXdm(fileSource(file));
+}
+
+/** The banner's summary of one attachment; a hostile or invalid archive is a coded warning. */
+export async function summarise(
+  messageId: number,
+  attachment: browser.messages.MessageAttachment,
+  attachmentNames: ReadonlySet<string>,
+  locale: Locale,
+): Promise<BannerXdm> {
+  const base = { partName: attachment.partName, name: attachment.name ?? '' };
+  try {
+    const { inspection } = await openAttachmentXdm(messageId, attachment.partName);
+    const p = inspection.patient;
+    return {
+      ok: true,
+      ...base,
+      patient: {
+        qualified: p.qualified,
+        ...(p.birthName ? { birthName: p.birthName } : {}),
+        ...(p.firstName ? { firstName: p.firstName } : {}),
+        ...(p.birthDate ? { birthDate: toFrenchDate(p.birthDate) } : {}),
+        ...(p.ins ? { ins: p.ins } : {}),
+      },
+      documents: inspection.documents.map((d, index) => {
+        const date = d.serviceStart ?? d.header.effectiveTime;
+        return {
+          index,
+          type: d.displayName ?? d.entryName,
+          level: d.level,
+          pdf:
+            d.pdfName && attachmentNames.has(d.pdfName)
+              ? 'attachment'
+              : d.level === 'N1'
+                ? 'embedded'
+                : null,
+          ...(date ? { date: toFrenchDate(date) } : {}),
+          ...(d.code ? { code: d.code } : {}),
+        };
+      }),
+    };
+  } catch (error) {
+    const wire = toMssanteError(error).toWire(locale);
+    return { ok: false, ...base, code: wire.code, message: wire.message };
+  }
+}
+
+/** The PDF embedded in an N1 document of an attachment, whole (for a Blob). */
+export async function embeddedPdf(
+  messageId: number,
+  partName: string,
+  index: number,
+): Promise<Uint8Array[]> {
+  const opened = await openAttachmentXdm(messageId, partName);
+  const document = opened.inspection.documents[index];
+  if (!document) throw new MssanteError('E_XDM_DOCUMENT_MISSING', { detail: `#${index}` });
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of streamEmbeddedPdf(opened, document)) chunks.push(chunk);
+  return chunks;
+}
