@@ -55,9 +55,12 @@ async function run(win, op, data) {
       return JSON.parse(JSON.stringify(added));
     }
     case 'call': {
-      // Any WebExtension API of the page, e.g. { api: 'compose.beginNew', args: [...] }.
-      const [ns, fn] = data.api.split('.');
-      const result = await page.browser[ns][fn](...Cu.cloneInto(data.args, page));
+      // Any WebExtension API of the page, e.g. { api: 'compose.beginNew', args: [...] }
+      // or a nested namespace ('messages.tags.list', 'scripting.messageDisplay.…').
+      const path = data.api.split('.');
+      const fn = path.pop();
+      const target = path.reduce((o, k) => o[k], page.browser);
+      const result = await target[fn](...Cu.cloneInto(data.args, page));
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     }
     case 'sendMessage': {

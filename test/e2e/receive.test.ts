@@ -1,0 +1,752 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { inspectXdm } from '../../shared/domain/xdm/reader';
+import { bytesSource } from '../../shared/domain/zip/source';
+import { errorMessage } from '../../shared/errors/codes';
+import {
+  ANESTH,
+  BIO,
+  LETTRE,
+  VIAL_PAUL,
+  buildXdm,
+  hostileCorpus,
+  pseudoPdf,
+} from '../fixtures/xdm/generate';
+import { ADDON_ID, ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+
+const MARIE = 'marie.martin@sandbox.mssante.test';
+const PAUL = 'paul.durand@sandbox.mssante.test';
+const SECRETARIAT = 'secretariat.cardiologie@sandbox.mssante.test';
+const LEO = '279035121518989@patient.mssante.fr';
+const UNKNOWN = 'inconnu@sandbox.mssante.test';
+
+interface Part {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+/** A message as an operator's MTA stores it: CRLF, base64 attachments. */
+function mime(headers: Record<string, string>, body: string, parts: Part[] = []): string {
+  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+  if (parts.length === 0)
+    return [...head, 'Content-Type: text/plain; charset=UTF-8', '', body, ''].join('\r\n');
+  const b = 'mss-e2e-boundary';
+  const lines = [
+    ...head,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${b}"`,
+    '',
+    `--${b}`,
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    body,
+  ];
+  for (const p of parts) {
+    const b64 = Buffer.from(p.bytes).toString('base64').replace(/.{76}/g, '$&\r\n');
+    lines.push(
+      `--${b}`,
+      `Content-Type: ${p.type}; name="${p.name}"`,
+      `Content-Disposition: attachment; filename="${p.name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64,
+    );
+  }
+  lines.push(`--${b}--`, '');
+  return lines.join('\r\n');
+}
+
+const LEO_FROM = `=?UTF-8?Q?L=C3=A9o_Dupond?= <${LEO}>`;
+const oneDoc = buildXdm({ documents: [BIO] });
+const multiDoc = buildXdm({
+  documents: [BIO, LETTRE, { ...ANESTH, pdf: pseudoPdf(4000, 7) }],
+});
+const hostile = hostileCorpus()['metadata-billion-laughs']!;
+
+describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, receipts, reports)', function () {
+  let operator: TestOperator;
+  let dovecot: TestOperator['dovecot'];
+  let suite: ThunderbirdSuite;
+  let popup: number;
+  let accountKey: string;
+  let identityId: string;
+  let oneSubject: string;
+  let multiSubject: string;
+  const shots = path.join(ROOT, 'test-results', 'e2e', 'receive');
+
+  const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
+  const host = <T>(type: string, params: unknown) =>
+    suite.page<{ ok: boolean; result: T; error?: unknown }>(popup, 'sendMessage', {
+      kind: 'host',
+      type,
+      params,
+    });
+  type Header = { id: number; subject: string; tags: string[]; headerMessageId: string };
+  const find = async (query: Record<string, unknown>): Promise<Header[]> =>
+    (await call<{ messages: Header[] }>('messages.query', query)).messages;
+  const byMessageId = async (id: string) => (await find({ headerMessageId: id }))[0];
+
+  /** Opens a message in its own tab, as a double-click does, and returns the banner's state. */
+  const openMessage = async (messageId: number) => {
+    await call('messageDisplay.open', { messageId, location: 'tab', active: true });
+    return waitFor(
+      'the banner script to answer',
+      () =>
+        suite.marionette.chrome<string | null>(
+          `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+           const info = tabmail.currentTabInfo;
+           if (info.mode.name !== 'mailMessageTab') return null;
+           const about = info.chromeBrowser.contentWindow;
+           const doc = about.getMessagePaneBrowser?.()?.contentDocument;
+           if (!doc || about.gMessage?.messageKey === undefined) return null;
+           return doc.documentElement.dataset.mssanteBanner ?? null;`,
+        ),
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
+  };
+  /** Text (and data attributes) of elements of the displayed message's banner. */
+  const banner = (selectors: Record<string, string>) =>
+    suite.marionette.chrome<Record<string, { text: string; data: Record<string, string> }[]>>(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       const doc = tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument;
+       const out = {};
+       for (const [k, s] of Object.entries(args[0]))
+         out[k] = [...doc.querySelectorAll(s)].map((e) => ({ text: e.textContent, data: { ...e.dataset } }));
+       return out;`,
+      [selectors],
+    );
+  const closeMessageTab = () =>
+    suite.marionette.chrome(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       if (tabmail.currentTabInfo.mode.name === 'mailMessageTab') tabmail.closeTab(tabmail.currentTabInfo);
+       return true;`,
+    );
+  const screenshot = async (name: string, docsName?: string) => {
+    const png = await suite.marionette.screenshot();
+    mkdirSync(shots, { recursive: true });
+    writeFileSync(path.join(shots, name), png);
+    if (docsName) writeFileSync(path.join(ROOT, 'docs', 'screenshots', docsName), png);
+  };
+  /** Shows an account's INBOX in the first mail tab and returns the list's column text. */
+  const listColumn = (messageIds: number[], column: string) =>
+    suite.marionette.chrome<string[]>(
+      `const win = Services.wm.getMostRecentWindow('mail:3pane');
+       const tabmail = win.document.getElementById('tabmail');
+       tabmail.switchToTab(0);
+       const about3Pane = tabmail.tabInfo[0].chromeBrowser.contentWindow;
+       const ext = WebExtensionPolicy.getByID(args[0]).extension;
+       const hdrs = args[1].map((id) => ext.messageManager.get(id));
+       if (about3Pane.gFolder?.URI !== hdrs[0].folder.URI) {
+         about3Pane.displayFolder(hdrs[0].folder.URI);
+         await new Promise((r) => setTimeout(r, 1000));
+       }
+       const view = about3Pane.gDBView;
+       return hdrs.map((h) => view.cellTextForColumn(view.findIndexOfMsgHdr(h, true), args[2]));`,
+      [ADDON_ID, messageIds, column],
+    );
+
+  before(async function () {
+    this.timeout(300_000);
+    operator = await startOperator();
+    ({ dovecot } = operator);
+    oneSubject = (await inspectXdm(bytesSource(oneDoc))).subject!;
+    multiSubject = (await inspectXdm(bytesSource(multiDoc))).subject!;
+    const deliver = (to: string, raw: string) => dovecot.deliver(to, raw);
+    deliver(
+      MARIE,
+      mime(
+        {
+          From: `Paul DURAND <${PAUL}>`,
+          To: MARIE,
+          Subject: 'Avis cardiologique',
+          'Message-ID': '<r-colleague@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:00:00 +0100',
+        },
+        'Bonjour Marie.',
+      ),
+    );
+    deliver(
+      MARIE,
+      mime(
+        {
+          From: LEO_FROM,
+          To: MARIE,
+          Subject: 'Question sur mon traitement',
+          'Message-ID': '<r-patient@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:01:00 +0100',
+        },
+        'Bonjour docteur.',
+      ),
+    );
+    deliver(
+      MARIE,
+      mime(
+        {
+          From: LEO_FROM,
+          To: MARIE,
+          Subject: 'Merci',
+          'X-MSS-MES': 'FIN',
+          'Message-ID': '<r-patient-fin@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:02:00 +0100',
+        },
+        'Merci, bonne journée.',
+      ),
+    );
+    deliver(
+      MARIE,
+      mime(
+        {
+          From: `Paul DURAND <${PAUL}>`,
+          To: MARIE,
+          Subject: oneSubject,
+          'Message-ID': '<r-xdm-1@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:03:00 +0100',
+        },
+        'Résultats ci-joints.',
+        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: oneDoc }],
+      ),
+    );
+    deliver(
+      MARIE,
+      mime(
+        {
+          From: `Paul DURAND <${PAUL}>`,
+          To: MARIE,
+          Subject: multiSubject,
+          'Message-ID': '<r-xdm-3@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:04:00 +0100',
+        },
+        'Le dossier complet.',
+        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: multiDoc }],
+      ),
+    );
+    deliver(
+      MARIE,
+      mime(
+        {
+          From: `Paul DURAND <${PAUL}>`,
+          To: MARIE,
+          Subject: 'Archive abîmée',
+          'Message-ID': '<r-hostile@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:05:00 +0100',
+        },
+        'Voici une archive.',
+        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: hostile.bytes }],
+      ),
+    );
+    deliver(
+      MARIE,
+      mime(
+        {
+          // What the operator's delivery adds; Thunderbird returns an MDN without asking only
+          // when Return-Path is the Disposition-Notification-To address (RFC 8098 §2.1).
+          'Return-Path': `<${PAUL}>`,
+          From: `Paul DURAND <${PAUL}>`,
+          To: MARIE,
+          Subject: 'Merci de confirmer la lecture',
+          'Message-ID': '<r-mdn@sandbox>',
+          'Disposition-Notification-To': PAUL,
+          Date: 'Mon, 05 Jan 2026 09:06:00 +0100',
+        },
+        'Accusez réception, s’il vous plaît.',
+      ),
+    );
+    deliver(
+      MARIE,
+      mime(
+        {
+          From: `Paul DURAND <${PAUL}>`,
+          To: MARIE,
+          Subject: 'Fil de discussion',
+          'Message-ID': '<r-thread-1@sandbox>',
+          Date: 'Mon, 05 Jan 2026 08:00:00 +0100',
+        },
+        'Premier message du fil.',
+      ),
+    );
+    deliver(
+      MARIE,
+      mime(
+        {
+          From: `Paul DURAND <${PAUL}>`,
+          To: MARIE,
+          Subject: 'Re: Fil de discussion',
+          'Message-ID': '<r-thread-2@sandbox>',
+          'In-Reply-To': '<r-thread-1@sandbox>',
+          References: '<r-thread-1@sandbox>',
+          Date: 'Mon, 05 Jan 2026 10:00:00 +0100',
+        },
+        'Réponse dans le fil.',
+      ),
+    );
+    deliver(
+      SECRETARIAT,
+      mime(
+        {
+          From: LEO_FROM,
+          To: SECRETARIAT,
+          Subject: 'Rendez-vous',
+          'Message-ID': '<r-org-patient@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:07:00 +0100',
+        },
+        'Je voudrais un rendez-vous.',
+      ),
+    );
+    const { stub } = operator;
+    suite = new ThunderbirdSuite({
+      name: 'receive',
+      // Return-Receipt-To and Disposition-Notification-To when asking for receipts (ECO.2.3.1).
+      prefs: { 'mail.receipt.request_header_type': 2 },
+      hostConfig: {
+        psc: {
+          preset: 'custom',
+          issuer: stub.info.issuer,
+          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
+          clientId: stub.info.hostClient.clientId,
+          clientSecret: stub.info.hostClient.clientSecret,
+        },
+        trust: { set: 'sandbox', ...operator.anchors },
+        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+      },
+    });
+    await suite.start();
+    popup = await suite.openPage('ui/popup/popup.html');
+    await waitFor('the host', async () => {
+      const v = await suite.page<Record<string, { data: Record<string, string> }>>(popup, 'read', {
+        s: '#state',
+      });
+      return v.s!.data.status === 'connected';
+    });
+    await suite.page(popup, 'sendMessage', {
+      kind: 'pscLogin',
+      method: 'ciba',
+      nationalId: '810100000011',
+    });
+    await waitFor(
+      'the e-CPS request',
+      async () =>
+        ((await operator.control('ciba-pending', {})) as { pending: unknown[] }).pending.length ===
+        1,
+    );
+    await operator.control('ciba-approve', { nationalId: '810100000011' });
+    await waitFor('the PSC session', async () => {
+      const v = await suite.page<Record<string, { data: Record<string, string> }>>(popup, 'read', {
+        s: '#psc-state',
+      });
+      return v.s!.data.state === 'signed-in';
+    });
+    const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
+      'mailbox.add',
+      {
+        address: MARIE,
+        profile: 'PER',
+        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+      },
+    );
+    assert.equal(added.ok, true, JSON.stringify(added));
+    const existing = await call<string | null>('mssanteAccounts.find', MARIE);
+    const created = existing
+      ? { accountId: existing, identityId: '' }
+      : await call<{ accountId: string; identityId: string }>('mssanteAccounts.create', {
+          address: MARIE,
+          fullName: 'Dr Marie MARTIN',
+          imapPort: added.result.imapPort,
+          smtpPort: added.result.smtpPort,
+          secret: added.result.secret,
+        });
+    accountKey = created.accountId;
+    identityId =
+      created.identityId || (await call<{ id: string }>('identities.getDefault', accountKey)).id;
+    await waitFor(
+      'the INBOX in Thunderbird',
+      async () => (await suite.folderSubjects(accountKey)).length >= 9,
+      { timeoutMs: 90_000, intervalMs: 1000 },
+    );
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+    await closeMessageTab().catch(() => undefined);
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await suite?.stop();
+    await operator?.stop();
+  });
+
+  it('[e2e] ECO.3.1.1 tags the MES patients’ messages “Patient MES” (with and without X-MSS-MES: FIN), not the colleague’s', async function () {
+    this.timeout(90_000);
+    const tags =
+      await call<Array<{ key: string; tag: string; color: string }>>('messages.tags.list');
+    const tag = tags.find((t) => t.key === 'mss_patient');
+    assert.deepEqual(tag && { tag: tag.tag, color: tag.color }, {
+      tag: 'Patient MES',
+      color: '#1B7F3B',
+    });
+    const tagged = await waitFor(
+      'the patient tags',
+      async () => {
+        const patient = await byMessageId('r-patient@sandbox');
+        const fin = await byMessageId('r-patient-fin@sandbox');
+        return (
+          patient?.tags.includes('mss_patient') &&
+          fin?.tags.includes('mss_patient') && [patient, fin]
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.equal(tagged.length, 2);
+    assert.deepEqual((await byMessageId('r-colleague@sandbox'))!.tags, []);
+    // The list shows it: Thunderbird's Tags column holds the label.
+    const [patientTags, colleagueTags] = await listColumn(
+      [tagged[0]!.id, (await byMessageId('r-colleague@sandbox'))!.id],
+      'tagsCol',
+    );
+    assert.equal(patientTags, 'Patient MES');
+    assert.equal(colleagueTags, '');
+    await screenshot('message-list.png');
+  });
+
+  it('[e2e] ECO.3.1.3 the MSSanté subject column shows XDM subjects without “XDM/1.0/DDM+”; the stored message keeps it', async function () {
+    this.timeout(60_000);
+    const one = (await byMessageId('r-xdm-1@sandbox'))!;
+    const multi = (await byMessageId('r-xdm-3@sandbox'))!;
+    const colleague = (await byMessageId('r-colleague@sandbox'))!;
+    const texts = await waitFor(
+      'the display subjects',
+      async () => {
+        const t = await listColumn([one.id, multi.id, colleague.id], 'mssanteSubjectCol');
+        return !t[0]!.startsWith('XDM/') && !t[1]!.startsWith('XDM/') && t;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    assert.ok(oneSubject.startsWith('XDM/1.0/DDM+'));
+    assert.deepEqual(texts, [
+      oneSubject.slice('XDM/1.0/DDM+'.length),
+      multiSubject.slice('XDM/1.0/DDM+'.length),
+      'Avis cardiologique',
+    ]);
+    assert.equal(texts[1]!.startsWith('3 documents '), true);
+    // The column is in the list, and nothing was rewritten: Thunderbird and the server keep the subject.
+    const header = await suite.marionette.chrome<string | null>(
+      `const about3Pane = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail').tabInfo[0].chromeBrowser.contentWindow;
+       return about3Pane.document.querySelector('#mssanteSubjectCol')?.textContent?.trim() ?? null;`,
+    );
+    assert.equal(header, 'Objet MSSanté');
+    // In the MSSanté folder the list is a table where the column replaces Subject.
+    const layout = await suite.marionette.chrome<{ rows: string; visible: string[] }>(
+      `const about3Pane = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail').tabInfo[0].chromeBrowser.contentWindow;
+       const tree = about3Pane.document.getElementById('threadTree');
+       return { rows: tree.getAttribute('rows'), visible: about3Pane.threadPane.columns.filter((c) => !c.hidden).map((c) => c.id) };`,
+    );
+    assert.equal(layout.rows, 'thread-row');
+    assert.ok(layout.visible.includes('mssanteSubjectCol'), layout.visible.join());
+    assert.ok(!layout.visible.includes('subjectCol'), layout.visible.join());
+    assert.ok(layout.visible.includes('tagsCol'), layout.visible.join());
+    await screenshot('subject-column.png', 'message-list.png');
+    assert.equal((await byMessageId('r-xdm-1@sandbox'))!.subject, oneSubject);
+    assert.ok(dovecot.readMailbox(MARIE).some((m) => m.includes(`Subject: ${oneSubject}`)));
+  });
+
+  it('[e2e] ECO.3.1.2 a patient’s message shows a banner with the birth name, first name and INS from the From', async function () {
+    this.timeout(60_000);
+    const message = (await byMessageId('r-patient@sandbox'))!;
+    assert.equal(await openMessage(message.id), 'shown');
+    const b = await banner({
+      title: '#mss-patient strong',
+      fields: '#mss-patient .mss-field',
+    });
+    assert.equal(b.title![0]!.text, 'Message d’un patient (Mon espace santé)');
+    assert.deepEqual(
+      b.fields!.map((f) => f.text),
+      ['Nom de naissance : Dupond', 'Prénom : Léo', 'INS : 279035121518989'],
+    );
+    await screenshot('patient-message.png', 'patient-message.png');
+  });
+
+  it('[e2e] ECO.3.1.2 a colleague’s plain message shows no banner', async function () {
+    this.timeout(60_000);
+    assert.equal(await openMessage((await byMessageId('r-colleague@sandbox'))!.id), 'none');
+  });
+
+  it('[e2e] ECO.3.1.3 ECO.2.1.2 an XDM attachment is summarised: patient, INS qualified, each document’s type, date and code', async function () {
+    this.timeout(60_000);
+    assert.equal(await openMessage((await byMessageId('r-xdm-3@sandbox'))!.id), 'shown');
+    const b = await banner({
+      subject: '#mss-subject',
+      fields: '.mss-xdm .mss-field',
+      ins: '.mss-xdm .mss-ins-status',
+      docs: '.mss-document',
+      pdf: '.mss-document .mss-open-pdf',
+    });
+    assert.equal(b.subject![0]!.text, multiSubject.slice('XDM/1.0/DDM+'.length));
+    const fields = b.fields!.map((f) => f.text);
+    assert.ok(fields.includes('Nom de naissance : VIAL'), fields.join(' | '));
+    assert.ok(fields.includes(`INS : ${VIAL_PAUL.ins}`), fields.join(' | '));
+    assert.equal(b.ins![0]!.text, 'INS qualifiée');
+    assert.deepEqual(
+      b.docs!.map((d) => d.text.replace(/ Ouvrir le PDF$/, '')),
+      [
+        "CR d'examens biologiques — 02/08/2015 — 11502-2",
+        "Lettre de liaison à la sortie d'un établissement de soins — 02/08/2015 — 34133-9",
+        "CR d'anesthésie — 02/08/2015 — 34812-8",
+      ],
+    );
+    assert.equal(b.pdf!.length, 1, 'only the N1 document has a PDF to open');
+    await screenshot('xdm-summary.png', 'xdm-summary.png');
+  });
+
+  it('[e2e] ECO.2.1.1 the banner opens the PDF embedded in an N1 document of the XDM', async function () {
+    this.timeout(60_000);
+    assert.equal(await openMessage((await byMessageId('r-xdm-3@sandbox'))!.id), 'shown');
+    await suite.marionette.chrome(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument
+         .querySelector('.mss-document[data-level="N1"] .mss-open-pdf').click();
+       return true;`,
+    );
+    const opened = await waitFor('a tab with the PDF', () =>
+      suite.marionette.chrome<string | null>(
+        `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+         for (const info of tabmail.tabInfo) {
+           const spec = info.browser?.currentURI?.spec ?? '';
+           if (spec.startsWith('blob:moz-extension://') && info.browser.documentContentType) return info.browser.documentContentType;
+         }
+         return null;`,
+      ),
+    );
+    assert.equal(opened, 'application/pdf');
+  });
+
+  it('[e2e] ECO.3.1.2 a hostile XDM attachment gets a clear warning with the code’s sentence, and no crash', async function () {
+    this.timeout(60_000);
+    assert.equal(await openMessage((await byMessageId('r-hostile@sandbox'))!.id), 'shown');
+    const b = await banner({ warning: '.mss-warning', message: '.mss-warning .mss-message' });
+    assert.equal(b.warning![0]!.data.code, hostile.code);
+    assert.equal(b.message![0]!.text, `${errorMessage(hostile.code, 'fr')} (${hostile.code})`);
+    await screenshot('xdm-hostile.png');
+  });
+
+  it('[e2e] ECO.3.1.6 returns the MDN a message asks for once it is displayed: it arrives in the sender’s mailbox', async function () {
+    this.timeout(90_000);
+    const before = dovecot
+      .readMailbox(PAUL)
+      .filter((m) => m.includes('disposition-notification')).length;
+    assert.equal(before, 0);
+    await openMessage((await byMessageId('r-mdn@sandbox'))!.id);
+    const mdn = await waitFor(
+      'the MDN in Paul’s mailbox',
+      async () =>
+        dovecot
+          .readMailbox(PAUL)
+          .find(
+            (m) => /report-type=disposition-notification/.test(m) && m.includes('<r-mdn@sandbox>'),
+          ),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.match(mdn, /^Disposition: .*displayed/m);
+    assert.match(mdn, /^Original-Message-ID: <r-mdn@sandbox>/m);
+    assert.match(mdn, new RegExp(`^Final-Recipient: rfc822;\\s*${MARIE}`, 'm'));
+  });
+
+  it('[e2e] a message sent to an unknown mailbox is bounced by the operator’s MTA: the sent message is tagged “Non remis” and its banner names the recipient and the cause', async function () {
+    this.timeout(120_000);
+    const tab = await call<{ id: number }>('compose.beginNew', {
+      identityId,
+      to: [UNKNOWN],
+      subject: 'Pour un inconnu',
+      plainTextBody: 'Ce message ne sera pas remis.',
+      isPlainText: true,
+    });
+    await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
+    await waitFor(
+      'the DSN in Marie’s mailbox',
+      async () =>
+        dovecot.readMailbox(MARIE).find((m) => m.includes(`Final-Recipient: rfc822; ${UNKNOWN}`)),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const sent = await waitFor(
+      'the sent message tagged as not delivered',
+      async () => {
+        await suite.folderSubjects(accountKey);
+        await suite.folderSubjects(accountKey, 'Sent');
+        const m = (await find({ accountId: accountKey, subject: 'Pour un inconnu' }))[0];
+        return m?.tags.includes('mss_failed') && m;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.equal(await openMessage(sent.id), 'shown');
+    const b = await banner({ delivery: '#mss-delivery', lines: '#mss-delivery li' });
+    assert.equal(b.delivery![0]!.data.state, 'failed');
+    assert.deepEqual(
+      b.lines!.map((l) => l.text),
+      [`Non remis à ${UNKNOWN} : cette adresse n’existe pas (5.1.1).`],
+    );
+    await screenshot('delivery-failed.png', 'delivery-failed.png');
+  });
+
+  it('[e2e] a sent message asking for receipts shows “Remis” after the MTA’s report, then “Lu” after the recipient’s MDN', async function () {
+    this.timeout(120_000);
+    // Receipts asked the product's way: the compose panel's defaults for this identity
+    // (extension/background/compose/settings.ts), delivery report and read receipt.
+    await call('storage.local.set', {
+      'compose.receiptDefaults': { [MARIE]: { dsn: true, mdn: true } },
+    });
+    const tab = await call<{ id: number }>('compose.beginNew', {
+      identityId,
+      to: [PAUL],
+      subject: 'Avec accuses de reception',
+      plainTextBody: 'Merci de confirmer.',
+      isPlainText: true,
+    });
+    await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
+    const received = await waitFor(
+      'the message in Paul’s mailbox',
+      async () =>
+        dovecot.readMailbox(PAUL).find((m) => /^Subject: Avec accuses de reception/m.test(m)),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const sentId = /^Message-ID: <([^>]+)>/m.exec(received)![1]!;
+    assert.match(received, new RegExp(`^Return-Receipt-To: <${MARIE}>`, 'm'));
+    assert.match(received, /^Disposition-Notification-To: /m);
+    const delivered = await waitFor(
+      'the delivered tag',
+      async () => {
+        await suite.folderSubjects(accountKey);
+        await suite.folderSubjects(accountKey, 'Sent');
+        const m = await byMessageId(sentId);
+        return m?.tags.includes('mss_delivered') && m;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    // Paul's client returns an MDN (Thunderbird's shape), delivered to Marie by the operator.
+    dovecot.deliver(
+      MARIE,
+      [
+        `From: Paul DURAND <${PAUL}>`,
+        `To: ${MARIE}`,
+        'Subject: Accusé de lecture',
+        'Message-ID: <r-mdn-back@sandbox>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=disposition-notification; boundary="m"',
+        '',
+        '--m',
+        'Content-Type: text/plain; charset=UTF-8',
+        '',
+        'Lu.',
+        '--m',
+        'Content-Type: message/disposition-notification',
+        '',
+        'Reporting-UA: paul; Thunderbird',
+        `Final-Recipient: rfc822;${PAUL}`,
+        `Original-Message-ID: <${sentId}>`,
+        'Disposition: manual-action/MDN-sent-manually; displayed',
+        '--m--',
+        '',
+      ].join('\r\n'),
+    );
+    const read = await waitFor(
+      'the read tag',
+      async () => {
+        await suite.folderSubjects(accountKey);
+        const m = await byMessageId(sentId);
+        return m?.tags.includes('mss_read') && m;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.equal(read.id, delivered.id);
+    assert.ok(!read.tags.includes('mss_delivered'), 'one status tag at a time');
+    assert.equal(await openMessage(read.id), 'shown');
+    const b = await banner({ title: '#mss-delivery strong', lines: '#mss-delivery li' });
+    assert.equal(b.title![0]!.text, 'Suivi de remise : lu');
+    assert.deepEqual(
+      b.lines!.map((l) => l.text),
+      [`Lu par ${PAUL}.`],
+    );
+  });
+
+  it('[e2e] ECO.3.2.1 ECO.3.2.2 the MSSanté INBOX keeps Thunderbird’s conversation view and sort orders', async function () {
+    this.timeout(60_000);
+    const [mailTab] = await call<Array<{ id: number }>>('mailTabs.query', {});
+    const first = (await byMessageId('r-thread-1@sandbox'))!;
+    const reply = (await byMessageId('r-thread-2@sandbox'))!;
+    await listColumn([first.id], 'subjectCol'); // shows the INBOX in the mail tab
+    const order = async (sortType: string, sortOrder: string) => {
+      await call('mailTabs.update', mailTab!.id, { sortType, sortOrder, groupType: 'ungrouped' });
+      return (
+        await call<{ messages: Header[] }>('mailTabs.getListedMessages', mailTab!.id)
+      ).messages.map((m) => m.headerMessageId);
+    };
+    const ascending = await order('date', 'ascending');
+    const descending = await order('date', 'descending');
+    assert.deepEqual(descending, [...ascending].reverse());
+    assert.equal(ascending[0], 'r-thread-1@sandbox');
+    const bySubject = await order('subject', 'ascending');
+    assert.notDeepEqual(bySubject, ascending);
+    const byAuthor = await order('author', 'ascending');
+    assert.equal(byAuthor.length, ascending.length);
+    await call('mailTabs.update', mailTab!.id, {
+      sortType: 'date',
+      sortOrder: 'ascending',
+      groupType: 'groupedByThread',
+    });
+    const levels = await suite.marionette.chrome<number[]>(
+      `const about3Pane = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail').tabInfo[0].chromeBrowser.contentWindow;
+       const ext = WebExtensionPolicy.getByID(args[0]).extension;
+       const view = about3Pane.gDBView;
+       view.doCommand(Ci.nsMsgViewCommandType.expandAll);
+       return args[1].map((id) => view.getLevel(view.findIndexOfMsgHdr(ext.messageManager.get(id), true)));`,
+      [ADDON_ID, [first.id, reply.id]],
+    );
+    assert.deepEqual(levels, [0, 1], 'the reply sits under the first message of its thread');
+    await screenshot('threads.png');
+  });
+
+  it('[e2e] ECO.3.2.3 a second MSSanté mailbox (the ORG secretariat) works at the same time, with its patient tagged', async function () {
+    this.timeout(120_000);
+    const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
+      'mailbox.add',
+      {
+        address: SECRETARIAT,
+        profile: 'ORG',
+        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
+        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+      },
+    );
+    assert.equal(added.ok, true, JSON.stringify(added));
+    const second =
+      (await call<string | null>('mssanteAccounts.find', SECRETARIAT)) ??
+      (
+        await call<{ accountId: string }>('mssanteAccounts.create', {
+          address: SECRETARIAT,
+          fullName: 'Secrétariat de cardiologie',
+          imapPort: added.result.imapPort,
+          smtpPort: added.result.smtpPort,
+          secret: added.result.secret,
+        })
+      ).accountId;
+    await waitFor(
+      'the secretariat INBOX',
+      async () => (await suite.folderSubjects(second)).includes('Rendez-vous'),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    const tagged = await waitFor(
+      'the patient tag in the second mailbox',
+      async () => {
+        const m = await byMessageId('r-org-patient@sandbox');
+        return m?.tags.includes('mss_patient') && m;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.ok(tagged);
+    // Both accounts at once: Marie's INBOX is still read and still tagged.
+    assert.ok((await suite.folderSubjects(accountKey)).includes('Question sur mon traitement'));
+    assert.ok((await byMessageId('r-patient@sandbox'))!.tags.includes('mss_patient'));
+    const accounts = await call<Array<{ id: string }>>('accounts.list', false);
+    assert.ok(accounts.some((a) => a.id === accountKey) && accounts.some((a) => a.id === second));
+  });
+});
