@@ -11,11 +11,6 @@ const BANNER_SCRIPT = {
   css: ['message-display/banner.css'],
 };
 
-interface MessageDisplayScripting {
-  getRegisteredScripts(): Promise<Array<{ id: string }>>;
-  registerScripts(scripts: Array<typeof BANNER_SCRIPT>): Promise<void>;
-}
-
 /**
  * Receiving MSSanté mail (issue 9): tags, display subjects and receipts on the MSSanté
  * accounts, the banner of each displayed message, delivery reports matched to sent messages.
@@ -55,12 +50,9 @@ export function startReceive(): void {
   void (async () => {
     await ensureTags();
     await browser.mssanteReceive.addSubjectColumn(browser.i18n.getMessage('receiveColumnSubject'));
-    const scripting = (
-      browser as unknown as { scripting: { messageDisplay: MessageDisplayScripting } }
-    ).scripting.messageDisplay;
-    const registered = await scripting.getRegisteredScripts();
+    const registered = await browser.scripting.messageDisplay.getRegisteredScripts();
     if (!registered.some((s) => s.id === BANNER_SCRIPT.id))
-      await scripting.registerScripts([BANNER_SCRIPT]);
+      await browser.scripting.messageDisplay.registerScripts([BANNER_SCRIPT]);
     await scan();
   })().catch(onError);
 }
