@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
@@ -14,7 +12,7 @@ import {
   hostileCorpus,
   pseudoPdf,
 } from '../fixtures/xdm/generate';
-import { ADDON_ID, ROOT, ThunderbirdSuite, waitFor } from './lib/harness';
+import { ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -75,7 +73,6 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
   let identityId: string;
   let oneSubject: string;
   let multiSubject: string;
-  const shots = path.join(ROOT, 'test-results', 'e2e', 'receive');
 
   const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
   const host = <T>(type: string, params: unknown) =>
@@ -124,12 +121,8 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
        if (tabmail.currentTabInfo.mode.name === 'mailMessageTab') tabmail.closeTab(tabmail.currentTabInfo);
        return true;`,
     );
-  const screenshot = async (name: string, docsName?: string) => {
-    const png = await suite.marionette.screenshot();
-    mkdirSync(shots, { recursive: true });
-    writeFileSync(path.join(shots, name), png);
-    if (docsName) writeFileSync(path.join(ROOT, 'docs', 'screenshots', docsName), png);
-  };
+  /** Every picture lands in test-results/screenshots; those the docs use keep their docs name. */
+  const screenshot = (name: string, docsName?: string) => suite.saveScreenshot(docsName ?? name);
   /** Shows an account's INBOX in the first mail tab and returns the list's column text. */
   const listColumn = (messageIds: number[], column: string) =>
     suite.marionette.chrome<string[]>(
@@ -408,7 +401,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     );
     assert.equal(patientTags, 'Patient MES');
     assert.equal(colleagueTags, '');
-    await screenshot('message-list.png');
+    await screenshot('message-list-cards.png');
   });
 
   it('[e2e] ECO.3.1.3 the MSSanté subject column shows XDM subjects without “XDM/1.0/DDM+”; the stored message keeps it', async function () {
