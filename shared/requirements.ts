@@ -167,7 +167,7 @@ export const REQUIREMENTS: Requirement[] = [
     id: 'ECO.2.1.2',
     level: 'DOIT',
     profiles: ALL,
-    coverage: 'core',
+    coverage: 'product',
     en: 'The receiver identifies the patient from the XDM patientId (INS)',
     fr: 'Le destinataire identifie l’usager par le patientId (INS) de l’XDM',
   },
