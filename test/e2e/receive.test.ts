@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
@@ -513,6 +515,28 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       ),
     );
     assert.equal(opened, 'application/pdf');
+  });
+
+  it('[e2e] ECO.3.1.2 the banner saves the XDM archive where the user chooses: the file is the attached archive, byte for byte', async function () {
+    this.timeout(60_000);
+    assert.equal(await openMessage((await byMessageId('r-xdm-3@sandbox'))!.id), 'shown');
+    const target = path.join(suite.home, 'IHE_XDM-saved.ZIP');
+    await suite.answerFilePicker(target); // the save dialog the downloads API opens
+    await suite.marionette.chrome(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument
+         .querySelector('.mss-save-archive').click();
+       return true;`,
+    );
+    const saved = await waitFor(
+      'the saved archive',
+      async () =>
+        existsSync(target) && readFileSync(target).length === multiDoc.length
+          ? readFileSync(target)
+          : null,
+      { timeoutMs: 30_000 },
+    );
+    assert.deepEqual(new Uint8Array(saved), multiDoc);
   });
 
   it('[e2e] ECO.3.1.2 a hostile XDM attachment gets a clear warning with the code’s sentence, and no crash', async function () {
