@@ -495,6 +495,24 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await screenshot('xdm-summary.png', 'xdm-summary.png');
   });
 
+  it('[e2e] ECO.3.1.5 the patients who wrote (MES) and those of the XDMs shown become known patients for the compose window’s picker', async function () {
+    this.timeout(30_000);
+    const known = await waitFor('the known patients', async () => {
+      const stored = await call<
+        Record<
+          string,
+          Array<{ ins: string; qualified: boolean; source: string; birthName?: string }>
+        >
+      >('storage.local.get', 'patients.known');
+      const list = stored['patients.known'] ?? [];
+      return list.some((p) => p.source === 'xdm') && list.some((p) => p.source === 'mes') && list;
+    });
+    const leo = known.find((p) => p.ins === LEO.split('@')[0])!;
+    assert.deepEqual([leo.birthName, leo.qualified, leo.source], ['DUPOND', true, 'mes']);
+    const vial = known.find((p) => p.ins === VIAL_PAUL.ins)!;
+    assert.deepEqual([vial.birthName, vial.qualified, vial.source], ['VIAL', true, 'xdm']);
+  });
+
   it('[e2e] ECO.2.1.1 the banner opens the PDF embedded in an N1 document of the XDM', async function () {
     this.timeout(60_000);
     assert.equal(await openMessage((await byMessageId('r-xdm-3@sandbox'))!.id), 'shown');

@@ -1,4 +1,6 @@
+import { knownFromMes } from '../../../shared/domain/mail/compose-patients';
 import { displaySubject, isXdmSubject } from '../../../shared/domain/mail/subject';
+import { rememberPatient } from '../compose/settings';
 import { overallState } from '../../../shared/domain/mail/report-status';
 import { readReport, recordReport, sentStatus } from './delivery';
 import { allMessages } from './list';
@@ -44,7 +46,12 @@ export class IncomingMessages {
     if (this.seen.has(message.id)) return;
     this.seen.add(message.id);
     try {
-      if (isPatient(message.author)) await addTag(message, 'patient');
+      if (isPatient(message.author)) {
+        await addTag(message, 'patient');
+        // The patient picker of the compose window offers the patients who wrote (ECO.3.1.5).
+        const patient = knownFromMes(message.author);
+        if (patient) await rememberPatient(patient);
+      }
       if (isXdmSubject(message.subject))
         await browser.mssanteReceive.setDisplaySubject(message.id, displaySubject(message.subject));
       // A report may have come before the sent copy reached the local database.

@@ -1,4 +1,6 @@
 import { toFrenchDate } from '../../../shared/domain/cda/dates';
+import { knownFromXdm } from '../../../shared/domain/mail/compose-patients';
+import { rememberPatient } from '../compose/settings';
 import { type OpenedXdm, openXdm, streamEmbeddedPdf } from '../../../shared/domain/xdm/reader';
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
 import type { Locale } from '../../../shared/errors/codes';
@@ -26,6 +28,9 @@ export async function summarise(
   try {
     const { inspection } = await openAttachmentXdm(messageId, attachment.partName);
     const p = inspection.patient;
+    // The patient picker of the compose window offers the patients of received XDMs (ECO.3.1.5).
+    const known = knownFromXdm(p);
+    if (known) await rememberPatient(known);
     return {
       ok: true,
       ...base,

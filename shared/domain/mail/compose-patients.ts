@@ -3,6 +3,7 @@ import { type PartialDate, toIsoPartial } from '../cda/dates';
 import { toRnivName } from '../identity/rniv';
 import { checkIns, type InsInfo, patientAddress } from '../ins/ins';
 import type { XdmPatient } from '../xdm/patient';
+import { classifySender } from './sender';
 
 /**
  * The known patients a professional may write to (ECO.2.2.6, ECO.3.1.5). Kept by the add-on in
@@ -37,6 +38,24 @@ export function knownFromXdm(patient: XdmPatient): KnownPatient | undefined {
     ...(patient.sex ? { sex: patient.sex } : {}),
     qualified: patient.qualified,
     source: 'xdm',
+  };
+}
+
+/**
+ * A known patient from a Mon espace santé sender (`Prénom Nom <INS@patient.mssante.fr>`, ECO.3.1.2).
+ * Decision: its INS counts as qualified — a MES address exists only for a qualified INS (it is how
+ * professionals must build it, ECO.2.2.6) — and the name is the MES display name (first word the
+ * first name, the rest the name), in INS-RNIV form.
+ */
+export function knownFromMes(from: string): KnownPatient | undefined {
+  const sender = classifySender(from);
+  if (sender.kind !== 'patient' || !sender.ins) return undefined;
+  return {
+    ins: sender.ins,
+    ...(sender.lastName ? { birthName: toRnivName(sender.lastName) } : {}),
+    ...(sender.firstName ? { firstName: sender.firstName } : {}),
+    qualified: true,
+    source: 'mes',
   };
 }
 

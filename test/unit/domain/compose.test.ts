@@ -4,6 +4,7 @@ import {
   checkedAddresses,
   confirmNir,
   describeNir,
+  knownFromMes,
   knownFromXdm,
   mergeKnown,
 } from '../../../shared/domain/mail/compose-patients';
@@ -245,6 +246,22 @@ describe('known patients and the NIR derogation (shared/domain/mail/compose-pati
       () => addressOfKnown({ ...known, qualified: false }),
       (e: MssanteError) => e.code === 'E_COMPOSE_PATIENT_UNCHECKED',
     );
+  });
+
+  it('ECO.3.1.5 a Mon espace santé sender becomes a known patient (qualified INS, MES display name); a professional or a bad INS does not', () => {
+    assert.deepEqual(knownFromMes('Léo Dupond <279035121518989@patient.mssante.fr>'), {
+      ins: '279035121518989',
+      birthName: 'DUPOND',
+      firstName: 'Léo',
+      qualified: true,
+      source: 'mes',
+    });
+    assert.equal(
+      addressOfKnown(knownFromMes('<279035121518989@patient.mssante.fr>')!),
+      '279035121518989@patient.mssante.fr',
+    );
+    assert.equal(knownFromMes('Dr Paul DURAND <paul.durand@sandbox.mssante.test>'), undefined);
+    assert.equal(knownFromMes('X <279035121518988@patient.mssante.fr>'), undefined);
   });
 
   it('ECO.2.2.6 derogation: the key is checked, then sex and birth month/year must be confirmed', () => {
