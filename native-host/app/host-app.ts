@@ -85,7 +85,10 @@ export class HostApp {
     if (!config.psc)
       throw new MssanteError('E_CONFIG_MISSING', { detail: 'no PSC client configured' });
     const session = new PscSession(config.psc);
-    session.on('change', () => this.notify(makeEvent('psc', this.pscFacts())));
+    session.on('change', () => {
+      if (session.facts.state === 'signed-in') this.health.sessionStarted();
+      this.notify(makeEvent('psc', this.pscFacts()));
+    });
     session.on('ended', (code: ErrorCode) => {
       // ECO.1.2.6: the refresh token is gone; close every IMAP and SMTP session and say why.
       for (const m of this.live.values()) {

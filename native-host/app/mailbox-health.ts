@@ -8,6 +8,15 @@ export interface MailboxFailure {
   at: number;
 }
 
+/** Failures that only say there was no PSC session: a new sign-in ends them. */
+const NO_SESSION = new Set<ErrorCode>([
+  'E_PSC_NOT_SIGNED_IN',
+  'E_PSC_REFRESH_INVALID',
+  'E_PSC_SESSION_IDLE',
+  'E_PSC_SESSION_MAX',
+  'E_PSC_SIGNED_OUT',
+]);
+
 /** Journal actions whose success proves the mailbox works again (its upstream login went through). */
 const RECOVERED = new Set(['authenticate', 'connect']);
 
@@ -38,6 +47,15 @@ export class MailboxHealth {
   /** Records a failure seen outside the bridges (e.g. a connection test). */
   fail(address: string, code: ErrorCode): void {
     this.failures.set(address.toLowerCase(), { code, at: this.now() });
+  }
+
+  /**
+   * A PSC session began: "not signed in" and "session ended" are no longer true of any mailbox
+   * (until its next login says otherwise), so they stop showing as its state.
+   */
+  sessionStarted(): void {
+    for (const [key, failure] of this.failures)
+      if (NO_SESSION.has(failure.code)) this.failures.delete(key);
   }
 
   clear(address: string): void {
