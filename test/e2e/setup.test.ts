@@ -144,6 +144,36 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       { timeoutMs: 60_000, intervalMs: 1000 },
     );
 
+  /** Sends from a mailbox's Thunderbird identity and returns the message Paul's mailbox got. */
+  const sendFrom = async (bc: number, address: string, subject: string) => {
+    const identity = await identityOf(accounts[address]!);
+    const tab = await suite.page<{ id: number }>(bc, 'call', {
+      api: 'compose.beginNew',
+      args: [
+        {
+          identityId: identity.key,
+          to: [PAUL],
+          subject,
+          plainTextBody: 'Bonjour.',
+          isPlainText: true,
+        },
+      ],
+    });
+    await suite.page(bc, 'call', {
+      api: 'compose.sendMessage',
+      args: [tab.id, { mode: 'sendNow' }],
+    });
+    return waitFor(
+      `“${subject}” in Paul’s mailbox`,
+      async () =>
+        operator.dovecot
+          .readMailbox(PAUL)
+          .map((m) => m.replace(/\r?\n[ \t]+/g, ' ')) // headers unfolded
+          .find((m) => m.includes(`Subject: ${subject}`)),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+  };
+
   before(async function () {
     this.timeout(240_000);
     operator = await startOperator();
@@ -368,7 +398,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     assert.match(received, new RegExp(`^From: "?Dr Marie MARTIN"? <${MARIE}>`, 'm'));
   });
 
-  it('[e2e] ECO.1.3.1 sets up an APP mailbox by importing its PKCS#12 in the page; the host keeps it, Thunderbird does not; mail read', async function () {
+  it('[e2e] ECO.1.3.1 sets up an APP mailbox by importing its PKCS#12 in the page; the host keeps it, Thunderbird does not; mail read and sent', async function () {
     this.timeout(120_000);
     const { app } = operator;
     await runSetup(APP, 'APP', async (bc) => {
@@ -384,9 +414,20 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     assert.equal(identity.fullName, 'Laboratoire — résultats');
     assert.deepEqual(await subjectsOf(APP, 'Demande de resultats'), ['Demande de resultats']);
     assert.deepEqual(filesHolding(suite.profile, [app.p12Password]), []);
+    // ECO.2.2.5: an APP mailbox sends once the mailbox its messages point to is set (the compose
+    // panel's option; proved through the panel in compose.test.ts).
+    const page = await suite.openPage('ui/popup/popup.html');
+    await suite.page(page, 'call', {
+      api: 'storage.local.set',
+      args: [{ 'compose.options': { appContacts: { [APP]: MARIE } } }],
+    });
+    const sent = await sendFrom(page, APP, 'Resultats depuis l application');
+    assert.match(sent, /^From: .*<labo\.resultats@sandbox\.mssante\.test>$/m);
+    assert.match(sent, new RegExp(`^Reply-To: ${MARIE}$`, 'm'));
+    await suite.closePage(page);
   });
 
-  it('[e2e] ECO.3.2.3 sets up an ORG mailbox after a PSC sign-in by CIBA (e-CPS); mail read', async function () {
+  it('[e2e] ECO.3.2.3 sets up an ORG mailbox after a PSC sign-in by CIBA (e-CPS); mail read and sent', async function () {
     this.timeout(120_000);
     const popup = await suite.openPage('ui/popup/popup.html');
     await suite.page(popup, 'sendMessage', { kind: 'pscLogout' });
@@ -409,6 +450,14 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     });
     assert.equal((await identityOf(accounts[ORG]!)).fullName, 'Secrétariat de cardiologie');
     assert.deepEqual(await subjectsOf(ORG, 'Rendez-vous cardiologie'), ['Rendez-vous cardiologie']);
+    const page = await suite.openPage('ui/popup/popup.html');
+    const sent = await sendFrom(page, ORG, 'Depuis le secretariat');
+    // The ORG label as the From display name (RFC 2047-encoded by Thunderbird).
+    assert.match(
+      sent,
+      /^From: (=\?UTF-8\?Q\?Secr=C3=A9tariat_de_cardiologie\?=|"?Secrétariat de cardiologie"?) <secretariat\.cardiologie@sandbox\.mssante\.test>$/m,
+    );
+    await suite.closePage(page);
   });
 
   it('[e2e] ECO.3.2.3 ECO.1.2.3 the popup lists the three mailboxes, each with its own state and which depend on the PSC session', async function () {
