@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { z } from 'zod';
+import * as z from '../../shared/protocol/zod';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type ClientAuthConfig, defaultAlg, type PrivateKeyJwtAlg } from '../psc/client-auth';
 
@@ -21,21 +21,21 @@ import { type ClientAuthConfig, defaultAlg, type PrivateKeyJwtAlg } from '../psc
  */
 const secretAuth = z.strictObject({
   method: z.enum(['client_secret_basic', 'client_secret_post']),
-  clientSecret: z.string().min(1),
+  clientSecret: z.string().check(z.minLength(1)),
 });
 const keyJwtAuth = z.strictObject({
   method: z.literal('private_key_jwt'),
-  keyFile: z.string().min(1),
-  alg: z.enum(['RS256', 'PS256', 'ES256']).optional(),
-  kid: z.string().min(1).optional(),
+  keyFile: z.string().check(z.minLength(1)),
+  alg: z.optional(z.enum(['RS256', 'PS256', 'ES256'])),
+  kid: z.optional(z.string().check(z.minLength(1))),
 });
 const tlsAuth = z.strictObject({
   method: z.literal('tls_client_auth'),
-  certFile: z.string().min(1).optional(),
-  keyFile: z.string().min(1).optional(),
-  pkcs12File: z.string().min(1).optional(),
-  passphrase: z.string().optional(),
-  caFile: z.string().min(1).optional(),
+  certFile: z.optional(z.string().check(z.minLength(1))),
+  keyFile: z.optional(z.string().check(z.minLength(1))),
+  pkcs12File: z.optional(z.string().check(z.minLength(1))),
+  passphrase: z.optional(z.string()),
+  caFile: z.optional(z.string().check(z.minLength(1))),
 });
 const authSchema = z.discriminatedUnion('method', [secretAuth, keyJwtAuth, tlsAuth]);
 

@@ -1,13 +1,11 @@
 import type { Params, Result } from '../../shared/protocol/index';
 import { AnnuaireService } from '../annuaire/annuaire-service';
 import { stateDir } from '../state-dir';
+import { annuaireServices } from './annuaire-registry';
 import type { HostContext } from './context';
 
-/** One Annuaire service per served port, made on first use. */
-const services = new WeakMap<HostContext, AnnuaireService>();
-
 export function annuaireOf(ctx: HostContext): AnnuaireService {
-  let service = services.get(ctx);
+  let service = annuaireServices.get(ctx) as AnnuaireService | undefined;
   if (!service) {
     service = new AnnuaireService({
       stateDir: stateDir(),
@@ -15,16 +13,12 @@ export function annuaireOf(ctx: HostContext): AnnuaireService {
       notify: (event) => ctx.notify?.(event),
       ...(ctx.app ? { tls: async () => (await ctx.app!()).upstreamTls() } : {}),
     });
-    services.set(ctx, service);
+    annuaireServices.set(ctx, service);
   }
   return service;
 }
 
-/** Closes the port's Annuaire service (LDAP connection, offline index, running import). */
-export async function closeAnnuaire(ctx: HostContext): Promise<void> {
-  await services.get(ctx)?.close();
-  services.delete(ctx);
-}
+export { closeAnnuaire } from './annuaire-registry';
 
 export function handleAnnuaireAutocomplete(
   params: Params<'annuaire.autocomplete'>,

@@ -11,19 +11,19 @@ import {
 } from './mailbox';
 import { handlePscLogin, handlePscLogout, handlePscStatus } from './psc';
 import { handleAutoconfigLookup } from './autoconfig';
-import { handleAuditQuery } from './audit';
-import { handleConformanceReport } from './conformance';
-import {
-  handleAnnuaireAutocomplete,
-  handleAnnuaireImport,
-  handleAnnuaireSearch,
-  handleAnnuaireStatus,
-} from './annuaire';
 
 export type Handler<T extends MessageType> = (
   params: Params<T>,
   ctx: HostContext,
 ) => Promise<Result<T>>;
+
+/**
+ * A handler whose module, and the libraries behind it (the Annuaire's LDAP client and SQLite, the
+ * journal reader, the report), loads on first use: `host serve` answers `hello` without them.
+ */
+function lazy<K extends MessageType>(load: () => Promise<Handler<K>>): Handler<K> {
+  return async (params, ctx) => (await load())(params, ctx);
+}
 
 /** One handler per message type; the mapped type makes a missing handler a compile error. */
 export const HANDLERS: { [K in MessageType]: Handler<K> } = {
@@ -38,10 +38,12 @@ export const HANDLERS: { [K in MessageType]: Handler<K> } = {
   'mailbox.remove': handleMailboxRemove,
   'mailbox.test': handleMailboxTest,
   'autoconfig.lookup': handleAutoconfigLookup,
-  'audit.query': handleAuditQuery,
-  'conformance.report': handleConformanceReport,
-  'annuaire.autocomplete': handleAnnuaireAutocomplete,
-  'annuaire.search': handleAnnuaireSearch,
-  'annuaire.import': handleAnnuaireImport,
-  'annuaire.status': handleAnnuaireStatus,
+  'audit.query': lazy(() => import('./audit').then((m) => m.handleAuditQuery)),
+  'conformance.report': lazy(() => import('./conformance').then((m) => m.handleConformanceReport)),
+  'annuaire.autocomplete': lazy(() =>
+    import('./annuaire').then((m) => m.handleAnnuaireAutocomplete),
+  ),
+  'annuaire.search': lazy(() => import('./annuaire').then((m) => m.handleAnnuaireSearch)),
+  'annuaire.import': lazy(() => import('./annuaire').then((m) => m.handleAnnuaireImport)),
+  'annuaire.status': lazy(() => import('./annuaire').then((m) => m.handleAnnuaireStatus)),
 };

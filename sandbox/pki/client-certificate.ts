@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { ensurePackages } from '../../scripts/lib/system';
-import type { MiniPki } from './mini-pki';
+import { type MiniPki, privateKeyPem } from './mini-pki';
 
 /**
  * The APP mailbox's `ORG AUTH_CLI` client certificate (ECO.1.3.1, issue 5 part 2), issued by the
@@ -87,10 +87,7 @@ export async function issueClientCertificate(
       new x509.CRLDistributionPointsExtension([options.crlUrl ?? 'http://pki.test/crl']),
     ],
   });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString(
-    'base64',
-  );
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const keyPem = await privateKeyPem(keys.privateKey);
   const cert = new NodeCertificate(Buffer.from(generated.rawData));
   const chainPem = foreign ? pki.foreign.toString() : pki.organisations.toString();
   return {

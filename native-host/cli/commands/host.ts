@@ -6,7 +6,7 @@ import { fileLogger } from '../../log';
 import { stateDir } from '../../state-dir';
 import { defaultHome, planInstall } from '../../install/host-manifest';
 import { serve } from '../../server';
-import { closeAnnuaire } from '../../handlers/annuaire';
+import { closeAnnuaire } from '../../handlers/annuaire-registry';
 import type { HostApp } from '../../app/host-app';
 import type { HostContext } from '../../handlers/context';
 import type { CliCommand, CliIo } from '../command';
