@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../../shared/errors/codes';
 import { toMssanteError } from '../../../shared/errors/mssante-error';
-import type { AnnuaireCriteria } from '../../annuaire/criteria';
 import type { ImportProgress, ImportReport } from '../../annuaire/offline-import';
 import { OfflineAnnuaire, offlineIndexDir } from '../../annuaire/offline-index';
 import { stateDir } from '../../state-dir';
 import type { CliCommand, CliIo } from '../command';
 import { entryLine } from './annuaire';
+import { CRITERIA_OPTIONS, criteriaFromArgs } from './annuaire-criteria';
 
 /**
  * The offline Annuaire subcommands (ECO.3.1.4, public extraction file):
@@ -119,16 +119,7 @@ export async function runOfflineSearch(args: string[], io: CliIo): Promise<numbe
         json: { type: 'boolean' },
         dir: { type: 'string' },
         limit: { type: 'string' },
-        name: { type: 'string' },
-        'first-name': { type: 'string' },
-        profession: { type: 'string' },
-        speciality: { type: 'string' },
-        'postal-code': { type: 'string' },
-        city: { type: 'string' },
-        organisation: { type: 'string' },
-        type: { type: 'string' },
-        id: { type: 'string' },
-        mail: { type: 'string' },
+        ...CRITERIA_OPTIONS,
       },
     });
   } catch {
@@ -138,18 +129,7 @@ export async function runOfflineSearch(args: string[], io: CliIo): Promise<numbe
   const json = v.json === true;
   const limit = v.limit === undefined ? undefined : Number(v.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) return usage(io);
-  const criteria: AnnuaireCriteria = {
-    ...(v.name !== undefined ? { name: v.name } : {}),
-    ...(v['first-name'] !== undefined ? { firstName: v['first-name'] } : {}),
-    ...(v.profession !== undefined ? { profession: v.profession } : {}),
-    ...(v.speciality !== undefined ? { speciality: v.speciality } : {}),
-    ...(v['postal-code'] !== undefined ? { postalCode: v['postal-code'] } : {}),
-    ...(v.city !== undefined ? { city: v.city } : {}),
-    ...(v.organisation !== undefined ? { organisation: v.organisation } : {}),
-    ...(v.type !== undefined ? { mailboxType: v.type } : {}),
-    ...(v.id !== undefined ? { nationalId: v.id } : {}),
-    ...(v.mail !== undefined ? { mail: v.mail } : {}),
-  };
+  const criteria = criteriaFromArgs(v);
   const words = parsed.positionals.join(' ');
   const hasCriteria = Object.keys(criteria).length > 0;
   if (hasCriteria && words !== '') return usage(io);

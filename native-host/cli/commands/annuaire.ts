@@ -6,7 +6,6 @@ import { sandboxDir } from '../../../sandbox/paths';
 import type { AnnuaireEntry } from '../../../shared/domain/annuaire/entry';
 import { errorMessage } from '../../../shared/errors/codes';
 import { toMssanteError } from '../../../shared/errors/mssante-error';
-import type { AnnuaireCriteria } from '../../annuaire/criteria';
 import { ANNUAIRE_PRESET, AnnuaireLdapClient } from '../../annuaire/ldap-client';
 import { resolveConfig } from '../../app/config';
 import { projectRoot } from '../../project-root';
@@ -14,6 +13,7 @@ import { stateDir } from '../../state-dir';
 import { trustContext } from '../../trust/context';
 import type { TrustContext } from '../../trust/verify';
 import type { CliCommand, CliIo } from '../command';
+import { CRITERIA_OPTIONS, criteriaFromArgs } from './annuaire-criteria';
 
 /**
  * `mssante annuaire search …` over LDAP (ECO.3.1.4). The server is `--url` (and `--base`), else
@@ -71,16 +71,7 @@ async function runSearch(args: string[], io: CliIo): Promise<number> {
         base: { type: 'string' },
         public: { type: 'boolean' },
         timeout: { type: 'string' },
-        name: { type: 'string' },
-        'first-name': { type: 'string' },
-        profession: { type: 'string' },
-        speciality: { type: 'string' },
-        'postal-code': { type: 'string' },
-        city: { type: 'string' },
-        organisation: { type: 'string' },
-        type: { type: 'string' },
-        id: { type: 'string' },
-        mail: { type: 'string' },
+        ...CRITERIA_OPTIONS,
       },
     });
   } catch (error) {
@@ -90,20 +81,7 @@ async function runSearch(args: string[], io: CliIo): Promise<number> {
   const json = v.json === true;
   const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
   if (timeout !== undefined && !(timeout > 0)) return usage(io, '--timeout');
-  const criteria: AnnuaireCriteria = {};
-  const put = (key: keyof AnnuaireCriteria, value: string | undefined) => {
-    if (value !== undefined) criteria[key] = value;
-  };
-  put('name', v.name);
-  put('firstName', v['first-name']);
-  put('profession', v.profession);
-  put('speciality', v.speciality);
-  put('postalCode', v['postal-code']);
-  put('city', v.city);
-  put('organisation', v.organisation);
-  put('mailboxType', v.type);
-  put('nationalId', v.id);
-  put('mail', v.mail);
+  const criteria = criteriaFromArgs(v);
   const words = parsed.positionals.join(' ');
   const hasCriteria = Object.keys(criteria).length > 0;
   if (hasCriteria === (words !== ''))
