@@ -15,6 +15,7 @@ import {
   pseudoPdf,
 } from '../fixtures/xdm/generate';
 import { ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
+import { hostConnected, operatorHostConfig, signInWithCiba } from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -290,49 +291,16 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
         'Je voudrais un rendez-vous.',
       ),
     );
-    const { stub } = operator;
     suite = new ThunderbirdSuite({
       name: 'receive',
       // Return-Receipt-To and Disposition-Notification-To when asking for receipts (ECO.2.3.1).
       prefs: { 'mail.receipt.request_header_type': 2 },
-      hostConfig: {
-        psc: {
-          preset: 'custom',
-          issuer: stub.info.issuer,
-          discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
-          clientId: stub.info.hostClient.clientId,
-          clientSecret: stub.info.hostClient.clientSecret,
-        },
-        trust: { set: 'sandbox', ...operator.anchors },
-        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-      },
+      hostConfig: operatorHostConfig(operator),
     });
     await suite.start();
     popup = await suite.openPage('ui/popup/popup.html');
-    await waitFor('the host', async () => {
-      const v = await suite.page<Record<string, { data: Record<string, string> }>>(popup, 'read', {
-        s: '#state',
-      });
-      return v.s!.data.status === 'connected';
-    });
-    await suite.page(popup, 'sendMessage', {
-      kind: 'pscLogin',
-      method: 'ciba',
-      nationalId: '810100000011',
-    });
-    await waitFor(
-      'the e-CPS request',
-      async () =>
-        ((await operator.control('ciba-pending', {})) as { pending: unknown[] }).pending.length ===
-        1,
-    );
-    await operator.control('ciba-approve', { nationalId: '810100000011' });
-    await waitFor('the PSC session', async () => {
-      const v = await suite.page<Record<string, { data: Record<string, string> }>>(popup, 'read', {
-        s: '#psc-state',
-      });
-      return v.s!.data.state === 'signed-in';
-    });
+    await hostConnected(suite, popup);
+    await signInWithCiba(suite, popup, operator);
     const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
       'mailbox.add',
       {
