@@ -31,6 +31,21 @@ export class MssanteError extends Error {
     this.wireMessage = options.wireMessage;
   }
 
+  /**
+   * `instanceof` by shape rather than by class identity: where a second copy of this module is
+   * loaded (under tsx, a module reached both by `require` and by a lazy `import()` is evaluated
+   * twice — the dual-package hazard), a coded error from the other copy must keep its code instead
+   * of becoming E_INTERNAL. The built host and add-on hold one copy; the rule is the same there.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      value instanceof Error &&
+      value.name === 'MssanteError' &&
+      isErrorCode((value as { code?: unknown }).code) &&
+      typeof (value as { toWire?: unknown }).toWire === 'function'
+    );
+  }
+
   /** Rebuilds an error received as `{code, message}`; an unknown code becomes E_INTERNAL. */
   static fromWire(wire: { code: string; message: string }): MssanteError {
     return new MssanteError(isErrorCode(wire.code) ? wire.code : 'E_INTERNAL', {
