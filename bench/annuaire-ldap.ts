@@ -6,21 +6,7 @@ import { AnnuaireLdapClient } from '../native-host/annuaire/ldap-client';
 import { BENCH_ENTRY_COUNT, generateEntries } from '../sandbox/annuaire/generate';
 import { startSlapd } from '../sandbox/annuaire/slapd';
 import { freePort } from '../scripts/lib/net';
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return +(sorted[Math.max(0, i)] ?? 0).toFixed(2);
-}
-
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    queries: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    maxMs: percentile(sorted, 100),
-  };
-}
+import { latencyStats } from './stats';
 
 /**
  * The sandbox Annuaire (slapd) loaded with 100 000 generated entries: generation and slapadd
@@ -88,9 +74,9 @@ export async function benchAnnuaireLdap(
         slapaddLoadMs: loadMs,
         coldStartMs,
         warmStartMs,
-        autocomplete: { ...stats(autocomplete), truncated, goalP95Ms: 50 },
-        autocompleteOneLetter: stats(single),
-        multiCriteria: stats(criteria),
+        autocomplete: { ...latencyStats(autocomplete), truncated, goalP95Ms: 50 },
+        autocompleteOneLetter: latencyStats(single),
+        multiCriteria: latencyStats(criteria),
       };
     } finally {
       await client.close();

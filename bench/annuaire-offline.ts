@@ -9,24 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { OfflineAnnuaire } from '../native-host/annuaire/offline-index';
 import { generateEntries, writeExtraction } from '../sandbox/annuaire/generate';
+import { latencyStats } from './stats';
 
 const here = import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '..');
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return +(sorted[Math.max(0, i)] ?? 0).toFixed(2);
-}
-
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    queries: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    maxMs: percentile(sorted, 100),
-  };
-}
 
 function child(bundle: string, args: string[]): Record<string, number> {
   // No NODE_OPTIONS: under `node --import tsx` it would load the TypeScript loader into the child.
@@ -114,10 +100,10 @@ export async function benchAnnuaireOffline(
           idleRssMb: idle.maxRssMb,
           progressCalls: imported.progressCalls,
         },
-        autocomplete: { ...stats(autocomplete), goalP95Ms: 10 },
-        autocompleteOneLetter: stats(oneLetter),
-        autocompleteFullName: stats(fullNames),
-        multiCriteria: stats(criteria),
+        autocomplete: { ...latencyStats(autocomplete), goalP95Ms: 10 },
+        autocompleteOneLetter: latencyStats(oneLetter),
+        autocompleteFullName: latencyStats(fullNames),
+        multiCriteria: latencyStats(criteria),
         loadAverage: os.loadavg().map((l) => +l.toFixed(2)),
       };
     } finally {

@@ -1,32 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { hostPids, ThunderbirdSuite, waitFor } from './lib/harness';
+import { filesHolding, hostPids, ThunderbirdSuite, waitFor } from './lib/harness';
 import { operatorHostConfig } from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
-
-/** Every file under a directory that holds one of the strings (binary-safe). */
-function filesHolding(dir: string, needles: string[]): string[] {
-  const hits: string[] = [];
-  const walk = (p: string) => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      return;
-    }
-    if (st.isDirectory()) for (const e of readdirSync(p)) walk(path.join(p, e));
-    else if (st.isFile() && st.size < 64 * 1024 * 1024) {
-      const content = readFileSync(p);
-      if (needles.some((n) => content.includes(n))) hits.push(p);
-    }
-  };
-  walk(dir);
-  return hits;
-}
 
 describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub, Dovecot)', function () {
   let operator: TestOperator;

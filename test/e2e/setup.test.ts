@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sandboxMailConfig, startAutoconfig } from '../../sandbox/autoconfig/index';
 import { DOMAIN, HOST_NAMES } from '../../sandbox/contracts';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
+import { filesHolding, ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -14,22 +14,6 @@ const APP = 'labo.resultats@sandbox.mssante.test';
 const SETUP = 'ui/setup/setup.html';
 
 type View = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
-
-/** Every file under a directory that holds one of the strings (binary-safe). */
-function filesHolding(dir: string, needles: string[]): string[] {
-  const hits: string[] = [];
-  const walk = (p: string) => {
-    const st = statSync(p, { throwIfNoEntry: false });
-    if (!st) return;
-    if (st.isDirectory()) for (const e of readdirSync(p)) walk(path.join(p, e));
-    else if (st.isFile() && st.size < 64 * 1024 * 1024) {
-      const content = readFileSync(p);
-      if (needles.some((n) => content.includes(n))) hits.push(p);
-    }
-  };
-  walk(dir);
-  return hits;
-}
 
 /**
  * Issue 10 in the real Thunderbird, from an empty profile: the setup page driven as a user would

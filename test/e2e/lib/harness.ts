@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -412,4 +413,20 @@ export function withThunderbird(suite: ThunderbirdSuite, ready?: () => Promise<v
     this.timeout(30_000);
     await suite.stop();
   });
+}
+
+/** Every file under a directory that holds one of the strings (binary-safe). */
+export function filesHolding(dir: string, needles: string[]): string[] {
+  const hits: string[] = [];
+  const walk = (p: string) => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(path.join(p, e));
+    else if (st.isFile() && st.size < 64 * 1024 * 1024) {
+      const content = readFileSync(p);
+      if (needles.some((n) => content.includes(n))) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
 }
