@@ -626,31 +626,56 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
 });
 
 describe('PSC stub session limits (seconds-scale)', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
 
+  interface SessionView {
+    nationalId: string;
+    startedAt: number;
+    lastActivity: number;
+    idleExpiresAt: number;
+    maxExpiresAt: number;
+  }
+  const sessionsOf = async (h: Harness) =>
+    (await h.control('state')).sessions as unknown as SessionView[];
+  /** Sleeps until the stub's clock (this machine's) is `margin` ms past `deadline`. */
+  const sleepPast = (deadline: number, margin = 300) =>
+    sleep(Math.max(0, deadline - Date.now()) + margin);
+
+  // Limits of a few seconds, and the waits read from the stub's own deadlines rather than
+  // assumed: a loaded CI machine (2 cores, the suite's other servers) may take a second for a
+  // sign-in, which broke a version of these tests with 1–1.5 s limits and fixed sleeps.
   it('idle limit: each refresh keeps the session alive; a pause longer than the limit ends it', async () => {
-    const h = await Harness.start({ idleSeconds: 1, maxSeconds: 60 });
+    const h = await Harness.start({ idleSeconds: 3, maxSeconds: 120 });
     try {
       const config = await h.host();
       let tokens = await h.signIn(MARIE);
+      const [opened] = await sessionsOf(h);
+      assert.ok(opened);
       for (let i = 0; i < 3; i += 1) {
-        await sleep(600); // 1.8 s in all: beyond the idle limit since sign-in, never between refreshes
+        await sleep(1200); // 3.6 s in all: beyond the idle limit since sign-in, never between refreshes
         tokens = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
       }
-      await sleep(1200);
+      const [alive] = await sessionsOf(h);
+      assert.ok(alive, 'the session ended although it was never idle for 3 s');
+      assert.ok(
+        alive.lastActivity > opened.idleExpiresAt,
+        'the refreshes did not outlast the first idle deadline',
+      );
+      assert.equal(alive.idleExpiresAt, alive.lastActivity + 3000);
+      await sleepPast(alive.idleExpiresAt);
       await assert.rejects(
         client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
         oauthError('invalid_grant'),
       );
       assert.deepEqual(await h.operatorIntrospect(tokens.access_token), { active: false });
-      assert.deepEqual((await h.control('state')).sessions, []);
+      assert.deepEqual(await sessionsOf(h), []);
     } finally {
       await h.stop();
     }
   });
 
   it('maximum length: refreshes do not extend it; the refresh fails once it is reached (CIBA too)', async () => {
-    const h = await Harness.start({ idleSeconds: 60, maxSeconds: 1.5, cibaIntervalSeconds: 1 });
+    const h = await Harness.start({ idleSeconds: 120, maxSeconds: 8, cibaIntervalSeconds: 1 });
     try {
       const config = await h.host();
       const browser = await h.signIn(PAUL);
@@ -661,8 +686,19 @@ describe('PSC stub session limits (seconds-scale)', function () {
       });
       await h.control('ciba-approve', { nationalId: MARIE });
       const ciba = await client.pollBackchannelAuthenticationGrant(config, started);
+      const before = await sessionsOf(h);
+      assert.equal(before.length, 2);
       const refreshed = await client.refreshTokenGrant(config, browser.refresh_token ?? '');
-      await sleep(1600);
+      const after = await sessionsOf(h);
+      const paul = (list: SessionView[]) => list.find((s) => s.nationalId === PAUL);
+      assert.ok(paul(after)!.lastActivity >= paul(before)!.lastActivity);
+      assert.equal(
+        paul(after)!.maxExpiresAt,
+        paul(before)!.maxExpiresAt,
+        'a refresh moved the maximum',
+      );
+      for (const s of after) assert.equal(s.maxExpiresAt, s.startedAt + 8000);
+      await sleepPast(Math.max(...after.map((s) => s.maxExpiresAt)));
       for (const rt of [refreshed.refresh_token, ciba.refresh_token]) {
         await assert.rejects(
           client.refreshTokenGrant(config, rt ?? ''),
