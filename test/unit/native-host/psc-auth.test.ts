@@ -5,9 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolvePscAuth } from '../../../native-host/app/psc-auth';
 import { resolveConfig } from '../../../native-host/app/config';
-import { miniPki } from '../../../sandbox/pki/mini-pki';
+import { type MiniPki, miniPki } from '../../../sandbox/pki/mini-pki';
 
-describe('host configuration: psc.auth (client authentication at PSC)', () => {
+describe('host configuration: psc.auth (client authentication at PSC)', function () {
+  // RSA key generation and a mini PKI take seconds on a loaded 2-core CI machine (one test took
+  // 2.5 s unloaded, against the unit layer's 10 s): the keys are made once, with room to spare.
+  this.timeout(30_000);
   let dir: string;
   const write = (name: string, content: string, mode = 0o600) => {
     const file = path.join(dir, name);
@@ -32,6 +35,10 @@ describe('host configuration: psc.auth (client authentication at PSC)', () => {
     return true;
   };
 
+  let keys: { rsa: string; ec: string; pki: MiniPki };
+  before(async () => {
+    keys = { rsa: rsaPem(), ec: ecPem(), pki: await miniPki() };
+  });
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'psc-auth-unit-'));
   });
@@ -54,8 +61,8 @@ describe('host configuration: psc.auth (client authentication at PSC)', () => {
   });
 
   it('reads private_key_jwt from a PEM PKCS#8 file: RS256 for RSA, ES256 for P-256 by default, kid and PS256 when given', () => {
-    write('rsa.pem', rsaPem());
-    write('ec.pem', ecPem());
+    write('rsa.pem', keys.rsa);
+    write('ec.pem', keys.ec);
     const rsa = resolvePscAuth({ auth: { method: 'private_key_jwt', keyFile: 'rsa.pem' } }, dir);
     assert.equal(rsa.method, 'private_key_jwt');
     assert.ok(rsa.method === 'private_key_jwt' && rsa.privateKey instanceof KeyObject);
@@ -74,7 +81,7 @@ describe('host configuration: psc.auth (client authentication at PSC)', () => {
   });
 
   it('refuses an algorithm that does not fit the key, and a file that is not a key', () => {
-    write('ec.pem', ecPem());
+    write('ec.pem', keys.ec);
     write('junk.pem', 'not a key');
     assert.throws(
       () =>
@@ -95,7 +102,7 @@ describe('host configuration: psc.auth (client authentication at PSC)', () => {
   });
 
   it('reads tls_client_auth from a PEM certificate and its key, with the CA file for PSC’s server', async () => {
-    const pki = await miniPki();
+    const pki = keys.pki;
     const leaf = await pki.issue({ name: 'host.sandbox.mssante.test', eku: ['1.3.6.1.5.5.7.3.2'] });
     write('cert.pem', leaf.cert.toString(), 0o644);
     write('key.pem', leaf.keyPem);
@@ -117,7 +124,7 @@ describe('host configuration: psc.auth (client authentication at PSC)', () => {
     assert.equal(auth.tls.key, leaf.keyPem);
     assert.deepEqual(auth.tls.ca, [pki.root.toString()]);
     // A key that is not the certificate's is refused before any connection.
-    write('other.pem', rsaPem());
+    write('other.pem', keys.rsa);
     assert.throws(
       () =>
         resolvePscAuth(
@@ -137,11 +144,11 @@ describe('host configuration: psc.auth (client authentication at PSC)', () => {
   });
 
   it('refuses group- or world-readable private key files with E_CONFIG_INSECURE', async () => {
-    const pki = await miniPki();
+    const pki = keys.pki;
     const leaf = await pki.issue({ name: 'host.sandbox.mssante.test' });
     write('cert.pem', leaf.cert.toString(), 0o644);
     for (const mode of [0o640, 0o604, 0o644]) {
-      write(`jwt-${mode}.pem`, rsaPem(), mode);
+      write(`jwt-${mode}.pem`, keys.rsa, mode);
       write(`tls-${mode}.pem`, leaf.keyPem, mode);
       write(`p12-${mode}.p12`, 'whatever', mode);
       const cases = [
@@ -208,8 +215,8 @@ describe('host configuration: psc.auth (client authentication at PSC)', () => {
   });
 
   it('resolveConfig passes psc.auth through, with relative files read from the state folder', async () => {
-    write('rsa.pem', rsaPem());
-    const pki = await miniPki();
+    write('rsa.pem', keys.rsa);
+    const pki = keys.pki;
     const root = write('root.pem', pki.root.toString(), 0o644);
     const organisations = write('org.pem', pki.organisations.toString(), 0o644);
     write(
