@@ -1,14 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type AuditEntry, GENESIS, hashOf } from '../native-host/audit/journal';
-import { queryJournal } from '../native-host/audit/journal-query';
+import { clearVerificationCache, queryJournal } from '../native-host/audit/journal-query';
 
 /**
  * The journal viewer's reads over six months (183 day files): a first page of the newest
  * entries (which verifies the chain over every day), one day only, and a filter that matches
  * rarely (every day read to the end). The journal is written here, chained as the host would.
+ * `cold` is the host's first request (every day verified); `warm` the same requests again, as
+ * the viewer pages and filters, with the unchanged days' verification taken from the cache, and
+ * `afterAppend` a first page once today's file has grown (that day alone verified again).
  */
 export async function benchAudit(perDay = 1000, days = 183): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-audit-'));
@@ -54,15 +57,30 @@ export async function benchAudit(perDay = 1000, days = 183): Promise<Record<stri
         heapDeltaMB: +((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1),
       };
     };
-    return {
-      days,
-      entries: seq,
-      journalMB: +(bytes / 1e6).toFixed(1),
+    const round = async () => ({
       firstPageAllDays: await time({ limit: 200 }),
+      secondPageAllDays: await time({ limit: 200, before: seq - 199 }),
       oneDay: await time({ limit: 200, from: last, to: last }),
       rareActionAllDays: await time({ limit: 200, action: 'expunge' }),
       maxLimitAllDays: await time({ limit: 500 }),
+    });
+    clearVerificationCache();
+    const cold = await round();
+    const warm = await round();
+    const body: Omit<AuditEntry, 'hash'> = {
+      seq: seq + 1,
+      ts: `${last}T13:00:00.000+01:00`,
+      prev,
+      author: '810100000011',
+      action: 'logout',
+      outcome: 'ok',
     };
+    appendFileSync(
+      path.join(dir, `journal-${last}.jsonl`),
+      JSON.stringify({ ...body, hash: hashOf(body) }) + '\n',
+    );
+    const afterAppend = await time({ limit: 200 });
+    return { days, entries: seq, journalMB: +(bytes / 1e6).toFixed(1), cold, warm, afterAppend };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -156,10 +157,127 @@ export interface RangeVerification {
 }
 
 /**
+ * What one day file says about itself: its first entry (when it parses and its own hash holds,
+ * to link it to the day before), its last good entry, and its first internal problem. Only the
+ * links between days depend on other files, so this is what the cache below keeps.
+ */
+interface DaySummary {
+  first: { seq: number; prev: string } | null;
+  last: { seq: number; hash: string } | null;
+  /** A problem on the first line: reported against the entry expected from the day before. */
+  firstLine?: 'unparsable' | { changedSeq: number };
+  /** The first problem after the first line, fully known from this file. */
+  problem?: { firstBad: number; detail: string };
+}
+
+/**
+ * Per-day verification results, kept across requests in the host process (the viewer pages and
+ * filters over the same six months again and again). A result is reused only while the file is
+ * the same file (device, inode) with the same size, modification and change times (ns), and the
+ * same last line; any write to the file — an appended entry, an edit in place even with its
+ * mtime put back (the change time moves), a truncation, a replacement — verifies it again.
+ */
+interface CachedDay {
+  key: string;
+  lastLine: string | null;
+  summary: DaySummary;
+}
+const DAY_CACHE = new Map<string, CachedDay>();
+const DAY_CACHE_MAX = 1024;
+
+/** Forgets every cached day verification (benchmarks measure the first request with it). */
+export function clearVerificationCache(): void {
+  DAY_CACHE.clear();
+}
+
+let daysVerified = 0;
+/** How many day files have been read and verified since the process started (tests, bench). */
+export function dayVerificationCount(): number {
+  return daysVerified;
+}
+
+function fileKey(file: string): string | null {
+  try {
+    const s = statSync(file, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return null;
+  }
+}
+
+async function summarizeDay(dir: string, file: string): Promise<DaySummary> {
+  const summary: DaySummary = { first: null, last: null };
+  let expected: { seq: number; hash: string } | null = null;
+  let index = 0;
+  for await (const { line, number } of lines(path.join(dir, file))) {
+    index += 1;
+    const where = `${file}:${number}`;
+    const entry = parse(line);
+    if (!entry) {
+      if (index === 1) summary.firstLine = 'unparsable';
+      else
+        summary.problem = {
+          firstBad: (expected?.seq ?? 0) + 1,
+          detail: `${where}: not a journal entry`,
+        };
+      return summary;
+    }
+    const { hash, ...body } = entry;
+    if (hashOf(body) !== hash) {
+      if (index === 1) summary.firstLine = { changedSeq: entry.seq };
+      else
+        summary.problem = {
+          firstBad: entry.seq,
+          detail: `${where}: entry ${entry.seq} was changed (hash mismatch)`,
+        };
+      return summary;
+    }
+    if (index === 1) summary.first = { seq: entry.seq, prev: entry.prev };
+    else if (expected && entry.seq !== expected.seq + 1) {
+      summary.problem = {
+        firstBad: Math.min(entry.seq, expected.seq + 1),
+        detail: `${where}: expected entry ${expected.seq + 1}, found ${entry.seq} (entries missing or reordered)`,
+      };
+      return summary;
+    } else if (expected && entry.prev !== expected.hash) {
+      summary.problem = {
+        firstBad: entry.seq,
+        detail: `${where}: entry ${entry.seq} does not follow the previous entry (chain broken)`,
+      };
+      return summary;
+    }
+    expected = { seq: entry.seq, hash };
+    summary.last = expected;
+  }
+  return summary;
+}
+
+/** One day's summary, from the cache when the file has not changed since it was verified. */
+async function daySummary(dir: string, file: string): Promise<DaySummary> {
+  const full = path.join(dir, file);
+  // Stat before reading: a write during the read leaves a stale key, so the next request
+  // verifies again.
+  const key = fileKey(full);
+  const last = key === null ? null : lastLine(full);
+  const cached = DAY_CACHE.get(full);
+  if (key !== null && cached && cached.key === key && cached.lastLine === last)
+    return cached.summary;
+  const summary = await summarizeDay(dir, file);
+  daysVerified += 1;
+  if (key !== null) {
+    DAY_CACHE.delete(full);
+    DAY_CACHE.set(full, { key, lastLine: last, summary });
+    if (DAY_CACHE.size > DAY_CACHE_MAX) DAY_CACHE.delete(DAY_CACHE.keys().next().value!);
+  }
+  return summary;
+}
+
+/**
  * Checks the hash chain over the day files of the range: every entry's own hash, the sequence
  * without gaps, each entry's link to the previous one (the first entry of the range is linked to
  * the last entry before it, or to the chain's start), and that the day after the range follows
  * the range's last entry (entries cut from the end of the range). Stops at the first problem.
+ * Each day's own checks come from the cache when the day file is unchanged (see CachedDay).
  */
 export async function verifyRange(
   dir: string,
@@ -187,25 +305,27 @@ export async function verifyRange(
     detail: cap(detail, DETAIL_CAP),
   });
   for (const file of range) {
-    for await (const { line, number } of lines(path.join(dir, file))) {
-      const where = `${file}:${number}`;
-      const entry = parse(line);
-      if (!entry) return bad((expected?.seq ?? 0) + 1, `${where}: not a journal entry`);
-      const { hash, ...body } = entry;
-      if (hashOf(body) !== hash)
-        return bad(entry.seq, `${where}: entry ${entry.seq} was changed (hash mismatch)`);
-      if (expected && entry.seq !== expected.seq + 1)
-        return bad(
-          Math.min(entry.seq, expected.seq + 1),
-          `${where}: expected entry ${expected.seq + 1}, found ${entry.seq} (entries missing or reordered)`,
-        );
-      if (expected && entry.prev !== expected.hash)
-        return bad(
-          entry.seq,
-          `${where}: entry ${entry.seq} does not follow the previous entry (chain broken)`,
-        );
-      expected = { seq: entry.seq, hash };
-    }
+    const day = await daySummary(dir, file);
+    const where = `${file}:1`;
+    if (day.firstLine === 'unparsable')
+      return bad((expected?.seq ?? 0) + 1, `${where}: not a journal entry`);
+    if (day.firstLine)
+      return bad(
+        day.firstLine.changedSeq,
+        `${where}: entry ${day.firstLine.changedSeq} was changed (hash mismatch)`,
+      );
+    if (day.first && expected && day.first.seq !== expected.seq + 1)
+      return bad(
+        Math.min(day.first.seq, expected.seq + 1),
+        `${where}: expected entry ${expected.seq + 1}, found ${day.first.seq} (entries missing or reordered)`,
+      );
+    if (day.first && expected && day.first.prev !== expected.hash)
+      return bad(
+        day.first.seq,
+        `${where}: entry ${day.first.seq} does not follow the previous entry (chain broken)`,
+      );
+    if (day.problem) return bad(day.problem.firstBad, day.problem.detail);
+    if (day.last) expected = day.last;
   }
   const next = all[all.indexOf(range.at(-1)!) + 1];
   if (next && expected) {

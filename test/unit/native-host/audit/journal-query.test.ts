@@ -1,9 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditJournal, type AuditInput } from '../../../../native-host/audit/journal';
-import { queryJournal, type AuditQuery } from '../../../../native-host/audit/journal-query';
+import {
+  dayVerificationCount,
+  queryJournal,
+  type AuditQuery,
+} from '../../../../native-host/audit/journal-query';
 import { encodeFrame } from '../../../../native-host/messaging/frame-writer';
 import { makeResult } from '../../../../shared/protocol/index';
 
@@ -185,6 +197,35 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.equal(cut.verified.ok, false);
     assert.equal(cut.verified.firstBad, 6);
     assert.match(cut.verified.detail!, /entries missing at the end of the range/);
+  });
+
+  it('ECO.4.1.1 verifies unchanged days once across requests, and again once a day file is changed or cut', async () => {
+    const verified = () => dayVerificationCount();
+    let before = verified();
+    assert.deepEqual((await q()).verified, { ok: true });
+    assert.equal(verified() - before, 4, 'the first listing verifies the four days');
+    before = verified();
+    assert.deepEqual((await q({ limit: 2, before: 9 })).verified, { ok: true });
+    assert.deepEqual((await q({ action: 'send' })).verified, { ok: true });
+    assert.equal(verified() - before, 0, 'paging and filtering reuse the verified days');
+    // Same size, modification time put back: only the change time tells.
+    const day = file('2026-11-23');
+    const { atime, mtime } = statSync(day);
+    rewrite('2026-11-23', (lines) => lines.map((l) => l.replace('SELECT INBOX', 'SELECT INBOY')));
+    utimesSync(day, atime, mtime);
+    before = verified();
+    const tampered = await q();
+    assert.equal(verified() - before, 1, 'only the changed day is read again');
+    assert.equal(tampered.verified.ok, false);
+    assert.equal(tampered.verified.firstBad, 5);
+    assert.match(tampered.verified.detail!, /journal-2026-11-23\.jsonl:2: entry 5 was changed/);
+    // Truncated: the day's last entry is gone, the next day no longer follows.
+    rewrite('2026-11-23', (lines) => lines.map((l) => l.replace('SELECT INBOY', 'SELECT INBOX')));
+    assert.deepEqual((await q()).verified, { ok: true });
+    truncateSync(file('2026-11-24'), statSync(file('2026-11-24')).size - 200);
+    const cut = await q({ to: '2026-11-24' });
+    assert.equal(cut.verified.ok, false);
+    assert.match(cut.verified.detail!, /journal-2026-11-24\.jsonl:3: not a journal entry/);
   });
 
   it('ECO.4.1.1 opens only the days it needs: a broken day outside the range does not matter', async () => {
