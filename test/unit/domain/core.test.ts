@@ -18,7 +18,8 @@ import {
 import { expandUsername, parseAutoconfig } from '../../../shared/domain/autoconfig/config-v1-1';
 import { decodeEntryName } from '../../../shared/domain/zip/names';
 
-describe('byte codecs of the pure core', () => {
+describe('byte codecs of the pure core', function () {
+  this.timeout(30_000); // properties of 100 runs each: 1.2–3 s unloaded, near the 10 s unit budget on a loaded CI run
   it('decodes UTF-8 like TextDecoder, whatever the chunk boundaries (property)', () => {
     fc.assert(
       fc.property(
