@@ -415,6 +415,163 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     assert.ok(dovecot.readMailbox(MARIE).some((m) => m.includes(`Subject: ${oneSubject}`)));
   });
 
+  type Shown = {
+    key: number;
+    header: string | null;
+    title: string;
+    tabTitle: string | null;
+    windowTitle: string | null;
+  };
+  /**
+   * Waits until a display (`pane`: the 3-pane's, `tab`: the current message tab, `window`: a
+   * message window) shows `messageId` with its header pane filled in, and returns what it shows:
+   * the header pane's subject row, the about:message title, the tab's and the window's title.
+   */
+  const shownIn = (where: 'pane' | 'tab' | 'window', messageId: number) =>
+    waitFor(
+      `the message shown (${where})`,
+      () =>
+        suite.marionette.chrome<Shown | null>(
+          `const [where, addonId, messageId] = args;
+           const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+           const key = WebExtensionPolicy.getByID(addonId).extension.messageManager.get(messageId).messageKey;
+           const messageWindow = Services.wm.getMostRecentWindow('mail:messageWindow');
+           const about = where === 'pane'
+             ? tabmail.tabInfo[0].chromeBrowser.contentWindow.messageBrowser.contentWindow
+             : where === 'tab'
+               ? tabmail.currentTabInfo.chromeBrowser.contentWindow
+               : messageWindow?.messageBrowser.contentWindow;
+           const header = about?.document.getElementById('expandedsubjectBox')?.value?.textContent;
+           if (about?.gMessage?.messageKey !== key || !header) return null;
+           return {
+             key,
+             header,
+             title: about.document.title,
+             tabTitle: where === 'tab' ? tabmail.currentTabInfo.title : null,
+             windowTitle: where === 'window' ? messageWindow.document.title : null,
+           };`,
+          [where, ADDON_ID, messageId],
+        ),
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
+  const cleaned = (subject: string) => subject.slice('XDM/1.0/DDM+'.length);
+
+  it('[e2e] ECO.3.1.3 the 3-pane’s message header shows XDM subjects without “XDM/1.0/DDM+”, message after message', async function () {
+    this.timeout(90_000);
+    const one = (await byMessageId('r-xdm-1@sandbox'))!;
+    const multi = (await byMessageId('r-xdm-3@sandbox'))!;
+    const colleague = (await byMessageId('r-colleague@sandbox'))!;
+    await listColumn([one.id], 'mssanteSubjectCol'); // shows the INBOX in the mail tab
+    const [mailTab] = await call<Array<{ id: number }>>('mailTabs.query', {});
+    const select = async (id: number) => {
+      await call('mailTabs.setSelectedMessages', mailTab!.id, [id]);
+      return shownIn('pane', id);
+    };
+    const first = await select(one.id);
+    assert.equal(first.header, cleaned(oneSubject));
+    await screenshot('header-subject.png');
+    assert.equal((await select(colleague.id)).header, 'Avis cardiologique');
+    const third = await select(multi.id);
+    assert.equal(third.header, cleaned(multiSubject));
+    assert.equal(third.title, cleaned(multiSubject));
+    assert.equal((await select(one.id)).header, cleaned(oneSubject));
+  });
+
+  it('[e2e] ECO.3.1.3 an XDM message opened in a tab or in a window shows its subject without “XDM/1.0/DDM+” in the header and the tab or window title', async function () {
+    this.timeout(90_000);
+    const one = (await byMessageId('r-xdm-1@sandbox'))!;
+    const multi = (await byMessageId('r-xdm-3@sandbox'))!;
+    await call('messageDisplay.open', { messageId: one.id, location: 'tab', active: true });
+    const tab = await shownIn('tab', one.id);
+    assert.equal(tab.header, cleaned(oneSubject));
+    const tabTitle = await waitFor('the tab title', async () => {
+      const t = await shownIn('tab', one.id);
+      return t.tabTitle === cleaned(oneSubject) && t.tabTitle;
+    });
+    assert.equal(tabTitle, cleaned(oneSubject));
+    await screenshot('message-tab-subject.png');
+    await closeMessageTab();
+    await call('messageDisplay.open', { messageId: multi.id, location: 'window' });
+    try {
+      const win = await shownIn('window', multi.id);
+      assert.equal(win.header, cleaned(multiSubject));
+      const title = await waitFor('the window title', async () => {
+        const w = await shownIn('window', multi.id);
+        return w.windowTitle?.startsWith(cleaned(multiSubject)) && w.windowTitle;
+      });
+      assert.ok(!title.includes('XDM/1.0/DDM+'), title);
+    } finally {
+      await suite.marionette.chrome(
+        `for (const w of Services.wm.getEnumerator('mail:messageWindow')) w.close();
+         return true;`,
+      );
+    }
+  });
+
+  it('[e2e] ECO.3.1.3 the stored message and a reply keep “XDM/1.0/DDM+”; a non-XDM subject and a non-MSSanté account’s XDM message are left alone', async function () {
+    this.timeout(90_000);
+    const one = (await byMessageId('r-xdm-1@sandbox'))!;
+    // Displayed without the prefix above; Thunderbird's database and the server keep it.
+    assert.equal(one.subject, oneSubject);
+    const stored = await suite.marionette.chrome<string>(
+      `return WebExtensionPolicy.getByID(args[0]).extension.messageManager.get(args[1]).mime2DecodedSubject;`,
+      [ADDON_ID, one.id],
+    );
+    assert.equal(stored, oneSubject);
+    assert.ok(dovecot.readMailbox(MARIE).some((m) => m.includes(`Subject: ${oneSubject}`)));
+    // A reply answers the stored subject (the Référentiel says nothing of replies' subjects).
+    const reply = await call<{ id: number }>('compose.beginReply', one.id, 'replyToSender');
+    try {
+      const details = await call<{ subject: string }>('compose.getComposeDetails', reply.id);
+      assert.equal(details.subject, `Re: ${oneSubject}`);
+    } finally {
+      await suite.marionette.chrome(
+        `for (const win of Services.wm.getEnumerator('msgcompose')) {
+           win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
+           win.gContentChanged = false;
+           win.close();
+         }
+         return true;`,
+      );
+    }
+    // A message of Local Folders (not an MSSanté account) with the prefix, even with a
+    // display subject set, is shown as Thunderbird stores it.
+    const localId = await suite.marionette.chrome<number>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       let server;
+       try { server = MailServices.accounts.localFoldersServer; } catch { server = null; }
+       if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
+       const root = server.rootFolder;
+       let folder = root.subFolders.find((f) => f.name === 'XDM local');
+       if (!folder) { root.createSubfolder('XDM local', null); folder = root.subFolders.find((f) => f.name === 'XDM local'); }
+       const hdr = folder.QueryInterface(Ci.nsIMsgLocalMailFolder).addMessage(args[1]);
+       return WebExtensionPolicy.getByID(args[0]).extension.messageManager.convert(hdr).id;`,
+      [
+        ADDON_ID,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL}>`,
+            To: MARIE,
+            Subject: oneSubject,
+            'Message-ID': '<r-xdm-local@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:08:00 +0100',
+          },
+          'Hors MSSanté.',
+        ),
+      ],
+    );
+    await call('mssanteReceive.setDisplaySubject', localId, cleaned(oneSubject));
+    await call('messageDisplay.open', { messageId: localId, location: 'tab', active: true });
+    const local = await shownIn('tab', localId);
+    assert.equal(local.header, oneSubject);
+    assert.equal(local.title, oneSubject);
+    await closeMessageTab();
+    const colleague = (await byMessageId('r-colleague@sandbox'))!;
+    await call('messageDisplay.open', { messageId: colleague.id, location: 'tab', active: true });
+    const plain = await shownIn('tab', colleague.id);
+    assert.deepEqual([plain.header, plain.title], ['Avis cardiologique', 'Avis cardiologique']);
+  });
+
   it('[e2e] ECO.3.1.2 a patient’s message shows a banner with the birth name, first name and INS from the From', async function () {
     this.timeout(60_000);
     const message = (await byMessageId('r-patient@sandbox'))!;

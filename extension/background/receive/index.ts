@@ -50,6 +50,7 @@ export function startReceive(): void {
   void (async () => {
     await ensureTags();
     await browser.mssanteReceive.addSubjectColumn(browser.i18n.getMessage('receiveColumnSubject'));
+    await browser.mssanteReceive.showDisplaySubjects();
     const registered = await browser.scripting.messageDisplay.getRegisteredScripts();
     if (!registered.some((s) => s.id === BANNER_SCRIPT.id))
       await browser.scripting.messageDisplay.registerScripts([BANNER_SCRIPT]);

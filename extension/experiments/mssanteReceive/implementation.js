@@ -22,6 +22,91 @@
   /** mdn_* values: 0 never, 1 always send, 2 ask the user. */
   const ALWAYS = 1;
 
+  /** The window listener id (ExtensionSupport) of the message displays' subject. */
+  const WINDOW_HOOK = 'mssante-receive-display-subject';
+  const MAIL_WINDOWS = [
+    'chrome://messenger/content/messenger.xhtml',
+    'chrome://messenger/content/messageWindow.xhtml',
+  ];
+  /** about:message windows whose gMessageListeners hold our listener (window -> listener). */
+  const hooked = new Map();
+  let ExtensionSupport;
+
+  /**
+   * What the header pane and the title show for a message: its display subject (set by
+   * setDisplaySubject) when it belongs to an MSSanté account, "Re: " kept as Thunderbird puts it
+   * (the HasRe flag); null leaves Thunderbird's own subject.
+   */
+  function shownSubject(hdr) {
+    const server = hdr?.folder?.server;
+    if (!server || !server.getStringValue(MARK)) return null;
+    const subject = hdr.getStringProperty(PROPERTY);
+    if (!subject) return null;
+    return (hdr.flags & Ci.nsMsgMessageFlags.HasRe ? 'Re: ' : '') + subject;
+  }
+
+  /**
+   * Puts the display subject in an about:message window: the subject row of the header pane
+   * (msgHdrView.js currentHeaderData, rendered by UpdateExpandedMessageHeaders) and the
+   * document title, which Thunderbird copies to the tab (mailTabs.js, DOMTitleChanged) and to
+   * the message window's title (messageWindow.js). `rendered`: the header pane is shown
+   * already, so its row is written too.
+   */
+  function showSubject(aboutMessage, rendered) {
+    const subject = shownSubject(aboutMessage.gMessage);
+    if (!subject) return;
+    const data = aboutMessage.currentHeaderData?.subject;
+    if (!data) return; // headers not streamed yet: onBeforeShowHeaderPane will come
+    data.headerValue = subject;
+    if (aboutMessage.document.title !== subject) aboutMessage.document.title = subject;
+    if (rendered) {
+      const row = aboutMessage.document.getElementById('expandedsubjectBox');
+      if (row?.value) row.headerValue = subject;
+    }
+  }
+
+  /** Joins the about:message window's gMessageListeners (msgHdrView.js, meant for add-ons). */
+  function hookAboutMessage(aboutMessage) {
+    if (hooked.has(aboutMessage) || !Array.isArray(aboutMessage.gMessageListeners)) return;
+    const listener = {
+      onStartHeaders() {},
+      onEndHeaders() {},
+      onEndAttachments() {},
+      // Called after the headers are read and before the header pane is filled.
+      onBeforeShowHeaderPane: () => showSubject(aboutMessage, false),
+    };
+    aboutMessage.gMessageListeners.push(listener);
+    hooked.set(aboutMessage, listener);
+    aboutMessage.addEventListener('unload', () => hooked.delete(aboutMessage), { once: true });
+    showSubject(aboutMessage, true); // a message displayed before the hook
+  }
+
+  function hookWindow(win) {
+    win.addEventListener('aboutMessageLoaded', onAboutMessageLoaded);
+    for (const bc of win.browsingContext.getAllBrowsingContextsInSubtree()) {
+      if (bc.currentURI?.spec === 'about:message' && bc.window) hookAboutMessage(bc.window);
+    }
+  }
+
+  function onAboutMessageLoaded(event) {
+    // event.target is the about:message window (aboutMessage.js dispatches it there).
+    hookAboutMessage(event.target);
+  }
+
+  function unhookAll() {
+    if (!ExtensionSupport) return;
+    ExtensionSupport.unregisterWindowListener(WINDOW_HOOK);
+    for (const win of Services.wm.getEnumerator(null))
+      win.removeEventListener('aboutMessageLoaded', onAboutMessageLoaded);
+    for (const [aboutMessage, listener] of hooked) {
+      const list = aboutMessage.gMessageListeners;
+      const at = list ? list.indexOf(listener) : -1;
+      if (at >= 0) list.splice(at, 1);
+    }
+    hooked.clear();
+    ExtensionSupport = undefined;
+  }
+
   function mssanteAccount(accountId) {
     const account = MailServices.accounts.getAccount(accountId);
     if (!account || !account.incomingServer || !account.incomingServer.getStringValue(MARK)) {
@@ -33,6 +118,7 @@
   this.mssanteReceive = class extends ExtensionAPI {
     onShutdown(isAppShutdown) {
       if (isAppShutdown) return;
+      unhookAll();
       if (ThreadPaneColumns.getCustomColumns().some((c) => c.id === COLUMN))
         ThreadPaneColumns.removeCustomColumn(COLUMN);
     }
@@ -127,6 +213,25 @@
             if (hdr.getStringProperty(PROPERTY) === subject) return;
             hdr.setStringProperty(PROPERTY, subject);
             ThreadPaneColumns.refreshCustomColumn(COLUMN);
+            // A display already showing the message (opened before we got to it) follows.
+            for (const aboutMessage of hooked.keys()) {
+              const shown = aboutMessage.gMessage;
+              if (shown?.messageKey === hdr.messageKey && shown.folder?.URI === hdr.folder?.URI)
+                showSubject(aboutMessage, true);
+            }
+          },
+
+          async showDisplaySubjects() {
+            if (ExtensionSupport) return;
+            ({ ExtensionSupport } = ChromeUtils.importESModule(
+              'resource:///modules/ExtensionSupport.sys.mjs',
+            ));
+            ExtensionSupport.registerWindowListener(WINDOW_HOOK, {
+              chromeURLs: MAIL_WINDOWS,
+              onLoadWindow: hookWindow,
+              onUnloadWindow: (win) =>
+                win.removeEventListener('aboutMessageLoaded', onAboutMessageLoaded),
+            });
           },
         },
       };
