@@ -4,6 +4,7 @@ import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { type DecodedCrl, type DecodedExtension, decodeCrl, forEachEntry } from './crl-decode';
+import { type CrlIndexCache, crlSha256 } from './crl-index-cache';
 import { verifyCrlSignature } from './crl-signature';
 
 /** A verified CRL, indexed by serial number for O(1) lookups. */
@@ -14,6 +15,8 @@ export interface IndexedCrl {
   nextUpdate: Date;
   revoked: Set<string>;
   fetchedAt: number;
+  /** `entries`: the entry list was walked; `index-cache`: read from a verified index file. */
+  indexedFrom: 'entries' | 'index-cache';
 }
 
 const AUTHORITY_KEY_ID = '2.5.29.35';
@@ -43,12 +46,16 @@ const UNDERSTOOD = new Set([
  *   reasons, indirect) or names distribution points that are not `url`;
  * - one of its entries has a critical extension (certificateIssuer of indirect CRLs, or
  *   unknown): we could not tell what the entry means.
+ * With a `cache` (crl-index-cache.ts), every check above but the entry walk is done as always (the
+ * signature is verified on every load); the entry walk is skipped when the cache holds the index
+ * of exactly these bytes (SHA-256) of `url`, and its result is written there otherwise.
  */
 export async function indexCrl(
   der: Uint8Array,
   issuer: NodeCertificate,
   url: string,
   fetchedAt: number,
+  cache?: CrlIndexCache,
 ): Promise<IndexedCrl> {
   const crl = decodeCrl(der);
   await verifyCrlSignature(crl.tbs, crl.signatureAlgorithm, crl.signature, issuer.publicKey);
@@ -56,6 +63,12 @@ export async function indexCrl(
   if (!crl.nextUpdate) throw new Error('CRL has no nextUpdate');
   if (crl.nextUpdate <= crl.thisUpdate) throw new Error('CRL nextUpdate is not after thisUpdate');
   checkExtensions(crl.extensions, url);
+  const sha256 = cache ? crlSha256(crl.bytes) : '';
+  const cached = cache?.read(url, sha256);
+  const common = { url, issuer: issuerName, thisUpdate: crl.thisUpdate, fetchedAt };
+  if (cached) {
+    return { ...common, nextUpdate: crl.nextUpdate, revoked: cached, indexedFrom: 'index-cache' };
+  }
   const revoked = new Set<string>();
   forEachEntry(
     crl,
@@ -65,14 +78,8 @@ export async function indexCrl(
       if (critical) throw new Error(`CRL entry ${serial} has a critical extension ${critical.oid}`);
     },
   );
-  return {
-    url,
-    issuer: issuerName,
-    thisUpdate: crl.thisUpdate,
-    nextUpdate: crl.nextUpdate,
-    revoked,
-    fetchedAt,
-  };
+  cache?.write(url, sha256, revoked);
+  return { ...common, nextUpdate: crl.nextUpdate, revoked, indexedFrom: 'entries' };
 }
 
 /** The issuer Name must be the issuer certificate's subject: same DER, else same RFC 4514 text. */

@@ -1,8 +1,9 @@
-import { createHash, type X509Certificate as NodeCertificate } from 'node:crypto';
+import type { X509Certificate as NodeCertificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeSerial } from './certificate-info';
 import { type IndexedCrl, indexCrl } from './crl-index';
+import { CrlIndexCache, crlCacheBaseName } from './crl-index-cache';
 
 export { type IndexedCrl, indexCrl };
 
@@ -11,7 +12,7 @@ export type CrlAnswer =
   | { status: 'unavailable'; reason: string };
 
 export interface CrlStoreOptions {
-  /** Cache directory (verified CRLs, DER). */
+  /** Cache directory (verified CRLs, DER, and their index files: crl-index-cache.ts). */
   dir: string;
   fetch: (url: string) => Promise<Uint8Array>;
   now?: () => Date;
@@ -31,8 +32,10 @@ export class CrlStore {
   private readonly now: () => Date;
   private readonly refreshAfterMs: number;
   private readonly retryAfterFailureMs: number;
+  private readonly indexCache: CrlIndexCache;
 
   constructor(private readonly options: CrlStoreOptions) {
+    this.indexCache = new CrlIndexCache(options.dir);
     this.now = options.now ?? (() => new Date());
     this.refreshAfterMs = options.refreshAfterMs ?? 60 * 60 * 1000;
     this.retryAfterFailureMs = options.retryAfterFailureMs ?? 60 * 1000;
@@ -55,7 +58,7 @@ export class CrlStore {
     let failure: string;
     try {
       const der = await this.options.fetch(url);
-      const crl = await indexCrl(der, issuer, url, now);
+      const crl = await indexCrl(der, issuer, url, now, this.indexCache);
       if (crl.nextUpdate.getTime() <= now)
         throw new Error(`downloaded CRL expired at ${crl.nextUpdate.toISOString()}`);
       if (held && crl.thisUpdate < held.thisUpdate)
@@ -78,7 +81,7 @@ export class CrlStore {
   }
 
   private file(url: string): string {
-    return path.join(this.options.dir, `${createHash('sha256').update(url).digest('hex')}.crl`);
+    return path.join(this.options.dir, `${crlCacheBaseName(url)}.crl`);
   }
 
   private save(url: string, der: Uint8Array): void {
@@ -96,7 +99,8 @@ export class CrlStore {
     const file = this.file(url);
     if (!existsSync(file)) return null;
     try {
-      return await indexCrl(readFileSync(file), issuer, url, now); // verified again: the disk is not trusted
+      // Verified again (the disk is not trusted); the index file only spares the entry walk.
+      return await indexCrl(readFileSync(file), issuer, url, now, this.indexCache);
     } catch {
       return null;
     }

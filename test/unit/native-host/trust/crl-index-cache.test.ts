@@ -1,0 +1,243 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill
+import assert from 'node:assert/strict';
+import type { X509Certificate as NodeCertificate } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as x509 from '@peculiar/x509';
+import * as asn1js from 'asn1js';
+import { indexCrl } from '../../../../native-host/trust/crl-index';
+import {
+  CrlIndexCache,
+  crlCacheBaseName,
+  crlSha256,
+} from '../../../../native-host/trust/crl-index-cache';
+import { CrlStore } from '../../../../native-host/trust/crl-store';
+import { type MiniPki, miniPki } from '../../../../sandbox/pki/mini-pki';
+import { buildCrl, type CrlSpec } from '../../../fixtures/crl-builder';
+
+const DAY = 86_400_000;
+const URL = 'http://pki.test/crl';
+const REVOKED = '7f00000000000000000000000000a11c';
+const nameOf = (cert: NodeCertificate) =>
+  new Uint8Array(new x509.X509Certificate(cert.raw).subjectName.toArrayBuffer());
+const sorted = (set: Iterable<string>) => [...set].sort();
+
+describe('trust: verified CRL index cache (crl-index-cache.ts)', function () {
+  this.timeout(60_000);
+  let pki: MiniPki;
+  let spec: () => CrlSpec;
+  let der: Uint8Array;
+  let dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'crl-index-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const indexFile = (dir: string, url = URL) =>
+    path.join(dir, `${crlCacheBaseName(url)}.crl.index`);
+  /** Loads `bytes` as a fresh host start would (new cache object, same directory). */
+  const load = (bytes: Uint8Array, dir: string, url = URL) =>
+    indexCrl(bytes, pki.organisations, url, Date.now(), new CrlIndexCache(dir));
+
+  before(async () => {
+    pki = await miniPki();
+    const serials = Array.from({ length: 3000 }, (_, i) =>
+      (0x7f00000000000000000000000000a000n + BigInt(i) * 3n).toString(16),
+    );
+    serials.push(REVOKED, '01', '00ff', '0');
+    spec = () => ({
+      issuer: nameOf(pki.organisations),
+      serials,
+      thisUpdate: new Date(Date.now() - DAY),
+      nextUpdate: new Date(Date.now() + 7 * DAY),
+      signingKey: pki.organisationsKey,
+      signing: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    });
+    der = await buildCrl(spec());
+  });
+
+  afterEach(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    dirs = [];
+  });
+
+  it('ECO.1.1.6 ECO.1.1.7 writes the index beside the cached CRL (0600, bound to the CRL SHA-256) and a second start loads from it', async () => {
+    const dir = tempDir();
+    const revokedCert = await pki.leaf({ serial: REVOKED });
+    const goodCert = await pki.leaf({ serial: '7e' });
+    const first = new CrlStore({ dir, fetch: async () => der });
+    const cold = await first.check(revokedCert, pki.organisations, URL);
+    assert.equal(cold.status, 'revoked');
+    assert.equal(cold.status === 'revoked' && cold.crl.indexedFrom, 'entries');
+    assert.ok(existsSync(path.join(dir, `${crlCacheBaseName(URL)}.crl`)));
+    const file = indexFile(dir);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(statSync(path.join(dir, 'index.key')).mode & 0o777, 0o600);
+    const header = readFileSync(file, 'latin1').split('\n')[0]!.split(' ');
+    assert.deepEqual(header.slice(0, 4), ['mssante-crl-index', '1', crlSha256(der), '3004']);
+
+    // A new host start with the CRL server down: the disk copy, verified again, indexed from the file.
+    const offline = new CrlStore({
+      dir,
+      fetch: async () => {
+        throw new Error('CRL server down');
+      },
+    });
+    const warm = await offline.check(revokedCert, pki.organisations, URL);
+    assert.equal(warm.status, 'revoked');
+    assert.equal(warm.status === 'revoked' && warm.source, 'disk');
+    assert.equal(warm.status === 'revoked' && warm.crl.indexedFrom, 'index-cache');
+    assert.equal((await offline.check(goodCert, pki.organisations, URL)).status, 'good');
+    // A new start that downloads the same bytes again uses the index too.
+    const online = new CrlStore({ dir, fetch: async () => der });
+    const again = await online.check(goodCert, pki.organisations, URL);
+    assert.equal(again.status, 'good');
+    assert.equal(again.status === 'good' && again.crl.indexedFrom, 'index-cache');
+    assert.deepEqual(
+      sorted(again.status === 'good' ? again.crl.revoked : []),
+      sorted(cold.status === 'revoked' ? cold.crl.revoked : []),
+    );
+  });
+
+  it('ECO.1.1.6 finds a revoked serial number cold and warm, with the same index as the full walk', async () => {
+    const dir = tempDir();
+    const cold = await load(der, dir);
+    const warm = await load(der, dir);
+    const uncached = await indexCrl(der, pki.organisations, URL, Date.now());
+    assert.equal(cold.indexedFrom, 'entries');
+    assert.equal(warm.indexedFrom, 'index-cache');
+    for (const crl of [cold, warm]) {
+      assert.equal(crl.revoked.has(REVOKED), true);
+      assert.equal(crl.revoked.has('ff'), true); // 00ff, normalised
+      assert.equal(crl.revoked.has('0'), true);
+      assert.equal(crl.revoked.has('7e'), false);
+      assert.deepEqual(sorted(crl.revoked), sorted(uncached.revoked));
+      assert.equal(crl.nextUpdate.getTime(), uncached.nextUpdate.getTime());
+      assert.equal(crl.issuer, uncached.issuer);
+    }
+    const empty = await buildCrl({ ...spec(), serials: [] });
+    assert.equal((await load(empty, dir)).indexedFrom, 'entries');
+    const emptyWarm = await load(empty, dir);
+    assert.equal(emptyWarm.indexedFrom, 'index-cache');
+    assert.equal(emptyWarm.revoked.size, 0);
+  });
+
+  it('ECO.1.1.6 an index altered for the same CRL hash (a revoked serial taken out) is detected, ignored and rewritten', async () => {
+    const dir = tempDir();
+    await load(der, dir);
+    const file = indexFile(dir);
+    const original = readFileSync(file, 'latin1');
+    const [header, ...lines] = original.split('\n');
+    const fields = header!.split(' ');
+    fields[3] = String(Number(fields[3]) - 1); // count kept consistent, hash and MAC left as they were
+    const altered = [fields.join(' '), ...lines.filter((l) => l !== REVOKED)].join('\n');
+    assert.notEqual(altered.length, original.length);
+    writeFileSync(file, altered, 'latin1');
+    const crl = await load(der, dir);
+    assert.equal(crl.indexedFrom, 'entries');
+    assert.equal(crl.revoked.has(REVOKED), true);
+    assert.equal(readFileSync(file, 'latin1'), original); // rewritten from the walk
+    assert.equal((await load(der, dir)).indexedFrom, 'index-cache');
+  });
+
+  it('ECO.1.1.6 ignores a truncated, corrupt, other-version, other-CRL, other-URL or other-install index; the result equals the full walk', async () => {
+    const dir = tempDir();
+    const expected = sorted((await indexCrl(der, pki.organisations, URL, Date.now())).revoked);
+    await load(der, dir);
+    const file = indexFile(dir);
+    const good = readFileSync(file);
+    const other = await buildCrl({ ...spec(), serials: ['0a', '0b'] });
+    const otherDir = tempDir();
+    await load(other, otherDir); // another CRL's index, same URL
+    const otherCrlIndex = readFileSync(indexFile(otherDir));
+    const otherInstall = tempDir();
+    await load(der, otherInstall); // same CRL, another install's key
+    const otherKeyIndex = readFileSync(indexFile(otherInstall));
+    assert.notDeepEqual(otherKeyIndex, good);
+    const flip = Buffer.from(good);
+    flip[flip.length - 5] ^= 0x01;
+    const cases: Record<string, Buffer> = {
+      truncated: good.subarray(0, good.length - 40),
+      'header only': good.subarray(0, good.indexOf(0x0a) + 1),
+      'one byte flipped': flip,
+      empty: Buffer.alloc(0),
+      garbage: Buffer.from('not an index at all\n0a\n'),
+      'other version': Buffer.from(
+        good.toString('latin1').replace(/^mssante-crl-index 1 /, 'mssante-crl-index 2 '),
+        'latin1',
+      ),
+      'other CRL': otherCrlIndex,
+      'other install': otherKeyIndex,
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      writeFileSync(file, bytes);
+      const crl = await load(der, dir);
+      assert.equal(crl.indexedFrom, 'entries', name);
+      assert.deepEqual(sorted(crl.revoked), expected, name);
+      assert.deepEqual(readFileSync(file), good, `${name}: rewritten`);
+    }
+    // The right file under another URL's name is not that URL's index.
+    copyFileSync(file, indexFile(dir, 'http://elsewhere.test/crl'));
+    const elsewhere = await load(der, dir, 'http://elsewhere.test/crl');
+    assert.equal(elsewhere.indexedFrom, 'entries');
+    // A lost or damaged key: every index is ignored, a new key is made.
+    for (const damage of ['lost', 'short']) {
+      const keyFile = path.join(dir, 'index.key');
+      if (damage === 'lost') unlinkSync(keyFile);
+      else writeFileSync(keyFile, Buffer.alloc(5));
+      const crl = await load(der, dir);
+      assert.equal(crl.indexedFrom, 'entries', damage);
+      assert.deepEqual(sorted(crl.revoked), expected, damage);
+      assert.equal(readFileSync(keyFile).length, 32, damage);
+      assert.equal((await load(der, dir)).indexedFrom, 'index-cache', damage);
+    }
+  });
+
+  it('ECO.1.1.6 ECO.1.1.7 a CRL whose signature fails is refused even when a valid index for its exact bytes exists', async () => {
+    const dir = tempDir();
+    const broken = await buildCrl({ ...spec(), breakSignature: true });
+    const forged = await buildCrl({ ...spec(), signingKey: pki.foreignKey });
+    const cache = new CrlIndexCache(dir);
+    for (const bytes of [broken, forged]) {
+      cache.write(URL, crlSha256(bytes), new Set(['7e'])); // as a writer holding the key could
+      assert.notEqual(cache.read(URL, crlSha256(bytes)), null);
+      await assert.rejects(load(bytes, dir), /signature does not verify/);
+    }
+    // Through the store: a bad-signature CRL put in the disk cache with a matching index.
+    const good = new CrlStore({ dir, fetch: async () => der });
+    await good.check(await pki.leaf({ serial: '7e' }), pki.organisations, URL);
+    writeFileSync(path.join(dir, `${crlCacheBaseName(URL)}.crl`), broken);
+    cache.write(URL, crlSha256(broken), new Set());
+    const offline = new CrlStore({
+      dir,
+      fetch: async () => {
+        throw new Error('CRL server down');
+      },
+    });
+    const answer = await offline.check(await pki.leaf({ serial: REVOKED }), pki.organisations, URL);
+    assert.equal(answer.status, 'unavailable');
+  });
+
+  it('ECO.1.1.6 a CRL refused by the entry walk (critical entry extension) leaves no index', async () => {
+    const dir = tempDir();
+    const critical = {
+      oid: '2.5.29.29',
+      critical: true,
+      value: new Uint8Array(new asn1js.Sequence().toBER()),
+    };
+    const refused = await buildCrl({ ...spec(), entryExtensions: new Map([[5, [critical]]]) });
+    await assert.rejects(load(refused, dir), /critical extension 2\.5\.29\.29/);
+    assert.equal(existsSync(indexFile(dir)), false);
+    await assert.rejects(load(refused, dir), /critical extension 2\.5\.29\.29/);
+  });
+});
