@@ -165,7 +165,7 @@ describe('trust: verified CRL index cache (crl-index-cache.ts)', function () {
     const otherKeyIndex = readFileSync(indexFile(otherInstall));
     assert.notDeepEqual(otherKeyIndex, good);
     const flip = Buffer.from(good);
-    flip[flip.length - 5] ^= 0x01;
+    flip.writeUInt8(good.readUInt8(good.length - 5) ^ 0x01, good.length - 5);
     const cases: Record<string, Buffer> = {
       truncated: good.subarray(0, good.length - 40),
       'header only': good.subarray(0, good.indexOf(0x0a) + 1),
