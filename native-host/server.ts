@@ -1,19 +1,14 @@
 import type { Readable, Writable } from 'node:stream';
 import { errorMessage } from '../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../shared/errors/mssante-error';
-import {
-  type MessageType,
-  type Request,
-  type Response,
-  idOf,
-  makeError,
-  makeResult,
-  parseRequest,
-} from '../shared/protocol/index';
+import type { MessageType, Request, Response } from '../shared/protocol/index';
+// Not from index.ts, which builds every message's schemas: `hello` answers without them.
+import { idOf, makeError, makeResult } from '../shared/protocol/replies';
 import type { HostContext } from './handlers/context';
 import { HANDLERS, type Handler } from './handlers/index';
 import { FrameReader } from './messaging/frame-reader';
 import { encodeFrame } from './messaging/frame-writer';
+import { parseRequestLazily } from './messaging/parse-request';
 import { PARTIAL_FRAME_TIMEOUT_MS } from './messaging/limits';
 
 export interface ServeOptions {
@@ -55,7 +50,7 @@ export function serve({
   const handle = async (value: unknown): Promise<Response> => {
     let request: Request;
     try {
-      request = parseRequest(value);
+      request = await parseRequestLazily(value);
     } catch (error) {
       const wire = toMssanteError(error).toWire();
       ctx.counters.frameErrors += 1;

@@ -1,9 +1,5 @@
-import {
-  PROTOCOL_MIN_VERSION,
-  PROTOCOL_VERSION,
-  type Params,
-  type Result,
-} from '../../shared/protocol/index';
+import { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION } from '../../shared/protocol/envelope';
+import type { Params, Result } from '../../shared/protocol/index';
 import { HOST_PRODUCT } from '../../shared/protocol/names';
 import { HOST_VERSION } from '../version';
 import type { HostContext } from './context';

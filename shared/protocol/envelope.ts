@@ -6,6 +6,9 @@ import * as z from './zod';
  */
 export const PROTOCOL_VERSION = 1;
 
+/** Oldest protocol version this code still speaks. */
+export const PROTOCOL_MIN_VERSION = 1;
+
 /** Requests carry an id chosen by the sender; replies echo it. */
 export const requestId = z.string().check(z.minLength(1), z.maxLength(64));
 

@@ -2,6 +2,7 @@ import type { ErrorCode } from '../errors/codes';
 import { MssanteError, type WireError } from '../errors/mssante-error';
 import {
   eventEnvelope,
+  PROTOCOL_MIN_VERSION,
   PROTOCOL_VERSION,
   requestEnvelope,
   responseEnvelope,
@@ -24,10 +25,9 @@ import {
 } from './messages/annuaire';
 import type * as z from './zod';
 
-export { PROTOCOL_VERSION } from './envelope';
-
-/** Oldest protocol version this code still speaks. */
-export const PROTOCOL_MIN_VERSION = 1;
+export { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION } from './envelope';
+// In their own module so the host answers `hello` without building every message's schemas.
+export { idOf, makeError, makeResult } from './replies';
 
 /** Every message type, one file each under messages/. */
 export const MESSAGES = {
@@ -101,24 +101,6 @@ export function makeRequest<T extends MessageType>(
 ): Request<T> {
   // Envelope fields first: the host reads the id of an oversized frame from its first bytes.
   return { v: PROTOCOL_VERSION, id, type, params } as Request<T>;
-}
-
-export function makeResult<T extends MessageType>(
-  type: T,
-  id: string,
-  result: Result<T>,
-): Response<T> {
-  return { v: PROTOCOL_VERSION, id, type, ok: true, result };
-}
-
-export function makeError(id: string | null, type: string | null, error: WireError): Response {
-  return { v: PROTOCOL_VERSION, id, type: type as MessageType | null, ok: false, error };
-}
-
-/** The id of something that may be a request, for error replies to messages we refuse. */
-export function idOf(raw: unknown): string | null {
-  const parsed = requestEnvelope.shape.id.safeParse((raw as { id?: unknown } | null)?.id);
-  return parsed.success ? parsed.data : null;
 }
 
 function fail(code: ErrorCode, detail: string): never {
