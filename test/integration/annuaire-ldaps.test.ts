@@ -244,8 +244,14 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
     assert.ok(before > 0);
     // The server drops the connection and comes back with a certificate outside IGC Santé.
     at.replace(await certificate({ issuer: 'foreign' }));
+    // The next search must find the drop already seen (ldapts learns it from the socket's close
+    // event), else it is sent on the dead connection: wait for that, not a fixed 100 ms.
+    const ldapts = annuaire as unknown as { client: { isConnected: boolean } | null };
+    assert.equal(ldapts.client?.isConnected, true, 'the first search left no open connection');
     at.dropConnections();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 200 && ldapts.client?.isConnected; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(!ldapts.client?.isConnected, 'the client never saw the server drop the connection');
     const error = await annuaire.search(MARIE).then(
       () => assert.fail('accepted after reconnection'),
       (e: unknown) => e,
