@@ -20,6 +20,13 @@ export const THUNDERBIRD_PACKAGES: Requirement[] = [
   },
 ];
 
+/** PDF tools (text extraction, font listing, structure) for the PDF/A tests. */
+export const PDF_TOOL_PACKAGES: Requirement[] = [
+  { command: 'pdftotext', pkg: 'poppler-utils' },
+  { command: 'pdffonts', pkg: 'poppler-utils' },
+  { command: 'pdfinfo', pkg: 'poppler-utils' },
+];
+
 export function which(command: string): string | null {
   if (command.startsWith('/')) return existsSync(command) ? command : null;
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {

@@ -350,6 +350,10 @@ export const ERROR_MESSAGES = {
     fr: 'La connexion MSSanté a été fermée par le module.',
     en: 'The MSSanté connection was closed by the add-on.',
   },
+  E_SMTP_MESSAGE_TOO_LARGE: {
+    fr: 'Le message dépasse la taille maximale acceptée par l’opérateur MSSanté (en-têtes ajoutés par le module compris) : allégez-le, par exemple en retirant ou en compressant des pièces jointes.',
+    en: 'The message exceeds the maximum size the MSSanté operator accepts (headers added by the add-on included): make it smaller, e.g. by removing or compressing attachments.',
+  },
   // APP mailboxes: the ORG AUTH_CLI certificate (native-host/app, native-host/bridge, ECO.1.3.1)
   E_APP_PKCS12_PASSWORD: {
     fr: 'Le mot de passe ne permet pas d’ouvrir le fichier PKCS#12 du certificat ORG AUTH_CLI.',
@@ -399,6 +403,10 @@ export const ERROR_MESSAGES = {
   E_CONFIG_INSECURE: {
     fr: 'Un fichier de clé privée nommé dans config.json est lisible par d’autres utilisateurs : limitez-le à son propriétaire (chmod 600).',
     en: 'A private key file named in config.json is readable by other users: restrict it to its owner (chmod 600).',
+  },
+  E_CONFIG_READABLE: {
+    fr: 'Le fichier config.json de l’hôte, qui contient le secret client Pro Santé Connect, est accessible à d’autres utilisateurs : l’hôte refuse de le lire. Exécutez la commande indiquée (chmod 600 sur config.json), puis réessayez.',
+    en: 'The host’s config.json, which holds the Pro Santé Connect client secret, is accessible to other users: the host refuses to read it. Run the command shown (chmod 600 on config.json), then try again.',
   },
   E_MAILBOX_UNKNOWN: {
     fr: 'Cette boîte MSSanté n’est pas configurée dans le module.',
@@ -471,6 +479,23 @@ export const ERROR_MESSAGES = {
   E_RECEIVE_NO_MESSAGE: {
     fr: 'Le message affiché n’est plus disponible.',
     en: 'The displayed message is no longer available.',
+  },
+  // PDF/A-1 copies of N3 documents (shared/domain/pdf)
+  E_PDFA_NOT_N3: {
+    fr: 'Seul un document CDA de niveau 3 (corps structuré) peut être transcrit en PDF/A ; un document N1 joint le PDF qu’il contient.',
+    en: 'Only a level 3 CDA document (structured body) can be rendered as PDF/A; an N1 document attaches the PDF it holds.',
+  },
+  E_PDFA_TOO_LARGE: {
+    fr: 'Le document CDA est trop volumineux pour être transcrit en PDF/A (texte ou nombre de pages au-delà des limites).',
+    en: 'The CDA document is too large to be rendered as PDF/A (text or page count beyond the limits).',
+  },
+  E_PDFA_TOO_DEEP: {
+    fr: 'Le document CDA imbrique trop d’éléments pour être transcrit en PDF/A.',
+    en: 'The CDA document nests too many elements to be rendered as PDF/A.',
+  },
+  E_PDFA_FONT: {
+    fr: 'La police du PDF/A n’a pas pu être chargée.',
+    en: 'The PDF/A font could not be loaded.',
   },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
