@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type ErrorCode, isErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
+import { displayName } from '../../shared/protocol/messages/mailbox';
 import { AuditJournal } from '../audit/journal';
 import { lookupAutoconfig } from '../autoconfig/lookup';
 import { journalKey } from '../audit/key';
@@ -32,6 +33,8 @@ interface StoredMailbox {
   smtpPort: number;
   /** APP: the ORG AUTH_CLI certificate's facts, and its PKCS#12 sealed (see sealed-store.ts). */
   app?: StoredAppCredentials;
+  /** ECO.2.2.7: the From name chosen at setup, for an account Thunderbird has to get again. */
+  displayName?: string;
 }
 
 interface LiveMailbox {
@@ -204,9 +207,14 @@ export class HostApp {
   }
 
   private stored(): StoredMailbox[] {
-    return existsSync(this.file())
+    const list = existsSync(this.file())
       ? (JSON.parse(readFileSync(this.file(), 'utf8')) as StoredMailbox[])
       : [];
+    // A name edited by hand into something the protocol refuses is dropped, not sent.
+    for (const m of list)
+      if (m.displayName !== undefined && !displayName.safeParse(m.displayName).success)
+        delete m.displayName;
+    return list;
   }
 
   private save(list: StoredMailbox[]): void {
@@ -225,6 +233,7 @@ export class HostApp {
       secret: s.secret,
       upstream: { imap: s.imap, smtp: s.smtp },
       connections: m.imap.connections + m.smtp.connections,
+      ...(s.displayName ? { displayName: s.displayName } : {}),
       dependsOnPsc: !s.app,
       ...(this.health.lastError(s.address) ? { lastError: this.health.lastError(s.address)! } : {}),
       ...(s.app
@@ -311,6 +320,7 @@ export class HostApp {
       imapPort: 0,
       smtpPort: 0,
       ...(app ? { app } : {}),
+      ...(params.displayName ? { displayName: params.displayName } : {}),
     };
     const live = await this.start(stored);
     this.save([...this.stored().filter((m) => m.address.toLowerCase() !== key), stored]);

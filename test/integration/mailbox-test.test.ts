@@ -6,6 +6,7 @@ import { ImapFlow } from 'imapflow';
 import { HostApp } from '../../native-host/app/host-app';
 import { fileLogger } from '../../native-host/log';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { MESSAGES } from '../../shared/protocol/index';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const APP = 'labo.resultats@sandbox.mssante.test';
@@ -148,6 +149,40 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
         ['ORG', true, undefined],
       ],
     );
+  });
+
+  it('ECO.2.2.7 keeps the From name chosen at setup with the mailbox, across a host restart; a name edited by hand into a header break is dropped', async () => {
+    const name = 'Secrétariat de cardiologie';
+    assert.equal(
+      (await host.add({ address: ORG, profile: 'ORG', ...endpoints(), displayName: name }))
+        .displayName,
+      name,
+    );
+    assert.equal((await listed(ORG)).displayName, name);
+    assert.equal((await listed(MARIE)).displayName, undefined, 'set up without one');
+    const file = path.join(state, 'mailboxes.json');
+    const saved = readFileSync(file, 'utf8');
+    const restarted = async () => {
+      const again = new HostApp(state, fileLogger(state));
+      try {
+        const result = await again.list();
+        // What the add-on accepts (it checks every result against the protocol's schema).
+        assert.equal(MESSAGES['mailbox.list'].result.safeParse(result).success, true);
+        return result.mailboxes.find((m) => m.address === ORG)!.displayName;
+      } finally {
+        await again.close();
+      }
+    };
+    try {
+      assert.equal(await restarted(), name);
+      const edited = (JSON.parse(saved) as Array<{ address: string; displayName?: string }>).map(
+        (m) => (m.address === ORG ? { ...m, displayName: 'Secrétariat\r\nBcc: x@y.fr' } : m),
+      );
+      writeFileSync(file, JSON.stringify(edited));
+      assert.equal(await restarted(), undefined);
+    } finally {
+      writeFileSync(file, saved);
+    }
   });
 
   it('ECO.1.1.9 the connection test of an address the host does not serve is refused (E_MAILBOX_UNKNOWN)', async () => {

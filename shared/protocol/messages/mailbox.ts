@@ -6,6 +6,14 @@ const endpoint = z.object({
 });
 
 /**
+ * ECO.2.2.7: the From display name chosen at setup (PER from the PSC identity, ORG/APP the
+ * functional entity). It ends up in a From header: one line, no control characters.
+ */
+export const displayName = z
+  .string()
+  .check(z.minLength(1), z.maxLength(200), z.regex(/^(?=.*\S)[^\u0000-\u001f\u007f]+$/));
+
+/**
  * An MSSanté mailbox served by the bridge. `secret` is the loopback password Thunderbird uses
  * for this mailbox's IMAP and SMTP accounts: a local credential, never the PSC token.
  */
@@ -17,6 +25,8 @@ export const bridgedMailbox = z.object({
   secret: z.string(),
   upstream: z.object({ imap: endpoint, smtp: endpoint }),
   connections: z.int(),
+  /** The name given at setup, so an account created again is named the same (ECO.2.2.7). */
+  displayName: z.optional(displayName),
   /** APP: what the host holds (never the key, the PKCS#12 or its password). */
   certificate: z.optional(
     z.object({ subject: z.string(), organisationId: z.string(), notAfter: z.string() }),
@@ -46,6 +56,7 @@ export const mailboxAdd = {
       profile: z.enum(['PER', 'ORG']),
       imap: endpoint,
       smtp: endpoint,
+      displayName: z.optional(displayName),
     }),
     /**
      * APP (ECO.1.3.1): the ORG AUTH_CLI certificate as a PKCS#12 (base64) with its password. The
@@ -57,6 +68,7 @@ export const mailboxAdd = {
       profile: z.literal('APP'),
       imap: endpoint,
       smtp: endpoint,
+      displayName: z.optional(displayName),
       pkcs12: z
         .string()
         .check(z.minLength(1), z.maxLength(64 * 1024), z.regex(/^[A-Za-z0-9+/=\s]+$/)),
