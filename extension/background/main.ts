@@ -17,6 +17,7 @@ import { startAnnuaire } from './annuaire';
 import { syncAccounts, watchFirstRun } from './accounts';
 import { accountName } from './account-name';
 import { sessionUx } from './session-ux';
+import { isSessionEndNotice } from './session-badge';
 
 const locale = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
 
@@ -86,9 +87,14 @@ function onHostEvent(event: HostEvent): void {
         ...(event.data.state === 'signed-in' ? { ciba: null, notice: null } : {}),
       });
       return;
-    case 'notice':
-      notify(MssanteError.fromWire(event.data).toWire(locale));
+    case 'notice': {
+      const notice = MssanteError.fromWire(event.data).toWire(locale);
+      // The end of the session has one notification, session-ux.ts's (sign in in one click).
+      if (isSessionEndNotice(ui.psc, notice.code))
+        publish({ notice: { ...notice, at: Date.now() }, ciba: null });
+      else notify(notice);
       return;
+    }
     case 'annuaire-progress':
       annuaire.onProgress(event.data);
       return;

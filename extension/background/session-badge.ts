@@ -28,3 +28,12 @@ export function sessionBadge(
       return { text: 'OFF', color: '#57606a', title: 'setupBadgeSignedOut' };
   }
 }
+
+/**
+ * The host's notice that says why the session it just ended is over (the `psc` event with the
+ * ended state comes first). Its one notification is session-ux.ts's, with the one-click sign-in;
+ * the notice itself only goes to the popup.
+ */
+export function isSessionEndNotice(psc: Result<'psc.status'> | null, code: string): boolean {
+  return psc?.state === 'ended' && psc.ended?.code === code;
+}

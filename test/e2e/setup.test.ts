@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sandboxMailConfig, startAutoconfig } from '../../sandbox/autoconfig/index';
 import { DOMAIN, HOST_NAMES } from '../../sandbox/contracts';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { filesHolding, ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
+import { filesHolding, ADDON_ID, hostPids, ThunderbirdSuite, waitFor } from './lib/harness';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -444,6 +444,62 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await suite.closePage(page);
   });
 
+  it('[e2e] ECO.2.2.7 ECO.3.2.3 the Thunderbird accounts made again after a host restart keep the names chosen at setup (PER label, ORG and APP entities)', async function () {
+    this.timeout(120_000);
+    const popup = await suite.openPage('ui/popup/popup.html');
+    const serverName = (accountKey: string) =>
+      suite.marionette.chrome<string>(
+        `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+         return MailServices.accounts.getAccount(args[0]).incomingServer.prettyName;`,
+        [accountKey],
+      );
+    const chosen: Record<string, string> = {
+      [MARIE]: 'Dr Marie MARTIN',
+      [ORG]: 'Secrétariat de cardiologie',
+      [APP]: 'Laboratoire — résultats',
+    };
+    const names: Record<string, string> = {};
+    for (const address of Object.keys(chosen)) {
+      assert.equal((await identityOf(accounts[address]!)).fullName, chosen[address]);
+      names[address] = await serverName(accounts[address]!);
+      // Deleted by hand (the experiment removes the account, its SMTP server and identity).
+      await suite.page(popup, 'call', { api: 'mssanteAccounts.remove', args: [accounts[address]] });
+    }
+    // A new host (new process, no PSC session yet): the add-on reconnects and syncs the accounts.
+    for (const pid of hostPids(suite)) process.kill(pid, 'SIGKILL');
+    for (const address of Object.keys(chosen)) {
+      accounts[address] = await waitFor(
+        `the account of ${address} to come back`,
+        () =>
+          suite.page<string | null>(popup, 'call', {
+            api: 'mssanteAccounts.find',
+            args: [address],
+          }),
+        { timeoutMs: 30_000 },
+      );
+      const identity = await identityOf(accounts[address]!);
+      assert.deepEqual(
+        [identity.fullName, identity.email, await serverName(accounts[address]!)],
+        [chosen[address], address, names[address]],
+      );
+    }
+    // The new host holds no PSC session (tokens lived in the old one's memory): sign in again.
+    await fill(popup, '#psc-national-id', '810100000011');
+    await click(popup, '#psc-ciba-form button[type="submit"]');
+    await waitFor(
+      'the e-CPS request',
+      async () =>
+        ((await control('ciba-pending', {})) as { pending: unknown[] }).pending.length === 1,
+    );
+    await control('ciba-approve', { nationalId: '810100000011' });
+    await waitFor(
+      'the PSC session',
+      async () => (await read(popup, { s: '#psc-state' })).s!.data.state === 'signed-in',
+      { timeoutMs: 30_000 },
+    );
+    await suite.closePage(popup);
+  });
+
   it('[e2e] ECO.3.2.3 ECO.1.2.3 the popup lists the three mailboxes, each with its own state and which depend on the PSC session', async function () {
     this.timeout(90_000);
     // The popup's page kept open in a tab (a toolbar popup closes when focus moves).
@@ -528,6 +584,11 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       suite.page<string>(popup, 'call', { api: 'action.getBadgeText', args: [{}] });
     await waitFor('the badge ON', async () => (await badge()) === 'ON', { timeoutMs: 30_000 });
     await recordAlerts();
+    const notifications = () =>
+      suite
+        .page<Record<string, unknown>>(popup, 'call', { api: 'notifications.getAll', args: [] })
+        .then((all) => Object.keys(all).sort());
+    const before = await notifications();
     await control('end-session', { nationalId: '810100000011' });
     await waitFor('the badge FIN', async () => (await badge()) === 'FIN', { timeoutMs: 60_000 });
     const alert = await waitFor('the notification', () =>
@@ -542,6 +603,21 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       alert,
       'Session Pro Santé Connect terminée / Cliquez ici pour vous reconnecter à Pro Santé Connect.',
     );
+    // Exactly one notification for the end of the session (the host's notice of why goes to the
+    // popup only): the add-on's notifications as the notifications API lists them, and the
+    // system alerts the add-on raised.
+    await waitFor('the popup to show why', async () => {
+      const v = await read(popup, { code: '#psc-notice-code' });
+      return /^E_PSC_/.test(v.code!.text);
+    });
+    const created = (await notifications()).filter((id) => !before.includes(id));
+    assert.deepEqual(created, ['mssante-psc-session-ended']);
+    const raised = await suite.marionette.chrome<string[]>(
+      `const w = Services.wm.getMostRecentWindow('mail:3pane');
+       return (w.mssAlerts || []).filter((a) => args.includes(a.title)).map((a) => a.title);`,
+      ['Session Pro Santé Connect terminée', 'MSSanté pour Thunderbird'],
+    );
+    assert.deepEqual(raised, ['Session Pro Santé Connect terminée']);
     // The user clicks it: PSC's sign-in page opens in a Thunderbird tab.
     await suite.marionette.chrome(
       `const w = Services.wm.getMostRecentWindow('mail:3pane');

@@ -116,8 +116,13 @@ function manual(event: Event): void {
   if (!Array.isArray(checked)) useServers(checked);
 }
 
-async function addParams(p: Profile, endpoints: Endpoints): Promise<Params<'mailbox.add'>> {
-  if (p !== 'APP') return { address, profile: p, ...endpoints };
+async function addParams(
+  p: Profile,
+  endpoints: Endpoints,
+  displayName: string,
+): Promise<Params<'mailbox.add'>> {
+  // The host keeps the From name with the mailbox: an account made again is named the same.
+  if (p !== 'APP') return { address, profile: p, ...endpoints, displayName };
   const file = input('p12').files?.[0];
   if (!file) throw new MssanteError('E_APP_PKCS12_INVALID', { detail: t('setupP12Missing') });
   if (file.size > MAX_PKCS12_BYTES)
@@ -128,6 +133,7 @@ async function addParams(p: Profile, endpoints: Endpoints): Promise<Params<'mail
     address,
     profile: 'APP',
     ...endpoints,
+    displayName,
     pkcs12,
     pkcs12Password: input('p12-password').value,
   };
@@ -157,7 +163,7 @@ async function create(event: Event): Promise<void> {
   try {
     const fullName = fromLabelFor(p, ui?.psc?.identity, input('entity').value);
     $('progress').textContent = t('setupProgressHost');
-    const mailbox = await hostRequest('mailbox.add', await addParams(p, servers));
+    const mailbox = await hostRequest('mailbox.add', await addParams(p, servers, fullName));
     input('p12').value = '';
     input('p12-password').value = '';
     $('progress').textContent = t('setupProgressAccount');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accountName } from '../../../extension/background/account-name';
-import { sessionBadge } from '../../../extension/background/session-badge';
+import { isSessionEndNotice, sessionBadge } from '../../../extension/background/session-badge';
 import { mailboxState } from '../../../extension/ui/popup/mailbox-state';
 import {
   base64Of,
@@ -12,7 +12,7 @@ import {
   fromLabelFor,
   manualEndpoints,
 } from '../../../extension/ui/setup/setup-model';
-import type { Result } from '../../../shared/protocol/index';
+import { MESSAGES, type Result } from '../../../shared/protocol/index';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const messages = (locale: string) =>
@@ -162,6 +162,40 @@ describe('popup mailbox states and session badge', () => {
     assert.equal(accountName({ address: 'a@b.fr', profile: 'PER' }, signedIn), 'Dr Marie MARTIN');
     assert.equal(accountName({ address: 'a@b.fr', profile: 'PER' }, psc('signed-out')), 'a@b.fr');
     assert.equal(accountName({ address: 'a@b.fr', profile: 'ORG' }, signedIn), 'a@b.fr');
+  });
+
+  it('ECO.2.2.7 names an account recreated for a host mailbox with the name chosen at setup, which the host keeps', () => {
+    const signedIn = { ...psc('signed-in'), identity: MARIE };
+    const org = { address: 'a@b.fr', profile: 'ORG' as const, displayName: 'Secrétariat' };
+    assert.equal(accountName(org, null), 'Secrétariat');
+    assert.equal(
+      accountName(
+        { address: 'a@b.fr', profile: 'PER', displayName: 'Dr Marie MARTIN — Cardio' },
+        signedIn,
+      ),
+      'Dr Marie MARTIN — Cardio',
+    );
+    // Both sides check it (host: request params; add-on: results): one line, not blank.
+    const add = (displayName: string) =>
+      MESSAGES['mailbox.add'].params.safeParse({
+        address: 'a@b.fr',
+        profile: 'ORG',
+        imap: { host: 'imap.b.fr', port: 143 },
+        smtp: { host: 'smtp.b.fr', port: 587 },
+        displayName,
+      }).success;
+    assert.deepEqual(
+      ['Secrétariat de cardiologie', 'A\r\nBcc: x@y.fr', '   ', 'x'.repeat(201)].map(add),
+      [true, false, false, false],
+    );
+  });
+
+  it('the host’s notice of why the session ended adds no second notification (session-ux has the one-click one)', () => {
+    const ended = { ...psc('ended'), ended: { code: 'E_PSC_REFRESH_INVALID', at: 1 } };
+    assert.equal(isSessionEndNotice(ended, 'E_PSC_REFRESH_INVALID'), true);
+    assert.equal(isSessionEndNotice(ended, 'E_PSC_LOGIN_FAILED'), false);
+    assert.equal(isSessionEndNotice(psc('signed-in'), 'E_PSC_REFRESH_INVALID'), false);
+    assert.equal(isSessionEndNotice(null, 'E_PSC_REFRESH_INVALID'), false);
   });
 });
 
