@@ -44,10 +44,23 @@ function startHost(env: NodeJS.ProcessEnv) {
   return { child, next };
 }
 
-/** Host cold start: spawn → first `hello` reply, the way Thunderbird sees it. */
+/** Bare Node, spawn → exit of `node -e ''`: the floor under the host's cold start. */
+async function bareNode(env: NodeJS.ProcessEnv): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['-e', ''], { env, stdio: 'ignore' });
+  await new Promise((r) => child.once('exit', r));
+  return performance.now() - t0;
+}
+
+/**
+ * Host cold start: spawn → first `hello` reply, the way Thunderbird sees it; bare Node's start
+ * measured in the same loop (one of each in turn) so both see the same load on a shared machine.
+ */
 async function coldStart(env: NodeJS.ProcessEnv, runs: number) {
   const samples: number[] = [];
+  const bare: number[] = [];
   for (let i = 0; i < runs; i++) {
+    bare.push(await bareNode(env));
     const t0 = performance.now();
     const host = startHost(env);
     const reply = host.next();
@@ -57,7 +70,13 @@ async function coldStart(env: NodeJS.ProcessEnv, runs: number) {
     host.child.stdin.end();
     await new Promise((r) => host.child.once('exit', r));
   }
-  return summary(samples);
+  const host = summary(samples);
+  const bareNodeMs = summary(bare);
+  return {
+    ...host,
+    bareNodeMs,
+    overBareNodeP50Ms: Number((host.p50 - bareNodeMs.p50).toFixed(3)),
+  };
 }
 
 async function roundTrips(env: NodeJS.ProcessEnv, payloadBytes: number, runs: number) {
@@ -81,12 +100,23 @@ async function roundTrips(env: NodeJS.ProcessEnv, payloadBytes: number, runs: nu
   return summary(samples);
 }
 
+function withoutExtraCaCerts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.NODE_EXTRA_CA_CERTS;
+  return copy;
+}
+
 export async function benchHost(): Promise<Record<string, unknown>> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'mssante-bench-'));
-  const env = { ...process.env, MSSANTE_STATE_DIR: home };
+  const env: NodeJS.ProcessEnv = { ...process.env, MSSANTE_STATE_DIR: home };
   try {
     return {
       coldStartToHelloMs: { ...(await coldStart(env, 30)), goalP50: 100 },
+      // Node 20 reads NODE_EXTRA_CA_CERTS at start-up, before any of our code (+~80 ms for bare
+      // Node on the machine that sets it); the same figures without it, when it is set.
+      ...(env.NODE_EXTRA_CA_CERTS
+        ? { coldStartWithoutExtraCaCertsMs: await coldStart(withoutExtraCaCerts(env), 30) }
+        : {}),
       roundTrip1KBMs: { ...(await roundTrips(env, 1024, 3000)), goalP50: 0.5 },
       roundTrip512KBMs: await roundTrips(env, 512 * 1024, 200),
     };
