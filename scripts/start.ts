@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeHostConfig, writePrivateFile } from '../native-host/app/private-file';
 import type { SandboxRuntime } from '../sandbox/contracts';
 import { sandboxDir } from '../sandbox/paths';
 import { readRuntime } from '../sandbox/runtime';
@@ -64,12 +65,7 @@ async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<bool
  */
 function configureHost(runtime: SandboxRuntime): string {
   const marie = PRACTITIONERS[0]!;
-  mkdirSync(hostState, { recursive: true });
-  writeFileSync(
-    path.join(hostState, 'config.json'),
-    JSON.stringify({ sandbox: sandbox }, null, 2) + '\n',
-    { mode: 0o600 },
-  );
+  writeHostConfig(hostState, { sandbox: sandbox });
   const file = path.join(hostState, 'mailboxes.json');
   const previous = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as Array<Record<string, unknown>>)
@@ -85,7 +81,7 @@ function configureHost(runtime: SandboxRuntime): string {
     smtpPort: (kept?.smtpPort as number | undefined) ?? 0,
   };
   const others = previous.filter((m) => m.address !== marie.mailbox);
-  writeFileSync(file, JSON.stringify([mailbox, ...others], null, 2) + '\n', { mode: 0o600 });
+  writePrivateFile(file, JSON.stringify([mailbox, ...others], null, 2) + '\n');
   return marie.mailbox;
 }
 

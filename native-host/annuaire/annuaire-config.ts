@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { SandboxRuntime } from '../../sandbox/contracts';
 import { sandboxDir } from '../../sandbox/paths';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { readHostConfigText } from '../app/private-file';
 import { projectRoot } from '../project-root';
 import { ANNUAIRE_PRESET } from './ldap-client';
 
@@ -51,11 +52,11 @@ export function resolveAnnuaireConfig(
   stateDir: string,
   env: NodeJS.ProcessEnv = process.env,
 ): AnnuaireConfig {
-  const file = path.join(stateDir, 'config.json');
-  if (!existsSync(file)) return sandboxLdap(sandboxDir(projectRoot(), env));
+  const text = readHostConfigText(stateDir);
+  if (text === null) return sandboxLdap(sandboxDir(projectRoot(), env));
   let config: { annuaire?: unknown; sandbox?: unknown };
   try {
-    config = JSON.parse(readFileSync(file, 'utf8')) as typeof config;
+    config = JSON.parse(text) as typeof config;
   } catch (cause) {
     throw new MssanteError('E_CONFIG_INVALID', { detail: 'config.json is not JSON', cause });
   }

@@ -8,6 +8,7 @@ import { MssanteError } from '../../shared/errors/mssante-error';
 import { projectRoot } from '../project-root';
 import { PSC_PRESETS, type PscEndpoints, sandboxEndpoints } from '../psc/presets';
 import type { ClientAuthConfig } from '../psc/session';
+import { readHostConfigText } from './private-file';
 import { resolvePscAuth } from './psc-auth';
 import {
   loadSandboxTrustSet,
@@ -18,7 +19,7 @@ import {
 
 /**
  * The host's configuration, `<state>/config.json` (mode 0600: it holds the PSC client secret of
- * the intermediate LPS server). Two shapes:
+ * the intermediate LPS server; a looser mode is refused, see private-file.ts). Two shapes:
  *
  *   { "sandbox": "<dir>" }                       everything from the local sandbox's runtime.json
  *   { "psc": { "preset": "bas" | "production" | "custom", "issuer"?, "discovery"?,
@@ -82,9 +83,9 @@ export function resolveConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedConfig {
   const file = path.join(stateDir, 'config.json');
-  const config: ConfigFile = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as ConfigFile)
-    : { sandbox: sandboxDir(projectRoot(), env) };
+  const text = readHostConfigText(stateDir);
+  const config: ConfigFile =
+    text !== null ? (JSON.parse(text) as ConfigFile) : { sandbox: sandboxDir(projectRoot(), env) };
   if (config.sandbox !== undefined) {
     const runtime = readSandbox(config.sandbox);
     const pki = runtime.internal.pki;

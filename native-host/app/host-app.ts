@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { type ErrorCode, isErrorCode } from '../../shared/errors/codes';
@@ -19,6 +19,7 @@ import { trustContext } from '../trust/context';
 import type { TrustContext } from '../trust/verify';
 import { appCredentials, importAppCredentials, type StoredAppCredentials } from './app-mailbox';
 import { type ResolvedConfig, resolveConfig } from './config';
+import { tightenPrivateFile, writePrivateFile } from './private-file';
 import { SealedStore } from './sealed-store';
 import { testMailboxConnection } from './connection-test';
 import { MailboxHealth } from './mailbox-health';
@@ -67,6 +68,15 @@ export class HostApp {
     this.audit = new AuditJournal(auditDir);
     this.audit.prune();
     this.redactor = new Redactor(journalKey(auditDir));
+    // mailboxes.json is the host's own file: a mode opened since is narrowed and journaled.
+    const loose = tightenPrivateFile(this.file());
+    if (loose !== null)
+      this.audit.record({
+        author: 'system',
+        action: 'permissions',
+        request: `chmod 600 mailboxes.json (was ${loose.toString(8)})`,
+        outcome: 'ok',
+      });
   }
 
   /** Configuration is read when first needed (the sandbox may start after the host). */
@@ -218,9 +228,7 @@ export class HostApp {
   }
 
   private save(list: StoredMailbox[]): void {
-    writeFileSync(`${this.file()}.tmp`, JSON.stringify(list, null, 2) + '\n', { mode: 0o600 });
-    renameSync(`${this.file()}.tmp`, this.file());
-    chmodSync(this.file(), 0o600);
+    writePrivateFile(this.file(), JSON.stringify(list, null, 2) + '\n');
   }
 
   private describe(m: LiveMailbox): Result<'mailbox.add'> {

@@ -15,6 +15,7 @@ import { freePort } from '../../scripts/lib/net';
 import type { AnnuaireEntry } from '../../shared/domain/annuaire/entry';
 import { EXTRACTION_COLUMNS } from '../../shared/domain/annuaire/entry';
 import { deflatedZeros, zipEntries } from '../fixtures/xdm/zip-writer';
+import { writeHostConfig } from '../../native-host/app/private-file';
 
 /**
  * The Annuaire through the host's protocol (ECO.3.1.4), served in-process on streams as
@@ -119,13 +120,9 @@ describe('the Annuaire through the host protocol (slapd, worker import)', functi
     rmSync(state, { recursive: true, force: true });
     const { mkdirSync } = await import('node:fs');
     mkdirSync(state, { recursive: true });
-    writeFileSync(
-      path.join(state, 'config.json'),
-      JSON.stringify({
-        annuaire: { source: 'ldap', url: slapd.info.url, base: slapd.info.base },
-      }),
-      { mode: 0o600 },
-    );
+    writeHostConfig(state, {
+      annuaire: { source: 'ldap', url: slapd.info.url, base: slapd.info.base },
+    });
     // Big enough that the import spans many progress events and several seconds of SQLite work.
     bigFile = path.join(home, FILE_NAME);
     writeExtraction([...generateEntries(40_000), PATIENT], bigFile);

@@ -23,6 +23,7 @@ import { type LeafOptions, type MiniPki, miniPki } from '../../sandbox/pki/mini-
 import { RevocationServer } from '../../sandbox/pki/revocation-server';
 import { sandboxLookup } from '../../sandbox/resolve';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { writeHostConfig } from '../../native-host/app/private-file';
 
 const DOMAIN = 'sandbox.mssante.test';
 const NAME = `autoconfig.${DOMAIN}`;
@@ -371,7 +372,7 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
         },
       };
       file('runtime.json', JSON.stringify(runtime));
-      writeFileSync(path.join(stateDir, 'config.json'), JSON.stringify({ sandbox: sandboxDir }));
+      writeHostConfig(stateDir, { sandbox: sandboxDir });
       const app = new HostApp(stateDir, quiet);
       const ctx = {
         log: quiet,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -18,6 +18,7 @@ import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { issueClientCertificate } from '../../sandbox/pki/client-certificate';
 import { sandboxLookup } from '../../sandbox/resolve';
 import { ensurePackages } from '../../scripts/lib/system';
+import { writeHostConfig } from '../../native-host/app/private-file';
 
 const APP = 'labo.resultats@sandbox.mssante.test';
 const MARIE = 'marie.martin@sandbox.mssante.test';
@@ -124,17 +125,14 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
   before(async () => {
     operator = await startOperator();
     state = mkdtempSync(path.join(os.tmpdir(), 'host-app-'));
-    writeFileSync(
-      path.join(state, 'config.json'),
-      JSON.stringify({
-        trust: {
-          set: 'sandbox',
-          rootCert: operator.anchors.rootCert,
-          intermediateCert: operator.anchors.intermediateCert,
-        },
-        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-      }),
-    );
+    writeHostConfig(state, {
+      trust: {
+        set: 'sandbox',
+        rootCert: operator.anchors.rootCert,
+        intermediateCert: operator.anchors.intermediateCert,
+      },
+      hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+    });
     host = new HostApp(state, fileLogger(state));
     operator.dovecot.deliver(
       APP,

@@ -22,6 +22,7 @@ import { exportPkcs12 } from '../../sandbox/pki/client-certificate';
 import { miniPki, type MiniPki } from '../../sandbox/pki/mini-pki';
 import { makeRequest } from '../../shared/protocol/index';
 import { issueClientCert, pem, type Rig, startRig } from '../fixtures/psc-auth-rig';
+import { writeHostConfig } from '../../native-host/app/private-file';
 
 const NATIONAL_ID = '810100000011';
 
@@ -116,19 +117,15 @@ describe('PSC client authentication from the host’s config.json (host process,
     writeFileSync(path.join(dir, 'root.pem'), pem(pki.root));
     writeFileSync(path.join(dir, 'org.pem'), pem(pki.organisations));
     writeFileSync(path.join(dir, 'ca.pem'), pem(pki.root) + pem(pki.organisations));
-    writeFileSync(
-      path.join(dir, 'config.json'),
-      JSON.stringify({
-        psc: { preset: 'custom', issuer: rig.stub.info.issuer, clientId, auth },
-        trust: {
-          set: 'sandbox',
-          rootCert: path.join(dir, 'root.pem'),
-          intermediateCert: path.join(dir, 'org.pem'),
-        },
-        hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-      }),
-      { mode: 0o600 },
-    );
+    writeHostConfig(dir, {
+      psc: { preset: 'custom', issuer: rig.stub.info.issuer, clientId, auth },
+      trust: {
+        set: 'sandbox',
+        rootCert: path.join(dir, 'root.pem'),
+        intermediateCert: path.join(dir, 'org.pem'),
+      },
+      hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
+    });
     return dir;
   };
 

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from '../../app/private-file';
 import { HOST_NAMES } from '../../../sandbox/contracts';
 import { startOperator, type TestOperator } from '../../../sandbox/operator';
 import { PRACTITIONERS } from '../../../sandbox/people';
@@ -53,7 +53,8 @@ export async function startSandboxPlatform(
       ldap: { url: annuaire.info.url, base: annuaire.info.base, name: marie.lastName },
     };
     const file = path.join(operator.dir, 'live.json');
-    writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+    // The operator's folder is shared with its servers' own users: left as it is.
+    writePrivateFile(file, JSON.stringify(config, null, 2) + '\n', { keepDirMode: true });
     return { operator, config, file, stop: () => operator.stop() };
   } catch (error) {
     await operator.stop();

@@ -20,6 +20,7 @@ import { ensurePackages, THUNDERBIRD_PACKAGES } from '../../../scripts/lib/syste
 import { launchThunderbird, type RunningThunderbird } from '../../../scripts/lib/thunderbird';
 import { ensureDisplay, type Display } from '../../../scripts/lib/xvfb';
 import { Marionette } from './marionette';
+import { writeHostConfig } from '../../../native-host/app/private-file';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));
@@ -93,11 +94,7 @@ export class ThunderbirdSuite {
       throw new Error('not built: run npm run build');
     if (this.options.hostConfig) {
       mkdirSync(this.stateDir, { recursive: true });
-      writeFileSync(
-        path.join(this.stateDir, 'config.json'),
-        JSON.stringify(this.options.hostConfig),
-        { mode: 0o600 },
-      );
+      writeHostConfig(this.stateDir, this.options.hostConfig);
     }
     if (this.options.installHost !== false) {
       const install = spawnSync(process.execPath, [HOST_BUNDLE, 'host', 'install'], {

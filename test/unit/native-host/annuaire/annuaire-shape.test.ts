@@ -17,6 +17,7 @@ import { ANNUAIRE_PRESET } from '../../../../native-host/annuaire/ldap-client';
 import type { AnnuaireEntry } from '../../../../shared/domain/annuaire/entry';
 import { MssanteError } from '../../../../shared/errors/mssante-error';
 import { MESSAGES } from '../../../../shared/protocol/index';
+import { writeHostConfig } from '../../../../native-host/app/private-file';
 
 function entry(mail: string, over: Partial<AnnuaireEntry> = {}): AnnuaireEntry {
   return {
@@ -180,7 +181,7 @@ describe('Annuaire configuration (config.json "annuaire")', () => {
     );
     const withSandbox = path.join(dir, 'a');
     mkdirSync(withSandbox);
-    writeFileSync(path.join(withSandbox, 'config.json'), JSON.stringify({ sandbox }));
+    writeHostConfig(withSandbox, { sandbox });
     assert.deepEqual(resolveAnnuaireConfig(withSandbox), {
       source: 'ldap',
       url: 'ldap://127.0.0.1:3389',
@@ -188,7 +189,7 @@ describe('Annuaire configuration (config.json "annuaire")', () => {
     });
     const real = path.join(dir, 'b');
     mkdirSync(real);
-    writeFileSync(path.join(real, 'config.json'), JSON.stringify({ trust: { set: 'production' } }));
+    writeHostConfig(real, { trust: { set: 'production' } });
     assert.deepEqual(resolveAnnuaireConfig(real), { source: 'ldap', ...ANNUAIRE_PRESET });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ANCHORS_DIR, resolveConfig } from '../../../../native-host/app/config';
@@ -12,6 +12,7 @@ import {
 } from '../../../../native-host/trust/trust-sets';
 import { checkCertificate } from '../../../../native-host/trust/verify';
 import { type MiniPki, miniPki } from '../../../../sandbox/pki/mini-pki';
+import { writeHostConfig } from '../../../../native-host/app/private-file';
 
 /**
  * The real ANS IGC Santé Élémentaire anchors shipped in native-host/trust/anchors/ (provenance in
@@ -295,7 +296,7 @@ describe('trust: the shipped IGC Santé anchors (production, ans-test)', functio
     it(`ECO.1.1.10 config.json "trust": {"set": "${set}"} selects the shipped anchors`, () => {
       const state = mkdtempSync(path.join(os.tmpdir(), 'anchors-config-'));
       try {
-        writeFileSync(path.join(state, 'config.json'), JSON.stringify({ trust: { set } }));
+        writeHostConfig(state, { trust: { set } });
         const { trust } = resolveConfig(state, {});
         assert.equal(trust.name, set);
         assert.deepEqual(
