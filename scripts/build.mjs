@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fontkitNoEval } from './lib/fontkit-no-eval.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -46,6 +47,28 @@ async function buildExtension() {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // The PDF/A renderer (pdf-lib + fontkit), an ES module the compose code imports only when a
+  // PDF/A copy is asked for (extension/background/compose/pdfa.ts), and its DejaVu fonts.
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'background/pdfa-render': 'extension/background/compose/pdfa-render.ts' },
+    outdir: ext,
+    bundle: true,
+    format: 'esm',
+    target: 'firefox128',
+    minify: true,
+    plugins: [fontkitNoEval],
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const fonts = path.join(root, 'node_modules/dejavu-fonts-ttf');
+  mkdirSync(path.join(ext, 'fonts'), { recursive: true });
+  for (const [from, to] of [
+    ['ttf/DejaVuSans.ttf', 'DejaVuSans.ttf'],
+    ['ttf/DejaVuSans-Bold.ttf', 'DejaVuSans-Bold.ttf'],
+    ['LICENSE', 'LICENSE-DejaVu.txt'],
+  ])
+    cpSync(path.join(fonts, from), path.join(ext, 'fonts', to));
   const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
   manifest.version = pkg.version;
   writeFileSync(path.join(ext, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
@@ -13,6 +13,11 @@ import {
   VIAL_PAUL,
   VSM,
 } from '../fixtures/xdm/generate';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDF_TOOL_PACKAGES, ensurePackages } from '../../scripts/lib/system';
+import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda } from '../fixtures/cda-n3';
 import { ThunderbirdSuite, waitFor } from './lib/harness';
 import { hostConnected, operatorHostConfig, signInWithCiba } from './lib/operator-flow';
 
@@ -354,6 +359,76 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
       Buffer.from(pdfPart.body.replace(/\s+/g, ''), 'base64'),
       Buffer.from(embedded),
     );
+  });
+
+  it('[e2e] ECO.2.1.5 ECO.2.1.1 offers the PDF/A-1 copy of an N3 document, generated from its CDA; it goes with its ECO.2.1.6 name and holds the patient and the narrative', async function () {
+    this.timeout(180_000);
+    ensurePackages(PDF_TOOL_PACKAGES);
+    const xdm = buildXdm({ documents: [{ ...CR_HOSPI, rawXml: n3Cda() }] });
+    const [doc] = (await inspectXdm(bytesSource(xdm))).documents;
+    const pdfName = doc!.pdfName!;
+    assert.equal(pdfName, '20150801_Lettre de sortie d’hospitalisation_VIAL_PAUL.pdf');
+    const tab = await compose({ to: [PAUL], plainTextBody: 'Lettre de sortie.' });
+    await attach(tab, 'IHE_XDM.ZIP', xdm);
+    const panel = await openPanel(tab);
+    const offer = `#cp-pdf-actions button[data-pdfa="${pdfName}"]`;
+    await waitFor('the PDF/A offer', async () => {
+      const v = await read(panel, {
+        offer,
+        missing: '#cp-problems li.blocking[data-code="E_COMPOSE_PDF_MISSING"]',
+      });
+      return v.offer && v.missing && v;
+    });
+    await suite.page(panel, 'click', offer);
+    await waitFor(
+      'the PDF/A attached, nothing blocking',
+      async () => {
+        const v = await read(panel, {
+          ok: '#cp-no-problem',
+          blocking: '#cp-problems li.blocking',
+          status: '#cp-status',
+        });
+        assert.ok(!/\[E_/.test(v.status?.text ?? ''), v.status?.text);
+        return !v.ok!.hidden && v.blocking === null;
+      },
+      { timeoutMs: 60_000, intervalMs: 300 },
+    );
+    await suite.closePage(panel);
+    const names = (await call<Array<{ name: string }>>('compose.listAttachments', tab)).map(
+      (a) => a.name,
+    );
+    assert.deepEqual(names, ['IHE_XDM.ZIP', pdfName]);
+    assert.equal(await send(tab), null);
+    const raw = await delivered(PAUL, 'X-MSS-CODECDA: 11490-0');
+    const files = mimeParts(raw).map((p) => ({ name: partFileName(p.head), part: p }));
+    assert.deepEqual(
+      files.map((f) => f.name),
+      [undefined, 'IHE_XDM.ZIP', pdfName],
+    );
+    const zipPart = files[1]!.part;
+    assert.deepEqual(Buffer.from(zipPart.body.replace(/\s+/g, ''), 'base64'), Buffer.from(xdm));
+    const pdfPart = files[2]!.part;
+    assert.match(pdfPart.head, /^Content-Type: application\/pdf/m);
+    const pdf = Buffer.from(pdfPart.body.replace(/\s+/g, ''), 'base64');
+    assert.equal(pdf.subarray(0, 8).toString('latin1'), '%PDF-1.4');
+    const dir = mkdtempSync(path.join(tmpdir(), 'pdfa-e2e-'));
+    try {
+      const file = path.join(dir, 'copy.pdf');
+      writeFileSync(file, pdf);
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], {
+        encoding: 'utf8',
+      }).replace(/\s+/g, ' ');
+      assert.ok(text.includes('Patient (nom de naissance) : VIAL'), text);
+      assert.ok(text.includes('Prénoms : PAUL ANDRE'), text);
+      assert.ok(text.includes(`INS : ${VIAL_PAUL.ins!}`), text);
+      assert.ok(text.includes(NARRATIVE_SENTENCE), text);
+      const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n');
+      assert.equal(fonts.length, 4);
+      for (const line of fonts.slice(2)) assert.match(line, /DejaVuSans.*\byes\s+yes\s+yes\b/);
+      assert.match(pdf.toString('latin1'), /<pdfaid:part>1<\/pdfaid:part>/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('[e2e] ECO.3.1.5 ECO.2.2.6 ECO.2.2.8 writes to a patient chosen in the picker (qualified INS from an XDM attached earlier), with X-MSS-MES: FIN', async function () {

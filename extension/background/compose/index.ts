@@ -17,6 +17,7 @@ import { errorMessage, isErrorCode, type Locale } from '../../../shared/errors/c
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
 import type { Result } from '../../../shared/protocol/index';
 import { type AttachmentReading, embeddedPdf, readAttachment } from './inspect';
+import { generatedPdfA } from './pdfa';
 import { COMPOSE_PORT, type PanelView, type Toggles } from './port';
 import {
   knownPatients,
@@ -362,6 +363,19 @@ export function startCompose(deps: ComposeDeps): void {
           const a = list.find((x) => x.name === m.attachment);
           if (a) {
             const file = await embeddedPdf(
+              await browser.compose.getAttachmentFile(a.id),
+              String(m.entryName),
+              String(m.pdfName),
+            );
+            await browser.compose.addAttachment(id, { file, name: String(m.pdfName) });
+          }
+          break;
+        }
+        case 'attachPdfA': {
+          const list = await browser.compose.listAttachments(id);
+          const a = list.find((x) => x.name === m.attachment);
+          if (a) {
+            const file = await generatedPdfA(
               await browser.compose.getAttachmentFile(a.id),
               String(m.entryName),
               String(m.pdfName),

@@ -133,6 +133,11 @@ function render(view: PanelView): void {
         embedded: o.pdfName,
       }),
     ),
+    ...plan.pdfaOffers.map((o) =>
+      button(t('composeAttachPdfA', o.pdfName), () => void act('attachPdfA', { ...o }), {
+        pdfa: o.pdfName,
+      }),
+    ),
   );
 
   $('cp-subject').textContent = plan.subject ?? t('composeSubjectUnchanged');

@@ -104,6 +104,8 @@ export interface ComposePlan {
   readonly toPatient: boolean;
   readonly pdfRenames: readonly PdfRename[];
   readonly embeddedPdfOffers: readonly EmbeddedPdfOffer[];
+  /** ECO.2.1.5: N3 documents without their PDF: the add-on can generate the PDF/A-1 copy. */
+  readonly pdfaOffers: readonly EmbeddedPdfOffer[];
   readonly problems: readonly ComposeProblem[];
 }
 
@@ -188,6 +190,7 @@ export function planCompose(input: ComposeInput): ComposePlan {
   const unmatchedDocs = documents.filter((d) => !d.pdfName || !pdfs.includes(d.pdfName));
   const pdfRenames: PdfRename[] = [];
   const embeddedPdfOffers: EmbeddedPdfOffer[] = [];
+  const pdfaOffers: EmbeddedPdfOffer[] = [];
   const leftDocs = [...unmatchedDocs];
   for (const name of unmatchedPdfs) {
     const doc = leftDocs.shift();
@@ -204,8 +207,8 @@ export function planCompose(input: ComposeInput): ComposePlan {
     }
   }
   for (const doc of leftDocs) {
-    if (doc.level === 'N1' && doc.pdfName)
-      embeddedPdfOffers.push({
+    if (doc.pdfName)
+      (doc.level === 'N1' ? embeddedPdfOffers : pdfaOffers).push({
         attachment: doc.attachment,
         entryName: doc.entryName,
         pdfName: doc.pdfName,
@@ -290,6 +293,7 @@ export function planCompose(input: ComposeInput): ComposePlan {
     toPatient,
     pdfRenames,
     embeddedPdfOffers,
+    pdfaOffers,
     problems,
   };
 }
