@@ -104,13 +104,16 @@ export abstract class LoopbackBridge {
     tap: { client: (chunk: Buffer) => void; server: (chunk: Buffer) => void },
     /** When set, the client's bytes go to it instead of straight upstream (SMTP DATA rewrite). */
     forward?: (chunk: Buffer) => void,
+    /** When set, the server's bytes go to it instead of straight to the client (SMTP replies). */
+    forwardServer?: (chunk: Buffer) => void,
   ): void {
     let clientGone = false;
     client.on('data', tap.client);
     upstream.on('data', tap.server);
     if (upstreamRest.length) {
       tap.server(upstreamRest);
-      client.write(upstreamRest);
+      if (forwardServer) forwardServer(upstreamRest);
+      else client.write(upstreamRest);
     }
     if (clientRest.length) {
       tap.client(clientRest);
@@ -121,7 +124,10 @@ export abstract class LoopbackBridge {
       client.on('data', forward);
       client.on('end', () => upstream.end());
     } else client.pipe(upstream);
-    upstream.pipe(client);
+    if (forwardServer) {
+      upstream.on('data', forwardServer);
+      upstream.on('end', () => client.end());
+    } else upstream.pipe(client);
     client.on('close', () => {
       clientGone = true;
       upstream.destroy();

@@ -4,7 +4,8 @@ import { toMssanteError } from '../../shared/errors/mssante-error';
 import { LineReader } from '../upstream/line-reader';
 import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
 import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
-import { SmtpDataRewriter } from './smtp-headers';
+import { headerGrowthBound, SmtpDataRewriter } from './smtp-headers';
+import { SmtpReplyRewriter } from './smtp-replies';
 import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';
 import { latin1Line, userSentence } from './wire-text';
 
@@ -20,6 +21,22 @@ const HIDDEN = /^(STARTTLS|AUTH\b|CHUNKING|BINARYMIME|SMTPUTF8\b.*|XCLIENT|XFORW
 export class SmtpBridge extends LoopbackBridge {
   protected goodbye(sentence: string): string {
     return `421 4.7.0 ${sentence}`;
+  }
+
+  /** The SIZE limit announced to Thunderbird (0: the operator announced none). */
+  private sizeLimit = 0;
+
+  /**
+   * `SIZE <limit>` of the operator, less what the header rewrite may add (headerGrowthBound):
+   * a message Thunderbird accepts to send under the announced limit still fits the operator's
+   * once rewritten, and the SIZE it declares, raised by the same bound, too (docs/bridge.md).
+   */
+  private announcedSize(extension: string): string {
+    const m = /^SIZE\s+(\d+)\s*$/i.exec(extension);
+    if (!m || Number(m[1]) === 0) return extension;
+    const growth = headerGrowthBound({ sender: this.mailbox.address });
+    this.sizeLimit = Math.max(1, Number(m[1]) - growth);
+    return `SIZE ${this.sizeLimit}`;
   }
 
   protected async accept(entry: LiveConnection): Promise<void> {
@@ -57,7 +74,9 @@ export class SmtpBridge extends LoopbackBridge {
               return;
             }
           }
-          const extensions = session.extensions.filter((e) => !HIDDEN.test(e));
+          const extensions = session.extensions
+            .filter((e) => !HIDDEN.test(e))
+            .map((e) => this.announcedSize(e));
           const lines = ['localhost', ...extensions, 'AUTH PLAIN LOGIN'];
           lines.forEach((l, i) => send(`250${i === lines.length - 1 ? ' ' : '-'}${l}`));
         } else if (verb === 'AUTH') {
@@ -148,7 +167,8 @@ export class SmtpBridge extends LoopbackBridge {
   /**
    * Relays bytes untouched but for the top-level header block of each DATA message, which
    * smtp-headers.ts canonicalizes (MSSanté header spelling, Return-Receipt-To from the add-on's
-   * instruction; docs/compose.md); a tap follows commands and replies (in order, pipelining
+   * instruction; docs/compose.md), the SIZE of MAIL FROM raised by the rewrite's bound, and the
+   * operator's "message too big" replies, given the coded sentence (smtp-replies.ts); a tap follows commands and replies (in order, pipelining
    * included) to journal each message sent with its envelope (ECO.4.1.2), skipping DATA content.
    */
   private relay(
@@ -182,6 +202,15 @@ export class SmtpBridge extends LoopbackBridge {
         upstream.once('drain', () => client.resume());
       }
     });
+    const replies = new SmtpReplyRewriter(
+      (out) => {
+        if (!client.write(out)) {
+          upstream.pause();
+          client.once('drain', () => upstream.resume());
+        }
+      },
+      () => this.sizeLimit,
+    );
     const onServerReply = (code: number, text: string) => {
       const verb = queue.shift();
       if (verb === 'DATA') rewriter.dataReply(code);
@@ -189,13 +218,22 @@ export class SmtpBridge extends LoopbackBridge {
         inData = true;
         return;
       }
+      const tooLarge = code === 552 && /^5\.(2\.3|3\.4)\b/.test(text);
       if (verb === '.') {
         this.journal('send', {
           outcome: code < 400 ? 'ok' : 'failed',
           request: envelope.join(' '),
           response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
+          ...(tooLarge ? { code: 'E_SMTP_MESSAGE_TOO_LARGE' } : {}),
         });
         envelope = [];
+      } else if (verb === 'MAIL' && code >= 400) {
+        this.journal('send', {
+          outcome: 'failed',
+          request: envelope[0] ?? 'MAIL',
+          response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
+          ...(tooLarge ? { code: 'E_SMTP_MESSAGE_TOO_LARGE' } : {}),
+        });
       } else if (verb === 'RCPT' && code >= 400) {
         this.journal('send', {
           outcome: 'failed',
@@ -227,6 +265,7 @@ export class SmtpBridge extends LoopbackBridge {
         server: (chunk) => (serverBuffer = split(serverBuffer, chunk, onServerLine)),
       },
       (chunk) => rewriter.push(chunk),
+      (chunk) => replies.push(chunk),
     );
   }
 }

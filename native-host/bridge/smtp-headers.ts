@@ -76,6 +76,29 @@ export function rewriteHeaderBlock(block: Buffer, options: HeaderRewriteOptions)
   return Buffer.from(joined + (trailing !== undefined ? '\r\n' : ''), 'latin1');
 }
 
+/**
+ * The most a header block can grow through rewriteHeaderBlock for this sender: renaming keeps
+ * the length, the DSN instruction is removed, and at most one line is added, our
+ * `Return-Receipt-To: <sender>` (it does not start with a dot, so stuffing adds nothing). The
+ * bridge adds it to the SIZE a client declares on MAIL FROM, and takes it off the SIZE limit it
+ * announces (docs/bridge.md, "Message size").
+ */
+export function headerGrowthBound(options: HeaderRewriteOptions): number {
+  return Buffer.byteLength(`Return-Receipt-To: <${options.sender}>\r\n`, 'latin1');
+}
+
+/**
+ * `MAIL FROM:<…> SIZE=n …` with n raised by `growth`; any other command line as it is. The
+ * line is given with its line ending.
+ */
+export function raiseDeclaredSize(line: string, growth: number): string {
+  if (!/^MAIL\s+FROM:/i.test(line)) return line;
+  return line.replace(
+    /(\sSIZE=)(\d{1,15})(?=[ \t]|\r?\n|$)/i,
+    (_, key: string, n: string) => `${key}${Number(n) + growth}`,
+  );
+}
+
 /** Removes SMTP dot-stuffing from one line (RFC 5321 §4.5.2). */
 function unstuff(line: string): string {
   return line.startsWith('.') ? line.slice(1) : line;
@@ -87,7 +110,7 @@ function stuff(line: string): string {
 }
 
 type Mode =
-  | { kind: 'command'; line: string }
+  | { kind: 'command'; line: string; passthrough?: boolean }
   | { kind: 'awaiting-data'; held: Buffer[] }
   | { kind: 'headers'; collected: Buffer[]; size: number }
   | { kind: 'body'; tail: string }
@@ -95,18 +118,23 @@ type Mode =
 
 /**
  * Follows what Thunderbird sends the operator and rewrites the header block of each DATA
- * message; everything else is forwarded byte for byte. Commands pass as they come; after
+ * message; everything else is forwarded byte for byte but for the SIZE parameter of MAIL FROM,
+ * raised by headerGrowthBound (so the declared size is never below what is really sent). Each
+ * command line passes once complete (a line over 4 KiB passes as it comes); after
  * `DATA` the bytes are held until the operator's reply (`354`: a message follows; any other
  * reply: more commands). BDAT chunks (CHUNKING is not offered to Thunderbird, so they should not
  * come) pass through untouched.
  */
 export class SmtpDataRewriter {
   private mode: Mode = { kind: 'command', line: '' };
+  private readonly growth: number;
 
   constructor(
     private readonly options: HeaderRewriteOptions,
     private readonly emit: (chunk: Buffer) => void,
-  ) {}
+  ) {
+    this.growth = headerGrowthBound(options);
+  }
 
   /** Bytes from Thunderbird. */
   push(chunk: Buffer): void {
@@ -129,14 +157,27 @@ export class SmtpDataRewriter {
       case 'command': {
         const end = chunk.indexOf('\n');
         if (end < 0) {
-          mode.line += chunk.toString('latin1');
-          if (mode.line.length > 4096) mode.line = mode.line.slice(-4096);
-          this.emit(chunk);
+          if (mode.passthrough) this.emit(chunk);
+          else {
+            mode.line += chunk.toString('latin1');
+            if (mode.line.length > 4096) {
+              // Not a command we rewrite: relay it as it comes.
+              this.emit(Buffer.from(mode.line, 'latin1'));
+              mode.line = '';
+              mode.passthrough = true;
+            }
+          }
           return Buffer.alloc(0);
         }
         const head = chunk.subarray(0, end + 1);
-        this.emit(head);
-        const line = (mode.line + head.toString('latin1')).replace(/\r?\n$/, '');
+        if (mode.passthrough) {
+          this.emit(head);
+          this.mode = { kind: 'command', line: '' };
+          return chunk.subarray(end + 1);
+        }
+        const full = mode.line + head.toString('latin1');
+        this.emit(Buffer.from(raiseDeclaredSize(full, this.growth), 'latin1'));
+        const line = full.replace(/\r?\n$/, '');
         mode.line = '';
         const verb = (line.split(' ')[0] ?? '').toUpperCase();
         if (verb === 'DATA' && line.trim().length === 4)

@@ -34,6 +34,8 @@ export interface DovecotOptions {
   domains: string[];
   /** APP mailboxes (ECO.1.3.1): ORG AUTH_CLI client certificate, then PLAIN/LOGIN. */
   app?: DovecotAppOptions;
+  /** Test only: submission's message size limit in bytes (Dovecot's default otherwise). */
+  submissionMaxMailSize?: number;
   /**
    * ORG mailboxes opened with an owner's PSC token: each gets its own `oauth2` passdb (selected by
    * `username_filter`) whose introspection URL names the mailbox, as an operator maps BALs to
@@ -283,7 +285,7 @@ submission_relay_host = 127.0.0.1
 submission_relay_port = ${relay.port}
 submission_relay_trusted = yes
 submission_host = imap.sandbox.mssante.test
-hostname = imap.sandbox.mssante.test
+${options.submissionMaxMailSize ? `submission_max_mail_size = ${options.submissionMaxMailSize}\n` : ''}hostname = imap.sandbox.mssante.test
 service anvil {
   chroot =
 }

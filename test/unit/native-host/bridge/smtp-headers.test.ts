@@ -3,10 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  headerGrowthBound,
   MAX_HEADER_BLOCK,
+  raiseDeclaredSize,
   rewriteHeaderBlock,
   SmtpDataRewriter,
 } from '../../../../native-host/bridge/smtp-headers';
+import { SmtpReplyRewriter } from '../../../../native-host/bridge/smtp-replies';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const goldenDir = path.join(here, 'smtp-headers');
@@ -129,5 +132,89 @@ describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)'
       session([HELLO, { reply: 354 }, '\r\nX-Mss-Mes: FIN\r\n.\r\nQUIT\r\n']).toString('latin1'),
       `${HELLO}\r\nX-Mss-Mes: FIN\r\n.\r\nQUIT\r\n`,
     );
+  });
+
+  it('ECO.1.2.1 raises MAIL FROM SIZE by the growth bound, which no rewrite of the golden files or a DSN request exceeds', () => {
+    const bound = headerGrowthBound({ sender: SENDER });
+    assert.equal(bound, Buffer.byteLength(`Return-Receipt-To: <${SENDER}>\r\n`));
+    const blocks = [
+      ...cases.map((c) => crlf(`${c}.in.eml`).split('\r\n\r\n')[0]! + '\r\n'),
+      'X-Open-Mssante-Dsn: 1\r\n',
+      'Subject: a\r\nX-Open-Mssante-Dsn: 1\r\nX-Open-Mssante-Dsn: 1\r\nReturn-Receipt-To: <x@y>\r\n',
+      'X-Mss-Codecda: 1\r\nx-mss-ins: 2\r\nX-Open-Mssante-Dsn: 1\r\n',
+    ];
+    for (const block of blocks) {
+      const before = Buffer.from(block, 'latin1');
+      const after = rewriteHeaderBlock(before, { sender: SENDER });
+      assert.ok(after.length - before.length <= bound, block);
+    }
+    const message = 'X-Open-Mssante-Dsn: 1\r\nSubject: s\r\n\r\n.body\r\n';
+    const size = Buffer.byteLength(message);
+    const got = session(
+      [
+        `MAIL FROM:<${SENDER}> BODY=8BITMIME SIZE=${size}\r\nRCPT TO:<paul.durand@sandbox.mssante.test>\r\nDATA\r\n`,
+        { reply: 354 },
+        stuffed(message),
+      ],
+      3,
+    ).toString('latin1');
+    assert.ok(got.startsWith(`MAIL FROM:<${SENDER}> BODY=8BITMIME SIZE=${size + bound}\r\n`), got);
+    const sent = got.slice(got.indexOf('DATA\r\n') + 6, -3).replace(/^\.\./gm, '.');
+    assert.ok(Buffer.byteLength(sent) > size && Buffer.byteLength(sent) <= size + bound);
+    // Only MAIL's SIZE parameter, whatever its case; other commands and parameters as they are.
+    assert.equal(
+      raiseDeclaredSize('mail from:<a@b> size=10\r\n', 5),
+      'mail from:<a@b> size=15\r\n',
+    );
+    assert.equal(
+      raiseDeclaredSize('MAIL FROM:<a@b> SIZE=10 BODY=7BIT\r\n', 5),
+      'MAIL FROM:<a@b> SIZE=15 BODY=7BIT\r\n',
+    );
+    assert.equal(raiseDeclaredSize('MAIL FROM:<a@b>\r\n', 5), 'MAIL FROM:<a@b>\r\n');
+    assert.equal(raiseDeclaredSize('RCPT TO:<a@b> SIZE=10\r\n', 5), 'RCPT TO:<a@b> SIZE=10\r\n');
+    assert.equal(
+      raiseDeclaredSize('MAIL FROM:<a@b> XSIZE=10\r\n', 5),
+      'MAIL FROM:<a@b> XSIZE=10\r\n',
+    );
+  });
+
+  it('passes a command line longer than 4 KiB as it comes', () => {
+    const long = `NOOP ${'a'.repeat(10_000)}\r\n`;
+    assert.equal(session([long, 'QUIT\r\n'], 1000).toString('latin1'), long + 'QUIT\r\n');
+  });
+});
+
+describe('SMTP bridge replies (native-host/bridge/smtp-replies)', () => {
+  const run = (chunks: string[], limit = 19_944) => {
+    const out: Buffer[] = [];
+    const r = new SmtpReplyRewriter(
+      (b) => out.push(b),
+      () => limit,
+    );
+    for (const c of chunks) r.push(Buffer.from(c, 'latin1'));
+    return Buffer.concat(out).toString('latin1');
+  };
+
+  it('ECO.1.2.1 gives a "message too big" refusal the coded sentence and the announced limit, in Latin-1', () => {
+    const got = run(['552 5.2.3 Message size exceeds ', 'administrative limit\r\n']);
+    assert.equal(
+      got,
+      "552 5.2.3 Le message dépasse la taille maximale acceptée par l'opérateur MSSanté (en-têtes ajoutés par le module compris) : allégez-le, par exemple en retirant ou en compressant des pièces jointes. [E_SMTP_MESSAGE_TOO_LARGE] (max. 19944 octets)\r\n",
+    );
+    assert.match(
+      run(['552-5.3.4 too\r\n552 5.3.4 big\r\n'], 0),
+      /^552 5\.3\.4 .*\[E_SMTP_MESSAGE_TOO_LARGE\]\r\n$/,
+    );
+  });
+
+  it('passes every other reply byte for byte, multi-line ones and 552 of another kind included', () => {
+    const replies = [
+      '250-first\r\n250 2.0.0 OK\r\n',
+      '552 5.7.1 policy\r\n',
+      '354 go ahead\r\n',
+      '250 2.0.0 Ok: queued',
+      ' as 1\r\n',
+    ];
+    assert.equal(run(replies), replies.join(''));
   });
 });
