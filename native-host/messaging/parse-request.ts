@@ -7,18 +7,20 @@ import {
 } from '../../shared/protocol/envelope';
 import type { MESSAGES, MessageType, Request } from '../../shared/protocol/index';
 import type * as z from '../../shared/protocol/zod';
+// Every connection starts with hello: its schemas come with the host, not a chunk later.
+import { hello } from '../../shared/protocol/messages/hello';
 
 type Schemas = typeof MESSAGES;
 
 /**
  * Where each message type's schemas live, loaded on the first request of that type. Building every
  * zod schema of the protocol at import time (results included, which the host never reads) cost
- * about 40 ms of the host's cold start; `hello` now builds only the envelope's and its own.
+ * a sizeable part of the host's cold start; `hello` now builds only the envelope's and its own.
  * The mapped type makes a missing or mismatched entry a compile error, and
  * test/unit/native-host/parse-request.test.ts checks this map against MESSAGES type by type.
  */
 const LOADERS: { [K in MessageType]: () => Promise<Schemas[K]> } = {
-  hello: () => import('../../shared/protocol/messages/hello').then((m) => m.hello),
+  hello: () => Promise.resolve(hello),
   status: () => import('../../shared/protocol/messages/status').then((m) => m.status),
   ping: () => import('../../shared/protocol/messages/ping').then((m) => m.ping),
   'psc.status': () => import('../../shared/protocol/messages/psc').then((m) => m.pscStatus),
