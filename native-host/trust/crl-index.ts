@@ -5,6 +5,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { type DecodedCrl, type DecodedExtension, decodeCrl, forEachEntry } from './crl-decode';
 import { type CrlIndexCache, crlSha256 } from './crl-index-cache';
+import type { SerialSet } from './crl-serial-table';
 import { verifyCrlSignature } from './crl-signature';
 
 /** A verified CRL, indexed by serial number for O(1) lookups. */
@@ -13,7 +14,8 @@ export interface IndexedCrl {
   issuer: string;
   thisUpdate: Date;
   nextUpdate: Date;
-  revoked: Set<string>;
+  /** Normalised hex serial numbers (`normalizeSerial`): a `Set`, or the index cache's table. */
+  revoked: SerialSet;
   fetchedAt: number;
   /** `entries`: the entry list was walked; `index-cache`: read from a verified index file. */
   indexedFrom: 'entries' | 'index-cache';

@@ -1,6 +1,6 @@
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill
 import assert from 'node:assert/strict';
-import type { X509Certificate as NodeCertificate } from 'node:crypto';
+import { createHmac, type X509Certificate as NodeCertificate, randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -17,10 +17,12 @@ import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import { indexCrl } from '../../../../native-host/trust/crl-index';
 import {
+  CRL_INDEX_VERSION,
   CrlIndexCache,
   crlCacheBaseName,
   crlSha256,
 } from '../../../../native-host/trust/crl-index-cache';
+import { buildSerialTable, SerialTable } from '../../../../native-host/trust/crl-serial-table';
 import { CrlStore } from '../../../../native-host/trust/crl-store';
 import { type MiniPki, miniPki } from '../../../../sandbox/pki/mini-pki';
 import { buildCrl, type CrlSpec } from '../../../fixtures/crl-builder';
@@ -84,7 +86,12 @@ describe('trust: verified CRL index cache (crl-index-cache.ts)', function () {
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(statSync(path.join(dir, 'index.key')).mode & 0o777, 0o600);
     const header = readFileSync(file, 'latin1').split('\n')[0]!.split(' ');
-    assert.deepEqual(header.slice(0, 4), ['mssante-crl-index', '1', crlSha256(der), '3004']);
+    assert.deepEqual(header.slice(0, 4), [
+      'mssante-crl-index',
+      String(CRL_INDEX_VERSION),
+      crlSha256(der),
+      '3004',
+    ]);
 
     // A new host start with the CRL server down: the disk copy, verified again, indexed from the file.
     const offline = new CrlStore({
@@ -134,20 +141,36 @@ describe('trust: verified CRL index cache (crl-index-cache.ts)', function () {
 
   it('ECO.1.1.6 an index altered for the same CRL hash (a revoked serial taken out) is detected, ignored and rewritten', async () => {
     const dir = tempDir();
-    await load(der, dir);
+    const cold = await load(der, dir);
     const file = indexFile(dir);
-    const original = readFileSync(file, 'latin1');
-    const [header, ...lines] = original.split('\n');
-    const fields = header!.split(' ');
-    fields[3] = String(Number(fields[3]) - 1); // count kept consistent, hash and MAC left as they were
-    const altered = [fields.join(' '), ...lines.filter((l) => l !== REVOKED)].join('\n');
-    assert.notEqual(altered.length, original.length);
-    writeFileSync(file, altered, 'latin1');
-    const crl = await load(der, dir);
-    assert.equal(crl.indexedFrom, 'entries');
-    assert.equal(crl.revoked.has(REVOKED), true);
-    assert.equal(readFileSync(file, 'latin1'), original); // rewritten from the walk
-    assert.equal((await load(der, dir)).indexedFrom, 'index-cache');
+    const original = readFileSync(file);
+    const fields = original.toString('latin1', 0, original.indexOf(0x0a)).split(' ');
+    // A well-formed index of the same CRL hash without REVOKED, as a writer of the directory could make.
+    const forge = (mac: (header: string, payload: Buffer) => string) => {
+      const { body, table } = buildSerialTable([...cold.revoked].filter((s) => s !== REVOKED));
+      const header = [...fields.slice(0, 3), String(cold.revoked.size - 1), String(body.length)];
+      const payload = Buffer.concat([body, new Uint8Array(table.buffer)]);
+      const text = header.join(' ');
+      return Buffer.concat([Buffer.from(`${text} ${mac(text, payload)}\n`), payload]);
+    };
+    const hmac = (key: Buffer) => (header: string, payload: Buffer) =>
+      createHmac('sha256', key).update(`${header}\n${URL}\n`).update(payload).digest('hex');
+    for (const [name, forged] of [
+      ['MAC of the original file', forge(() => fields[5]!)],
+      ['MAC under another key', forge(hmac(randomBytes(32)))],
+    ] as const) {
+      writeFileSync(file, forged);
+      const crl = await load(der, dir);
+      assert.equal(crl.indexedFrom, 'entries', name);
+      assert.equal(crl.revoked.has(REVOKED), true, name);
+      assert.deepEqual(readFileSync(file), original, `${name}: rewritten from the walk`);
+      assert.equal((await load(der, dir)).indexedFrom, 'index-cache', name);
+    }
+    // The limit docs/trust.md accepts: with this install's key (same OS user), a forgery is taken.
+    writeFileSync(file, forge(hmac(readFileSync(path.join(dir, 'index.key')))));
+    const forgedWithKey = await load(der, dir);
+    assert.equal(forgedWithKey.indexedFrom, 'index-cache');
+    assert.equal(forgedWithKey.revoked.has(REVOKED), false);
   });
 
   it('ECO.1.1.6 ignores a truncated, corrupt, other-version, other-CRL, other-URL or other-install index; the result equals the full walk', async () => {
@@ -166,14 +189,20 @@ describe('trust: verified CRL index cache (crl-index-cache.ts)', function () {
     assert.notDeepEqual(otherKeyIndex, good);
     const flip = Buffer.from(good);
     flip.writeUInt8(good.readUInt8(good.length - 5) ^ 0x01, good.length - 5);
+    const bodyAt = good.indexOf(0x0a) + 10;
+    const bodyFlip = Buffer.from(good);
+    bodyFlip.writeUInt8(good.readUInt8(bodyAt) ^ 0x01, bodyAt);
     const cases: Record<string, Buffer> = {
       truncated: good.subarray(0, good.length - 40),
       'header only': good.subarray(0, good.indexOf(0x0a) + 1),
       'one byte flipped': flip,
+      'one body byte flipped': bodyFlip,
       empty: Buffer.alloc(0),
       garbage: Buffer.from('not an index at all\n0a\n'),
       'other version': Buffer.from(
-        good.toString('latin1').replace(/^mssante-crl-index 1 /, 'mssante-crl-index 2 '),
+        good
+          .toString('latin1')
+          .replace(`mssante-crl-index ${CRL_INDEX_VERSION} `, 'mssante-crl-index 1 '),
         'latin1',
       ),
       'other CRL': otherCrlIndex,
@@ -226,6 +255,34 @@ describe('trust: verified CRL index cache (crl-index-cache.ts)', function () {
     });
     const answer = await offline.check(await pki.leaf({ serial: REVOKED }), pki.organisations, URL);
     assert.equal(answer.status, 'unavailable');
+  });
+
+  it("ECO.1.1.6 the cache's serial table answers like a Set: members, prefixes, non-members, iteration", () => {
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const hexOf = (bytes: number) =>
+      Array.from({ length: bytes }, () =>
+        Math.floor(random() * 256)
+          .toString(16)
+          .padStart(2, '0'),
+      )
+        .join('')
+        .replace(/^0+(?=.)/, '');
+    for (const count of [0, 1, 2, 3, 17, 5000]) {
+      const members = new Set<string>(count ? ['7f', '7f0', 'a', '0'] : []);
+      while (members.size < count) members.add(hexOf(1 + Math.floor(random() * 20)));
+      const { body, table } = buildSerialTable(members);
+      const serials = new SerialTable(body, table, members.size);
+      assert.equal(serials.size, members.size);
+      assert.deepEqual(sorted(serials), sorted(members), `count ${count}`);
+      for (const member of members) assert.equal(serials.has(member), true, member);
+      for (let i = 0; i < 2000; i++) {
+        const probe = hexOf(1 + Math.floor(random() * 20));
+        assert.equal(serials.has(probe), members.has(probe), probe);
+      }
+      for (const probe of ['', '7', 'f', '7f00', 'a0', '00', '\n', 'A'])
+        assert.equal(serials.has(probe), members.has(probe), JSON.stringify(probe));
+    }
   });
 
   it('ECO.1.1.6 a CRL refused by the entry walk (critical entry extension) leaves no index', async () => {
