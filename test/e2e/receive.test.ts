@@ -14,6 +14,8 @@ import {
   hostileCorpus,
   pseudoPdf,
 } from '../fixtures/xdm/generate';
+import { renderCdaPdfA } from '../../shared/domain/pdf/render';
+import { n3Cda } from '../fixtures/cda-n3';
 import { ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
 import { hostConnected, operatorHostConfig, signInWithCiba } from './lib/operator-flow';
 
@@ -658,6 +660,70 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       ),
     );
     assert.equal(opened, 'application/pdf');
+  });
+
+  it('[e2e] ECO.2.1.1 ECO.2.1.6 ECO.3.1.2 the banner opens the separate PDF/A attachment named after an N3 document of the XDM', async function () {
+    this.timeout(90_000);
+    const cda = n3Cda({ doc: BIO });
+    const xdm = buildXdm({ documents: [{ ...BIO, rawXml: cda }] });
+    const inspection = await inspectXdm(bytesSource(xdm));
+    const pdfName = inspection.documents[0]!.pdfName!;
+    const fonts = path.resolve('node_modules/dejavu-fonts-ttf/ttf');
+    const pdf = await renderCdaPdfA(new TextEncoder().encode(cda), {
+      fonts: {
+        regular: readFileSync(path.join(fonts, 'DejaVuSans.ttf')),
+        bold: readFileSync(path.join(fonts, 'DejaVuSans-Bold.ttf')),
+      },
+      now: new Date(),
+    });
+    dovecot.deliver(
+      MARIE,
+      mime(
+        {
+          From: `Paul DURAND <${PAUL}>`,
+          To: MARIE,
+          Subject: inspection.subject!,
+          'Message-ID': '<r-xdm-pdfa@sandbox>',
+          Date: 'Tue, 06 Jan 2026 10:00:00 +0100',
+        },
+        'Compte rendu et sa copie PDF/A.',
+        [
+          { name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: xdm },
+          { name: pdfName, type: 'application/pdf', bytes: pdf },
+        ],
+      ),
+    );
+    const message = await waitFor(
+      'the message with the XDM and its PDF/A',
+      async () => {
+        await suite.folderSubjects(accountKey);
+        return byMessageId('r-xdm-pdfa@sandbox');
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.equal(await openMessage(message.id), 'shown');
+    const b = await banner({ pdf: '.mss-document[data-level="N3"] .mss-open-pdf' });
+    assert.equal(b.pdf!.length, 1, 'the N3 document has its PDF to open');
+    await suite.marionette.chrome(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument
+         .querySelector('.mss-document[data-level="N3"] .mss-open-pdf').click();
+       return true;`,
+    );
+    const opened = await waitFor('a tab showing the PDF attachment', () =>
+      suite.marionette.chrome<{ spec: string; type: string } | null>(
+        `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+         for (const info of tabmail.tabInfo) {
+           const spec = info.browser?.currentURI?.spec ?? '';
+           const type = info.browser?.documentContentType;
+           if (!spec.startsWith('blob:') && type === 'application/pdf') return { spec, type };
+         }
+         return null;`,
+      ),
+    );
+    // The message's own attachment (its MIME part), not a copy made by the add-on.
+    assert.match(opened.spec, /^(imap|mailbox|imap-message):/);
+    assert.match(decodeURIComponent(opened.spec), /part=1\.3/);
   });
 
   it('[e2e] ECO.3.1.2 the banner saves the XDM archive where the user chooses: the file is the attached archive, byte for byte', async function () {
