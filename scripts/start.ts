@@ -15,6 +15,8 @@ import type { SandboxRuntime } from '../sandbox/contracts';
 import { sandboxDir } from '../sandbox/paths';
 import { readRuntime } from '../sandbox/runtime';
 import { PRACTITIONERS } from '../sandbox/people';
+import { displayTitle } from '../extension/background/account-name';
+import { composeFromLabel } from '../shared/domain/mail/from-label';
 import { Marionette } from '../test/e2e/lib/marionette';
 import { freePort } from './lib/net';
 import { writeProfile } from './lib/profile';
@@ -79,6 +81,13 @@ function configureHost(runtime: SandboxRuntime): string {
     secret: (kept?.secret as string | undefined) ?? randomBytes(24).toString('base64url'),
     imapPort: (kept?.imapPort as number | undefined) ?? 0,
     smtpPort: (kept?.smtpPort as number | undefined) ?? 0,
+    // ECO.2.2.7: the From name the setup page would have given it (the account is made by the
+    // add-on's sync before any PSC sign-in, so it takes the name the host keeps).
+    displayName: composeFromLabel('PER', {
+      title: displayTitle(marie.title),
+      firstName: marie.firstName,
+      lastName: marie.lastName,
+    }),
   };
   const others = previous.filter((m) => m.address !== marie.mailbox);
   writePrivateFile(file, JSON.stringify([mailbox, ...others], null, 2) + '\n');
@@ -154,18 +163,20 @@ async function main(): Promise<void> {
   if (headless) {
     const marionette = await Marionette.connect(marionettePort);
     // The add-on mirrors the host's mailbox as a Thunderbird account: wait for it.
-    mirrored = await marionette.chrome<boolean>(
+    const fromName = await marionette.chrome<string | null>(
       `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
        for (let i = 0; i < 100; i++) {
-         if (MailServices.accounts.accounts.some((a) => a.incomingServer?.getStringValue('mssante_address') === args[0])) return true;
+         const a = MailServices.accounts.accounts.find((a) => a.incomingServer?.getStringValue('mssante_address') === args[0]);
+         if (a) return a.defaultIdentity?.fullName ?? '';
          await new Promise((r) => setTimeout(r, 200));
        }
-       return false;`,
+       return null;`,
       [address],
     );
+    mirrored = fromName !== null;
     say(
       mirrored
-        ? `the Thunderbird account of ${address} is there`
+        ? `the Thunderbird account of ${address} is there (From name: ${fromName})`
         : `no Thunderbird account for ${address} within 20 s`,
     );
     // Show the add-on's status page in a tab so the screenshot says what the popup says.

@@ -44,18 +44,26 @@ describe('[e2e] npm start', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('[e2e] npm start -- --once brings the sandbox up, configures Dr Marie MARTIN’s mailbox, connects the add-on, mirrors the account and saves a screenshot', () => {
+  it('[e2e] ECO.2.2.7 npm start -- --once brings the sandbox up, configures Dr Marie MARTIN’s mailbox, connects the add-on, mirrors the account under her From name and saves a screenshot', () => {
     assert.equal(run.code, 0, run.out);
     assert.match(run.out, /\[start\] sandbox up/);
     assert.match(run.out, /the add-on is connected to its native host/);
-    assert.match(run.out, new RegExp(`the Thunderbird account of ${MARIE} is there`));
+    // ECO.2.2.7: the account the add-on made from the host's mailbox is named as setup would.
+    assert.match(
+      run.out,
+      new RegExp(`the Thunderbird account of ${MARIE} is there \\(From name: Dr Marie MARTIN\\)`),
+    );
     const shot = /\[start\] screenshot: (.+\.png)/.exec(run.out)?.[1];
     assert.ok(shot && existsSync(shot), run.out);
     assert.deepEqual([...readFileSync(shot).subarray(1, 4)], [...Buffer.from('PNG')]);
     const mailboxes = JSON.parse(readFileSync(path.join(dir, 'host', 'mailboxes.json'), 'utf8'));
     assert.deepEqual(
-      mailboxes.map((m: { address: string; profile: string }) => [m.address, m.profile]),
-      [[MARIE, 'PER']],
+      mailboxes.map((m: { address: string; profile: string; displayName: string }) => [
+        m.address,
+        m.profile,
+        m.displayName,
+      ]),
+      [[MARIE, 'PER', 'Dr Marie MARTIN']],
     );
     assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'host', 'config.json'), 'utf8')), {
       sandbox: path.join(dir, 'sandbox'),
