@@ -228,6 +228,19 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.match(cut.verified.detail!, /journal-2026-11-24\.jsonl:3: not a journal entry/);
   });
 
+  it('ECO.4.1.2 filters by action whatever JSON spelling a line uses (escapes read as the host would)', async () => {
+    rewrite('2026-11-24', (lines) =>
+      lines.map((l) => l.replace('"action":"send"', '"action":"s\\u0065nd"')),
+    );
+    const result = await q({ action: 'send' });
+    assert.deepEqual(
+      result.entries.map((e) => e.seq),
+      [12, 9, 6, 3],
+    );
+    // Same entry once parsed: the chain still holds.
+    assert.deepEqual(result.verified, { ok: true });
+  });
+
   it('ECO.4.1.1 opens only the days it needs: a broken day outside the range does not matter', async () => {
     writeFileSync(file('2026-11-22'), 'not a journal\n');
     const result = await q({ from: '2026-11-24' });
