@@ -41,6 +41,8 @@ async function buildExtension() {
     },
     outdir: ext,
     bundle: true,
+    // Loaded on demand by extension/background/compose/pdfa.ts (the separate build below).
+    external: ['/background/pdfa-render.js'],
     format: 'iife',
     target: 'firefox128',
     sourcemap: false,

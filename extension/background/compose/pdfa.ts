@@ -7,8 +7,6 @@ import { bytesSource } from '../../../shared/domain/zip/source';
 
 type Renderer = typeof import('./pdfa-render');
 
-/** Built by scripts/build.mjs next to background/main.js. */
-export const RENDERER_PATH = 'background/pdfa-render.js';
 export const FONT_PATHS = { regular: 'fonts/DejaVuSans.ttf', bold: 'fonts/DejaVuSans-Bold.ttf' };
 
 let renderer: Promise<Renderer> | undefined;
@@ -22,12 +20,16 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
 }
 
 function loadRenderer(): Promise<Renderer> {
-  // A computed specifier: esbuild leaves the import to the browser (a separate ES module).
-  const url = browser.runtime.getURL(RENDERER_PATH);
-  renderer ??= (import(url) as Promise<Renderer>).catch((error: unknown) => {
-    renderer = undefined;
-    throw error;
-  });
+  // A literal, root-relative specifier (web-ext lint refuses a computed one) that the build
+  // marks external: the browser loads it as a separate ES module from the add-on's root.
+  if (!renderer) {
+    // @ts-expect-error: the bundle exists only in dist/extension (its types are `Renderer`).
+    const loading = import('/background/pdfa-render.js') as Promise<Renderer>;
+    renderer = loading.catch((error: unknown) => {
+      renderer = undefined;
+      throw error;
+    });
+  }
   return renderer;
 }
 
