@@ -1,22 +1,30 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { buildSerialTable, SerialTable, TABLE_USABLE, tableSlots } from './crl-serial-table';
 
 /**
  * The serial numbers of a CRL that has already been decoded, signature-verified, checked and
  * walked (ECO.1.1.6), kept beside the cached CRL file so that a later start or reload of the same
- * CRL bytes builds its `Set` from this file instead of walking the entries again with asn1js
- * (see docs/trust.md for the figures). The envelope is still decoded and the
- * signature still verified on every load (crl-index.ts); this file only replaces the entry walk.
+ * CRL bytes answers lookups from this file instead of walking the entries again with asn1js (see
+ * docs/trust.md for the figures). The envelope is still decoded and the signature still verified
+ * on every load (crl-index.ts); this file only replaces the entry walk.
  *
  * `<dir>/<sha256(url)>.crl.index`, mode 0600, written atomically (tmp + rename):
  *   line 1: `mssante-crl-index <version> <sha256 of the CRL bytes> <count> <body bytes> <hmac>`
  *   then the body (each serial number, lower-case hex as `normalizeSerial`, followed by `\n`)
  *   and the hash table over it (crl-serial-table.ts), used in place: no `Set` is built.
  * `hmac` is HMAC-SHA-256, under a per-install 32-byte key (`<dir>/index.key`, 0600), of the
- * header without the hmac, the URL, the body and the table. Any mismatch (other CRL bytes, other URL, other
- * version, wrong count, truncation, corruption, a file not made with this install's key) makes
+ * header without the hmac, the URL, the body and the table. Any mismatch (other CRL bytes, other
+ * URL, other version, wrong count or length, corruption, a file not made with this install's key) makes
  * `read` return null: the caller walks the entries and writes the file again. What the key does
  * and does not protect against is in docs/trust.md ("CRL index cache").
  */
@@ -40,6 +48,7 @@ export function crlSha256(der: Uint8Array): string {
 /** Writes `data` to `file` through `file.tmp` and a rename, mode 0600. */
 function writeAtomically(file: string, data: string | Uint8Array): void {
   const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true }); // a leftover would keep its mode
   writeFileSync(tmp, data, { mode: 0o600 });
   renameSync(tmp, file);
 }
@@ -130,6 +139,7 @@ export class CrlIndexCache {
     if (!create) return null;
     // Created by a hard link so that two stores on the same directory end with one key.
     const tmp = `${file}.${process.pid}.tmp`;
+    rmSync(tmp, { force: true });
     writeFileSync(tmp, randomBytes(KEY_BYTES), { mode: 0o600 });
     try {
       linkSync(tmp, file);
