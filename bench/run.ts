@@ -33,6 +33,7 @@ for (const [name, file, fn] of [
   ['audit', './audit.ts', 'benchAudit'],
   ['annuaireLdap', './annuaire-ldap.ts', 'benchAnnuaireLdap'],
   ['annuaireOffline', './annuaire-offline.ts', 'benchAnnuaireOffline'],
+  ['pdfa', './pdfa.ts', 'benchPdfa'],
 ] as const) {
   if (!existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;

@@ -138,9 +138,15 @@ function fileId(seed: string): string {
  * precomposed), so a direct cmap lookup draws the same glyphs, minus ligatures, hundreds of
  * times faster. Only `create` is part of pdf-lib's Fontkit interface.
  */
+/** Parsed fonts, by their bytes: the same DejaVu arrays come back for every document. */
+const parsed = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
+
 const simpleLayoutFontkit = {
   create(data: Uint8Array) {
+    const known = parsed.get(data);
+    if (known) return known;
     const font = fontkit.create(data);
+    parsed.set(data, font);
     const layout = (text: string) => ({
       glyphs: Array.from(text, (ch) => font.glyphForCodePoint(ch.codePointAt(0)!)),
     });
