@@ -336,6 +336,24 @@ describe('PDF/A-1b copy of a CDA N3 document (shared/domain/pdf)', function () {
     assert.ok(!Buffer.from(bytes).toString('latin1').includes('/JavaScript'));
   });
 
+  it('ECO.2.1.1 a huge title stays within PDF/A-1 string limits in Info and XMP (cut there, whole on the page), and the two still agree', async function () {
+    const title = `Compte rendu ${'très détaillé '.repeat(400)}fin`;
+    const bytes = await renderCdaPdfA(enc.encode(n3Cda({ doc: { ...CR_HOSPI, title } })), {
+      fonts: FONTS,
+      now: NOW,
+    });
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    const info = doc.getTitle()!;
+    assert.equal(Array.from(info).length, 2000);
+    assert.ok(info.endsWith('…'));
+    const metadata = doc.catalog.lookup(PDFName.of('Metadata'), PDFRawStream);
+    const xmp = new TextDecoder().decode(metadata.contents);
+    assert.ok(xmp.includes(`<rdf:li xml:lang="x-default">${info}</rdf:li>`));
+    const f = path.join(dir, 'title.pdf');
+    writeFileSync(f, bytes);
+    assert.ok(text(f).includes('très détaillé fin'));
+  });
+
   it('ECO.2.1.5 uses the XDS-free header: a document without title falls back to its type, the creation date without time to the date', async function () {
     const xml = n3Cda({ doc: { ...CR_HOSPI, title: '' } })
       .replace(/<title><\/title>/, '')

@@ -57,6 +57,16 @@ const SEX: Record<string, string> = { M: 'Masculin', F: 'Féminin', U: 'Inconnu'
 const clean = (s: string) =>
   s.normalize('NFC').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ufffe\uffff]/g, ' ');
 
+/**
+ * Info/XMP strings stay far below PDF/A-1's 65 535-byte string limit (ISO 19005-1 §6.1.12;
+ * Info strings are UTF-16 hex, four bytes a character). The page shows the whole text.
+ */
+const INFO_MAX = 2000;
+const cap = (s: string) => {
+  const chars = Array.from(s);
+  return chars.length <= INFO_MAX ? s : `${chars.slice(0, INFO_MAX - 1).join('')}…`;
+};
+
 /** `02/08/2015 14:30 (+0200)` from an HL7 TS value; the date alone when no time. */
 export function frenchDateTime(value: string | undefined, fallback?: PartialDate): string {
   const m =
@@ -479,9 +489,9 @@ export async function renderCdaPdfA(cda: Uint8Array, options: PdfAOptions): Prom
   );
 
   const info: PdfInfo = {
-    title,
-    author: clean(text.authors[0] ?? text.custodian ?? 'Inconnu').trim(),
-    subject: clean(header.displayName ?? title).trim(),
+    title: cap(title),
+    author: cap(clean(text.authors[0] ?? text.custodian ?? 'Inconnu').trim()),
+    subject: cap(clean(header.displayName ?? title).trim()),
     producer: PDFA_PRODUCER,
     creator: 'open MSSanté — copie PDF/A-1 d’un document CDA R2 N3',
     created: now,
