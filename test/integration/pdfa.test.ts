@@ -346,7 +346,8 @@ describe('PDF/A-1b copy of a CDA N3 document (shared/domain/pdf)', function () {
     const info = doc.getTitle()!;
     assert.equal(Array.from(info).length, 2000);
     assert.ok(info.endsWith('…'));
-    const metadata = doc.catalog.lookup(PDFName.of('Metadata'), PDFRawStream);
+    const metadata = doc.catalog.lookup(PDFName.of('Metadata'));
+    assert.ok(metadata instanceof PDFRawStream);
     const xmp = new TextDecoder().decode(metadata.contents);
     assert.ok(xmp.includes(`<rdf:li xml:lang="x-default">${info}</rdf:li>`));
     const f = path.join(dir, 'title.pdf');
