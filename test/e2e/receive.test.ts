@@ -724,6 +724,14 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     // The message's own attachment (its MIME part), not a copy made by the add-on.
     assert.match(opened.spec, /^(imap|mailbox|imap-message):/);
     assert.match(decodeURIComponent(opened.spec), /part=1\.3/);
+    // Leave no viewer tab behind for the next tests.
+    await suite.marionette.chrome(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       for (const info of [...tabmail.tabInfo])
+         if (info.browser?.currentURI?.spec === args[0]) tabmail.closeTab(info);
+       return true;`,
+      [opened.spec],
+    );
   });
 
   it('[e2e] ECO.3.1.2 the banner saves the XDM archive where the user chooses: the file is the attached archive, byte for byte', async function () {
