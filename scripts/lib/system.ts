@@ -25,6 +25,7 @@ export const PDF_TOOL_PACKAGES: Requirement[] = [
   { command: 'pdftotext', pkg: 'poppler-utils' },
   { command: 'pdffonts', pkg: 'poppler-utils' },
   { command: 'pdfinfo', pkg: 'poppler-utils' },
+  { command: 'qpdf', pkg: 'qpdf' },
 ];
 
 export function which(command: string): string | null {

@@ -115,12 +115,17 @@ describe('PDF/A-1b copy of a CDA N3 document (shared/domain/pdf)', function () {
     assert.ok(!t.includes('ENTRÉE CODÉE'));
   });
 
-  it('ECO.2.1.1 is PDF/A-1b in form: PDF 1.4, no encryption, no JavaScript, only embedded DejaVu Sans subsets with ToUnicode (pdffonts: emb yes, sub yes, uni yes)', function () {
+  it('ECO.2.1.1 is PDF/A-1b in form: PDF 1.4 with a sound xref table (qpdf --check), no encryption, no JavaScript, only embedded DejaVu Sans subsets with ToUnicode (pdffonts: emb yes, sub yes, uni yes)', function () {
     const info = tool('pdfinfo', file);
     assert.match(info, /PDF version:\s+1\.4/);
     assert.match(info, /Encrypted:\s+no/);
     assert.match(info, /JavaScript:\s+no/);
     assert.match(info, /Metadata Stream:\s+yes/);
+    // qpdf reads every object through the xref table (offsets right after the header fix).
+    const check = tool('qpdf', '--check', file);
+    assert.match(check, /PDF Version: 1\.4/);
+    assert.match(check, /No syntax or stream encoding errors found/);
+    assert.doesNotMatch(check, /WARNING|reconstruct/i);
     assert.equal(String.fromCharCode(...pdf.subarray(0, 9)), '%PDF-1.4\n');
     // The binary comment line after the header (ISO 19005-1 §6.1.2): 4 bytes above 127.
     assert.equal(pdf[9], 0x25);
