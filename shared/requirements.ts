@@ -184,8 +184,8 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'DOIT',
     profiles: ALL,
     coverage: 'product',
-    en: 'Each PDF/A-1 is generated from its CDA (N1: the embedded PDF)',
-    fr: 'Chaque PDF/A-1 est issu de son CDA (N1 : le PDF encapsulé)',
+    en: 'Each PDF/A-1 is generated from its CDA (N3: header and narrative; N1: the embedded PDF)',
+    fr: 'Chaque PDF/A-1 est issu de son CDA (N3 : en-tête et narratif ; N1 : le PDF encapsulé)',
   },
   {
     id: 'ECO.2.1.6',
