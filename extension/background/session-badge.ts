@@ -5,7 +5,19 @@ export function endedByPsc(psc: Result<'psc.status'> | null): boolean {
   return psc?.state === 'ended' && psc.ended?.code !== 'E_PSC_SIGNED_OUT';
 }
 
-/** The toolbar badge for the PSC session (the icon stays the add-on's). */
+/** The add-on's icon with its corner in the state's colour and sign (extension/icons/). */
+export const SESSION_ICONS = {
+  none: '/icons/mssante.svg',
+  on: '/icons/mssante-on.svg',
+  off: '/icons/mssante-off.svg',
+  ended: '/icons/mssante-ended.svg',
+  noHost: '/icons/mssante-nohost.svg',
+} as const;
+
+/**
+ * The toolbar button for the PSC session (issue 10 part 3): its icon (the add-on's, with a green
+ * tick, a grey bar, a red cross, or greyed with a red `!`), its badge text and colour, its title.
+ */
 export function sessionBadge(
   psc: Result<'psc.status'> | null,
   hostConnected: boolean,
@@ -13,19 +25,27 @@ export function sessionBadge(
   text: string;
   color: string;
   title: 'setupBadgeSignedIn' | 'setupBadgeSignedOut' | 'setupBadgeEnded' | 'setupBadgeNoHost';
+  icon: (typeof SESSION_ICONS)[keyof typeof SESSION_ICONS];
 } {
-  if (!hostConnected) return { text: '!', color: '#cf222e', title: 'setupBadgeNoHost' };
-  if (!psc?.configured) return { text: '', color: '#57606a', title: 'setupBadgeSignedOut' };
+  const off = {
+    text: 'OFF',
+    color: '#57606a',
+    title: 'setupBadgeSignedOut',
+    icon: SESSION_ICONS.off,
+  } as const;
+  if (!hostConnected)
+    return { text: '!', color: '#cf222e', title: 'setupBadgeNoHost', icon: SESSION_ICONS.noHost };
+  if (!psc?.configured) return { ...off, text: '', icon: SESSION_ICONS.none };
   switch (psc.state) {
     case 'signed-in':
-      return { text: 'ON', color: '#1a7f37', title: 'setupBadgeSignedIn' };
+      return { text: 'ON', color: '#1a7f37', title: 'setupBadgeSignedIn', icon: SESSION_ICONS.on };
     case 'ended':
       return endedByPsc(psc)
-        ? { text: 'FIN', color: '#cf222e', title: 'setupBadgeEnded' }
-        : { text: 'OFF', color: '#57606a', title: 'setupBadgeSignedOut' };
+        ? { text: 'FIN', color: '#cf222e', title: 'setupBadgeEnded', icon: SESSION_ICONS.ended }
+        : off;
     case 'signing-in':
     case 'signed-out':
-      return { text: 'OFF', color: '#57606a', title: 'setupBadgeSignedOut' };
+      return off;
   }
 }
 

@@ -5,8 +5,8 @@ import { endedByPsc, sessionBadge } from './session-badge';
 export const SESSION_ENDED_NOTIFICATION = 'mssante-psc-session-ended';
 
 /**
- * The PSC session as the toolbar and the notifications show it (issue 10 part 3): the badge on
- * the add-on's button follows the state (ON signed in, OFF signed out, FIN ended by PSC, ! no
+ * The PSC session as the toolbar and the notifications show it (issue 10 part 3): the icon and
+ * badge of the add-on's button follow the state (ON signed in, OFF signed out, FIN ended by PSC, ! no
  * host), and when PSC ends a session that was signed in, a notification offers the sign-in in one click
  * (PSC's page in a Thunderbird tab). Returns what the background calls on every state change.
  */
@@ -20,9 +20,10 @@ export function sessionUx(deps: { signIn: () => Promise<unknown> }): (ui: UiStat
   });
   return (ui) => {
     const badge = sessionBadge(ui.psc, ui.host.status === 'connected');
-    const key = `${badge.text}|${badge.color}|${badge.title}`;
+    const key = `${badge.text}|${badge.color}|${badge.title}|${badge.icon}`;
     if (key !== shown) {
       shown = key;
+      void browser.action.setIcon({ path: badge.icon });
       void browser.action.setBadgeText({ text: badge.text });
       void browser.action.setBadgeBackgroundColor({ color: badge.color });
       void browser.action.setTitle({

@@ -569,7 +569,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await suite.closePage(popup);
   });
 
-  it('[e2e] when PSC ends the session, the toolbar badge says FIN and a notification opens the sign-in in one click', async function () {
+  it('[e2e] when PSC ends the session, the toolbar icon and badge say so (FIN) and exactly one notification opens the sign-in in one click', async function () {
     this.timeout(90_000);
     const popup = await suite.openPage('ui/popup/popup.html');
     await fill(popup, '#psc-national-id', '810100000011');
@@ -582,7 +582,27 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await control('ciba-approve', { nationalId: '810100000011' });
     const badge = () =>
       suite.page<string>(popup, 'call', { api: 'action.getBadgeText', args: [{}] });
+    /**
+     * The icon Thunderbird draws on the add-on's button in the mail space's toolbar (a content
+     * tab shows another space, whose toolbar lacks the button: the mail tab is shown meanwhile).
+     */
+    const toolbarIcon = () =>
+      suite.marionette
+        .chrome<string>(
+          `const w = Services.wm.getMostRecentWindow('mail:3pane');
+           const tabmail = w.document.getElementById('tabmail');
+           const current = tabmail.currentTabInfo;
+           tabmail.switchToTab(0);
+           await new Promise((r) => w.requestAnimationFrame(() => w.setTimeout(r, 0)));
+           const button = w.document.querySelector('#unifiedToolbarContent [extension="' + args[0] + '"]');
+           const image = button ? button.style.getPropertyValue('--webextension-toolbar-image') : '';
+           tabmail.switchToTab(current);
+           return image;`,
+          [ADDON_ID],
+        )
+        .then((image) => /icons\/([\w-]+\.svg)/.exec(image)?.[1] ?? null);
     await waitFor('the badge ON', async () => (await badge()) === 'ON', { timeoutMs: 30_000 });
+    await waitFor('the icon signed in', async () => (await toolbarIcon()) === 'mssante-on.svg');
     await recordAlerts();
     const notifications = () =>
       suite
@@ -591,6 +611,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     const before = await notifications();
     await control('end-session', { nationalId: '810100000011' });
     await waitFor('the badge FIN', async () => (await badge()) === 'FIN', { timeoutMs: 60_000 });
+    await waitFor('the icon ended', async () => (await toolbarIcon()) === 'mssante-ended.svg');
     const alert = await waitFor('the notification', () =>
       suite.marionette.chrome<string | null>(
         `const w = Services.wm.getMostRecentWindow('mail:3pane');

@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accountName } from '../../../extension/background/account-name';
-import { isSessionEndNotice, sessionBadge } from '../../../extension/background/session-badge';
+import {
+  isSessionEndNotice,
+  SESSION_ICONS,
+  sessionBadge,
+} from '../../../extension/background/session-badge';
 import { mailboxState } from '../../../extension/ui/popup/mailbox-state';
 import {
   base64Of,
@@ -155,6 +159,30 @@ describe('popup mailbox states and session badge', () => {
       sessionBadge({ configured: false, preset: 'none', state: 'signed-out' }, true).text,
       '',
     );
+  });
+
+  it('the toolbar icon itself follows the PSC session: a tick signed in, a bar signed out, a cross when PSC ended it, greyed without the host; every icon is shipped', () => {
+    const ended = (code: string) => ({ ...psc('ended'), ended: { code, at: 1 } });
+    assert.deepEqual(
+      [
+        sessionBadge(psc('signed-in'), true),
+        sessionBadge(psc('signed-out'), true),
+        sessionBadge(ended('E_PSC_SIGNED_OUT'), true),
+        sessionBadge(ended('E_PSC_SESSION_IDLE'), true),
+        sessionBadge(psc('signed-in'), false),
+        sessionBadge({ configured: false, preset: 'none', state: 'signed-out' }, true),
+      ].map((b) => b.icon),
+      [
+        '/icons/mssante-on.svg',
+        '/icons/mssante-off.svg',
+        '/icons/mssante-off.svg',
+        '/icons/mssante-ended.svg',
+        '/icons/mssante-nohost.svg',
+        '/icons/mssante.svg',
+      ],
+    );
+    for (const icon of Object.values(SESSION_ICONS))
+      assert.match(readFileSync(path.join(ROOT, 'extension', icon), 'utf8'), /^<svg /);
   });
 
   it('ECO.2.2.7 names an account recreated for a host mailbox from the PSC identity when known', () => {
