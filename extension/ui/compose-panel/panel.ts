@@ -134,9 +134,16 @@ function render(view: PanelView): void {
       }),
     ),
     ...plan.pdfaOffers.map((o) =>
-      button(t('composeAttachPdfA', o.pdfName), () => void act('attachPdfA', { ...o }), {
-        pdfa: o.pdfName,
-      }),
+      button(
+        t('composeAttachPdfA', o.pdfName),
+        () => {
+          // Generation takes a moment (the renderer loads on first use): say so until the view
+          // comes back (render resets the status) or an error replaces it.
+          $('cp-status').textContent = t('composePdfAWorking', o.pdfName);
+          void act('attachPdfA', { ...o });
+        },
+        { pdfa: o.pdfName },
+      ),
     ),
   );
 
