@@ -374,7 +374,8 @@ export function startCompose(deps: ComposeDeps): void {
         case 'attachPdfA': {
           const list = await browser.compose.listAttachments(id);
           const a = list.find((x) => x.name === m.attachment);
-          if (a) {
+          // A second click while the first copy is being made attaches nothing more.
+          if (a && !list.some((x) => x.name === m.pdfName)) {
             const file = await generatedPdfA(
               await browser.compose.getAttachmentFile(a.id),
               String(m.entryName),
