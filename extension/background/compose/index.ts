@@ -87,6 +87,8 @@ export function startCompose(deps: ComposeDeps): void {
     return s;
   };
   const panels = new Map<number, Set<browser.runtime.Port>>();
+  /** PDF/A copies being generated (`tabId\npdfName`). */
+  const generating = new Set<string>();
 
   const reading = (tabId: number, attachment: browser.compose.ComposeAttachment) => {
     const s = stateOf(tabId);
@@ -374,14 +376,20 @@ export function startCompose(deps: ComposeDeps): void {
         case 'attachPdfA': {
           const list = await browser.compose.listAttachments(id);
           const a = list.find((x) => x.name === m.attachment);
-          // A second click while the first copy is being made attaches nothing more.
-          if (a && !list.some((x) => x.name === m.pdfName)) {
-            const file = await generatedPdfA(
-              await browser.compose.getAttachmentFile(a.id),
-              String(m.entryName),
-              String(m.pdfName),
-            );
-            await browser.compose.addAttachment(id, { file, name: String(m.pdfName) });
+          // A second click, during the generation or after, attaches nothing more.
+          const key = `${id}\n${String(m.pdfName)}`;
+          if (a && !generating.has(key) && !list.some((x) => x.name === m.pdfName)) {
+            generating.add(key);
+            try {
+              const file = await generatedPdfA(
+                await browser.compose.getAttachmentFile(a.id),
+                String(m.entryName),
+                String(m.pdfName),
+              );
+              await browser.compose.addAttachment(id, { file, name: String(m.pdfName) });
+            } finally {
+              generating.delete(key);
+            }
           }
           break;
         }
