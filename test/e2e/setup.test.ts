@@ -500,7 +500,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await suite.closePage(popup);
   });
 
-  it('[e2e] ECO.3.2.3 ECO.1.2.3 the popup lists the three mailboxes, each with its own state and which depend on the PSC session', async function () {
+  it('[e2e] ECO.3.2.3 ECO.1.2.3 the popup lists the three mailboxes, each with its own state and which depend on the PSC session, signed in as whom with the idle and absolute time left', async function () {
     this.timeout(90_000);
     // The popup's page kept open in a tab (a toolbar popup closes when focus moves).
     const popup = await suite.openPage('ui/popup/popup.html');
@@ -520,6 +520,22 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     });
     assert.equal(connected.dependent!.text, `${MARIE}, ${ORG}`);
     assert.match(connected.app!.text, /connectée/);
+    // Signed in as whom, idle and absolute time left: what the host says of the session.
+    const session = await read(popup, { who: '#psc-who', idle: '#psc-idle', max: '#psc-absolute' });
+    const { result: facts } = await suite.page<{
+      result: { idleExpiresAt?: number; absoluteExpiresAt?: number };
+    }>(popup, 'sendMessage', { kind: 'host', type: 'psc.status', params: {} });
+    assert.match(session.who!.text, /Marie MARTIN \(810100000011\)/);
+    const minutesLeft = (text: string) => Number(/^(\d+) min \d+ s$/.exec(text)?.[1]);
+    for (const [text, until] of [
+      [session.idle!.text, facts.idleExpiresAt],
+      [session.max!.text, facts.absoluteExpiresAt],
+    ] as const) {
+      assert.ok(until, 'the host gives both limits');
+      const expected = (until - Date.now()) / 60_000;
+      const shown = minutesLeft(text);
+      assert.ok(Math.abs(shown - expected) <= 1, `${text} for ${expected.toFixed(1)} min`);
+    }
     assert.equal(await suite.page(popup, 'call', { api: 'action.getBadgeText', args: [{}] }), 'ON');
     await suite.saveScreenshot('popup-session.png');
     // One mailbox's problem shows on that mailbox only (ECO.1.2.3): the operator now refuses
