@@ -46,8 +46,9 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
        for (let i = 0; i < 150; i++) {
          await new Promise((r) => setTimeout(r, 100));
          const c = input.controller;
-         // 3: complete without match, 4: complete with matches (nsIAutoCompleteController).
-         if (c.searchStatus >= 3) {
+         // 3: complete without match, 4: complete with matches (nsIAutoCompleteController), and
+         // for this text: a status read before the autocomplete timer fired is the last search's.
+         if (c.searchString === args[0] && c.searchStatus >= 3) {
            const rows = [];
            for (let j = 0; j < c.matchCount; j++) rows.push(c.getValueAt(j));
            return rows;
@@ -66,7 +67,8 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
        // Under Xvfb the window may not have the focus the popup needs to show by itself.
        win.focus();
        if (!input.popup.popupOpen) input.openPopup();
-       await new Promise((r) => setTimeout(r, 300));
+       for (let i = 0; i < 100 && !(input.popup.popupOpen && c.matchCount > 0); i++)
+         await new Promise((r) => setTimeout(r, 100));
        for (let j = 0; j < c.matchCount; j++) {
          if (c.getValueAt(j).includes(args[0])) {
            input.popup.selectedIndex = j;

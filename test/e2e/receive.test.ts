@@ -137,10 +137,14 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
        const about3Pane = tabmail.tabInfo[0].chromeBrowser.contentWindow;
        const ext = WebExtensionPolicy.getByID(args[0]).extension;
        const hdrs = args[1].map((id) => ext.messageManager.get(id));
-       if (about3Pane.gFolder?.URI !== hdrs[0].folder.URI) {
-         about3Pane.displayFolder(hdrs[0].folder.URI);
-         await new Promise((r) => setTimeout(r, 1000));
-       }
+       if (about3Pane.gFolder?.URI !== hdrs[0].folder.URI) about3Pane.displayFolder(hdrs[0].folder.URI);
+       // The view is built asynchronously: wait (bounded) until it holds every message asked for.
+       const ready = () =>
+         about3Pane.gFolder?.URI === hdrs[0].folder.URI &&
+         about3Pane.gDBView &&
+         hdrs.every((h) => about3Pane.gDBView.findIndexOfMsgHdr(h, true) >= 0);
+       for (let i = 0; i < 300 && !ready(); i++) await new Promise((r) => setTimeout(r, 100));
+       if (!ready()) throw new Error('the folder view never showed the messages');
        const view = about3Pane.gDBView;
        return hdrs.map((h) => view.cellTextForColumn(view.findIndexOfMsgHdr(h, true), args[2]));`,
       [ADDON_ID, messageIds, column],
@@ -367,9 +371,14 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     assert.equal(tagged.length, 2);
     assert.deepEqual((await byMessageId('r-colleague@sandbox'))!.tags, []);
     // The list shows it: Thunderbird's Tags column holds the label.
-    const [patientTags, colleagueTags] = await listColumn(
-      [tagged[0]!.id, (await byMessageId('r-colleague@sandbox'))!.id],
-      'tagsCol',
+    const colleagueId = (await byMessageId('r-colleague@sandbox'))!.id;
+    const [patientTags, colleagueTags] = await waitFor(
+      'the Tags column',
+      async () => {
+        const cells = await listColumn([tagged[0]!.id, colleagueId], 'tagsCol');
+        return cells[0] === 'Patient MES' && cells;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
     );
     assert.equal(patientTags, 'Patient MES');
     assert.equal(colleagueTags, '');

@@ -82,6 +82,13 @@ describe('native host process (built bundle)', () => {
   });
 
   it('`mssante host uninstall` removes both files', () => {
+    // Installs first, so the test stands alone (`npm test -- --grep uninstall`).
+    const install = spawnSync(process.execPath, [BUNDLE, 'host', 'install'], {
+      env,
+      encoding: 'utf8',
+    });
+    assert.equal(install.status, 0, install.stderr);
+    assert.ok(existsSync(path.join(home, 'state/bin/open-mssante-host')));
     const run = spawnSync(process.execPath, [BUNDLE, 'host', 'uninstall'], {
       env,
       encoding: 'utf8',

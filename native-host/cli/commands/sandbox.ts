@@ -83,7 +83,16 @@ async function down(dir: string): Promise<boolean> {
   if (!runtime) return false;
   process.kill(runtime.pid, 'SIGTERM');
   for (let i = 0; i < 200 && isAlive(runtime.pid); i++) await sleep(100);
-  if (isAlive(runtime.pid)) process.kill(runtime.pid, 'SIGKILL');
+  if (isAlive(runtime.pid)) {
+    // A daemon stuck in its shutdown: kill its whole process group (it was spawned detached, so
+    // it leads one with Dovecot, slapd and the other servers it started), then wait for it.
+    try {
+      process.kill(-runtime.pid, 'SIGKILL');
+    } catch {
+      process.kill(runtime.pid, 'SIGKILL');
+    }
+    for (let i = 0; i < 100 && isAlive(runtime.pid); i++) await sleep(100);
+  }
   return true;
 }
 

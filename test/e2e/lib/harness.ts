@@ -158,7 +158,7 @@ export class ThunderbirdSuite {
        const url = 'moz-extension://' + policy.mozExtensionHostname + '/' + args[1];
        const win = Services.wm.getMostRecentWindow('mail:3pane');
        const tab = win.openTab('contentTab', { url });
-       for (let i = 0; i < 200; i++) {
+       for (let i = 0; i < 600; i++) {
          const bc = tab.browser.browsingContext;
          if (bc && bc.currentWindowGlobal && bc.currentURI && bc.currentURI.spec === url && !tab.browser.webProgress?.isLoadingDocument) return bc.id;
          await new Promise((r) => setTimeout(r, 50));
@@ -177,11 +177,14 @@ export class ThunderbirdSuite {
     return this.marionette.chrome<number>(
       `const doc = Services.wm.getMostRecentWindow('mail:3pane').document;
        doc.getElementById('tabmail').switchToTab(0); // the mail tab, where the toolbar shows it
-       await new Promise((r) => setTimeout(r, 100));
-       const button = doc.querySelector('button[extension="' + args[0] + '"]');
+       let button = null;
+       for (let i = 0; i < 300 && !button; i++) {
+         await new Promise((r) => setTimeout(r, 100));
+         button = doc.querySelector('button[extension="' + args[0] + '"]');
+       }
        if (!button) throw new Error('no toolbar button for the add-on');
        button.click();
-       for (let i = 0; i < 200; i++) {
+       for (let i = 0; i < 600; i++) {
          const browser = doc.querySelector('browser.webextension-popup-browser');
          const bc = browser && browser.browsingContext;
          if (bc && bc.currentWindowGlobal && browser.currentURI.spec.endsWith('/ui/popup/popup.html')

@@ -28,16 +28,20 @@ export class Marionette {
   static async connect(port: number, deadlineMs = 60_000): Promise<Marionette> {
     const until = Date.now() + deadlineMs;
     for (;;) {
+      let socket: net.Socket | undefined;
+      let greetingTimer: NodeJS.Timeout | undefined;
       try {
-        const socket = await new Promise<net.Socket>((resolve, reject) => {
+        socket = await new Promise<net.Socket>((resolve, reject) => {
           const s = net.connect(port, '127.0.0.1', () => resolve(s));
           s.once('error', reject);
+          socket = s;
         });
         const client = new Marionette(socket);
         await new Promise((resolve, reject) => {
           client.greeting = resolve;
-          setTimeout(() => reject(new Error('no marionette greeting')), 10_000);
+          greetingTimer = setTimeout(() => reject(new Error('no marionette greeting')), 10_000);
         });
+        clearTimeout(greetingTimer);
         // Prompts are the product's to show and the tests' to read: Marionette must leave them be.
         await client.command('WebDriver:NewSession', {
           capabilities: { alwaysMatch: { unhandledPromptBehavior: 'ignore' } },
@@ -46,6 +50,9 @@ export class Marionette {
         await client.command('WebDriver:SetTimeouts', { script: 120_000 });
         return client;
       } catch (error) {
+        // A failed attempt leaves nothing behind: a half-open socket could answer the next one.
+        clearTimeout(greetingTimer);
+        socket?.destroy();
         if (Date.now() > until) throw error;
         await new Promise((r) => setTimeout(r, 250));
       }
