@@ -160,7 +160,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
 
   before(async function () {
     this.timeout(240_000);
-    operator = await startOperator();
+    operator = await startOperator({ badServers: true });
     const { dovecot, stub, files, autoconfig } = operator;
     for (const [to, subject] of [
       [MARIE, 'Bonjour Marie'],
@@ -288,6 +288,45 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
         config: sandboxMailConfig(dovecot.info.imap, dovecot.info.smtp),
       });
     }
+  });
+
+  it('[e2e] ECO.1.1.9 servers typed in the manual form get the same trust checks: an IMAP server whose certificate IGC Santé did not issue fails the connection test, in words, before any login', async function () {
+    this.timeout(90_000);
+    // The page as the previous test left it: Marie's address, autoconfig refused, manual form.
+    const bad = operator.bad!;
+    await fill(setup, '#manual-imap-port', String(bad.servers.foreignCa.port));
+    await click(setup, '#manual-use');
+    await click(setup, 'input[name="profile"][value="ORG"]');
+    await fill(setup, '#entity', 'Essai manuel');
+    await click(setup, '#create');
+    const done = await waitFor(
+      'the connection test',
+      async () => {
+        const v = await read(setup, { done: '#done', imap: '#test-imap', error: '#setup-error' });
+        return (!v.done!.hidden || !v.error!.hidden) && v;
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(done.error!.hidden, true);
+    assert.equal(done.done!.data.done, 'problem');
+    assert.equal(done.imap!.data.ok, 'false');
+    assert.match(done.imap!.text, /IGC Santé.*\[E_TRUST_UNKNOWN_CA\]$/);
+    assert.equal(bad.authAttempts('foreignCa'), 0, 'no login on an untrusted server');
+    // Gone again before the real setups (the popup's removal is proved below).
+    const key = await suite.page<string | null>(setup, 'call', {
+      api: 'mssanteAccounts.find',
+      args: [MARIE],
+    });
+    if (key) await suite.page(setup, 'call', { api: 'mssanteAccounts.remove', args: [key] });
+    await suite.page(setup, 'sendMessage', {
+      kind: 'host',
+      type: 'mailbox.remove',
+      params: { address: MARIE },
+    });
+    assert.deepEqual(await hostList(setup), []);
+    // The page back to its defaults for the next setup (PER, no entity).
+    await fill(setup, '#entity', '');
+    await click(setup, 'input[name="profile"][value="PER"]');
   });
 
   it('[e2e] ECO.1.1.9 ECO.2.2.7 sets up a PER mailbox from its address after a PSC sign-in on its page: mail read and sent as Dr Marie MARTIN', async function () {
