@@ -240,10 +240,10 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       method: 'ciba',
       nationalId: '810100000011',
     });
-    await waitFor(
-      'the e-CPS request',
-      async () =>
-        ((await control('ciba-pending', {})) as { pending: unknown[] }).pending.length === 1,
+    await waitFor('the e-CPS request', async () =>
+      (
+        (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+      ).pending.some((p) => p.nationalId === '810100000011'),
     );
     await control('ciba-approve', { nationalId: '810100000011' });
     await waitFor(

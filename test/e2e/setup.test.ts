@@ -456,10 +456,10 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await suite.page(popup, 'sendMessage', { kind: 'pscLogout' });
     await fill(popup, '#psc-national-id', '810100000011');
     await click(popup, '#psc-ciba-form button[type="submit"]');
-    await waitFor(
-      'the e-CPS request',
-      async () =>
-        ((await control('ciba-pending', {})) as { pending: unknown[] }).pending.length === 1,
+    await waitFor('the e-CPS request', async () =>
+      (
+        (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+      ).pending.some((p) => p.nationalId === '810100000011'),
     );
     await control('ciba-approve', { nationalId: '810100000011' });
     await waitFor(
@@ -525,10 +525,10 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     // The new host holds no PSC session (tokens lived in the old one's memory): sign in again.
     await fill(popup, '#psc-national-id', '810100000011');
     await click(popup, '#psc-ciba-form button[type="submit"]');
-    await waitFor(
-      'the e-CPS request',
-      async () =>
-        ((await control('ciba-pending', {})) as { pending: unknown[] }).pending.length === 1,
+    await waitFor('the e-CPS request', async () =>
+      (
+        (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+      ).pending.some((p) => p.nationalId === '810100000011'),
     );
     await control('ciba-approve', { nationalId: '810100000011' });
     await waitFor(
@@ -629,10 +629,10 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     const popup = await suite.openPage('ui/popup/popup.html');
     await fill(popup, '#psc-national-id', '810100000011');
     await click(popup, '#psc-ciba-form button[type="submit"]');
-    await waitFor(
-      'the e-CPS request',
-      async () =>
-        ((await control('ciba-pending', {})) as { pending: unknown[] }).pending.length === 1,
+    await waitFor('the e-CPS request', async () =>
+      (
+        (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+      ).pending.some((p) => p.nationalId === '810100000011'),
     );
     await control('ciba-approve', { nationalId: '810100000011' });
     const badge = () =>

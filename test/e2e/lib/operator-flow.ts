@@ -66,10 +66,10 @@ export async function signInWithCiba(
   nationalId = '810100000011',
 ): Promise<void> {
   await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'ciba', nationalId });
-  await waitFor(
-    'the e-CPS request',
-    async () =>
-      ((await operator.control('ciba-pending', {})) as { pending: unknown[] }).pending.length === 1,
+  await waitFor('the e-CPS request', async () =>
+    (
+      (await operator.control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+    ).pending.some((p) => p.nationalId === nationalId),
   );
   await operator.control('ciba-approve', { nationalId });
   await waitFor('the PSC session', async () => (await pscState(suite, popup)) === 'signed-in');
