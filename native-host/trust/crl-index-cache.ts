@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from '../app/private-file';
 import { buildSerialTable, SerialTable, TABLE_USABLE, tableSlots } from './crl-serial-table';
 
 /**
@@ -43,14 +44,6 @@ export function crlCacheBaseName(url: string): string {
 
 export function crlSha256(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
-}
-
-/** Writes `data` to `file` through `file.tmp` and a rename, mode 0600. */
-function writeAtomically(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  rmSync(tmp, { force: true }); // a leftover would keep its mode
-  writeFileSync(tmp, data, { mode: 0o600 });
-  renameSync(tmp, file);
 }
 
 export class CrlIndexCache {
@@ -116,7 +109,7 @@ export class CrlIndexCache {
       const header = `${MAGIC} ${CRL_INDEX_VERSION} ${sha256} ${serials.size} ${body.length}`;
       const payload = Buffer.concat([body, new Uint8Array(table.buffer)]);
       const mac = this.mac(key, header, url, payload).toString('hex');
-      writeAtomically(this.file(url), Buffer.concat([Buffer.from(`${header} ${mac}\n`), payload]));
+      writePrivateFile(this.file(url), Buffer.concat([Buffer.from(`${header} ${mac}\n`), payload]));
     } catch {
       // No index: the next load walks the entries again.
     }
