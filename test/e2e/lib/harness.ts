@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_NAME } from '../../../shared/protocol/names';
-import { freePort } from '../../../scripts/lib/net';
 import { writeProfile, type PrefValue } from '../../../scripts/lib/profile';
 import { ensurePackages, THUNDERBIRD_PACKAGES } from '../../../scripts/lib/system';
 import { launchThunderbird, type RunningThunderbird } from '../../../scripts/lib/thunderbird';
@@ -103,15 +102,17 @@ export class ThunderbirdSuite {
       });
       if (install.status !== 0) throw new Error(`mssante host install failed: ${install.stderr}`);
     }
-    const port = await freePort();
     writeProfile({
       dir: this.profile,
       xpi: XPI,
       addonId: ADDON_ID,
       locale: this.options.locale ?? 'fr',
-      prefs: { 'marionette.port': port, ...this.options.prefs },
+      // Port 0: Marionette binds a free port itself and writes it to MarionetteActivePort in the
+      // profile (a port chosen here could be taken before Thunderbird binds it).
+      prefs: { 'marionette.port': 0, ...this.options.prefs },
     });
     this.display = await ensureDisplay();
+    rmSync(path.join(this.profile, 'MarionetteActivePort'), { force: true }); // a killed run's
     this.tb = launchThunderbird({
       profile: this.profile,
       display: this.display.display,
@@ -120,6 +121,18 @@ export class ThunderbirdSuite {
       marionette: true,
       env: { MSSANTE_STATE_DIR: this.stateDir },
     });
+    const port = await waitFor(
+      'Marionette to listen',
+      async () => {
+        try {
+          const text = readFileSync(path.join(this.profile, 'MarionetteActivePort'), 'utf8');
+          return /^\d+$/.test(text.trim()) && Number(text.trim());
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
     this.marionette = await Marionette.connect(port);
     await waitFor('the add-on to start', () =>
       this.marionette.chrome<boolean>(`return !!WebExtensionPolicy.getByID(args[0])?.active;`, [
