@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { type ErrorCode, isErrorCode } from '../../shared/errors/codes';
-import { MssanteError } from '../../shared/errors/mssante-error';
+import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
 import { displayName } from '../../shared/protocol/messages/mailbox';
 import { AuditJournal } from '../audit/journal';
@@ -126,8 +126,22 @@ export class HostApp {
       const { config } = this.resolved();
       preset = config.preset;
       if (!config.psc) throw new MssanteError('E_CONFIG_MISSING');
-    } catch {
-      return { configured: false, preset, state: 'signed-out' };
+    } catch (error) {
+      const problem = toMssanteError(error);
+      return {
+        configured: false,
+        preset,
+        state: 'signed-out',
+        // Nothing configured is the normal first run; anything else is a fault to show.
+        ...(problem.code === 'E_CONFIG_MISSING'
+          ? {}
+          : {
+              configError: {
+                ...problem.toWire(),
+                ...(problem.detail ? { detail: problem.detail } : {}),
+              },
+            }),
+      };
     }
     const facts = this.session?.facts ?? { state: 'signed-out' as const };
     const { identity } = facts;

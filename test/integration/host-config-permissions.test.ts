@@ -46,6 +46,7 @@ function serve(env: NodeJS.ProcessEnv, requests: unknown[]): Promise<any[]> {
 }
 
 const login = { v: 1, id: 'l', type: 'psc.login', params: { method: 'browser' } };
+const pscStatus = { v: 1, id: 's', type: 'psc.status', params: {} };
 const mode = (file: string) => statSync(file).mode & 0o777;
 
 /** Every file under a folder but config.json, read as text. */
@@ -86,10 +87,17 @@ describe('host config.json permissions (built host bundle)', () => {
     // And a mailboxes.json the host wrote once, opened by hand since.
     writeFileSync(path.join(state, 'mailboxes.json'), '[]\n');
     chmodSync(path.join(state, 'mailboxes.json'), 0o644);
-    const [refused] = await serve(env, [login]);
+    const [refused, status] = await serve(env, [login, pscStatus]);
     assert.equal(refused.error.code, 'E_CONFIG_READABLE');
     const command = `chmod 600 '${path.join(state, 'config.json')}'`;
     assert.ok(refused.error.message.includes(command), refused.error.message);
+    // The popup's view says why too, not merely "not configured".
+    assert.equal(status.result.configured, false);
+    assert.equal(status.result.configError.code, 'E_CONFIG_READABLE');
+    assert.ok(
+      status.result.configError.detail.startsWith(command),
+      status.result.configError.detail,
+    );
     assert.match(refused.error.message, /accessible à d.autres utilisateurs/);
     // The host's own file is narrowed and the fix journaled; config.json is left as it was.
     assert.equal(mode(path.join(state, 'mailboxes.json')), 0o600);
@@ -105,9 +113,11 @@ describe('host config.json permissions (built host bundle)', () => {
     // The command the user is told to run is enough.
     const run = spawnSync('sh', ['-c', command]);
     assert.equal(run.status, 0);
-    const [next] = await serve(env, [login]);
+    const [next, nextStatus] = await serve(env, [login, pscStatus]);
     // Read this time: the host goes on to PSC (nothing listens on 127.0.0.1:9).
     assert.equal(next.error?.code, 'E_PSC_UNREACHABLE');
+    assert.equal(nextStatus.result.configured, true);
+    assert.equal(nextStatus.result.configError, undefined);
     // Read or refused, the secret never reaches another file of the host (log, journal).
     assert.equal(allText(state).includes(SECRET), false);
   });

@@ -23,3 +23,17 @@ export function mailboxState(mailbox: Mailbox, psc: Psc, locale: Locale): Mailbo
   }
   return { state: 'connected' };
 }
+
+/**
+ * What the popup says instead of "not configured" when the host refused its PSC configuration
+ * (e.g. E_CONFIG_READABLE): the code's sentence in the user's language, and the detail (for that
+ * code, the chmod to run).
+ */
+export function configProblemText(
+  problem: NonNullable<NonNullable<Psc>['configError']>,
+  locale: Locale,
+): string {
+  if (!isErrorCode(problem.code)) return problem.message;
+  const sentence = errorMessage(problem.code, locale);
+  return problem.detail ? `${sentence} (${problem.detail})` : sentence;
+}

@@ -2,6 +2,7 @@ import type { HostState } from '../../background/connection';
 import { STATE_PORT } from '../../background/page-messages';
 import type { UiState } from '../../background/ui-state';
 import { localize, t } from '../lib/i18n';
+import { configProblemText } from './mailbox-state';
 import { mailboxList } from './mailboxes';
 import { openAnnuaireDialog } from '../../background/annuaire';
 
@@ -21,9 +22,8 @@ const PSC_LABEL = {
 } as const;
 
 let current: UiState | null = null;
-const renderMailboxes = mailboxList(
-  browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr',
-);
+const LOCALE = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
+const renderMailboxes = mailboxList(LOCALE);
 
 function left(until: number | undefined): string {
   if (!until) return t('unknownValue');
@@ -55,7 +55,11 @@ function renderPsc(ui: UiState): void {
   if (!psc) return;
   const state = $('psc-state');
   state.dataset.state = psc.configured ? psc.state : 'not-configured';
-  state.textContent = psc.configured ? t(PSC_LABEL[psc.state]) : t('pscNotConfigured');
+  state.textContent = psc.configured
+    ? t(PSC_LABEL[psc.state])
+    : psc.configError
+      ? configProblemText(psc.configError, LOCALE)
+      : t('pscNotConfigured');
   const who = psc.identity;
   $('psc-who').textContent = who
     ? `${who.civility ? `${who.civility} ` : ''}${who.givenName} ${who.familyName} (${who.nationalId})`

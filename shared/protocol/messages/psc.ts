@@ -3,6 +3,13 @@ import * as z from '../zod';
 /** What the extension may know of the PSC session: identity and times, never a token (ECO.1.2.5). */
 export const pscFacts = z.object({
   configured: z.boolean(),
+  /**
+   * Why the host has no usable PSC configuration when one is there but refused (e.g.
+   * E_CONFIG_READABLE, E_CONFIG_INVALID): the popup says it instead of "not configured".
+   */
+  configError: z.optional(
+    z.object({ code: z.string(), message: z.string(), detail: z.optional(z.string()) }),
+  ),
   /** `sandbox`, `bas`, `production` or `custom`. */
   preset: z.string(),
   state: z.enum(['signed-out', 'signing-in', 'signed-in', 'ended']),

@@ -8,7 +8,7 @@ import {
   SESSION_ICONS,
   sessionBadge,
 } from '../../../extension/background/session-badge';
-import { mailboxState } from '../../../extension/ui/popup/mailbox-state';
+import { configProblemText, mailboxState } from '../../../extension/ui/popup/mailbox-state';
 import {
   base64Of,
   certificateFacts,
@@ -132,6 +132,22 @@ describe('popup mailbox states and session badge', () => {
     assert.equal(fr.state, 'error');
     assert.match((fr as { message: string }).message, /a refusé l.authentification/);
     assert.match((en as { message: string }).message, /refused the authentication/i);
+  });
+
+  it('says why the host refused its PSC configuration, with the command to run, in the user’s language', () => {
+    const problem = {
+      code: 'E_CONFIG_READABLE',
+      message: 'la phrase du côté hôte',
+      detail: "chmod 600 '/home/u/state/config.json' (mode 644)",
+    };
+    const fr = configProblemText(problem, 'fr');
+    const en = configProblemText(problem, 'en');
+    assert.match(
+      fr,
+      /accessible à d.autres utilisateurs.*\(chmod 600 '\/home\/u\/state\/config\.json' \(mode 644\)\)$/,
+    );
+    assert.match(en, /accessible to other users.*\(chmod 600/);
+    assert.equal(configProblemText({ code: 'E_NOT_A_CODE', message: 'as sent' }, 'en'), 'as sent');
   });
 
   it('ECO.3.2.3 PER/ORG mailboxes wait for the PSC session, an APP mailbox does not', () => {
