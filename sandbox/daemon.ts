@@ -3,9 +3,8 @@
 // everything on SIGTERM/SIGINT. Run as `node --import tsx sandbox/daemon.ts DIR` (dev-only code:
 // it is not part of the host's bundle).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { freePort } from '../scripts/lib/net';
+import { freePort, portIsFree } from '../scripts/lib/net';
 import { HOST_NAMES, DOMAIN, type SandboxRuntime } from './contracts';
 import { DEMO_ENTRY_COUNT } from './annuaire/generate';
 import { seedDemo } from './demo';
@@ -15,14 +14,6 @@ import { MAILBOXES } from './people';
 import { isAlive, removeRuntime, writeRuntime } from './runtime';
 
 const PORT_NAMES: Array<keyof OperatorPorts> = ['pki', 'psc', 'imap', 'smtp', 'autoconfig', 'ldap'];
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 /** The ports of the last run when they are still free (stable URLs and host config), else new ones. */
 async function choosePorts(dir: string): Promise<OperatorPorts> {
