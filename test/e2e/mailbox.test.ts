@@ -76,7 +76,7 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       return v.state!.data.state === 'signed-in' && v;
     });
     assert.equal(shown.state!.text, 'Connecté');
-    assert.equal(shown.who!.text, 'DR Marie MARTIN (810100000011)');
+    assert.equal(shown.who!.text, 'Dr Marie MARTIN (810100000011)'); // PSC's codeCivilite DR, written as a title
     assert.equal(shown.logout!.hidden, false);
     await collectTokens();
   });

@@ -2,6 +2,7 @@ import type { HostState } from '../../background/connection';
 import { STATE_PORT } from '../../background/page-messages';
 import type { UiState } from '../../background/ui-state';
 import { localize, t } from '../lib/i18n';
+import { displayTitle } from '../../background/account-name';
 import { configProblemText } from './mailbox-state';
 import { mailboxList } from './mailboxes';
 import { openAnnuaireDialog } from '../../background/annuaire';
@@ -62,7 +63,7 @@ function renderPsc(ui: UiState): void {
       : t('pscNotConfigured');
   const who = psc.identity;
   $('psc-who').textContent = who
-    ? `${who.civility ? `${who.civility} ` : ''}${who.givenName} ${who.familyName} (${who.nationalId})`
+    ? `${who.civility ? `${displayTitle(who.civility)} ` : ''}${who.givenName} ${who.familyName} (${who.nationalId})`
     : t('unknownValue');
   const signedIn = psc.state === 'signed-in';
   $('psc-idle').textContent = signedIn ? left(psc.idleExpiresAt) : t('unknownValue');
