@@ -37,6 +37,26 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     suite.page(bc, 'fill', { selector, value });
   const click = (bc: number, selector: string) => suite.page(bc, 'click', selector);
   const control = (action: string, form: Record<string, string>) => operator.control(action, form);
+  /**
+   * Signs Marie in with e-CPS the way a user does it in the popup's form, approves the request on
+   * the stub's "phone", and (unless `wait` is false) waits for the popup to say signed in.
+   */
+  const signInByCibaForm = async (popup: number, { wait = true } = {}) => {
+    await fill(popup, '#psc-national-id', '810100000011');
+    await click(popup, '#psc-ciba-form button[type="submit"]');
+    await waitFor('the e-CPS request', async () =>
+      (
+        (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+      ).pending.some((p) => p.nationalId === '810100000011'),
+    );
+    await control('ciba-approve', { nationalId: '810100000011' });
+    if (!wait) return;
+    await waitFor(
+      'the PSC session',
+      async () => (await read(popup, { s: '#psc-state' })).s!.data.state === 'signed-in',
+      { timeoutMs: 30_000 },
+    );
+  };
   const hostList = async (bc: number) =>
     (
       await suite.page<{ result: { mailboxes: Array<{ address: string }> } }>(bc, 'sendMessage', {
@@ -454,19 +474,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     this.timeout(120_000);
     const popup = await suite.openPage('ui/popup/popup.html');
     await suite.page(popup, 'sendMessage', { kind: 'pscLogout' });
-    await fill(popup, '#psc-national-id', '810100000011');
-    await click(popup, '#psc-ciba-form button[type="submit"]');
-    await waitFor('the e-CPS request', async () =>
-      (
-        (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
-      ).pending.some((p) => p.nationalId === '810100000011'),
-    );
-    await control('ciba-approve', { nationalId: '810100000011' });
-    await waitFor(
-      'the PSC session',
-      async () => (await read(popup, { s: '#psc-state' })).s!.data.state === 'signed-in',
-      { timeoutMs: 30_000 },
-    );
+    await signInByCibaForm(popup);
     await suite.closePage(popup);
     await runSetup(ORG, 'ORG', async (bc) => {
       await fill(bc, '#entity', 'Secrétariat de cardiologie');
@@ -523,19 +531,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       );
     }
     // The new host holds no PSC session (tokens lived in the old one's memory): sign in again.
-    await fill(popup, '#psc-national-id', '810100000011');
-    await click(popup, '#psc-ciba-form button[type="submit"]');
-    await waitFor('the e-CPS request', async () =>
-      (
-        (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
-      ).pending.some((p) => p.nationalId === '810100000011'),
-    );
-    await control('ciba-approve', { nationalId: '810100000011' });
-    await waitFor(
-      'the PSC session',
-      async () => (await read(popup, { s: '#psc-state' })).s!.data.state === 'signed-in',
-      { timeoutMs: 30_000 },
-    );
+    await signInByCibaForm(popup);
     await suite.closePage(popup);
   });
 
@@ -627,14 +623,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
   it('[e2e] when PSC ends the session, the toolbar icon and badge say so (FIN) and exactly one notification opens the sign-in in one click', async function () {
     this.timeout(90_000);
     const popup = await suite.openPage('ui/popup/popup.html');
-    await fill(popup, '#psc-national-id', '810100000011');
-    await click(popup, '#psc-ciba-form button[type="submit"]');
-    await waitFor('the e-CPS request', async () =>
-      (
-        (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
-      ).pending.some((p) => p.nationalId === '810100000011'),
-    );
-    await control('ciba-approve', { nationalId: '810100000011' });
+    await signInByCibaForm(popup, { wait: false });
     const badge = () =>
       suite.page<string>(popup, 'call', { api: 'action.getBadgeText', args: [{}] });
     /**
