@@ -168,8 +168,9 @@ export class SmtpBridge extends LoopbackBridge {
    * Relays bytes untouched but for the top-level header block of each DATA message, which
    * smtp-headers.ts canonicalizes (MSSanté header spelling, Return-Receipt-To from the add-on's
    * instruction; docs/compose.md), the SIZE of MAIL FROM raised by the rewrite's bound, and the
-   * operator's "message too big" replies, given the coded sentence (smtp-replies.ts); a tap follows commands and replies (in order, pipelining
-   * included) to journal each message sent with its envelope (ECO.4.1.2), skipping DATA content.
+   * operator's "message too big" replies, given the coded sentence (smtp-replies.ts); a tap
+   * follows commands and replies (in order, pipelining included) to journal each message sent
+   * with its envelope (ECO.4.1.2), skipping DATA content.
    */
   private relay(
     client: Socket,
