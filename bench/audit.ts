@@ -11,7 +11,9 @@ import { clearVerificationCache, queryJournal } from '../native-host/audit/journ
  * rarely (every day read to the end). The journal is written here, chained as the host would.
  * `cold` is the host's first request (every day verified); `warm` the same requests again, as
  * the viewer pages and filters, with the unchanged days' verification taken from the cache, and
- * `afterAppend` a first page once today's file has grown (that day alone verified again).
+ * `afterRestart` the same requests after a host restart (the in-memory cache gone, every day's
+ * result read back from the persisted `verified.json`), and `afterAppend` a first page once
+ * today's file has grown (that day alone verified again).
  */
 export async function benchAudit(perDay = 1000, days = 183): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-audit-'));
@@ -67,6 +69,10 @@ export async function benchAudit(perDay = 1000, days = 183): Promise<Record<stri
     clearVerificationCache();
     const cold = await round();
     const warm = await round();
+    // A host restart: the in-memory cache is gone, verified.json (written by the rounds above) is
+    // read back; its first request is `firstPageAllDays`.
+    clearVerificationCache();
+    const afterRestart = await round();
     const body: Omit<AuditEntry, 'hash'> = {
       seq: seq + 1,
       ts: `${last}T13:00:00.000+01:00`,
@@ -80,7 +86,15 @@ export async function benchAudit(perDay = 1000, days = 183): Promise<Record<stri
       JSON.stringify({ ...body, hash: hashOf(body) }) + '\n',
     );
     const afterAppend = await time({ limit: 200 });
-    return { days, entries: seq, journalMB: +(bytes / 1e6).toFixed(1), cold, warm, afterAppend };
+    return {
+      days,
+      entries: seq,
+      journalMB: +(bytes / 1e6).toFixed(1),
+      cold,
+      warm,
+      afterRestart,
+      afterAppend,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   createReadStream,
@@ -13,6 +14,7 @@ import { createInterface } from 'node:readline';
 import type { Params, Result } from '../../shared/protocol/index';
 import { AUDIT_FIELD_CAPS } from '../../shared/protocol/messages/audit';
 import { type AuditEntry, GENESIS, hashOf, journalFiles, PRUNED } from './journal';
+import { type DayRecord, type DaySummary, loadVerified, saveVerified } from './verified-cache';
 
 /**
  * The journal viewer's reads (ECO.4.1.1, 4.1.2): only the day files of the requested range are
@@ -161,43 +163,57 @@ export interface RangeVerification {
 }
 
 /**
- * What one day file says about itself: its first entry (when it parses and its own hash holds,
- * to link it to the day before), its last good entry, and its first internal problem. Only the
- * links between days depend on other files, so this is what the cache below keeps.
+ * Per-day verification results (what a day file says about itself: its first entry, when it
+ * parses and its own hash holds, to link it to the day before, its last good entry, and its
+ * first internal problem — only the links between days depend on other files), kept across
+ * requests in the host process (the viewer pages and filters over the same six months again and
+ * again) and across host starts in `verified.json` (verified-cache.ts). A result is reused only
+ * while the file is the same file (device, inode) with the same size, modification and change
+ * times (ns), and the same last line; any write to the file — an appended entry, an edit in
+ * place even with its mtime put back (the change time moves), a truncation, a replacement —
+ * verifies it again.
  */
-interface DaySummary {
-  first: { seq: number; prev: string } | null;
-  last: { seq: number; hash: string } | null;
-  /** A problem on the first line: reported against the entry expected from the day before. */
-  firstLine?: 'unparsable' | { changedSeq: number };
-  /** The first problem after the first line, fully known from this file. */
-  problem?: { firstBad: number; detail: string };
+interface DirCache {
+  days: Map<string, DayRecord>;
+  /** A day was verified since the file was last written. */
+  dirty: boolean;
 }
-
-/**
- * Per-day verification results, kept across requests in the host process (the viewer pages and
- * filters over the same six months again and again). A result is reused only while the file is
- * the same file (device, inode) with the same size, modification and change times (ns), and the
- * same last line; any write to the file — an appended entry, an edit in place even with its
- * mtime put back (the change time moves), a truncation, a replacement — verifies it again.
- */
-interface CachedDay {
-  key: string;
-  lastLine: string | null;
-  summary: DaySummary;
-}
-const DAY_CACHE = new Map<string, CachedDay>();
+const DIR_CACHES = new Map<string, DirCache>();
+const DIR_CACHE_MAX = 8;
 const DAY_CACHE_MAX = 1024;
 
-/** Forgets every cached day verification (benchmarks measure the first request with it). */
+/**
+ * Forgets every cached day verification held in memory, as a host restart does; `verified.json`
+ * stays (benchmarks measure the first request after a restart with it, and without it).
+ */
 export function clearVerificationCache(): void {
-  DAY_CACHE.clear();
+  DIR_CACHES.clear();
 }
 
 let daysVerified = 0;
 /** How many day files have been read and verified since the process started (tests, bench). */
 export function dayVerificationCount(): number {
   return daysVerified;
+}
+
+/** `dir`'s cache, loaded from its `verified.json` on first use in this process. */
+function dirCache(dir: string): DirCache {
+  let cache = DIR_CACHES.get(dir);
+  if (!cache) {
+    cache = { days: loadVerified(dir), dirty: false };
+    DIR_CACHES.set(dir, cache);
+    if (DIR_CACHES.size > DIR_CACHE_MAX) DIR_CACHES.delete(DIR_CACHES.keys().next().value!);
+  }
+  return cache;
+}
+
+/** Writes `dir`'s verified days when some were verified, dropping the days no longer listed. */
+function persist(dir: string, all: string[]): void {
+  const cache = DIR_CACHES.get(dir);
+  if (!cache?.dirty) return;
+  const listed = new Set(all);
+  for (const file of cache.days.keys()) if (!listed.has(file)) cache.days.delete(file);
+  if (saveVerified(dir, cache.days)) cache.dirty = false;
 }
 
 function fileKey(file: string): string | null {
@@ -208,6 +224,8 @@ function fileKey(file: string): string | null {
     return null;
   }
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 async function summarizeDay(dir: string, file: string): Promise<DaySummary> {
   const summary: DaySummary = { first: null, last: null };
@@ -262,16 +280,19 @@ async function daySummary(dir: string, file: string): Promise<DaySummary> {
   // Stat before reading: a write during the read leaves a stale key, so the next request
   // verifies again.
   const key = fileKey(full);
-  const last = key === null ? null : lastLine(full);
-  const cached = DAY_CACHE.get(full);
+  const line = key === null ? null : lastLine(full);
+  const last = line === null ? null : sha256(line);
+  const cache = dirCache(dir);
+  const cached = cache.days.get(file);
   if (key !== null && cached && cached.key === key && cached.lastLine === last)
     return cached.summary;
   const summary = await summarizeDay(dir, file);
   daysVerified += 1;
   if (key !== null) {
-    DAY_CACHE.delete(full);
-    DAY_CACHE.set(full, { key, lastLine: last, summary });
-    if (DAY_CACHE.size > DAY_CACHE_MAX) DAY_CACHE.delete(DAY_CACHE.keys().next().value!);
+    cache.days.delete(file);
+    cache.days.set(file, { key, lastLine: last, summary });
+    if (cache.days.size > DAY_CACHE_MAX) cache.days.delete(cache.days.keys().next().value!);
+    cache.dirty = true;
   }
   return summary;
 }
@@ -366,5 +387,6 @@ export async function queryJournal(
     entries.push(shown);
   }
   const verified = await verifyRange(dir, all, range);
+  persist(dir, all);
   return { entries, more, verified };
 }
