@@ -1,4 +1,5 @@
 // `npm run bench`: builds, runs every benchmark, prints one JSON document on stdout.
+// `npm run bench -- crl bridge` runs only the benchmarks named (host, xdm, crl, handshake, …).
 // Figures are measured here and reported; no test asserts on them.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,6 +8,8 @@ import path from 'node:path';
 import { benchHost } from './host';
 
 const root = path.resolve(import.meta.dirname ?? '', '..');
+const only = new Set(process.argv.slice(2));
+const wanted = (name: string) => only.size === 0 || only.has(name);
 const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -20,7 +23,7 @@ const results: Record<string, unknown> = {
     platform: `${os.platform()} ${os.release()}`,
   },
   date: new Date().toISOString(),
-  host: await benchHost(),
+  ...(wanted('host') ? { host: await benchHost() } : {}),
 };
 
 // Benchmarks of other modules register here as they land (bench/<module>.ts exporting bench<Module>).
@@ -35,7 +38,7 @@ for (const [name, file, fn] of [
   ['annuaireOffline', './annuaire-offline.ts', 'benchAnnuaireOffline'],
   ['pdfa', './pdfa.ts', 'benchPdfa'],
 ] as const) {
-  if (!existsSync(path.join(root, 'bench', file))) continue;
+  if (!wanted(name) || !existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;
   results[name] = await module[fn]!();
 }
