@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import * as z from '../../shared/protocol/zod';
 import { writePrivateFile } from '../app/private-file';
 import { journalKey } from './key';
 
@@ -20,24 +21,6 @@ export const VERIFIED_FILE = 'verified.json';
 const MAGIC = 'mssante-journal-verified';
 const VERSION = 1;
 
-/** What one day file says about itself (see journal-query.ts DaySummary). */
-export interface DaySummary {
-  first: { seq: number; prev: string } | null;
-  last: { seq: number; hash: string } | null;
-  /** A problem on the first line: reported against the entry expected from the day before. */
-  firstLine?: 'unparsable' | { changedSeq: number };
-  /** The first problem after the first line, fully known from this file. */
-  problem?: { firstBad: number; detail: string };
-}
-
-export interface DayRecord {
-  /** device:inode:size:mtimeNs:ctimeNs of the day file when it was verified. */
-  key: string;
-  /** SHA-256 (hex) of its last non-empty line, or null for an empty file. */
-  lastLine: string | null;
-  summary: DaySummary;
-}
-
 /** The MAC key: the journal key, bound to this use (the journal key also makes INS pseudonyms). */
 function macKey(dir: string): Buffer {
   return createHmac('sha256', journalKey(dir)).update(`${MAGIC} key`).digest();
@@ -47,67 +30,58 @@ function mac(key: Buffer, body: string): Buffer {
   return createHmac('sha256', key).update(`${MAGIC} ${VERSION}\n`).update(body).digest();
 }
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const seq = z.number().check(z.int());
 
-function isSummary(v: unknown): v is DaySummary {
-  if (!isObj(v)) return false;
-  const { first, last, firstLine, problem } = v;
-  if (first !== null && !(isObj(first) && isInt(first.seq) && isStr(first.prev))) return false;
-  if (last !== null && !(isObj(last) && isInt(last.seq) && isStr(last.hash))) return false;
-  if (
-    firstLine !== undefined &&
-    firstLine !== 'unparsable' &&
-    !(isObj(firstLine) && isInt(firstLine.changedSeq))
-  )
-    return false;
-  if (
-    problem !== undefined &&
-    !(isObj(problem) && isInt(problem.firstBad) && isStr(problem.detail))
-  )
-    return false;
-  return true;
-}
+/** What one day file says about itself (see journal-query.ts summarizeDay). */
+const daySummary = z.object({
+  first: z.nullable(z.object({ seq, prev: z.string() })),
+  last: z.nullable(z.object({ seq, hash: z.string() })),
+  /** A problem on the first line: reported against the entry expected from the day before. */
+  firstLine: z.optional(z.union([z.literal('unparsable'), z.object({ changedSeq: seq })])),
+  /** The first problem after the first line, fully known from this file. */
+  problem: z.optional(z.object({ firstBad: seq, detail: z.string() })),
+});
+export type DaySummary = z.infer<typeof daySummary>;
 
-function isRecord(v: unknown): v is DayRecord {
-  return (
-    isObj(v) && isStr(v.key) && (v.lastLine === null || isStr(v.lastLine)) && isSummary(v.summary)
-  );
-}
+/** A record as `saveVerified` writes it; anything else makes the whole file ignored. */
+const dayRecord = z.object({
+  /** device:inode:size:mtimeNs:ctimeNs of the day file when it was verified. */
+  key: z.string(),
+  /** SHA-256 (hex) of its last non-empty line, or null for an empty file. */
+  lastLine: z.nullable(z.string()),
+  summary: daySummary,
+});
+export type DayRecord = z.infer<typeof dayRecord>;
+const records = z.record(z.string(), dayRecord);
 
 /**
  * The records of `dir`'s file, or an empty map when there is none or it is not exactly one this
  * install wrote in this format (any parse error, MAC mismatch, other version: all ignored).
  */
 export function loadVerified(dir: string): Map<string, DayRecord> {
-  const records = new Map<string, DayRecord>();
+  const found = new Map<string, DayRecord>();
   let text: string;
   try {
     text = readFileSync(path.join(dir, VERIFIED_FILE), 'utf8');
   } catch {
-    return records;
+    return found;
   }
   try {
     const cut = text.indexOf('\n');
-    if (cut < 0) return records;
+    if (cut < 0) return found;
     const header = text.slice(0, cut).split(' ');
     const body = text.slice(cut + 1);
-    if (header.length !== 3 || header[0] !== MAGIC || header[1] !== String(VERSION)) return records;
+    if (header.length !== 3 || header[0] !== MAGIC || header[1] !== String(VERSION)) return found;
     const given = Buffer.from(header[2]!, 'hex');
     const expected = mac(macKey(dir), body);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return records;
-    const value: unknown = JSON.parse(body);
-    if (!isObj(value)) return records;
-    for (const [file, record] of Object.entries(value)) {
-      if (!isRecord(record)) return new Map();
-      records.set(file, record);
-    }
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return found;
+    const parsed = records.safeParse(JSON.parse(body));
+    if (!parsed.success) return found;
+    for (const [file, record] of Object.entries(parsed.data)) found.set(file, record);
   } catch {
     return new Map();
   }
-  return records;
+  return found;
 }
 
 /** Writes `dir`'s records (0600, temporary file then rename). A failure only costs speed. */
