@@ -4,25 +4,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { FrameReader } from '../native-host/messaging/frame-reader';
 import { encodeFrame } from '../native-host/messaging/frame-writer';
+import { percentile } from './stats';
 
 const BUNDLE = path.resolve(
   import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname),
   '../dist/host/mssante.mjs',
 );
 
-function quantile(sorted: number[], q: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return Number(sorted[index]!.toFixed(3));
-}
-
 function summary(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     n: sorted.length,
-    p50: quantile(sorted, 0.5),
-    p99: quantile(sorted, 0.99),
-    min: quantile(sorted, 0),
-    max: quantile(sorted, 1),
+    p50: percentile(sorted, 50, 3),
+    p99: percentile(sorted, 99, 3),
+    min: percentile(sorted, 0, 3),
+    max: percentile(sorted, 100, 3),
   };
 }
 

@@ -1,7 +1,7 @@
-/** The p-th percentile of sorted samples (nearest rank), to 0.01. */
-function percentile(sorted: number[], p: number): number {
+/** The p-th percentile of sorted samples (nearest rank), to `digits` decimals. */
+export function percentile(sorted: number[], p: number, digits = 2): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return +(sorted[Math.max(0, i)] ?? 0).toFixed(2);
+  return +(sorted[Math.max(0, i)] ?? 0).toFixed(digits);
 }
 
 /** Latency figures of a series of queries, in milliseconds. */
