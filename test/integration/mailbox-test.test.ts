@@ -7,6 +7,7 @@ import { HostApp } from '../../native-host/app/host-app';
 import { fileLogger } from '../../native-host/log';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { MESSAGES } from '../../shared/protocol/index';
+import { operatorHostConfig } from '../fixtures/operator-host-config';
 import { writeHostConfig } from '../../native-host/app/private-file';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
@@ -43,18 +44,7 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
   before(async () => {
     operator = await startOperator();
     state = mkdtempSync(path.join(os.tmpdir(), 'mailbox-test-'));
-    const { stub } = operator;
-    writeHostConfig(state, {
-      psc: {
-        preset: 'custom',
-        issuer: stub.info.issuer,
-        discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
-        clientId: stub.info.hostClient.clientId,
-        clientSecret: stub.info.hostClient.clientSecret,
-      },
-      trust: { set: 'sandbox', ...operator.anchors },
-      hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-    });
+    writeHostConfig(state, operatorHostConfig(operator));
     host = new HostApp(state, fileLogger(state));
     await host.add({ address: MARIE, profile: 'PER', ...endpoints() });
     await host.add({

@@ -5,31 +5,7 @@ import { type ThunderbirdSuite, waitFor } from './harness';
 /** What the page agent's `read` returns for one element. */
 type Read = Record<string, { text: string; hidden: boolean; data: Record<string, string> }>;
 
-/**
- * The host's config.json for a suite against a test operator: its PSC stub as the PSC issuer
- * (discovery at PSC's own path), its generated IGC Santé chain as the trust set, and the sandbox's
- * names resolved to loopback. `psc` and the rest merge over it.
- */
-export function operatorHostConfig(
-  operator: TestOperator,
-  extra: { psc?: Record<string, unknown>; [key: string]: unknown } = {},
-): Record<string, unknown> {
-  const { stub } = operator;
-  const { psc, ...rest } = extra;
-  return {
-    psc: {
-      preset: 'custom',
-      issuer: stub.info.issuer,
-      discovery: `${stub.info.issuer}/.well-known/wallet-openid-configuration`,
-      clientId: stub.info.hostClient.clientId,
-      clientSecret: stub.info.hostClient.clientSecret,
-      ...psc,
-    },
-    trust: { set: 'sandbox', ...operator.anchors },
-    hosts: { '*.sandbox.mssante.test': '127.0.0.1' },
-    ...rest,
-  };
-}
+export { operatorHostConfig } from '../../fixtures/operator-host-config';
 
 const pscState = async (suite: ThunderbirdSuite, popup: number) =>
   (await suite.page<Read>(popup, 'read', { s: '#psc-state' })).s!.data.state;
@@ -84,16 +60,25 @@ export interface BridgedAccount {
 }
 
 /**
- * A sandbox PER mailbox as the setup page makes it: the host's bridge (`mailbox.add` with the
- * operator's IMAP and SMTP) and the Thunderbird account pointing at it (`mssanteAccounts.create`).
+ * A sandbox mailbox as the setup page makes it: the host's bridge (`mailbox.add` with the
+ * operator's IMAP and SMTP, plus `params` such as an APP mailbox's PKCS#12) and the Thunderbird
+ * account pointing at it. The add-on's account sync may have mirrored the new host mailbox
+ * already: that account is taken (`mssanteAccounts.find`), else one is made
+ * (`mssanteAccounts.create`).
  */
 export async function bridgedAccount(
   suite: ThunderbirdSuite,
   popup: number,
   operator: TestOperator,
-  options: { address: string; fullName: string },
+  options: {
+    address: string;
+    fullName: string;
+    profile?: 'PER' | 'ORG' | 'APP';
+    params?: Record<string, unknown>;
+  },
 ): Promise<BridgedAccount> {
   const { dovecot } = operator;
+  const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
   const added = await suite.page<{
     ok: boolean;
     result: { imapPort: number; smtpPort: number; secret: string };
@@ -102,23 +87,25 @@ export async function bridgedAccount(
     type: 'mailbox.add',
     params: {
       address: options.address,
-      profile: 'PER',
+      profile: options.profile ?? 'PER',
       imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
       smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+      ...options.params,
     },
   });
   assert.equal(added.ok, true, JSON.stringify(added));
-  const created = await suite.page<{ accountId: string; identityId: string }>(popup, 'call', {
-    api: 'mssanteAccounts.create',
-    args: [
-      {
+  const existing = await call<string | null>('mssanteAccounts.find', options.address);
+  const created = existing
+    ? {
+        accountId: existing,
+        identityId: (await call<{ id: string }>('identities.getDefault', existing)).id,
+      }
+    : await call<{ accountId: string; identityId: string }>('mssanteAccounts.create', {
         address: options.address,
         fullName: options.fullName,
         imapPort: added.result.imapPort,
         smtpPort: added.result.smtpPort,
         secret: added.result.secret,
-      },
-    ],
-  });
+      });
   return { ...created, ...added.result };
 }
