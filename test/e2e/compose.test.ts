@@ -19,7 +19,12 @@ import path from 'node:path';
 import { PDF_TOOL_PACKAGES, ensurePackages } from '../../scripts/lib/system';
 import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda } from '../fixtures/cda-n3';
 import { ThunderbirdSuite, waitFor } from './lib/harness';
-import { hostConnected, operatorHostConfig, signInWithCiba } from './lib/operator-flow';
+import {
+  bridgedAccount,
+  hostConnected,
+  operatorHostConfig,
+  signInWithCiba,
+} from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -64,12 +69,6 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   let identityId: string;
 
   const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
-  const host = <T>(type: string, params: unknown) =>
-    suite.page<{ ok: boolean; result: T; error?: unknown }>(popup, 'sendMessage', {
-      kind: 'host',
-      type,
-      params,
-    });
   const compose = async (details: Record<string, unknown>) =>
     (
       await call<{ id: number }>('compose.beginNew', {
@@ -119,29 +118,10 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     popup = await suite.openPage('ui/popup/popup.html');
     await hostConnected(suite, popup);
     await signInWithCiba(suite, popup, operator);
-    const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
-      'mailbox.add',
-      {
-        address: MARIE,
-        profile: 'PER',
-        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
-      },
-    );
-    assert.equal(added.ok, true, JSON.stringify(added));
-    const existing = await call<string | null>('mssanteAccounts.find', MARIE);
-    const created = existing
-      ? { accountId: existing, identityId: '' }
-      : await call<{ accountId: string; identityId: string }>('mssanteAccounts.create', {
-          address: MARIE,
-          fullName: 'Dr Marie MARTIN',
-          imapPort: added.result.imapPort,
-          smtpPort: added.result.smtpPort,
-          secret: added.result.secret,
-        });
-    identityId =
-      created.identityId ||
-      (await call<{ id: string }>('identities.getDefault', created.accountId)).id;
+    ({ identityId } = await bridgedAccount(suite, popup, operator, {
+      address: MARIE,
+      fullName: 'Dr Marie MARTIN',
+    }));
     await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
   });
   afterEach(async function () {
@@ -554,31 +534,15 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   it('[e2e] ECO.2.2.5 an APP mailbox: refused until its contact is set, then Reply-To and the mention at the end of the body (both parts when HTML)', async function () {
     this.timeout(180_000);
     const app = operator.app;
-    const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
-      'mailbox.add',
-      {
-        address: app.address,
-        profile: 'APP',
-        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
+    const { identityId: appIdentity } = await bridgedAccount(suite, popup, operator, {
+      address: app.address,
+      fullName: 'Laboratoire Central',
+      profile: 'APP',
+      params: {
         pkcs12: readFileSync(app.p12).toString('base64'),
         pkcs12Password: app.p12Password,
       },
-    );
-    assert.equal(added.ok, true, JSON.stringify(added));
-    const existing = await call<string | null>('mssanteAccounts.find', app.address);
-    const account =
-      existing ??
-      (
-        await call<{ accountId: string }>('mssanteAccounts.create', {
-          address: app.address,
-          fullName: 'Laboratoire Central',
-          imapPort: added.result.imapPort,
-          smtpPort: added.result.smtpPort,
-          secret: added.result.secret,
-        })
-      ).accountId;
-    const appIdentity = (await call<{ id: string }>('identities.getDefault', account)).id;
+    });
     await call('identities.update', appIdentity, { name: 'Laboratoire Central' });
 
     const tab = await compose({

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startOperator, type TestOperator } from '../../sandbox/operator';
 import { filesHolding, hostPids, ThunderbirdSuite, waitFor } from './lib/harness';
-import { operatorHostConfig } from './lib/operator-flow';
+import { bridgedAccount, operatorHostConfig } from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -83,31 +83,9 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   it('[e2e] ECO.1.0.2 reads the INBOX of the MSSanté account through the bridge', async function () {
     this.timeout(90_000);
-    const added = await suite.page<{
-      ok: boolean;
-      result: { imapPort: number; smtpPort: number; secret: string };
-    }>(popup, 'sendMessage', {
-      kind: 'host',
-      type: 'mailbox.add',
-      params: {
-        address: MARIE,
-        profile: 'PER',
-        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
-      },
-    });
-    assert.equal(added.ok, true, JSON.stringify(added));
-    const created = await suite.page<{ accountId: string; identityId: string }>(popup, 'call', {
-      api: 'mssanteAccounts.create',
-      args: [
-        {
-          address: MARIE,
-          fullName: 'Dr Marie MARTIN',
-          imapPort: added.result.imapPort,
-          smtpPort: added.result.smtpPort,
-          secret: added.result.secret,
-        },
-      ],
+    const created = await bridgedAccount(suite, popup, operator, {
+      address: MARIE,
+      fullName: 'Dr Marie MARTIN',
     });
     accountKey = created.accountId;
     identityId = created.identityId;

@@ -17,7 +17,12 @@ import {
 import { renderCdaPdfA } from '../../shared/domain/pdf/render';
 import { n3Cda } from '../fixtures/cda-n3';
 import { ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
-import { hostConnected, operatorHostConfig, signInWithCiba } from './lib/operator-flow';
+import {
+  bridgedAccount,
+  hostConnected,
+  operatorHostConfig,
+  signInWithCiba,
+} from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -80,12 +85,6 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
   let multiSubject: string;
 
   const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
-  const host = <T>(type: string, params: unknown) =>
-    suite.page<{ ok: boolean; result: T; error?: unknown }>(popup, 'sendMessage', {
-      kind: 'host',
-      type,
-      params,
-    });
   type Header = { id: number; subject: string; tags: string[]; headerMessageId: string };
   const find = async (query: Record<string, unknown>): Promise<Header[]> =>
     (await call<{ messages: Header[] }>('messages.query', query)).messages;
@@ -307,29 +306,12 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     popup = await suite.openPage('ui/popup/popup.html');
     await hostConnected(suite, popup);
     await signInWithCiba(suite, popup, operator);
-    const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
-      'mailbox.add',
-      {
-        address: MARIE,
-        profile: 'PER',
-        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
-      },
-    );
-    assert.equal(added.ok, true, JSON.stringify(added));
-    const existing = await call<string | null>('mssanteAccounts.find', MARIE);
-    const created = existing
-      ? { accountId: existing, identityId: '' }
-      : await call<{ accountId: string; identityId: string }>('mssanteAccounts.create', {
-          address: MARIE,
-          fullName: 'Dr Marie MARTIN',
-          imapPort: added.result.imapPort,
-          smtpPort: added.result.smtpPort,
-          secret: added.result.secret,
-        });
+    const created = await bridgedAccount(suite, popup, operator, {
+      address: MARIE,
+      fullName: 'Dr Marie MARTIN',
+    });
     accountKey = created.accountId;
-    identityId =
-      created.identityId || (await call<{ id: string }>('identities.getDefault', accountKey)).id;
+    identityId = created.identityId;
     await waitFor(
       'the INBOX in Thunderbird',
       async () => (await suite.folderSubjects(accountKey)).length >= 9,
@@ -951,27 +933,11 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
 
   it('[e2e] ECO.3.2.3 a second MSSanté mailbox (the ORG secretariat) works at the same time, with its patient tagged', async function () {
     this.timeout(120_000);
-    const added = await host<{ imapPort: number; smtpPort: number; secret: string }>(
-      'mailbox.add',
-      {
-        address: SECRETARIAT,
-        profile: 'ORG',
-        imap: { host: 'imap.sandbox.mssante.test', port: dovecot.info.imap.port },
-        smtp: { host: 'smtp.sandbox.mssante.test', port: dovecot.info.smtp.port },
-      },
-    );
-    assert.equal(added.ok, true, JSON.stringify(added));
-    const second =
-      (await call<string | null>('mssanteAccounts.find', SECRETARIAT)) ??
-      (
-        await call<{ accountId: string }>('mssanteAccounts.create', {
-          address: SECRETARIAT,
-          fullName: 'Secrétariat de cardiologie',
-          imapPort: added.result.imapPort,
-          smtpPort: added.result.smtpPort,
-          secret: added.result.secret,
-        })
-      ).accountId;
+    const { accountId: second } = await bridgedAccount(suite, popup, operator, {
+      address: SECRETARIAT,
+      fullName: 'Secrétariat de cardiologie',
+      profile: 'ORG',
+    });
     await waitFor(
       'the secretariat INBOX',
       async () => (await suite.folderSubjects(second)).includes('Rendez-vous'),
