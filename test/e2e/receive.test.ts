@@ -814,7 +814,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await screenshot('delivery-failed.png', 'delivery-failed.png');
   });
 
-  it('[e2e] a sent message asking for receipts shows “Remis” after the MTA’s report, then “Lu” after the recipient’s MDN', async function () {
+  it('[e2e] ECO.2.3.1 ECO.2.3.2 a sent message asking for receipts shows “Remis” after the MTA’s report, then “Lu” after the recipient’s MDN', async function () {
     this.timeout(120_000);
     // Receipts asked the product's way: the compose panel's defaults for this identity
     // (extension/background/compose/settings.ts), delivery report and read receipt.
