@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AnnuaireLdapClient } from '../native-host/annuaire/ldap-client';
-import { BENCH_ENTRY_COUNT, generateEntries } from '../sandbox/annuaire/generate';
-import { startSlapd } from '../sandbox/annuaire/slapd';
-import { freePort } from '../scripts/lib/net';
+import { BENCH_ENTRY_COUNT, generateEntries } from '../lab/sandbox/annuaire/generate';
+import { startSlapd } from '../lab/sandbox/annuaire/slapd';
+import { freePort } from '../lab/system/net';
 import { latencyStats } from './stats';
 
 /**

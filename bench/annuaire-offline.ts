@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import { OfflineAnnuaire } from '../native-host/annuaire/offline-index';
-import { generateEntries, writeExtraction } from '../sandbox/annuaire/generate';
+import { generateEntries, writeExtraction } from '../lab/sandbox/annuaire/generate';
 import { latencyStats } from './stats';
 
 const here = import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname);

@@ -7,7 +7,7 @@ import { createSecureContext } from 'node:tls';
 import * as x509 from '@peculiar/x509';
 import { CrlIndexCache } from '../native-host/trust/crl-index-cache';
 import { type IndexedCrl, indexCrl } from '../native-host/trust/crl-store';
-import { buildCrl } from '../test/fixtures/crl-builder';
+import { buildCrl } from '../lab/fixtures/crl-builder';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

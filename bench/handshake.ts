@@ -6,8 +6,8 @@ import tls from 'node:tls';
 import { trustContext } from '../native-host/trust/context';
 import { buildTrustSet } from '../native-host/trust/trust-sets';
 import { secureUpstream } from '../native-host/trust/verify';
-import { startOperator } from '../sandbox/operator';
-import { sandboxLookup } from '../sandbox/resolve';
+import { startOperator } from '../lab/sandbox/operator';
+import { staticLookup } from '../native-host/net/static-lookup';
 
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -24,7 +24,7 @@ export async function benchHandshake(rounds = 100): Promise<Record<string, unkno
   try {
     const port = Number(new URL(operator.autoconfig.info.url).port);
     const servername = 'autoconfig.sandbox.mssante.test';
-    const lookup = sandboxLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
+    const lookup = staticLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
     const trust = trustContext(
       buildTrustSet('sandbox', [operator.pki.root, operator.pki.organisations]),
       { cacheDir, lookup },

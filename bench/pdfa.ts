@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { renderCdaPdfA } from '../shared/domain/pdf/render';
-import { n3Cda, oneSection } from '../test/fixtures/cda-n3';
+import { n3Cda, oneSection } from '../lab/fixtures/cda-n3';
 import { latencyStats } from './stats';
 
 /**

@@ -9,15 +9,15 @@ function timed(dir: string, sub: string): number {
   const start = performance.now();
   const run = spawnSync(
     process.execPath,
-    [path.join(root, 'bin/mssante.mjs'), 'sandbox', sub, '--dir', dir],
+    [path.join(root, 'bin/mssante-lab.mjs'), 'sandbox', sub, '--dir', dir],
     { stdio: 'ignore', timeout: 180_000 },
   );
-  if (run.status !== 0) throw new Error(`mssante sandbox ${sub} failed`);
+  if (run.status !== 0) throw new Error(`mssante-lab sandbox ${sub} failed`);
   return Math.round(performance.now() - start);
 }
 
 /**
- * Issue 5 goal: `mssante sandbox up` under 30 s cold (nothing generated yet; packages installed)
+ * Issue 5 goal: `mssante-lab sandbox up` under 30 s cold (nothing generated yet; packages installed)
  * and under 10 s warm (state kept from a previous run). Each figure is the whole command, from
  * spawn to "every part listens" (runtime.json written), as a user would wait for it.
  */

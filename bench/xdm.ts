@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { command as xdmCommand } from '../native-host/cli/commands/xdm';
-import { bigXdm, hostileCorpus } from '../test/fixtures/xdm/generate';
-import { ensurePackages } from '../scripts/lib/system';
+import { bigXdm, hostileCorpus } from '../lab/fixtures/xdm/generate';
+import { ensurePackages } from '../lab/system/packages';
 
 const here = import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname);
 

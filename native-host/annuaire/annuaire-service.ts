@@ -7,7 +7,7 @@ import { MssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
 import type { Logger } from '../log';
 import type { TrustContext } from '../trust/verify';
-import { type AnnuaireConfig, resolveAnnuaireConfig } from './annuaire-config';
+import { type AnnuaireConfig, resolveAnnuaireConfig } from '../config/load';
 import { criteriaOf, shapeResult, wireReport } from './annuaire-shape';
 import type { ImportJob, WorkerMessage } from './import-worker';
 import { AnnuaireLdapClient, type AnnuaireSearchResult } from './ldap-client';

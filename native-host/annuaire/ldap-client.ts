@@ -7,12 +7,7 @@ import { type AnnuaireCriteria, autocompleteFilter, criteriaFilter } from './cri
 import { SEARCH_ATTRIBUTES, entryFromLdap } from './mapping';
 import type { PeerReport, TrustContext } from '../trust/verify';
 import { type LdapsTarget, ldapsPreflight, ldapsTarget, type VerifiedLdaps } from './ldap-tls';
-
-/** The public Annuaire Santé's MSSanté mailbox directory. */
-export const ANNUAIRE_PRESET = {
-  url: 'ldap://ldap.annuaire.mssante.fr:389',
-  base: 'ou=bal,o=mssante,c=fr',
-} as const;
+import { ANNUAIRE_PRESET } from './preset';
 
 /** At most this many entries per query, like the real Annuaire's server-side limit (ECO.3.1.4). */
 export const MAX_RESULTS = 100;

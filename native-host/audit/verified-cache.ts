@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from '../../shared/protocol/zod';
-import { writePrivateFile } from '../app/private-file';
+import { writePrivateFile } from '../config/private-file';
 import { journalKey } from './key';
 
 /**

@@ -1,5 +1,4 @@
 import type { LookupFunction } from 'node:net';
-import type { SandboxRuntime } from '../../sandbox/contracts';
 import { toMssanteError } from '../../shared/errors/mssante-error';
 import type { AuditJournal } from '../audit/journal';
 import type { TrustContext } from '../trust/verify';
@@ -8,21 +7,20 @@ import { type DiscoveredConfig, fetchAutoconfig, mailDomain } from './fetch';
 export interface AutoconfigDeps {
   trust: TrustContext;
   lookup?: LookupFunction;
-  /** The local sandbox, whose autoconfig server listens on a loopback port, not 443. */
-  sandbox?: SandboxRuntime;
+  /** The port of autoconfig.<domain> per mail domain (config.json `autoconfig.ports`). */
+  ports?: Record<string, number>;
   audit?: AuditJournal;
 }
 
 /**
- * The port of autoconfig.<domain>: 443, except for the sandbox's own domain, whose server's URL
- * (SandboxRuntime.autoconfig.url) carries a loopback port.
+ * The port of autoconfig.<domain>: the one config.json names for the address's mail domain (a
+ * lab's server on another port), else undefined (fetchAutoconfig's 443).
  */
-export function autoconfigPort(address: string, sandbox?: SandboxRuntime): number | undefined {
-  const url = sandbox?.autoconfig?.url;
-  if (!url) return undefined;
-  const parsed = new URL(url);
-  if (parsed.hostname.toLowerCase() !== `autoconfig.${mailDomain(address)}`) return undefined;
-  return parsed.port ? Number(parsed.port) : 443;
+export function autoconfigPort(
+  address: string,
+  ports: Record<string, number> = {},
+): number | undefined {
+  return ports[mailDomain(address).toLowerCase()];
 }
 
 /** The host's `autoconfig.lookup`: the download under the trust rules, journaled either way. */
@@ -30,7 +28,7 @@ export async function lookupAutoconfig(
   address: string,
   deps: AutoconfigDeps,
 ): Promise<DiscoveredConfig> {
-  const port = autoconfigPort(address, deps.sandbox);
+  const port = autoconfigPort(address, deps.ports);
   const record = (outcome: 'ok' | 'failed', code?: string) =>
     deps.audit?.record({
       author: 'system',

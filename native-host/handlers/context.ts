@@ -1,5 +1,5 @@
 import type { HostEvent } from '../../shared/protocol/index';
-import type { HostApp } from '../app/host-app';
+import type { HostApp } from '../service/host-app';
 import type { Logger } from '../log';
 
 /** What every request handler may use. */

@@ -1,6 +1,6 @@
 import { MssanteError } from '../../shared/errors/mssante-error';
 import type { Params, Result } from '../../shared/protocol/index';
-import type { HostApp } from '../app/host-app';
+import type { HostApp } from '../service/host-app';
 import type { HostContext } from './context';
 
 export function appOf(ctx: HostContext): Promise<HostApp> {

@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { writePrivateFile } from '../app/private-file';
+import { writePrivateFile } from '../config/private-file';
 import { buildSerialTable, SerialTable, TABLE_USABLE, tableSlots } from './crl-serial-table';
 
 /**

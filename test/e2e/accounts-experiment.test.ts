@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ThunderbirdSuite, withThunderbird } from './lib/harness';
+import { ThunderbirdSuite, withThunderbird } from '../../lab/thunderbird/harness';
 
 interface Created {
   accountId: string;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { generateEntries, writeExtraction } from '../../sandbox/annuaire/generate';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { ThunderbirdSuite, waitFor } from './lib/harness';
+import { generateEntries, writeExtraction } from '../../lab/sandbox/annuaire/generate';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import {
   bridgedAccount,
   hostConnected,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
 import {
@@ -12,13 +12,13 @@ import {
   pseudoPdf,
   VIAL_PAUL,
   VSM,
-} from '../fixtures/xdm/generate';
+} from '../../lab/fixtures/xdm/generate';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PDF_TOOL_PACKAGES, ensurePackages } from '../../scripts/lib/system';
-import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda } from '../fixtures/cda-n3';
-import { ThunderbirdSuite, waitFor } from './lib/harness';
+import { PDF_TOOL_PACKAGES, ensurePackages } from '../../lab/system/packages';
+import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda } from '../../lab/fixtures/cda-n3';
+import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import {
   bridgedAccount,
   hostConnected,

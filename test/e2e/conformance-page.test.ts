@@ -4,7 +4,7 @@ import { writeReport } from '../../native-host/conformance/report-file';
 import type { Report } from '../../native-host/conformance/report';
 import { REQUIREMENTS } from '../../shared/requirements';
 import { syntheticReport } from '../fixtures/conformance-report';
-import { ThunderbirdSuite, waitFor, withThunderbird } from './lib/harness';
+import { ThunderbirdSuite, waitFor, withThunderbird } from '../../lab/thunderbird/harness';
 
 type View = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
 

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_INCOMING_FRAME_BYTES } from '../../native-host/messaging/limits';
-import { hostPids, ROOT, ThunderbirdSuite, waitFor, withThunderbird } from './lib/harness';
+import {
+  hostPids,
+  ROOT,
+  ThunderbirdSuite,
+  waitFor,
+  withThunderbird,
+} from '../../lab/thunderbird/harness';
 
 const VERSION: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 

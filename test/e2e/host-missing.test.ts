@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { hostPids, ROOT, ThunderbirdSuite, waitFor, withThunderbird } from './lib/harness';
+import {
+  hostPids,
+  ROOT,
+  ThunderbirdSuite,
+  waitFor,
+  withThunderbird,
+} from '../../lab/thunderbird/harness';
 
 interface Field {
   text: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { ThunderbirdSuite, waitFor } from './lib/harness';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import {
   bridgedAccount,
   hostConnected,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { filesHolding, hostPids, ThunderbirdSuite, waitFor } from './lib/harness';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import { filesHolding, hostPids, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import { bridgedAccount, operatorHostConfig } from './lib/operator-flow';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './lib/harness';
+import { ROOT } from '../../lab/thunderbird/harness';
+import { parseHostConfig } from '../../native-host/config/schema';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 
@@ -65,9 +66,24 @@ describe('[e2e] npm start', function () {
       ]),
       [[MARIE, 'PER', 'Dr Marie MARTIN']],
     );
-    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'host', 'config.json'), 'utf8')), {
-      sandbox: path.join(dir, 'sandbox'),
-    });
+    // The lab wrote a whole config.json (no pointer to the sandbox's runtime.json), which the
+    // product's schema accepts: the stub as PSC, the sandbox's chain, names, ports and Annuaire.
+    const config = parseHostConfig(
+      JSON.parse(readFileSync(path.join(dir, 'host', 'config.json'), 'utf8')),
+    );
+    assert.match(
+      config.psc?.issuer ?? '',
+      /^http:\/\/127\.0\.0\.1:\d+\/auth\/realms\/esante-wallet$/,
+    );
+    assert.equal(config.trust.set, 'sandbox');
+    assert.ok(
+      config.trust.set === 'sandbox' && config.trust.rootCert.startsWith(path.join(dir, 'sandbox')),
+    );
+    assert.deepEqual(Object.keys(config.autoconfig?.ports ?? {}), ['sandbox.mssante.test']);
+    assert.match(
+      config.annuaire && 'url' in config.annuaire ? config.annuaire.url : '',
+      /^ldap:\/\/127\.0\.0\.1:\d+$/,
+    );
   });
 
   it('[e2e] npm start leaves the demo INBOX (a colleague, a patient, an XDM) and stops the sandbox it started', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
 import { errorMessage } from '../../shared/errors/codes';
@@ -13,10 +13,10 @@ import {
   buildXdm,
   hostileCorpus,
   pseudoPdf,
-} from '../fixtures/xdm/generate';
+} from '../../lab/fixtures/xdm/generate';
 import { renderCdaPdfA } from '../../shared/domain/pdf/render';
-import { n3Cda } from '../fixtures/cda-n3';
-import { ADDON_ID, ThunderbirdSuite, waitFor } from './lib/harness';
+import { n3Cda } from '../../lab/fixtures/cda-n3';
+import { ADDON_ID, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import {
   bridgedAccount,
   hostConnected,

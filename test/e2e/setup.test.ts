@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sandboxMailConfig, startAutoconfig } from '../../sandbox/autoconfig/index';
-import { DOMAIN, HOST_NAMES } from '../../sandbox/contracts';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { filesHolding, ADDON_ID, hostPids, ThunderbirdSuite, waitFor } from './lib/harness';
+import { sandboxMailConfig, startAutoconfig } from '../../lab/sandbox/autoconfig/index';
+import { DOMAIN, HOST_NAMES } from '../../lab/sandbox/contracts';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import { operatorHostConfig } from '../../lab/sandbox/host-config';
+import {
+  filesHolding,
+  ADDON_ID,
+  hostPids,
+  ThunderbirdSuite,
+  waitFor,
+} from '../../lab/thunderbird/harness';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';
@@ -25,7 +32,6 @@ type View = Record<string, { text: string; hidden: boolean; data: Record<string,
 describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX', function () {
   let operator: TestOperator;
   let suite: ThunderbirdSuite;
-  let sandboxDir: string;
   let base: string;
   let setup: number;
   const accounts: Record<string, string> = {};
@@ -191,27 +197,9 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
         to,
         `From: ${PAUL}\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: <${to.split('@')[0]}-setup@sandbox>\r\n\r\nBonjour.\r\n`,
       );
-    // The host in sandbox mode (what `npm start` uses): names, ports and trust from runtime.json.
-    sandboxDir = mkdtempSync(path.join(os.tmpdir(), 'setup-sandbox-'));
-    writeFileSync(
-      path.join(sandboxDir, 'runtime.json'),
-      JSON.stringify({
-        up: true,
-        domain: DOMAIN,
-        imap: { host: HOST_NAMES.imap, port: dovecot.info.imap.port },
-        smtp: { host: HOST_NAMES.smtp, port: dovecot.info.smtp.port },
-        psc: { issuer: stub.info.issuer, control: stub.info.control },
-        autoconfig: { url: autoconfig.info.url },
-        hosts: { [`*.${DOMAIN}`]: '127.0.0.1' },
-        internal: {
-          pscHostClient: stub.info.hostClient,
-          pki: files,
-          dovecotConf: dovecot.conf,
-        },
-      }),
-      { mode: 0o600 },
-    );
-    suite = new ThunderbirdSuite({ name: 'setup', hostConfig: { sandbox: sandboxDir } });
+    // The host configured as `npm start` configures it: the lab's config.json for this operator
+    // (its PSC stub, trust set, names, autoconfig port and Annuaire).
+    suite = new ThunderbirdSuite({ name: 'setup', hostConfig: operatorHostConfig(operator) });
     await suite.start();
     base = await suite.marionette.chrome<string>(
       `return 'moz-extension://' + WebExtensionPolicy.getByID(args[0]).mozExtensionHostname + '/';`,
@@ -227,7 +215,6 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await suite?.stop();
     await restored?.stop();
     await operator?.stop();
-    if (sandboxDir) rmSync(sandboxDir, { recursive: true, force: true });
   });
 
   it('[e2e] ECO.1.1.9 opens the setup page on the first run, when the host serves no mailbox', async function () {

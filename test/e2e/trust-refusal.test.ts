@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type MiniPki, miniPki } from '../../sandbox/pki/mini-pki';
-import { RevocationServer } from '../../sandbox/pki/revocation-server';
-import { type StarttlsServer, starttlsServer } from '../../sandbox/bad-servers/starttls-server';
-import { ThunderbirdSuite, waitFor } from './lib/harness';
+import { type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
+import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
+import { type StarttlsServer, starttlsServer } from '../../lab/sandbox/bad-servers/starttls-server';
+import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 
 const DAY = 86_400_000;
 const ADDRESS = 'marie.martin@sandbox.mssante.test';

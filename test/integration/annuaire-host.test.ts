@@ -8,14 +8,14 @@ import type { HostContext } from '../../native-host/handlers/context';
 import type { Logger } from '../../native-host/log';
 import { FrameReader } from '../../native-host/messaging/frame-reader';
 import { serve } from '../../native-host/server';
-import { generateEntries, writeExtraction } from '../../sandbox/annuaire/generate';
-import { type SlapdInfo, startSlapd } from '../../sandbox/annuaire/slapd';
-import type { Started } from '../../sandbox/contracts';
-import { freePort } from '../../scripts/lib/net';
+import { generateEntries, writeExtraction } from '../../lab/sandbox/annuaire/generate';
+import { type SlapdInfo, startSlapd } from '../../lab/sandbox/annuaire/slapd';
+import type { Started } from '../../lab/sandbox/contracts';
+import { freePort } from '../../lab/system/net';
 import type { AnnuaireEntry } from '../../shared/domain/annuaire/entry';
 import { EXTRACTION_COLUMNS } from '../../shared/domain/annuaire/entry';
-import { deflatedZeros, zipEntries } from '../fixtures/xdm/zip-writer';
-import { writeHostConfig } from '../../native-host/app/private-file';
+import { deflatedZeros, zipEntries } from '../../lab/fixtures/xdm/zip-writer';
+import { writeHostConfig } from '../../native-host/config/private-file';
 
 /**
  * The Annuaire through the host's protocol (ECO.3.1.4), served in-process on streams as

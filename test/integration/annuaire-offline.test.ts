@@ -14,8 +14,12 @@ import {
   runOfflineInfo,
   runOfflineSearch,
 } from '../../native-host/cli/commands/annuaire-offline';
-import { extractionLines, generateEntries, writeExtraction } from '../../sandbox/annuaire/generate';
-import { deflatedZeros, zipEntries } from '../fixtures/xdm/zip-writer';
+import {
+  extractionLines,
+  generateEntries,
+  writeExtraction,
+} from '../../lab/sandbox/annuaire/generate';
+import { deflatedZeros, zipEntries } from '../../lab/fixtures/xdm/zip-writer';
 
 const FILE_NAME = 'Extraction_Correspondance_MSSante_202612010000.txt';
 const enc = new TextEncoder();

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { HostApp } from '../../native-host/app/host-app';
+import { HostApp } from '../../native-host/service/host-app';
 import { fetchAutoconfig } from '../../native-host/autoconfig/fetch';
 import { HANDLERS } from '../../native-host/handlers/index';
 import type { Logger } from '../../native-host/log';
@@ -18,18 +18,19 @@ import {
   type AutoconfigOverride,
   type AutoconfigServer,
   startAutoconfig,
-} from '../../sandbox/autoconfig/index';
-import { type LeafOptions, type MiniPki, miniPki } from '../../sandbox/pki/mini-pki';
-import { RevocationServer } from '../../sandbox/pki/revocation-server';
-import { sandboxLookup } from '../../sandbox/resolve';
+} from '../../lab/sandbox/autoconfig/index';
+import { type LeafOptions, type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
+import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
+import { staticLookup } from '../../native-host/net/static-lookup';
 import { MssanteError } from '../../shared/errors/mssante-error';
-import { writeHostConfig } from '../../native-host/app/private-file';
+import { writeHostConfig } from '../../native-host/config/private-file';
+import { parseHostConfig } from '../../native-host/config/schema';
 
 const DOMAIN = 'sandbox.mssante.test';
 const NAME = `autoconfig.${DOMAIN}`;
 const ADDRESS = `marie.martin@${DOMAIN}`;
 const HOSTS = { [`*.${DOMAIN}`]: '127.0.0.1' };
-const lookup = sandboxLookup(HOSTS);
+const lookup = staticLookup(HOSTS);
 const DAY = 86_400_000;
 const CONFIG = {
   domain: DOMAIN,
@@ -348,7 +349,7 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
       );
   });
 
-  it('ECO.1.1.9 the host answers autoconfig.lookup from the sandbox runtime (port, names, trust) and journals it', async () => {
+  it('ECO.1.1.9 the host answers autoconfig.lookup from its config.json (the domain’s port, names, trust) and journals it', async () => {
     const server = await serve();
     const sandboxDir = mkdtempSync(path.join(os.tmpdir(), 'autoconfig-sandbox-'));
     const stateDir = mkdtempSync(path.join(os.tmpdir(), 'autoconfig-host-'));
@@ -357,22 +358,18 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
         writeFileSync(path.join(sandboxDir, name), text);
         return path.join(sandboxDir, name);
       };
-      const runtime = {
-        up: true,
-        domain: DOMAIN,
-        psc: { issuer: 'http://127.0.0.1:9/auth/realms/esante-wallet', control: '' },
-        autoconfig: { url: server.info.url },
-        hosts: HOSTS,
-        internal: {
-          pscHostClient: { clientId: 'x', clientSecret: 'y' },
-          pki: {
+      writeHostConfig(
+        stateDir,
+        parseHostConfig({
+          trust: {
+            set: 'sandbox',
             rootCert: file('root.pem', pki.root.toString()),
             intermediateCert: file('organisations.pem', pki.organisations.toString()),
           },
-        },
-      };
-      file('runtime.json', JSON.stringify(runtime));
-      writeHostConfig(stateDir, { sandbox: sandboxDir });
+          hosts: HOSTS,
+          autoconfig: { ports: { [DOMAIN]: Number(new URL(server.info.url).port) } },
+        }),
+      );
       const app = new HostApp(stateDir, quiet);
       const ctx = {
         log: quiet,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
-import { HostApp } from '../../native-host/app/host-app';
+import { HostApp } from '../../native-host/service/host-app';
 import { openImapSession } from '../../native-host/bridge/imap-upstream';
 import { fileLogger } from '../../native-host/log';
 import { CrlStore } from '../../native-host/trust/crl-store';
@@ -14,11 +14,11 @@ import { httpFetch } from '../../native-host/trust/http-fetch';
 import { OcspClient } from '../../native-host/trust/ocsp-client';
 import { RevocationChecker } from '../../native-host/trust/revocation';
 import { buildTrustSet } from '../../native-host/trust/trust-sets';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
-import { issueClientCertificate } from '../../sandbox/pki/client-certificate';
-import { sandboxLookup } from '../../sandbox/resolve';
-import { ensurePackages } from '../../scripts/lib/system';
-import { writeHostConfig } from '../../native-host/app/private-file';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import { issueClientCertificate } from '../../lab/sandbox/pki/client-certificate';
+import { staticLookup } from '../../native-host/net/static-lookup';
+import { ensurePackages } from '../../lab/system/packages';
+import { writeHostConfig } from '../../native-host/config/private-file';
 
 const APP = 'labo.resultats@sandbox.mssante.test';
 const MARIE = 'marie.martin@sandbox.mssante.test';
@@ -75,7 +75,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
   let state: string;
   let host: HostApp;
   let added: { imapPort: number; smtpPort: number; secret: string };
-  const lookup = sandboxLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
+  const lookup = staticLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
 
   const addParams = (pkcs12: Buffer, pkcs12Password: string, address = APP) => ({
     address,

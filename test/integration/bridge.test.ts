@@ -6,9 +6,9 @@ import nodemailer from 'nodemailer';
 import type { ImapBridge } from '../../native-host/bridge/imap-bridge';
 import type { SmtpBridge } from '../../native-host/bridge/smtp-bridge';
 import type { PscSession } from '../../native-host/psc/session';
-import type { DovecotHandle } from '../../sandbox/dovecot/index';
+import type { DovecotHandle } from '../../lab/sandbox/dovecot/index';
 import { type BridgeRig, bridgeRig } from '../fixtures/bridge-rig';
-import type { TestOperator } from '../../sandbox/operator';
+import type { TestOperator } from '../../lab/sandbox/operator';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const PAUL = 'paul.durand@sandbox.mssante.test';

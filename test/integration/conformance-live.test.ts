@@ -4,15 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildReport, mergeLive } from '../../native-host/conformance/report';
 import { runLive } from '../../native-host/conformance/live/run';
-import {
-  startSandboxPlatform,
-  type SandboxPlatform,
-} from '../../native-host/conformance/live/sandbox-platform';
+import { startSandboxPlatform, type SandboxPlatform } from '../../lab/conformance/sandbox-platform';
 import { annuaireCheck } from '../../native-host/conformance/live/annuaire';
 import type { LiveContext, LiveRun } from '../../native-host/conformance/live/types';
-import { type DovecotHandle, startDovecot } from '../../sandbox/dovecot/index';
-import { HOST_NAMES } from '../../sandbox/contracts';
-import { freePort } from '../../scripts/lib/net';
+import { type DovecotHandle, startDovecot } from '../../lab/sandbox/dovecot/index';
+import { HOST_NAMES } from '../../lab/sandbox/contracts';
+import { freePort } from '../../lab/system/net';
 import { REQUIREMENTS } from '../../shared/requirements';
 
 const statusOf = (run: LiveRun, id: string) =>
@@ -25,7 +22,7 @@ describe('live conformance check against the local sandbox (real Dovecot, PSC st
 
   before(async () => {
     platform = await startSandboxPlatform();
-    run = await runLive(platform.config);
+    run = await runLive(platform.config, { completeLoginPage: platform.completeLoginPage });
   });
   after(async () => {
     await platform?.stop();
@@ -198,14 +195,17 @@ describe('live conformance check against the local sandbox (real Dovecot, PSC st
         introspection: stub.info.introspection,
         domains: ['sandbox.mssante.test'],
       });
-      brokenRun = await runLive({
-        ...platform.config,
-        platform: 'expired certificate',
-        imap: { host: HOST_NAMES.imap, port: broken.info.imap.port },
-        smtp: { host: HOST_NAMES.smtp, port: broken.info.smtp.port },
-        // The sandbox's autoconfiguration names the healthy servers: left out of this run.
-        autoconfig: { port: await freePort() },
-      });
+      brokenRun = await runLive(
+        {
+          ...platform.config,
+          platform: 'expired certificate',
+          imap: { host: HOST_NAMES.imap, port: broken.info.imap.port },
+          smtp: { host: HOST_NAMES.smtp, port: broken.info.smtp.port },
+          // The sandbox's autoconfiguration names the healthy servers: left out of this run.
+          autoconfig: { port: await freePort() },
+        },
+        { completeLoginPage: platform.completeLoginPage },
+      );
     });
     after(async () => {
       await broken?.stop();

@@ -7,12 +7,12 @@ import * as x509 from '@peculiar/x509';
 import { crlCacheBaseName } from '../../native-host/trust/crl-index-cache';
 import { type CrlAnswer, CrlStore } from '../../native-host/trust/crl-store';
 import { httpFetch } from '../../native-host/trust/http-fetch';
-import { type MiniPki, miniPki } from '../../sandbox/pki/mini-pki';
-import { RevocationServer } from '../../sandbox/pki/revocation-server';
-import { sandboxLookup } from '../../sandbox/resolve';
-import { buildCrl } from '../fixtures/crl-builder';
+import { type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
+import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
+import { staticLookup } from '../../native-host/net/static-lookup';
+import { buildCrl } from '../../lab/fixtures/crl-builder';
 
-const lookup = sandboxLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
+const lookup = staticLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
 const DAY = 86_400_000;
 const serialOf = (i: number) => `7f${i.toString(16).padStart(30, '0')}`;
 /** Fixed dates: the same list gives the same CRL bytes (RSA PKCS#1 v1.5 signatures are deterministic). */

@@ -14,7 +14,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeHostConfig } from '../../native-host/app/private-file';
+import { writeHostConfig } from '../../native-host/config/private-file';
 import { FrameReader } from '../../native-host/messaging/frame-reader';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { HostApp } from '../../native-host/app/host-app';
+import { HostApp } from '../../native-host/service/host-app';
 import { fileLogger } from '../../native-host/log';
-import { startOperator, type TestOperator } from '../../sandbox/operator';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { MESSAGES } from '../../shared/protocol/index';
-import { operatorHostConfig } from '../fixtures/operator-host-config';
-import { writeHostConfig } from '../../native-host/app/private-file';
+import { operatorHostConfig } from '../../lab/sandbox/host-config';
+import { writeHostConfig } from '../../native-host/config/private-file';
 
 const MARIE = 'marie.martin@sandbox.mssante.test';
 const APP = 'labo.resultats@sandbox.mssante.test';

@@ -13,14 +13,14 @@ import {
   PDFStream,
   decodePDFRawStream,
 } from 'pdf-lib';
-import { PDF_TOOL_PACKAGES, ensurePackages } from '../../scripts/lib/system';
+import { PDF_TOOL_PACKAGES, ensurePackages } from '../../lab/system/packages';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { renderCdaPdfA } from '../../shared/domain/pdf/render';
 import { readCdaNarrative } from '../../shared/domain/pdf/narrative';
 import { srgbIccProfile } from '../../shared/domain/pdf/icc';
-import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda, oneSection } from '../fixtures/cda-n3';
-import { ANESTH, VIAL_PAUL } from '../fixtures/xdm/generate';
-import { cdaXml } from '../fixtures/xdm/templates';
+import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda, oneSection } from '../../lab/fixtures/cda-n3';
+import { ANESTH, VIAL_PAUL } from '../../lab/fixtures/xdm/generate';
+import { cdaXml } from '../../lab/fixtures/xdm/templates';
 
 const fontDir = path.resolve('node_modules/dejavu-fonts-ttf/ttf');
 const FONTS = {

@@ -12,17 +12,17 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { HostApp } from '../../native-host/app/host-app';
+import { HostApp } from '../../native-host/service/host-app';
 import type { HostContext } from '../../native-host/handlers/context';
 import { fileLogger } from '../../native-host/log';
 import { FrameReader } from '../../native-host/messaging/frame-reader';
 import { encodeFrame } from '../../native-host/messaging/frame-writer';
 import { serve } from '../../native-host/server';
-import { exportPkcs12 } from '../../sandbox/pki/client-certificate';
-import { miniPki, type MiniPki } from '../../sandbox/pki/mini-pki';
+import { exportPkcs12 } from '../../lab/sandbox/pki/client-certificate';
+import { miniPki, type MiniPki } from '../../lab/sandbox/pki/mini-pki';
 import { makeRequest } from '../../shared/protocol/index';
 import { issueClientCert, pem, type Rig, startRig } from '../fixtures/psc-auth-rig';
-import { writeHostConfig } from '../../native-host/app/private-file';
+import { writeHostConfig } from '../../native-host/config/private-file';
 
 const NATIONAL_ID = '810100000011';
 

@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { ClientAuthConfig } from '../../native-host/psc/client-auth';
 import { sandboxEndpoints } from '../../native-host/psc/presets';
 import { PscSession } from '../../native-host/psc/session';
-import { miniPki, type MiniPki } from '../../sandbox/pki/mini-pki';
+import { miniPki, type MiniPki } from '../../lab/sandbox/pki/mini-pki';
 import { issueClientCert, LOOKUP, pem, type Rig, startRig } from '../fixtures/psc-auth-rig';
 import { loginThroughPage } from '../fixtures/psc-login';
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../scripts/lib/net';
+import { freePort } from '../../lab/system/net';
 import { sandboxEndpoints } from '../../native-host/psc/presets';
 import { PscSession } from '../../native-host/psc/session';
-import { type PscStubInfo, startPscStub } from '../../sandbox/psc/index';
-import type { Started } from '../../sandbox/contracts';
+import { type PscStubInfo, startPscStub } from '../../lab/sandbox/psc/index';
+import type { Started } from '../../lab/sandbox/contracts';
 import { loginThroughPage } from '../fixtures/psc-login';
 
 describe('PSC session (host) against the PSC stub (oidc-provider)', function () {

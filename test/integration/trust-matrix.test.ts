@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type tls from 'node:tls';
-import { ensurePackages } from '../../scripts/lib/system';
-import { sandboxLookup } from '../../sandbox/resolve';
+import { ensurePackages } from '../../lab/system/packages';
+import { staticLookup } from '../../native-host/net/static-lookup';
 import { CrlStore } from '../../native-host/trust/crl-store';
 import { httpFetch } from '../../native-host/trust/http-fetch';
 import { OcspClient } from '../../native-host/trust/ocsp-client';
@@ -13,18 +13,18 @@ import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
 import { buildTrustSet } from '../../native-host/trust/trust-sets';
 import type { TrustContext } from '../../native-host/trust/verify';
 import { openUpstream, type UpstreamProtocol } from '../../native-host/upstream/starttls';
-import { type LeafOptions, type MiniPki, miniPki } from '../../sandbox/pki/mini-pki';
-import { RevocationServer } from '../../sandbox/pki/revocation-server';
+import { type LeafOptions, type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
+import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import {
   BAD_CASES,
   type BadCaseName,
   type BadServers,
   startBadServers,
-} from '../../sandbox/bad-servers/index';
-import { type StarttlsServer, starttlsServer } from '../../sandbox/bad-servers/starttls-server';
+} from '../../lab/sandbox/bad-servers/index';
+import { type StarttlsServer, starttlsServer } from '../../lab/sandbox/bad-servers/starttls-server';
 
 const HOST = 'imap.sandbox.mssante.test';
-const lookup = sandboxLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
+const lookup = staticLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
 const DAY = 86_400_000;
 const ALLOWED = TLS12_SUITES.join(':');
 

@@ -5,7 +5,7 @@ import type { ImportProgress, ImportReport } from '../../annuaire/offline-import
 import { OfflineAnnuaire, offlineIndexDir } from '../../annuaire/offline-index';
 import { stateDir } from '../../state-dir';
 import type { CliCommand, CliIo } from '../command';
-import { entryLine } from './annuaire';
+import { entryLine } from './annuaire-output';
 import { CRITERIA_OPTIONS, criteriaFromArgs } from './annuaire-criteria';
 
 /**

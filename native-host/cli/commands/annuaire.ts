@@ -1,50 +1,34 @@
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readRuntime } from '../../../sandbox/runtime';
-import { sandboxDir } from '../../../sandbox/paths';
-import type { AnnuaireEntry } from '../../../shared/domain/annuaire/entry';
 import { errorMessage } from '../../../shared/errors/codes';
 import { toMssanteError } from '../../../shared/errors/mssante-error';
-import { ANNUAIRE_PRESET, AnnuaireLdapClient } from '../../annuaire/ldap-client';
-import { resolveConfig } from '../../app/config';
-import { projectRoot } from '../../project-root';
+import { AnnuaireLdapClient } from '../../annuaire/ldap-client';
+import { ANNUAIRE_PRESET } from '../../annuaire/preset';
+import { resolveAnnuaireConfig, resolveConfig } from '../../config/load';
 import { stateDir } from '../../state-dir';
 import { trustContext } from '../../trust/context';
 import type { TrustContext } from '../../trust/verify';
 import type { CliCommand, CliIo } from '../command';
 import { CRITERIA_OPTIONS, criteriaFromArgs } from './annuaire-criteria';
+import { entryLine } from './annuaire-output';
 
 /**
  * `mssante annuaire search …` over LDAP (ECO.3.1.4). The server is `--url` (and `--base`), else
- * `--public` (the public Annuaire Santé), else the running sandbox's Annuaire (runtime.json).
+ * `--public` (the public Annuaire Santé), else the one the host's config.json names.
  */
 const USAGE = `usage:
   mssante annuaire search [WORDS…] [--name N] [--first-name F] [--profession P] [--speciality S]
       [--postal-code C] [--city V] [--organisation O] [--type PER|ORG|APP] [--id ID] [--mail M]
       [--url ldap://HOST:PORT] [--base DN] [--public] [--timeout SECONDS] [--json]
       WORDS alone: autocomplete (prefixes of name, first name, address, organisation);
-      without --url nor --public: the running sandbox's Annuaire
+      without --url nor --public: the Annuaire of the host's config.json
   mssante annuaire import FILE | search --offline … | info --offline
       the offline index of the public extraction file ("mssante annuaire import" alone: its usage)`;
 
 function usage(io: CliIo, why?: string): number {
   io.stderr(`${errorMessage('E_CLI_USAGE', io.locale)}${why ? ` (${why})` : ''}\n${USAGE}\n`);
   return 2;
-}
-
-/** One entry on one line: who, address, type, profession, where. */
-export function entryLine(e: AnnuaireEntry): string {
-  const who =
-    [e.civility, e.lastName, e.firstName].filter(Boolean).join(' ') || e.organisation || e.mail;
-  const what = [e.profession.label, e.speciality.label].filter(Boolean).join(', ');
-  const where = [
-    e.lastName ? e.organisation : e.service,
-    [e.postalCode, e.city].filter(Boolean).join(' '),
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return `${who} <${e.mail}> [${e.mailboxType}]${what ? ` — ${what}` : ''}${where ? ` — ${where}` : ''}`;
 }
 
 function server(values: {
@@ -54,9 +38,9 @@ function server(values: {
 }): { url: string; base: string } | null {
   if (values.url) return { url: values.url, base: values.base ?? ANNUAIRE_PRESET.base };
   if (values.public) return { url: ANNUAIRE_PRESET.url, base: values.base ?? ANNUAIRE_PRESET.base };
-  const runtime = readRuntime(sandboxDir(projectRoot()));
-  if (!runtime?.ldap?.url) return null;
-  return { url: runtime.ldap.url, base: values.base ?? runtime.ldap.base };
+  const configured = resolveAnnuaireConfig(stateDir());
+  if (configured.source !== 'ldap') return null;
+  return { url: configured.url, base: values.base ?? configured.base };
 }
 
 async function runSearch(args: string[], io: CliIo): Promise<number> {
@@ -91,13 +75,20 @@ async function runSearch(args: string[], io: CliIo): Promise<number> {
         ? 'des MOTS ou des critères (--name…), l’un des deux'
         : 'WORDS or criteria (--name…), one of the two',
     );
-  const target = server(v);
+  let target: { url: string; base: string } | null;
+  try {
+    target = server(v);
+  } catch (error) {
+    const wire = toMssanteError(error).toWire(io.locale);
+    io.stderr(`${wire.code}: ${wire.message}\n`);
+    return usage(io, '--url | --public');
+  }
   if (!target)
     return usage(
       io,
       io.locale === 'fr'
-        ? 'aucun bac à sable lancé : donnez --url ou --public'
-        : 'no sandbox running: give --url or --public',
+        ? 'l’hôte ne cherche que dans l’index hors ligne : donnez --url, --public ou --offline'
+        : 'the host searches only its offline index: give --url, --public or --offline',
     );
   let client: AnnuaireLdapClient | null = null;
   try {

@@ -1,22 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type Profile, REQUIREMENTS } from '../../../shared/requirements';
+import type { Profile } from '../../../shared/requirements';
 import { readReportFile, reportDir, writeReport } from '../../conformance/report-file';
-import {
-  buildReport,
-  type Layer,
-  mergeLive,
-  type Report,
-  resultsFromMochaJson,
-  type TestResult,
-} from '../../conformance/report';
+import { LAYERS, reportFromResults } from '../../conformance/from-results';
+import { mergeLive } from '../../conformance/report';
 import { projectRoot } from '../../project-root';
 import type { CliCommand } from '../command';
 
-const LAYERS: Layer[] = ['unit', 'integration', 'e2e'];
-const SOURCES = ['shared', 'native-host', 'extension', 'sandbox', 'test', 'manifest.json'];
+const SOURCES = ['shared', 'native-host', 'extension', 'lab', 'test', 'manifest.json'];
 
 function newestSource(root: string): number {
   let newest = 0;
@@ -38,45 +30,10 @@ function stale(root: string): boolean {
   return oldest < newestSource(root);
 }
 
-function thunderbirdVersion(): string {
-  const run = spawnSync('thunderbird', ['--version'], { encoding: 'utf8', timeout: 20_000 });
-  return run.status === 0 ? run.stdout.trim() : 'not installed';
-}
-
-/** The report of the test results in test-results/ (whatever is there; nothing is run). */
-export function reportFromResults(root: string, profiles: Profile[]): Report {
-  const results: TestResult[] = [];
-  for (const layer of LAYERS) {
-    const file = path.join(root, 'test-results', `${layer}.json`);
-    if (existsSync(file))
-      results.push(...resultsFromMochaJson(layer, JSON.parse(readFileSync(file, 'utf8'))));
-  }
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as {
-    version: string;
-  };
-  return buildReport({
-    requirements: REQUIREMENTS,
-    results,
-    profiles,
-    platform: 'local sandbox',
-    versions: {
-      Thunderbird: thunderbirdVersion(),
-      'add-on': manifest.version === '0.1.0' ? pkg.version : manifest.version,
-      host: pkg.version,
-      Node: process.version,
-      system: `${os.type()} ${os.release()} ${os.arch()}`,
-    },
-    now: new Date(),
-  });
-}
-
 export const command: CliCommand = {
   name: 'conformance',
   summary:
-    'report [--no-run] [--profiles PER,ORG,APP] | --live CONFIG.json|sandbox: conformance report per requirement',
+    'report [--no-run] [--profiles PER,ORG,APP] | --live CONFIG.json: conformance report per requirement',
   async run(args, io) {
     const root = projectRoot();
     if (args.includes('--live')) {

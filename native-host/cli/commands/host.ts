@@ -7,7 +7,7 @@ import { stateDir } from '../../state-dir';
 import { defaultHome, planInstall } from '../../install/host-manifest';
 import { serve } from '../../server';
 import { closeAnnuaire } from '../../handlers/annuaire-registry';
-import type { HostApp } from '../../app/host-app';
+import type { HostApp } from '../../service/host-app';
 import type { HostContext } from '../../handlers/context';
 import type { CliCommand, CliIo } from '../command';
 
@@ -79,7 +79,7 @@ async function runServe(): Promise<number> {
   };
   let app: Promise<HostApp> | null = null;
   ctx.app = () =>
-    (app ??= import('../../app/host-app').then(async ({ HostApp }) => {
+    (app ??= import('../../service/host-app').then(async ({ HostApp }) => {
       const created = new HostApp(dir, log, (event) => ctx.notify?.(event));
       // Bridges of configured mailboxes come back on their ports; failures are logged, not fatal.
       await created.startAll();

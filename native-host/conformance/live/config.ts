@@ -4,7 +4,7 @@ import * as z from '../../../shared/protocol/zod';
 import { MssanteError } from '../../../shared/errors/mssante-error';
 import { PSC_PRESETS, type PscEndpoints } from '../../psc/presets';
 import type { PscSessionOptions } from '../../psc/session';
-import { ANCHORS_DIR } from '../../app/config';
+import { ANCHORS_DIR } from '../../config/load';
 import { loadSandboxTrustSet, loadShippedTrustSet, type TrustSet } from '../../trust/trust-sets';
 
 const endpoint = z.object({
@@ -33,10 +33,9 @@ export const LiveConfigSchema = z.object({
     clientSecret: z.string().check(z.minLength(1)),
     /**
      * `ciba`: a push to the lab's e-CPS (nationalId), the binding message printed; `browser`: the
-     * URL printed, the redirect comes back to a loopback listener; `sandbox-page`: the local
-     * PSC stub's page driven by the tool itself (loopback issuers only).
+     * URL printed, the redirect comes back to a loopback listener.
      */
-    login: z.enum(['ciba', 'browser', 'sandbox-page']),
+    login: z.enum(['ciba', 'browser']),
     nationalId: z.optional(z.string().check(z.regex(/^\d{6,20}$/))),
     loginTimeoutSeconds: z.optional(z.number().check(z.int(), z.positive())),
   }),
@@ -95,16 +94,9 @@ export function parseLiveConfig(raw: unknown): LiveConfig {
   const config = parsed.data;
   if (config.psc.preset === 'custom' && !config.psc.issuer)
     throw new MssanteError('E_CONFORMANCE_CONFIG', { detail: 'psc.issuer: required by custom' });
-  if (
-    (config.psc.login === 'ciba' || config.psc.login === 'sandbox-page') &&
-    !config.psc.nationalId
-  )
+  if (config.psc.login === 'ciba' && !config.psc.nationalId)
     throw new MssanteError('E_CONFORMANCE_CONFIG', {
       detail: `psc.nationalId: required by ${config.psc.login}`,
-    });
-  if (config.psc.login === 'sandbox-page' && !isLoopbackIssuer(config.psc.issuer))
-    throw new MssanteError('E_CONFORMANCE_CONFIG', {
-      detail: 'psc.login sandbox-page: only for a PSC stub on this machine',
     });
   return config;
 }

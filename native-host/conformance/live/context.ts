@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sandboxLookup } from '../../../sandbox/resolve';
+import { staticLookup } from '../../net/static-lookup';
 import { revocationParts } from '../../trust/context';
 import { RevocationChecker } from '../../trust/revocation';
 import { type LiveConfig, liveTrustSet } from './config';
@@ -14,9 +14,13 @@ import type { LiveContext } from './types';
  */
 export function liveContext(
   config: LiveConfig,
-  options: { crlDir?: string; prompt?: LiveContext['prompt'] } = {},
+  options: {
+    crlDir?: string;
+    prompt?: LiveContext['prompt'];
+    completeLoginPage?: LiveContext['completeLoginPage'];
+  } = {},
 ): LiveContext {
-  const lookup = config.hosts ? sandboxLookup(config.hosts) : undefined;
+  const lookup = config.hosts ? staticLookup(config.hosts) : undefined;
   const crlDir =
     options.crlDir ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'mssante-live-')), 'crl');
   const { crls, ocsp } = revocationParts({ cacheDir: crlDir, ...(lookup ? { lookup } : {}) });
@@ -27,5 +31,6 @@ export function liveContext(
     crlDir,
     revocationParts: { crls, ocsp },
     prompt: options.prompt ?? (() => {}),
+    ...(options.completeLoginPage ? { completeLoginPage: options.completeLoginPage } : {}),
   };
 }

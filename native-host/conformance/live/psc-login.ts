@@ -9,8 +9,9 @@ import type { LiveContext } from './types';
  * - `ciba`: a push to the lab's e-CPS app for `nationalId`; the binding message is printed and
  *   must match what the phone shows; the check waits for the approval;
  * - `browser`: the authorization URL is printed; the lab opens it, signs in, and PSC redirects
- *   to the loopback listener the session opened (authorization code + PKCE);
- * - `sandbox-page`: the local PSC stub's page is driven by the tool itself (loopback issuer only).
+ *   to the loopback listener the session opened (authorization code + PKCE). A caller that
+ *   knows the page (the project's lab, for its PSC stub) completes it itself through
+ *   `context.completeLoginPage`.
  */
 export async function signIn(context: LiveContext): Promise<PscSession> {
   const psc = context.config.psc;
@@ -27,16 +28,13 @@ export async function signIn(context: LiveContext): Promise<PscSession> {
       return session;
     }
     const start = await session.beginBrowserLogin();
-    if (psc.login === 'browser') {
+    if (context.completeLoginPage && psc.nationalId)
+      await context.completeLoginPage(start.url, psc.nationalId);
+    else
       context.prompt(
         `Ouvrez cette adresse dans un navigateur de cette machine et connectez-vous : ${start.url}`,
         `Open this address in a browser on this machine and sign in: ${start.url}`,
       );
-    } else {
-      const { LoginDriver } = await import('../../../sandbox/psc/login-driver');
-      const callback = await new LoginDriver().signIn(start.url, psc.nationalId!, 'ecps');
-      await fetch(callback);
-    }
     await start.completion;
     return session;
   } catch (error) {

@@ -21,6 +21,7 @@ export const LIVE_CHECKS: LiveCheck[] = [
 export interface RunLiveOptions {
   crlDir?: string;
   prompt?: LiveContext['prompt'];
+  completeLoginPage?: LiveContext['completeLoginPage'];
   /** Told after each check (the CLI prints progress). */
   onCheck?: (check: LiveCheck, results: LiveRun['results']) => void;
   now?: () => Date;
@@ -34,6 +35,7 @@ export async function runLive(config: LiveConfig, options: RunLiveOptions = {}):
   const context = liveContext(config, {
     ...(options.crlDir ? { crlDir: options.crlDir } : {}),
     ...(options.prompt ? { prompt: options.prompt } : {}),
+    ...(options.completeLoginPage ? { completeLoginPage: options.completeLoginPage } : {}),
   });
   const date = (options.now ?? (() => new Date()))().toISOString();
   const results: LiveRun['results'] = [];

@@ -45,7 +45,15 @@ export interface LiveContext {
   session?: PscSession;
   /** Says what the operator must do (CIBA binding message, browser URL). */
   prompt: (fr: string, en: string) => void;
+  /**
+   * Completes a `browser` sign-in at PSC's page instead of a person (given the authorization URL
+   * and the national id to sign in as; resolves once PSC redirected to the callback). Only a
+   * caller that knows the page passes one: the lab, for its PSC stub.
+   */
+  completeLoginPage?: LoginPageDriver;
 }
+
+export type LoginPageDriver = (authorizationUrl: string, nationalId: string) => Promise<void>;
 
 /** A live check: a small module naming the requirement ids it proves. */
 export interface LiveCheck {

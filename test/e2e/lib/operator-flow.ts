@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import type { TestOperator } from '../../../sandbox/operator';
-import { type ThunderbirdSuite, waitFor } from './harness';
+import type { TestOperator } from '../../../lab/sandbox/operator';
+import { type ThunderbirdSuite, waitFor } from '../../../lab/thunderbird/harness';
 
 /** What the page agent's `read` returns for one element. */
 type Read = Record<string, { text: string; hidden: boolean; data: Record<string, string> }>;
 
-export { operatorHostConfig } from '../../fixtures/operator-host-config';
+export { operatorHostConfig } from '../../../lab/sandbox/host-config';
 
 const pscState = async (suite: ThunderbirdSuite, popup: number) =>
   (await suite.page<Read>(popup, 'read', { s: '#psc-state' })).s!.data.state;

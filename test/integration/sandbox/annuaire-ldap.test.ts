@@ -7,10 +7,10 @@ import { Client, SizeLimitExceededError } from 'ldapts';
 import { type AnnuaireCriteria } from '../../../native-host/annuaire/criteria';
 import { command as annuaireCli } from '../../../native-host/cli/commands/annuaire';
 import { AnnuaireLdapClient, MAX_RESULTS } from '../../../native-host/annuaire/ldap-client';
-import type { Started } from '../../../sandbox/contracts';
-import { generateEntries } from '../../../sandbox/annuaire/generate';
-import { type SlapdInfo, startSlapd } from '../../../sandbox/annuaire/slapd';
-import { freePort } from '../../../scripts/lib/net';
+import type { Started } from '../../../lab/sandbox/contracts';
+import { generateEntries } from '../../../lab/sandbox/annuaire/generate';
+import { type SlapdInfo, startSlapd } from '../../../lab/sandbox/annuaire/slapd';
+import { freePort } from '../../../lab/system/net';
 import type { AnnuaireEntry } from '../../../shared/domain/annuaire/entry';
 import { MssanteError } from '../../../shared/errors/mssante-error';
 

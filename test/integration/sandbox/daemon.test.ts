@@ -7,16 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
-import type { SandboxRuntime } from '../../../sandbox/contracts';
-import { readRuntime } from '../../../sandbox/runtime';
-import { sandboxLookup } from '../../../sandbox/resolve';
+import type { SandboxRuntime } from '../../../lab/sandbox/contracts';
+import { readRuntime } from '../../../lab/sandbox/runtime';
+import { staticLookup } from '../../../native-host/net/static-lookup';
 import { TLS12_SUITES } from '../../../native-host/trust/tls-policy';
 import { EqualityFilter, Client as LdapClient, SubstringFilter } from 'ldapts';
 import { fetchAutoconfig } from '../../../native-host/autoconfig/fetch';
 import { trustContext } from '../../../native-host/trust/context';
 import { loadSandboxTrustSet } from '../../../native-host/trust/trust-sets';
 import { openUpstream } from '../../../native-host/upstream/starttls';
-import { BAD_CASE_NAMES, BAD_CASES } from '../../../sandbox/bad-servers/index';
+import { BAD_CASE_NAMES, BAD_CASES } from '../../../lab/sandbox/bad-servers/index';
 import { accessToken, cibaAccessToken } from '../../fixtures/psc-tokens';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -26,7 +26,7 @@ const PAUL = { id: '810100000022', mail: 'paul.durand@sandbox.mssante.test' };
 function mssante(dir: string, ...args: string[]) {
   const run = spawnSync(
     process.execPath,
-    [path.join(root, 'bin/mssante.mjs'), 'sandbox', ...args, '--dir', dir],
+    [path.join(root, 'bin/mssante-lab.mjs'), 'sandbox', ...args, '--dir', dir],
     {
       encoding: 'utf8',
       env: { ...process.env, LANG: 'C.UTF-8' },
@@ -45,7 +45,7 @@ function imap(runtime: SandboxRuntime, user: string, token: string): ImapFlow {
     doSTARTTLS: true,
     tls: {
       ca: readFileSync(runtime.internal.pki.chain, 'utf8'),
-      lookup: sandboxLookup(runtime.hosts),
+      lookup: staticLookup(runtime.hosts),
     } as never,
     auth: { user, accessToken: token },
     logger: false,
@@ -99,7 +99,7 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-describe('sandbox daemon: `mssante sandbox up|status|down|reset` (real PSC stub, Dovecot, PKI)', function () {
+describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC stub, Dovecot, PKI)', function () {
   this.timeout(180_000);
   let dir: string;
   let runtime: SandboxRuntime;
@@ -226,11 +226,11 @@ describe('sandbox daemon: `mssante sandbox up|status|down|reset` (real PSC stub,
   it('ECO.1.1.9 the autoconfiguration is served over HTTPS under the IGC Santé rules and names the API LPS', async () => {
     const trust = trustContext(
       loadSandboxTrustSet(runtime.internal.pki.rootCert, runtime.internal.pki.intermediateCert),
-      { cacheDir: path.join(dir, 'test-crl-cache'), lookup: sandboxLookup(runtime.hosts) },
+      { cacheDir: path.join(dir, 'test-crl-cache'), lookup: staticLookup(runtime.hosts) },
     );
     const found = await fetchAutoconfig(MARIE.mail, {
       trust,
-      lookup: sandboxLookup(runtime.hosts),
+      lookup: staticLookup(runtime.hosts),
       port: Number(new URL(runtime.autoconfig.url).port),
     });
     assert.deepEqual(
@@ -242,7 +242,7 @@ describe('sandbox daemon: `mssante sandbox up|status|down|reset` (real PSC stub,
   it('ECO.1.1.3 ECO.1.1.5 ECO.1.1.6 ECO.1.1.10 every published bad server is refused by the host’s trust rules with its own code', async () => {
     const trust = trustContext(
       loadSandboxTrustSet(runtime.internal.pki.rootCert, runtime.internal.pki.intermediateCert),
-      { cacheDir: path.join(dir, 'test-crl-cache-bad'), lookup: sandboxLookup(runtime.hosts) },
+      { cacheDir: path.join(dir, 'test-crl-cache-bad'), lookup: staticLookup(runtime.hosts) },
     );
     assert.deepEqual(Object.keys(runtime.badServers).sort(), [...BAD_CASE_NAMES].sort());
     for (const name of BAD_CASE_NAMES) {
@@ -253,7 +253,7 @@ describe('sandbox daemon: `mssante sandbox up|status|down|reset` (real PSC stub,
             protocol: server.protocol,
             host: server.host,
             port: server.port,
-            lookup: sandboxLookup(runtime.hosts),
+            lookup: staticLookup(runtime.hosts),
           },
           trust,
         ),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import nodemailer from 'nodemailer';
-import { startOperator, type TestOperator } from '../../../sandbox/operator';
+import { startOperator, type TestOperator } from '../../../lab/sandbox/operator';
 import { accessToken } from '../../fixtures/psc-tokens';
 
 const MARIE = { id: '810100000011', mail: 'marie.martin@sandbox.mssante.test' };

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
-import type { Started } from '../../../sandbox/contracts';
-import { type DovecotHandle, startDovecot } from '../../../sandbox/dovecot/index';
-import { startOperator, type TestOperator } from '../../../sandbox/operator';
-import { type PscStubInfo, startPscStub } from '../../../sandbox/psc/index';
+import type { Started } from '../../../lab/sandbox/contracts';
+import { type DovecotHandle, startDovecot } from '../../../lab/sandbox/dovecot/index';
+import { startOperator, type TestOperator } from '../../../lab/sandbox/operator';
+import { type PscStubInfo, startPscStub } from '../../../lab/sandbox/psc/index';
 import { accessToken } from '../../fixtures/psc-tokens';
-import { freePort } from '../../../scripts/lib/net';
+import { freePort } from '../../../lab/system/net';
 
 const MARIE = '810100000011';
 const PAUL = '810100000022';

@@ -4,10 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as client from 'openid-client';
-import type { Started } from '../../../sandbox/contracts';
-import { type PscStubInfo, type PscStubOptions, startPscStub } from '../../../sandbox/psc/index';
-import { LoginDriver } from '../../../sandbox/psc/login-driver';
-import { freePort } from '../../../scripts/lib/net';
+import type { Started } from '../../../lab/sandbox/contracts';
+import {
+  type PscStubInfo,
+  type PscStubOptions,
+  startPscStub,
+} from '../../../lab/sandbox/psc/index';
+import { LoginDriver } from '../../../lab/sandbox/psc/login-driver';
+import { freePort } from '../../../lab/system/net';
 
 const MARIE = '810100000011';
 const PAUL = '810100000022';

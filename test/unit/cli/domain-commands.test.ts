@@ -14,7 +14,7 @@ import {
   hostileCorpus,
   insWithKey,
   pseudoPdf,
-} from '../../fixtures/xdm/generate';
+} from '../../../lab/fixtures/xdm/generate';
 
 function fakeIo(locale: 'fr' | 'en' = 'en'): CliIo & { out: string; err: string } {
   const io = {

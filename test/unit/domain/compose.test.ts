@@ -27,7 +27,7 @@ import {
   VIAL_PAUL,
   VSM,
   type XdmSpec,
-} from '../../fixtures/xdm/generate';
+} from '../../../lab/fixtures/xdm/generate';
 
 const MARIE = {
   address: 'marie.martin@sandbox.mssante.test',

@@ -8,7 +8,7 @@ import {
   normalizeIns,
   patientAddress,
 } from '../../../shared/domain/ins/ins';
-import { insWithKey } from '../../fixtures/xdm/templates';
+import { insWithKey } from '../../../lab/fixtures/xdm/templates';
 
 const code = (fn: () => unknown) => {
   try {

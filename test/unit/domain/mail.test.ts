@@ -16,7 +16,7 @@ import {
 import { classifySender } from '../../../shared/domain/mail/sender';
 import { composePdfName, parsePdfName } from '../../../shared/domain/mail/pdf-name';
 import { xoauth2InitialResponse } from '../../../shared/domain/xoauth2';
-import { insWithKey } from '../../fixtures/xdm/templates';
+import { insWithKey } from '../../../lab/fixtures/xdm/templates';
 
 const is = (code: string) => (e: unknown) => e instanceof MssanteError && e.code === code;
 

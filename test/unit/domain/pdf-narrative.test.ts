@@ -3,7 +3,7 @@ import { MssanteError } from '../../../shared/errors/mssante-error';
 import { readCdaNarrative } from '../../../shared/domain/pdf/narrative';
 import { frenchDateTime, headerLines } from '../../../shared/domain/pdf/render';
 import { CdaHeaderReader } from '../../../shared/domain/cda/header';
-import { NARRATIVE_SENTENCE, n3Cda, oneSection } from '../../fixtures/cda-n3';
+import { NARRATIVE_SENTENCE, n3Cda, oneSection } from '../../../lab/fixtures/cda-n3';
 
 const enc = new TextEncoder();
 const code = (f: () => unknown): string => {

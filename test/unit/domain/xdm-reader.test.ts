@@ -14,7 +14,7 @@ import {
   insWithKey,
   pseudoPdf,
   type HostileCase,
-} from '../../fixtures/xdm/generate';
+} from '../../../lab/fixtures/xdm/generate';
 
 async function refusal(bytes: Uint8Array, options = {}): Promise<string> {
   try {

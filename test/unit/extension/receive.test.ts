@@ -7,7 +7,13 @@ import {
 } from '../../../extension/background/receive/checks';
 import { inspectXdm } from '../../../shared/domain/xdm/reader';
 import { MssanteError } from '../../../shared/errors/mssante-error';
-import { ANESTH, BIO, buildXdm, hostileCorpus, pseudoPdf } from '../../fixtures/xdm/generate';
+import {
+  ANESTH,
+  BIO,
+  buildXdm,
+  hostileCorpus,
+  pseudoPdf,
+} from '../../../lab/fixtures/xdm/generate';
 
 const attachment = (name: string, contentType: string) => ({ name, contentType });
 

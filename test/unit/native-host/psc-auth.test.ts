@@ -3,9 +3,9 @@ import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolvePscAuth } from '../../../native-host/app/psc-auth';
-import { resolveConfig } from '../../../native-host/app/config';
-import { type MiniPki, miniPki } from '../../../sandbox/pki/mini-pki';
+import { resolvePscAuth } from '../../../native-host/config/psc-auth';
+import { resolveConfig } from '../../../native-host/config/load';
+import { type MiniPki, miniPki } from '../../../lab/sandbox/pki/mini-pki';
 
 describe('host configuration: psc.auth (client authentication at PSC)', function () {
   // RSA key generation and a mini PKI take seconds on a loaded 2-core CI machine (one test took

@@ -7,9 +7,9 @@ import {
   generateEntries,
   seededRandom,
   writeExtraction,
-} from '../../../sandbox/annuaire/generate';
-import { directoryLdif, entryDn, escapeDnValue } from '../../../sandbox/annuaire/ldif';
-import { MAILBOXES } from '../../../sandbox/people';
+} from '../../../lab/sandbox/annuaire/generate';
+import { directoryLdif, entryDn, escapeDnValue } from '../../../lab/sandbox/annuaire/ldif';
+import { MAILBOXES } from '../../../lab/sandbox/people';
 import { EXTRACTION_COLUMNS } from '../../../shared/domain/annuaire/entry';
 
 describe('sandbox Annuaire generator', () => {

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  parseAnnuaireConfig,
-  resolveAnnuaireConfig,
-} from '../../../../native-host/annuaire/annuaire-config';
+import { resolveAnnuaireConfig } from '../../../../native-host/config/load';
 import {
   criteriaOf,
   isPatientAddress,
@@ -13,11 +10,11 @@ import {
   wireEntry,
   wireReport,
 } from '../../../../native-host/annuaire/annuaire-shape';
-import { ANNUAIRE_PRESET } from '../../../../native-host/annuaire/ldap-client';
+import { ANNUAIRE_PRESET } from '../../../../native-host/annuaire/preset';
 import type { AnnuaireEntry } from '../../../../shared/domain/annuaire/entry';
 import { MssanteError } from '../../../../shared/errors/mssante-error';
 import { MESSAGES } from '../../../../shared/protocol/index';
-import { writeHostConfig } from '../../../../native-host/app/private-file';
+import { writeHostConfig } from '../../../../native-host/config/private-file';
 
 function entry(mail: string, over: Partial<AnnuaireEntry> = {}): AnnuaireEntry {
   return {
@@ -148,48 +145,47 @@ describe('Annuaire configuration (config.json "annuaire")', () => {
     return 'no error';
   };
 
+  const annuaireOf = (annuaire: unknown) => {
+    const state = mkdtempSync(path.join(dir, 'state-'));
+    writeHostConfig(state, { trust: { set: 'production' }, annuaire });
+    return resolveAnnuaireConfig(state);
+  };
+
   it('reads ldap (url, base), the public preset and offline; refuses anything else with E_CONFIG_INVALID', () => {
-    assert.deepEqual(parseAnnuaireConfig({ source: 'ldap', url: 'ldap://127.0.0.1:1389' }), {
+    assert.deepEqual(annuaireOf({ source: 'ldap', url: 'ldap://127.0.0.1:1389' }), {
       source: 'ldap',
       url: 'ldap://127.0.0.1:1389',
       base: ANNUAIRE_PRESET.base,
     });
-    assert.deepEqual(parseAnnuaireConfig({ source: 'ldap', preset: 'public' }), {
+    assert.deepEqual(annuaireOf({ source: 'ldap', preset: 'public' }), {
       source: 'ldap',
       ...ANNUAIRE_PRESET,
     });
-    assert.deepEqual(parseAnnuaireConfig({ source: 'offline' }), { source: 'offline' });
+    assert.deepEqual(annuaireOf({ source: 'offline' }), { source: 'offline' });
     for (const bad of [
       null,
       [],
       { source: 'x500' },
       { source: 'ldap' },
       { source: 'ldap', preset: 'x' },
+      { source: 'ldap', url: 'http://127.0.0.1' },
     ])
       assert.equal(
-        code(() => parseAnnuaireConfig(bad)),
+        code(() => annuaireOf(bad)),
         'E_CONFIG_INVALID',
       );
   });
 
-  it('defaults to the sandbox directory in sandbox mode and to the public directory otherwise', () => {
-    const sandbox = path.join(dir, 'sandbox');
-    mkdirSync(sandbox, { recursive: true });
-    writeFileSync(
-      path.join(sandbox, 'runtime.json'),
-      JSON.stringify({ ldap: { url: 'ldap://127.0.0.1:3389', base: 'ou=bal,o=mssante,c=fr' } }),
-    );
-    const withSandbox = path.join(dir, 'a');
-    mkdirSync(withSandbox);
-    writeHostConfig(withSandbox, { sandbox });
-    assert.deepEqual(resolveAnnuaireConfig(withSandbox), {
-      source: 'ldap',
-      url: 'ldap://127.0.0.1:3389',
-      base: 'ou=bal,o=mssante,c=fr',
-    });
+  it('defaults to the public directory when config.json names none, and is not configured without config.json', () => {
     const real = path.join(dir, 'b');
     mkdirSync(real);
     writeHostConfig(real, { trust: { set: 'production' } });
     assert.deepEqual(resolveAnnuaireConfig(real), { source: 'ldap', ...ANNUAIRE_PRESET });
+    const none = path.join(dir, 'none');
+    mkdirSync(none);
+    assert.equal(
+      code(() => resolveAnnuaireConfig(none)),
+      'E_CONFIG_MISSING',
+    );
   });
 });

@@ -7,7 +7,7 @@ import {
 } from '../../../../native-host/annuaire/criteria';
 import { annuaireError } from '../../../../native-host/annuaire/ldap-client';
 import { entryFromLdap, ldapAttributesOf } from '../../../../native-host/annuaire/mapping';
-import { generateEntries } from '../../../../sandbox/annuaire/generate';
+import { generateEntries } from '../../../../lab/sandbox/annuaire/generate';
 import { MssanteError } from '../../../../shared/errors/mssante-error';
 
 const text = (filter: Filter | null) => filter?.toString() ?? 'null';

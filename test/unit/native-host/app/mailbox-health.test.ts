@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MailboxHealth } from '../../../../native-host/app/mailbox-health';
+import { MailboxHealth } from '../../../../native-host/service/mailbox-health';
 
 describe('mailbox health (the state each mailbox shows, ECO.1.2.3)', () => {
   const failed = (mailbox: string, code: string) =>

@@ -11,15 +11,14 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveAnnuaireConfig } from '../../../../native-host/annuaire/annuaire-config';
-import { resolveConfig } from '../../../../native-host/app/config';
+import { resolveAnnuaireConfig, resolveConfig } from '../../../../native-host/config/load';
 import {
   chmodCommand,
   readHostConfigText,
   tightenPrivateFile,
   writeHostConfig,
   writePrivateFile,
-} from '../../../../native-host/app/private-file';
+} from '../../../../native-host/config/private-file';
 import { MssanteError } from '../../../../shared/errors/mssante-error';
 
 const mode = (file: string) => statSync(file).mode & 0o777;
@@ -62,8 +61,8 @@ describe('host private files (config.json, mailboxes.json)', () => {
       chmodSync(path.join(dir, 'config.json'), loose);
       for (const read of [
         () => readHostConfigText(dir),
-        () => resolveConfig(dir, {}),
-        () => resolveAnnuaireConfig(dir, {}),
+        () => resolveConfig(dir),
+        () => resolveAnnuaireConfig(dir),
       ])
         assert.throws(read, (e: unknown) => {
           assert.ok(e instanceof MssanteError);
@@ -81,7 +80,7 @@ describe('host private files (config.json, mailboxes.json)', () => {
   it('reads a 0600 (or 0400) config.json, and none at all as null', () => {
     assert.equal(readHostConfigText(dir), null);
     writeHostConfig(dir, { trust: { set: 'production' } });
-    assert.equal(resolveConfig(dir, {}).trust.name, 'production');
+    assert.equal(resolveConfig(dir).trust.name, 'production');
     chmodSync(path.join(dir, 'config.json'), 0o400);
     assert.match(readHostConfigText(dir)!, /production/);
   });

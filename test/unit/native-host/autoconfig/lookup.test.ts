@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { mailDomain } from '../../../../native-host/autoconfig/fetch';
 import { autoconfigPort } from '../../../../native-host/autoconfig/lookup';
-import type { SandboxRuntime } from '../../../../sandbox/contracts';
 import type { MssanteError } from '../../../../shared/errors/mssante-error';
 
 describe('native-host/autoconfig', () => {
@@ -24,12 +23,11 @@ describe('native-host/autoconfig', () => {
       );
   });
 
-  it('ECO.1.1.9 uses the sandbox autoconfig port for the sandbox domain only, 443 otherwise', () => {
-    const sandbox = {
-      autoconfig: { url: 'https://autoconfig.sandbox.mssante.test:40443/mail/config-v1.1.xml' },
-    } as SandboxRuntime;
-    assert.equal(autoconfigPort('a@sandbox.mssante.test', sandbox), 40443);
-    assert.equal(autoconfigPort('a@hopital.mssante.fr', sandbox), undefined);
+  it('ECO.1.1.9 uses the port config.json names for a mail domain only, 443 otherwise', () => {
+    const ports = { 'sandbox.mssante.test': 40443 };
+    assert.equal(autoconfigPort('a@sandbox.mssante.test', ports), 40443);
+    assert.equal(autoconfigPort('a@SANDBOX.mssante.test', ports), 40443);
+    assert.equal(autoconfigPort('a@hopital.mssante.fr', ports), undefined);
     assert.equal(autoconfigPort('a@sandbox.mssante.test'), undefined);
   });
 });

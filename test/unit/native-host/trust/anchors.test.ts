@@ -3,7 +3,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ANCHORS_DIR, resolveConfig } from '../../../../native-host/app/config';
+import { ANCHORS_DIR, resolveConfig } from '../../../../native-host/config/load';
 import { projectRoot } from '../../../../native-host/project-root';
 import {
   buildTrustSet,
@@ -11,8 +11,8 @@ import {
   type TrustSet,
 } from '../../../../native-host/trust/trust-sets';
 import { checkCertificate } from '../../../../native-host/trust/verify';
-import { type MiniPki, miniPki } from '../../../../sandbox/pki/mini-pki';
-import { writeHostConfig } from '../../../../native-host/app/private-file';
+import { type MiniPki, miniPki } from '../../../../lab/sandbox/pki/mini-pki';
+import { writeHostConfig } from '../../../../native-host/config/private-file';
 
 /**
  * The real ANS IGC Santé Élémentaire anchors shipped in native-host/trust/anchors/ (provenance in
@@ -297,7 +297,7 @@ describe('trust: the shipped IGC Santé anchors (production, ans-test)', functio
       const state = mkdtempSync(path.join(os.tmpdir(), 'anchors-config-'));
       try {
         writeHostConfig(state, { trust: { set } });
-        const { trust } = resolveConfig(state, {});
+        const { trust } = resolveConfig(state);
         assert.equal(trust.name, set);
         assert.deepEqual(
           [...trust.roots, ...trust.organisations].map(sha256).sort(),

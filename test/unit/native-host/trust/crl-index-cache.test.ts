@@ -24,8 +24,8 @@ import {
 } from '../../../../native-host/trust/crl-index-cache';
 import { buildSerialTable, SerialTable } from '../../../../native-host/trust/crl-serial-table';
 import { CrlStore } from '../../../../native-host/trust/crl-store';
-import { type MiniPki, miniPki } from '../../../../sandbox/pki/mini-pki';
-import { buildCrl, type CrlSpec } from '../../../fixtures/crl-builder';
+import { type MiniPki, miniPki } from '../../../../lab/sandbox/pki/mini-pki';
+import { buildCrl, type CrlSpec } from '../../../../lab/fixtures/crl-builder';
 
 const DAY = 86_400_000;
 const URL = 'http://pki.test/crl';

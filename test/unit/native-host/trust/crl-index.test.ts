@@ -9,8 +9,8 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { normalizeSerial } from '../../../../native-host/trust/certificate-info';
 import { CrlStore, indexCrl } from '../../../../native-host/trust/crl-store';
-import { type MiniPki, miniPki } from '../../../../sandbox/pki/mini-pki';
-import { buildCrl, type CrlExtension, type CrlSpec } from '../../../fixtures/crl-builder';
+import { type MiniPki, miniPki } from '../../../../lab/sandbox/pki/mini-pki';
+import { buildCrl, type CrlExtension, type CrlSpec } from '../../../../lab/fixtures/crl-builder';
 
 const DAY = 86_400_000;
 const URL = 'http://pki.test/crl';

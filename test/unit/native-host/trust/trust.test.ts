@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CrlStore } from '../../../../native-host/trust/crl-store';
 import { buildTrustSet } from '../../../../native-host/trust/trust-sets';
 import { checkCertificate } from '../../../../native-host/trust/verify';
-import { type MiniPki, miniPki } from '../../../../sandbox/pki/mini-pki';
+import { type MiniPki, miniPki } from '../../../../lab/sandbox/pki/mini-pki';
 
 const DAY = 86_400_000;
 const codeOf = (fn: () => unknown): string => {

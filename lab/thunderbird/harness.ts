@@ -1,0 +1,445 @@
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOST_NAME } from '../../shared/protocol/names';
+import { writeProfile, type PrefValue } from './profile';
+import { ensurePackages, THUNDERBIRD_PACKAGES } from '../system/packages';
+import { launchThunderbird, type RunningThunderbird } from './launch';
+import { ensureDisplay, type Display } from './xvfb';
+import { Marionette } from './marionette';
+import { writeHostConfig } from '../../native-host/config/private-file';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));
+export const ADDON_ID: string = manifest.browser_specific_settings.gecko.id;
+const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+export const XPI = path.join(ROOT, 'dist', `open-mssante-${version}.xpi`);
+const HOST_BUNDLE = path.join(ROOT, 'dist', 'host', 'mssante.mjs');
+
+export interface SuiteOptions {
+  name: string;
+  locale?: string;
+  prefs?: Record<string, PrefValue>;
+  /** Install the host manifest (default true); false proves the "host not found" path. */
+  installHost?: boolean;
+  /** The host's config.json (e.g. `{ sandbox: dir }`). */
+  hostConfig?: Record<string, unknown>;
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  { timeoutMs = 30_000, intervalMs = 200 } = {},
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * One real Thunderbird per suite file: a fresh temporary HOME holding the host manifest
+ * (written by the real `mssante host install`) and the host's state, a fresh profile with the
+ * built .xpi, Xvfb when there is no display, and Marionette as the test-only channel.
+ */
+export class ThunderbirdSuite {
+  readonly home: string;
+  readonly stateDir: string;
+  readonly profile: string;
+  readonly artifacts: string;
+  readonly logFile: string;
+  marionette!: Marionette;
+  private display!: Display;
+  private tb!: RunningThunderbird;
+  private agentLoaded = false;
+
+  constructor(private readonly options: SuiteOptions) {
+    this.home = mkdtempSync(path.join(os.tmpdir(), 'mssante-e2e-'));
+    this.stateDir = path.join(this.home, 'state');
+    this.profile = path.join(this.home, 'profile');
+    this.artifacts = path.join(ROOT, 'test-results', 'e2e', options.name.replace(/[^\w.-]+/g, '_'));
+    this.logFile = path.join(this.home, 'thunderbird.log');
+  }
+
+  get hostEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, HOME: this.home, MSSANTE_STATE_DIR: this.stateDir };
+  }
+
+  async start(): Promise<void> {
+    ensurePackages(THUNDERBIRD_PACKAGES);
+    if (!existsSync(XPI) || !existsSync(HOST_BUNDLE))
+      throw new Error('not built: run npm run build');
+    if (this.options.hostConfig) {
+      mkdirSync(this.stateDir, { recursive: true });
+      writeHostConfig(this.stateDir, this.options.hostConfig);
+    }
+    if (this.options.installHost !== false) {
+      const install = spawnSync(process.execPath, [HOST_BUNDLE, 'host', 'install'], {
+        env: this.hostEnv,
+        encoding: 'utf8',
+      });
+      if (install.status !== 0) throw new Error(`mssante host install failed: ${install.stderr}`);
+    }
+    writeProfile({
+      dir: this.profile,
+      xpi: XPI,
+      addonId: ADDON_ID,
+      locale: this.options.locale ?? 'fr',
+      // Port 0: Marionette binds a free port itself and writes it to MarionetteActivePort in the
+      // profile (a port chosen here could be taken before Thunderbird binds it).
+      prefs: { 'marionette.port': 0, ...this.options.prefs },
+    });
+    this.display = await ensureDisplay();
+    rmSync(path.join(this.profile, 'MarionetteActivePort'), { force: true }); // a killed run's
+    this.tb = launchThunderbird({
+      profile: this.profile,
+      display: this.display.display,
+      home: this.home,
+      logFile: this.logFile,
+      marionette: true,
+      env: { MSSANTE_STATE_DIR: this.stateDir },
+    });
+    const port = await waitFor(
+      'Marionette to listen',
+      async () => {
+        try {
+          const text = readFileSync(path.join(this.profile, 'MarionetteActivePort'), 'utf8');
+          return /^\d+$/.test(text.trim()) && Number(text.trim());
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
+    this.marionette = await Marionette.connect(port);
+    await waitFor('the add-on to start', () =>
+      this.marionette.chrome<boolean>(`return !!WebExtensionPolicy.getByID(args[0])?.active;`, [
+        ADDON_ID,
+      ]),
+    );
+  }
+
+  /** Saves Thunderbird's output, the host log and a screenshot under test-results/e2e/<suite>/. */
+  async captureFailure(testTitle: string): Promise<void> {
+    // The end of the title is what tells tests of one suite apart.
+    const dir = path.join(this.artifacts, testTitle.replace(/[^\w.-]+/g, '_').slice(-80));
+    mkdirSync(dir, { recursive: true });
+    if (existsSync(this.logFile)) copyFileSync(this.logFile, path.join(dir, 'thunderbird.log'));
+    const hostLog = path.join(this.stateDir, 'logs', 'host.log');
+    if (existsSync(hostLog)) copyFileSync(hostLog, path.join(dir, 'host.log'));
+    try {
+      writeFileSync(path.join(dir, 'screenshot.png'), await this.marionette.screenshot());
+    } catch (error) {
+      writeFileSync(path.join(dir, 'screenshot-error.txt'), String(error));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.marionette?.close();
+    await this.tb?.stop();
+    await this.display?.stop();
+    rmSync(this.home, { recursive: true, force: true });
+  }
+
+  /** Opens an add-on page in a Thunderbird tab; returns its browsing context id. */
+  async openPage(page: string): Promise<number> {
+    await this.loadAgent();
+    return this.marionette.chrome<number>(
+      `const policy = WebExtensionPolicy.getByID(args[0]);
+       const url = 'moz-extension://' + policy.mozExtensionHostname + '/' + args[1];
+       const win = Services.wm.getMostRecentWindow('mail:3pane');
+       const tab = win.openTab('contentTab', { url });
+       for (let i = 0; i < 600; i++) {
+         const bc = tab.browser.browsingContext;
+         if (bc && bc.currentWindowGlobal && bc.currentURI && bc.currentURI.spec === url && !tab.browser.webProgress?.isLoadingDocument) return bc.id;
+         await new Promise((r) => setTimeout(r, 50));
+       }
+       throw new Error('page did not load: ' + url);`,
+      [ADDON_ID, page],
+    );
+  }
+
+  /**
+   * Clicks the add-on's button in the mail toolbar, as a user would, and returns the browsing
+   * context id of the popup it opens.
+   */
+  async openPopup(): Promise<number> {
+    await this.loadAgent();
+    return this.marionette.chrome<number>(
+      `const doc = Services.wm.getMostRecentWindow('mail:3pane').document;
+       doc.getElementById('tabmail').switchToTab(0); // the mail tab, where the toolbar shows it
+       let button = null;
+       for (let i = 0; i < 300 && !button; i++) {
+         await new Promise((r) => setTimeout(r, 100));
+         button = doc.querySelector('button[extension="' + args[0] + '"]');
+       }
+       if (!button) throw new Error('no toolbar button for the add-on');
+       button.click();
+       for (let i = 0; i < 600; i++) {
+         const browser = doc.querySelector('browser.webextension-popup-browser');
+         const bc = browser && browser.browsingContext;
+         if (bc && bc.currentWindowGlobal && browser.currentURI.spec.endsWith('/ui/popup/popup.html')
+             && browser.closest('panel')?.state === 'open') return bc.id;
+         await new Promise((r) => setTimeout(r, 50));
+       }
+       throw new Error('the popup did not open');`,
+      [ADDON_ID],
+    );
+  }
+
+  async closePopup(): Promise<void> {
+    await this.marionette.chrome(
+      `const doc = Services.wm.getMostRecentWindow('mail:3pane').document;
+       doc.querySelector('browser.webextension-popup-browser')?.closest('panel')?.hidePopup();
+       return true;`,
+    );
+  }
+
+  /**
+   * Asks Thunderbird to bring a folder of an account up to date now (as opening it would) and
+   * returns the subjects it holds.
+   */
+  async folderSubjects(accountKey: string, folder = 'INBOX'): Promise<string[]> {
+    return this.marionette.chrome<string[]>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const win = Services.wm.getMostRecentWindow('mail:3pane');
+       const server = MailServices.accounts.getAccount(args[0]).incomingServer;
+       let target = null;
+       for (let i = 0; i < 100 && !target; i++) {
+         target = server.rootFolder.getChildNamed(args[1]);
+         if (!target) {
+           if (i % 20 === 0) server.performExpand(win.msgWindow);
+           await new Promise((r) => setTimeout(r, 200));
+         }
+       }
+       if (!target) throw new Error('no folder ' + args[1]);
+       target.updateFolder(win.msgWindow); // asynchronous, no completion callback in 153
+       await new Promise((r) => setTimeout(r, 1500));
+       return [...target.messages].map((m) => m.mime2DecodedSubject);`,
+      [accountKey, folder],
+    );
+  }
+
+  /**
+   * Has Thunderbird open an account's server (as when the user opens it) and returns the text of
+   * the alerts it shows the user. A modal alert interrupts any running Marionette script, so an
+   * observer keeps each alert's text on the window and closes it; the login runs from a timer and
+   * the texts are polled.
+   */
+  async alertsOnOpening(accountKey: string, timeoutMs = 60_000): Promise<string> {
+    await this.marionette.chrome(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const win = Services.wm.getMostRecentWindow('mail:3pane');
+       win.mssAlerts = [];
+       if (!win.mssAlertObserver) {
+         win.mssAlertObserver = {
+           observe(subject) {
+             const doc = subject.document ?? subject.ownerDocument;
+             const text = doc?.getElementById('infoBody')?.textContent;
+             if (text) win.mssAlerts.push(text);
+             win.setTimeout(() => { try { (subject.close ? subject : doc.defaultView).close(); } catch {} }, 200);
+           },
+         };
+         Services.obs.addObserver(win.mssAlertObserver, 'common-dialog-loaded');
+         Services.obs.addObserver(win.mssAlertObserver, 'tabmodal-dialog-loaded');
+       }
+       const server = MailServices.accounts.getAccount(args[0]).incomingServer;
+       win.setTimeout(() => server.performExpand(win.msgWindow), 50);
+       return true;`,
+      [accountKey],
+    );
+    return waitFor(
+      'an alert shown to the user',
+      async () =>
+        (
+          await this.marionette.chrome<string[]>(
+            `return Services.wm.getMostRecentWindow('mail:3pane').mssAlerts;`,
+          )
+        ).join('\n'),
+      { timeoutMs },
+    );
+  }
+
+  /**
+   * Makes Thunderbird's next file pickers answer `file` as if the user chose it (the native
+   * dialog cannot be driven under Xvfb): a test-only nsIFilePicker factory registered from the
+   * chrome context, as Mozilla's own MockFilePicker does. Nothing of it is in the add-on.
+   */
+  async answerFilePicker(file: string): Promise<void> {
+    await this.marionette.chrome(
+      `const registrar = Components.manager.QueryInterface(Ci.nsIComponentRegistrar);
+       const contract = '@mozilla.org/filepicker;1';
+       const cid = Components.ID('{6f4f8c2e-6c52-4d36-9a1b-7e0b7c5e2a11}');
+       const chosen = Cc['@mozilla.org/file/local;1'].createInstance(Ci.nsIFile);
+       chosen.initWithPath(args[0]);
+       const factory = {
+         createInstance(iid) {
+           return {
+             QueryInterface: ChromeUtils.generateQI(['nsIFilePicker']),
+             init() {}, appendFilter() {}, appendFilters() {},
+             get file() { return chosen; },
+             open(callback) { Services.tm.dispatchToMainThread(() => callback.done(Ci.nsIFilePicker.returnOK)); },
+           }.QueryInterface(iid);
+         },
+       };
+       if (!globalThis.mssFilePickerCid) {
+         registrar.registerFactory(cid, 'test file picker', contract, factory);
+         globalThis.mssFilePickerCid = cid;
+       }
+       return true;`,
+      [file],
+    );
+  }
+
+  /**
+   * Saves what Thunderbird shows as `test-results/screenshots/<name>`; with
+   * MSSANTE_UPDATE_DOCS=1 also as `docs/screenshots/<name>` (the README's pictures are refreshed on
+   * purpose, never as a side effect of `npm test`).
+   */
+  async saveScreenshot(name: string): Promise<string> {
+    const png = await this.marionette.screenshot();
+    const dirs = [path.join(ROOT, 'test-results', 'screenshots')];
+    if (process.env.MSSANTE_UPDATE_DOCS === '1') dirs.push(path.join(ROOT, 'docs', 'screenshots'));
+    for (const dir of dirs) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, name), png);
+    }
+    return path.join(dirs[0]!, name);
+  }
+
+  /** The browsing context id of the Thunderbird tab whose URL starts with `prefix`. */
+  async tabBrowsingContext(prefix: string): Promise<number | null> {
+    await this.loadAgent();
+    return this.marionette.chrome<number | null>(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       for (const info of tabmail.tabInfo) {
+         const spec = info.browser?.currentURI?.spec ?? '';
+         if (spec.startsWith(args[0]) && !info.browser.webProgress?.isLoadingDocument) return info.browser.browsingContext.id;
+       }
+       return null;`,
+      [prefix],
+    );
+  }
+
+  async closePage(bcId: number): Promise<void> {
+    await this.marionette.chrome(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       for (const info of tabmail.tabInfo) if (info.browser?.browsingContext?.id === args[0]) tabmail.closeTab(info);
+       return true;`,
+      [bcId],
+    );
+  }
+
+  /** Runs one page-agent operation (see page-agent.js) on an add-on page. */
+  async page<T>(bcId: number, op: string, data: unknown = null): Promise<T> {
+    const reply = await this.marionette.chrome<
+      { ok: true; value: T } | { ok: false; error: string }
+    >(
+      `const qid = Math.random();
+       return await new Promise((resolve, reject) => {
+         const timer = setTimeout(() => reject(new Error('page agent did not answer')), 60000);
+         const listener = (m) => {
+           if (m.data.qid !== qid) return;
+           clearTimeout(timer);
+           Services.ppmm.removeMessageListener('mss-e2e:reply', listener);
+           resolve(m.data.reply);
+         };
+         Services.ppmm.addMessageListener('mss-e2e:reply', listener);
+         Services.ppmm.broadcastAsyncMessage('mss-e2e:query', { bcId: args[0], op: args[1], data: args[2], qid });
+       });`,
+      [bcId, op, data],
+    );
+    if (!reply.ok) throw new Error(`page agent ${op}: ${reply.error}`);
+    return reply.value;
+  }
+
+  private async loadAgent(): Promise<void> {
+    if (this.agentLoaded) return;
+    const source = readFileSync(path.join(ROOT, 'lab/thunderbird/page-agent.js'), 'utf8').replace(
+      '@HOST_NAME@',
+      HOST_NAME,
+    );
+    await this.marionette.chrome(
+      `Services.ppmm.loadProcessScript('data:application/javascript;charset=utf-8,' + encodeURIComponent(args[0]), true);
+       return true;`,
+      [source],
+    );
+    this.agentLoaded = true;
+  }
+}
+
+/** Host processes spawned for this suite: Thunderbird passes the manifest path (under the
+ * suite's private HOME) as the host's first argument. */
+export function hostPids(suite: ThunderbirdSuite): number[] {
+  const marker = `${suite.home}/.mozilla/native-messaging-hosts/`;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.startsWith(marker)) && argv.includes('serve'))
+        pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/**
+ * Registers a suite file's hooks: start Thunderbird once (then `ready`), keep artifacts of each
+ * failed test, stop Thunderbird at the end.
+ */
+export function withThunderbird(suite: ThunderbirdSuite, ready?: () => Promise<void>): void {
+  before(async function () {
+    this.timeout(240_000);
+    await suite.start();
+    await ready?.();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await suite.stop();
+  });
+}
+
+/** Every file under a directory that holds one of the strings (binary-safe). */
+export function filesHolding(dir: string, needles: string[]): string[] {
+  const hits: string[] = [];
+  const walk = (p: string) => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(path.join(p, e));
+    else if (st.isFile() && st.size < 64 * 1024 * 1024) {
+      const content = readFileSync(p);
+      if (needles.some((n) => content.includes(n))) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
