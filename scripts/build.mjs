@@ -119,7 +119,7 @@ function packXpi() {
 async function buildHost() {
   const out = path.join(dist, 'host');
   rmSync(out, { recursive: true, force: true });
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: [
       { in: 'native-host/main.ts', out: 'mssante' },
@@ -142,7 +142,11 @@ async function buildHost() {
     },
     legalComments: 'none',
     logLevel: 'warning',
+    metafile: true,
   });
+  // Which source files went into the host bundle and its chunks (beside dist/host/, not shipped):
+  // test/integration/host-bundle.test.ts reads it to prove no lab code is in the product.
+  writeFileSync(path.join(dist, 'host.meta.json'), JSON.stringify(result.metafile, null, 1));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -8,6 +8,7 @@ import {
 } from '../../shared/domain/autoconfig/config-v1-1';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type PeerReport, secureUpstream, type TrustContext } from '../trust/verify';
+import { readBoundedBody } from '../net/bounded-body';
 
 export interface AutoconfigFetchOptions {
   trust: TrustContext;
@@ -161,28 +162,17 @@ function get(socket: TLSSocket, host: string, port: number, maxBytes: number): P
       }
       const tooLarge = () =>
         new MssanteError('E_AUTOCONFIG_TOO_LARGE', { detail: `${where}: over ${maxBytes} bytes` });
-      if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
-        reject(tooLarge());
+      readBoundedBody(response, maxBytes, tooLarge).then(resolve, (e: Error) => {
         request.destroy();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          reject(tooLarge());
-          request.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.once('end', () => resolve(Buffer.concat(chunks)));
-      response.once('error', (e) =>
         reject(
-          new MssanteError('E_UPSTREAM_PROTOCOL', { detail: `${where}: ${e.message}`, cause: e }),
-        ),
-      );
+          e instanceof MssanteError
+            ? e
+            : new MssanteError('E_UPSTREAM_PROTOCOL', {
+                detail: `${where}: ${e.message}`,
+                cause: e,
+              }),
+        );
+      });
     });
     request.end();
   });

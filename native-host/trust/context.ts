@@ -1,6 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { CrlStore } from './crl-store';
-import { httpFetch } from './http-fetch';
+import { httpFetch } from '../net/http-fetch';
 import { OcspClient } from './ocsp-client';
 import { RevocationChecker } from './revocation';
 import type { TrustSet } from './trust-sets';

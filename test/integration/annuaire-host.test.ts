@@ -121,6 +121,7 @@ describe('the Annuaire through the host protocol (slapd, worker import)', functi
     const { mkdirSync } = await import('node:fs');
     mkdirSync(state, { recursive: true });
     writeHostConfig(state, {
+      trust: { set: 'production' },
       annuaire: { source: 'ldap', url: slapd.info.url, base: slapd.info.base },
     });
     // Big enough that the import spans many progress events and several seconds of SQLite work.

@@ -10,7 +10,7 @@ import { HostApp } from '../../native-host/service/host-app';
 import { openImapSession } from '../../native-host/bridge/imap-upstream';
 import { fileLogger } from '../../native-host/log';
 import { CrlStore } from '../../native-host/trust/crl-store';
-import { httpFetch } from '../../native-host/trust/http-fetch';
+import { httpFetch } from '../../native-host/net/http-fetch';
 import { OcspClient } from '../../native-host/trust/ocsp-client';
 import { RevocationChecker } from '../../native-host/trust/revocation';
 import { buildTrustSet } from '../../native-host/trust/trust-sets';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { crlCacheBaseName } from '../../native-host/trust/crl-index-cache';
 import { type CrlAnswer, CrlStore } from '../../native-host/trust/crl-store';
-import { httpFetch } from '../../native-host/trust/http-fetch';
+import { httpFetch } from '../../native-host/net/http-fetch';
 import { type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
 import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import { staticLookup } from '../../native-host/net/static-lookup';

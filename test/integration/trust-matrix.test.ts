@@ -6,7 +6,7 @@ import type tls from 'node:tls';
 import { ensurePackages } from '../../lab/system/packages';
 import { staticLookup } from '../../native-host/net/static-lookup';
 import { CrlStore } from '../../native-host/trust/crl-store';
-import { httpFetch } from '../../native-host/trust/http-fetch';
+import { httpFetch } from '../../native-host/net/http-fetch';
 import { OcspClient } from '../../native-host/trust/ocsp-client';
 import { RevocationChecker } from '../../native-host/trust/revocation';
 import { TLS12_SUITES } from '../../native-host/trust/tls-policy';

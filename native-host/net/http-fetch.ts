@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { LookupFunction } from 'node:net';
+import { readBoundedBody } from './bounded-body';
 
 export interface FetchOptions {
   method?: 'GET' | 'POST';
@@ -44,18 +45,17 @@ export function httpFetch(url: string, options: FetchOptions = {}): Promise<Uint
           reject(new Error(`HTTP ${response.statusCode} from ${target.host}`));
           return;
         }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            request.destroy(new Error(`answer larger than ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-        response.on('error', reject);
+        readBoundedBody(
+          response,
+          maxBytes,
+          () => new Error(`answer larger than ${maxBytes} bytes`),
+        ).then(
+          (bytes) => resolve(new Uint8Array(bytes)),
+          (error: Error) => {
+            request.destroy();
+            reject(error);
+          },
+        );
       },
     );
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));

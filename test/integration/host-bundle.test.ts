@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const META = path.join(ROOT, 'dist', 'host.meta.json');
+
+/** Packages only the lab and the tests use (devDependencies): never in what ships. */
+const LAB_PACKAGES = ['oidc-provider', 'imapflow', 'nodemailer', 'mocha', 'fast-check', 'tsx'];
+
+describe('the shipped host bundle (dist/host/mssante.mjs and its chunks) holds product code only', () => {
+  let inputs: string[];
+  before(() => {
+    assert.ok(existsSync(META), 'node scripts/build.mjs writes dist/host.meta.json');
+    const meta = JSON.parse(readFileSync(META, 'utf8')) as { inputs: Record<string, unknown> };
+    inputs = Object.keys(meta.inputs);
+  });
+
+  it('takes its sources from native-host/ and shared/ only: nothing of lab/, test/, bench/ or scripts/', () => {
+    const ours = inputs.filter((file) => !file.startsWith('node_modules/'));
+    assert.ok(ours.some((file) => file === 'native-host/main.ts'));
+    assert.deepEqual(
+      ours.filter((file) => !/^(native-host|shared)\//.test(file)),
+      [],
+      'source files outside the product',
+    );
+  });
+
+  it('bundles none of the lab’s packages (the PSC stub’s oidc-provider, the test mail clients)', () => {
+    const packages = new Set(
+      inputs
+        .filter((file) => file.startsWith('node_modules/'))
+        .map((file) => {
+          const parts = file.split('/');
+          return parts[1]!.startsWith('@') ? `${parts[1]}/${parts[2]}` : parts[1]!;
+        }),
+    );
+    assert.deepEqual(
+      LAB_PACKAGES.filter((name) => packages.has(name)),
+      [],
+    );
+  });
+});
