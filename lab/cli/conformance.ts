@@ -1,5 +1,7 @@
-import { errorMessage } from '../../shared/errors/codes';
+import { parseCommandArgs, usageError } from '../../native-host/cli/args';
 import type { CliCommand } from '../../native-host/cli/command';
+
+const USAGE = 'usage: mssante-lab conformance --live sandbox';
 import { runLiveChecks } from '../../native-host/conformance/live/cli';
 import { projectRoot } from '../../native-host/project-root';
 import { startSandboxPlatform } from '../conformance/sandbox-platform';
@@ -13,10 +15,9 @@ export const command: CliCommand = {
   name: 'conformance',
   summary: '--live sandbox',
   async run(args, io) {
-    if (args[0] !== '--live' || args[1] !== 'sandbox') {
-      io.stderr(`${errorMessage('E_CLI_USAGE', io.locale)} (--live sandbox)\n`);
-      return 2;
-    }
+    const parsed = parseCommandArgs(args, { live: { type: 'string' } }, io, USAGE);
+    if (!parsed) return 2;
+    if (parsed.values.live !== 'sandbox') return usageError(io, USAGE);
     io.stderr(
       io.locale === 'fr'
         ? 'Démarrage d’un opérateur local (bac à sable)…\n'

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { errorMessage } from '../../shared/errors/codes';
+import { parseCommandArgs } from '../../native-host/cli/args';
 import type { CliCommand } from '../../native-host/cli/command';
+
+const USAGE = 'usage: mssante-lab host-config [--state DIR] [--dir SANDBOX] [--print]';
 import { projectRoot } from '../../native-host/project-root';
 import { stateDir } from '../../native-host/state-dir';
 import { sandboxHostConfig, writeLabHostConfig } from '../sandbox/host-config';
@@ -17,20 +18,14 @@ export const command: CliCommand = {
   name: 'host-config',
   summary: 'the host config.json for the running sandbox',
   async run(args, io) {
-    let values;
-    try {
-      values = parseArgs({
-        args,
-        options: {
-          state: { type: 'string' },
-          dir: { type: 'string' },
-          print: { type: 'boolean' },
-        },
-      }).values;
-    } catch (error) {
-      io.stderr(`${errorMessage('E_CLI_USAGE', io.locale)} (${(error as Error).message})\n`);
-      return 2;
-    }
+    const parsed = parseCommandArgs(
+      args,
+      { state: { type: 'string' }, dir: { type: 'string' }, print: { type: 'boolean' } },
+      io,
+      USAGE,
+    );
+    if (!parsed) return 2;
+    const values = parsed.values;
     const dir = values.dir ? path.resolve(values.dir) : sandboxDir(projectRoot());
     const runtime = readRuntime(dir);
     if (!runtime) {

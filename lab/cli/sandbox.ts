@@ -5,10 +5,11 @@ import type { SandboxRuntime } from '../sandbox/contracts';
 import { DAEMON_LOG, sandboxDir } from '../sandbox/paths';
 import { isAlive, publicView, readRuntime } from '../sandbox/runtime';
 import { projectRoot } from '../../native-host/project-root';
+import { parseCommandArgs, usageError } from '../../native-host/cli/args';
 import type { CliCommand, CliIo } from '../../native-host/cli/command';
 
 const USAGE =
-  'usage: mssante-lab sandbox up | down | status | reset [--json] [--dir DIR]   (local MSSanté trust space)\n';
+  'usage: mssante-lab sandbox up | down | status | reset [--json] [--dir DIR]   (local MSSanté trust space)';
 const UP_TIMEOUT_MS = 120_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,10 +102,15 @@ export const command: CliCommand = {
   summary: 'up | down | status | reset [--json] [--dir DIR]   (local MSSanté trust space)',
   async run(args, io) {
     const [sub, ...rest] = args;
-    const json = rest.includes('--json');
-    const dirAt = rest.indexOf('--dir');
-    const dir =
-      dirAt >= 0 && rest[dirAt + 1] ? path.resolve(rest[dirAt + 1]!) : sandboxDir(projectRoot());
+    const parsed = parseCommandArgs(
+      rest,
+      { json: { type: 'boolean' }, dir: { type: 'string' } },
+      io,
+      USAGE,
+    );
+    if (!parsed) return 2;
+    const json = parsed.values.json === true;
+    const dir = parsed.values.dir ? path.resolve(parsed.values.dir) : sandboxDir(projectRoot());
     try {
       switch (sub) {
         case 'up':
@@ -140,8 +146,7 @@ export const command: CliCommand = {
           );
           return 0;
         default:
-          io.stderr(USAGE);
-          return 2;
+          return usageError(io, USAGE);
       }
     } catch (error) {
       io.stderr(`mssante-lab sandbox: ${error instanceof Error ? error.message : String(error)}\n`);

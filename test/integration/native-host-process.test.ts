@@ -136,4 +136,45 @@ describe('native host process (built bundle)', () => {
     assert.equal(run.status, 2);
     assert.match(run.stderr, /Commande ou option inconnue/);
   });
+
+  it('every command refuses an unknown option the same way: the coded usage sentence, the reason, its usage, exit 2', () => {
+    for (const argv of [
+      ['audit', 'verify', '--bogus'],
+      ['conformance', '--profiles', 'PER,XYZ', '--no-run'],
+      ['conformance', '--live'],
+      ['host', 'install', '--force'],
+      ['annuaire', 'search', 'martin', '--bogus'],
+    ]) {
+      const run = spawnSync(process.execPath, [BUNDLE, ...argv], {
+        env: { ...env, LANG: 'en_US.UTF-8' },
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 2, argv.join(' '));
+      assert.match(run.stderr, /^Unknown command or option.*\nusage:\s+mssante /s, argv.join(' '));
+    }
+  });
+
+  it('ships no sandbox command: `mssante sandbox` is unknown (the lab’s `mssante-lab sandbox` has it)', () => {
+    const run = spawnSync(process.execPath, [BUNDLE, 'sandbox', 'status'], {
+      env: { ...env, LANG: 'en_US.UTF-8' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^Unknown command or option.* \(sandbox\)$/m);
+    const help = spawnSync(process.execPath, [BUNDLE, 'help'], { env, encoding: 'utf8' });
+    assert.doesNotMatch(help.stdout, /sandbox/);
+    const lab = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin/mssante-lab.mjs'),
+        'sandbox',
+        'status',
+        '--dir',
+        path.join(home, 'none'),
+      ],
+      { env: { ...env, LANG: 'en_US.UTF-8' }, encoding: 'utf8' },
+    );
+    assert.equal(lab.status, 3, lab.stderr);
+    assert.match(lab.stdout, /Sandbox down/);
+  });
 });

@@ -4,6 +4,7 @@ import { toMssanteError } from '../../../shared/errors/mssante-error';
 import type { ImportProgress, ImportReport } from '../../annuaire/offline-import';
 import { OfflineAnnuaire, offlineIndexDir } from '../../annuaire/offline-index';
 import { stateDir } from '../../state-dir';
+import { usageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { entryLine } from './annuaire-output';
 import { CRITERIA_OPTIONS, criteriaFromArgs } from './annuaire-criteria';
@@ -23,10 +24,7 @@ export const OFFLINE_USAGE = `usage:
   mssante annuaire info --offline [--json] [--dir DIR]
       what the offline index holds`;
 
-function usage(io: CliIo): number {
-  io.stderr(`${errorMessage('E_CLI_USAGE', io.locale)}\n${OFFLINE_USAGE}\n`);
-  return 2;
-}
+const usage = (io: CliIo): number => usageError(io, OFFLINE_USAGE);
 
 function fail(error: unknown, io: CliIo, json: boolean): number {
   const wire = toMssanteError(error).toWire(io.locale);

@@ -1,7 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../../../shared/errors/codes';
 import { toMssanteError } from '../../../shared/errors/mssante-error';
 import { AnnuaireLdapClient } from '../../annuaire/ldap-client';
 import { ANNUAIRE_PRESET } from '../../annuaire/preset';
@@ -9,6 +8,7 @@ import { resolveAnnuaireConfig, resolveConfig } from '../../config/load';
 import { stateDir } from '../../state-dir';
 import { trustContext } from '../../trust/context';
 import type { TrustContext } from '../../trust/verify';
+import { usageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { CRITERIA_OPTIONS, criteriaFromArgs } from './annuaire-criteria';
 import { entryLine } from './annuaire-output';
@@ -26,10 +26,7 @@ const USAGE = `usage:
   mssante annuaire import FILE | search --offline … | info --offline
       the offline index of the public extraction file ("mssante annuaire import" alone: its usage)`;
 
-function usage(io: CliIo, why?: string): number {
-  io.stderr(`${errorMessage('E_CLI_USAGE', io.locale)}${why ? ` (${why})` : ''}\n${USAGE}\n`);
-  return 2;
-}
+const usage = (io: CliIo, why?: string): number => usageError(io, USAGE, why);
 
 function server(values: {
   url?: string | undefined;

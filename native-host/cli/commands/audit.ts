@@ -1,20 +1,25 @@
 import path from 'node:path';
 import { verifyJournal } from '../../audit/journal';
 import { stateDir } from '../../state-dir';
+import { parseCommandArgs, usageError } from '../args';
 import type { CliCommand } from '../command';
+
+const USAGE = 'usage: mssante audit verify [--json] [DIR]';
 
 export const command: CliCommand = {
   name: 'audit',
   summary: 'verify [--json] [DIR]   (ECO.4 audit journal: detect changed or missing entries)',
   async run(args, io) {
     const [sub, ...rest] = args;
-    if (sub !== 'verify') {
-      io.stderr('usage: mssante audit verify [--json] [DIR]\n');
-      return 2;
-    }
-    const dir = rest.find((a) => !a.startsWith('--')) ?? path.join(stateDir(), 'audit');
+    if (sub !== 'verify') return usageError(io, USAGE);
+    const parsed = parseCommandArgs(rest, { json: { type: 'boolean' } }, io, USAGE, {
+      positionals: true,
+    });
+    if (!parsed) return 2;
+    if (parsed.positionals.length > 1) return usageError(io, USAGE, 'one DIR at most');
+    const dir = parsed.positionals[0] ?? path.join(stateDir(), 'audit');
     const result = verifyJournal(dir);
-    if (rest.includes('--json')) io.stdout(JSON.stringify({ dir, ...result }, null, 2) + '\n');
+    if (parsed.values.json) io.stdout(JSON.stringify({ dir, ...result }, null, 2) + '\n');
     else if (result.ok) {
       io.stdout(
         io.locale === 'fr'

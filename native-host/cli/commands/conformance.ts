@@ -6,7 +6,12 @@ import { readReportFile, reportDir, writeReport } from '../../conformance/report
 import { LAYERS, reportFromResults } from '../../conformance/from-results';
 import { mergeLive } from '../../conformance/report';
 import { projectRoot } from '../../project-root';
+import { parseCommandArgs, usageError } from '../args';
 import type { CliCommand } from '../command';
+
+const USAGE =
+  'usage: mssante conformance [--no-run] [--profiles PER,ORG,APP] | mssante conformance --live CONFIG.json';
+const PROFILES = new Set<Profile>(['PER', 'ORG', 'APP']);
 
 const SOURCES = ['shared', 'native-host', 'extension', 'lab', 'test', 'manifest.json'];
 
@@ -36,16 +41,24 @@ export const command: CliCommand = {
     'report [--no-run] [--profiles PER,ORG,APP] | --live CONFIG.json: conformance report per requirement',
   async run(args, io) {
     const root = projectRoot();
-    if (args.includes('--live')) {
+    const parsed = parseCommandArgs(
+      args,
+      {
+        live: { type: 'string' },
+        profiles: { type: 'string', default: 'PER,ORG,APP' },
+        'no-run': { type: 'boolean' },
+      },
+      io,
+      USAGE,
+    );
+    if (!parsed) return 2;
+    if (parsed.values.live !== undefined) {
       const { runLiveCommand } = await import('../../conformance/live/cli');
-      return runLiveCommand(root, args[args.indexOf('--live') + 1], io);
+      return runLiveCommand(root, parsed.values.live, io);
     }
-    const profiles = (
-      args[args.indexOf('--profiles') + 1] && args.includes('--profiles')
-        ? args[args.indexOf('--profiles') + 1]!
-        : 'PER,ORG,APP'
-    ).split(',') as Profile[];
-    if (!args.includes('--no-run') && stale(root)) {
+    const profiles = parsed.values.profiles.split(',') as Profile[];
+    if (profiles.some((p) => !PROFILES.has(p))) return usageError(io, USAGE, '--profiles');
+    if (!parsed.values['no-run'] && stale(root)) {
       io.stderr(
         io.locale === 'fr'
           ? 'Résultats absents ou périmés : lancement de la suite de tests…\n'

@@ -9,6 +9,7 @@ import { serve } from '../../server';
 import { closeAnnuaire } from '../../handlers/annuaire-registry';
 import type { HostApp } from '../../service/host-app';
 import type { HostContext } from '../../handlers/context';
+import { parseCommandArgs, usageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
 
 const USAGE = `usage:
@@ -104,17 +105,12 @@ export const command: CliCommand = {
   summary: 'install, uninstall or run the native messaging host',
   async run(args, io) {
     const [sub, ...rest] = args;
-    const print = rest.includes('--print');
-    switch (sub) {
-      case 'install':
-        return install(print, io);
-      case 'uninstall':
-        return uninstall(print, io);
-      case 'serve':
-        return runServe();
-      default:
-        io.stderr(USAGE + '\n');
-        return 2;
-    }
+    // `serve` takes whatever Thunderbird passes (the manifest's path, the add-on's id).
+    if (sub === 'serve') return runServe();
+    if (sub !== 'install' && sub !== 'uninstall') return usageError(io, USAGE);
+    const parsed = parseCommandArgs(rest, { print: { type: 'boolean' } }, io, USAGE);
+    if (!parsed) return 2;
+    const print = parsed.values.print === true;
+    return sub === 'install' ? install(print, io) : uninstall(print, io);
   },
 };
