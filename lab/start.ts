@@ -25,7 +25,7 @@ import { ensurePackages, THUNDERBIRD_PACKAGES } from './system/packages';
 import { launchThunderbird } from './thunderbird/launch';
 import { ensureDisplay } from './thunderbird/xvfb';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 // Everything `npm start` keeps is under .state/ ($MSSANTE_START_DIR moves it: the test of npm start).
 const state = process.env.MSSANTE_START_DIR
