@@ -11,7 +11,7 @@ import {
   htmlWithMention,
   planCompose,
 } from '../../../shared/domain/mail/compose';
-import { checkFromLabel, composeFromLabel } from '../../../shared/domain/mail/from-label';
+import { checkFromLabel, suggestedFromLabel } from '../../../shared/domain/mail/from-label';
 import { MSS_HEADERS, withAppMention } from '../../../shared/domain/mail/headers';
 import { errorMessage, isErrorCode, type Locale } from '../../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
@@ -197,29 +197,8 @@ export function startCompose(deps: ComposeDeps): void {
     };
   }
 
-  function fromLabelFix(identity: ComposeIdentity): string | undefined {
-    try {
-      if (identity.profile !== 'PER')
-        return composeFromLabel(identity.profile, {
-          entity: identity.fullName.trim() || identity.address.split('@')[0]!,
-        });
-      const who = deps.psc()?.identity;
-      if (who)
-        return composeFromLabel('PER', {
-          ...(who.civility ? { title: who.civility } : {}),
-          firstName: who.givenName,
-          lastName: who.familyName,
-        });
-      const words = identity.fullName.trim().split(/\s+/);
-      if (words.length < 2) return undefined;
-      return composeFromLabel('PER', {
-        firstName: words.slice(0, -1).join(' '),
-        lastName: words.at(-1)!,
-      });
-    } catch {
-      return undefined;
-    }
-  }
+  const fromLabelFix = (identity: ComposeIdentity) =>
+    suggestedFromLabel(identity, deps.psc()?.identity);
 
   async function refresh(tabId: number): Promise<void> {
     const ports = panels.get(tabId);
