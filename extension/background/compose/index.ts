@@ -13,11 +13,12 @@ import {
 } from '../../../shared/domain/mail/compose';
 import { checkFromLabel, suggestedFromLabel } from '../../../shared/domain/mail/from-label';
 import { MSS_HEADERS, withAppMention } from '../../../shared/domain/mail/headers';
-import { errorMessage, isErrorCode, type Locale } from '../../../shared/errors/codes';
+import type { Locale } from '../../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
 import type { Result } from '../../../shared/protocol/index';
 import { type AttachmentReading, embeddedPdf, readAttachment } from './inspect';
 import { generatedPdfA } from './pdfa';
+import { problemLine, type ProblemWords, refusalLines } from './problems';
 import { COMPOSE_PORT, type PanelView, type Toggles } from './port';
 import {
   knownPatients,
@@ -41,33 +42,6 @@ interface TabState {
   /** Problems of the last refused send, shown in the panel until the next check. */
   refused?: string[];
 }
-
-const PATIENT_WARNINGS: Record<string, { fr: string; en: string }> = {
-  'subject-replaced': {
-    fr: 'L’objet saisi ne suit pas la règle ECO.2.1.3 pour ce patient ; il est remplacé par l’objet ci-dessus. Vous pouvez modifier le libellé en gardant le préfixe XDM/1.0/DDM+, le nom et le prénom.',
-    en: 'The subject typed does not follow rule ECO.2.1.3 for this patient; it is replaced by the subject above. You may change the label while keeping the XDM/1.0/DDM+ prefix, the name and first name.',
-  },
-  'subject-kept': {
-    fr: 'Votre objet suit la règle ECO.2.1.3 : il est gardé tel quel.',
-    en: 'Your subject follows rule ECO.2.1.3: it is kept as it is.',
-  },
-  'pdf-name': {
-    fr: 'Un PDF joint ne porte pas le nom attendu (ECO.2.1.6) : renommez-le.',
-    en: 'An attached PDF does not have the expected name (ECO.2.1.6): rename it.',
-  },
-  'from-label': {
-    fr: 'Le nom d’affichage de l’expéditeur ne suit pas la règle ECO.2.2.7.',
-    en: 'The sender display name does not follow rule ECO.2.2.7.',
-  },
-  'fin-without-patient': {
-    fr: 'X-MSS-MES: FIN ne s’applique qu’aux messages à un patient : il ne sera pas ajouté.',
-    en: 'X-MSS-MES: FIN only applies to messages to a patient: it will not be added.',
-  },
-  'html-made-alternative': {
-    fr: 'Message HTML : il partira en multipart/alternative, texte brut d’abord (ECO.2.2.4).',
-    en: 'HTML message: it will be sent as multipart/alternative, plain text first (ECO.2.2.4).',
-  },
-};
 
 const recipientsOf = (d: browser.compose.ComposeDetails): string[] =>
   [d.to, d.cc, d.bcc]
@@ -163,10 +137,10 @@ export function startCompose(deps: ComposeDeps): void {
     return { identity, plan: result, toggles: t, patients };
   }
 
-  const problemText = (code: string) =>
-    isErrorCode(code)
-      ? errorMessage(code, deps.locale)
-      : (PATIENT_WARNINGS[code]?.[deps.locale] ?? code);
+  const words: ProblemWords = {
+    locale: deps.locale,
+    getMessage: (name) => browser.i18n.getMessage(name),
+  };
 
   async function view(tabId: number): Promise<PanelView> {
     const details = await browser.compose.getComposeDetails(tabId);
@@ -184,7 +158,7 @@ export function startCompose(deps: ComposeDeps): void {
       problems: p.problems.map((x) => ({
         code: x.code,
         blocking: x.blocking,
-        text: problemText(x.code) + (x.detail ? ` (${x.detail})` : ''),
+        text: problemLine(x, words),
       })),
       patients: patients.map((k) => {
         try {
@@ -226,11 +200,11 @@ export function startCompose(deps: ComposeDeps): void {
     const planned = await plan(tab.id, details);
     if (!planned) return {};
     const p = planned.plan;
-    const blocking = p.problems.filter((x) => x.blocking);
+    const refused = refusalLines(p.problems, words);
     const s = stateOf(tab.id);
-    if (blocking.length > 0) {
+    if (refused.length > 0) {
       // ECO.2.1.1 and the other refusals: nothing leaves, the user is told why.
-      s.refused = blocking.map((x) => `${problemText(x.code)} [${x.code}]`);
+      s.refused = refused;
       deps.notify(browser.i18n.getMessage('composeRefusedTitle'), s.refused.join('\n'));
       void refresh(tab.id);
       return { cancel: true };
