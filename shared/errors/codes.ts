@@ -47,6 +47,27 @@ export const ERROR_MESSAGES = {
     fr: 'L’hôte natif MSSanté n’a pas répondu à temps.',
     en: 'The MSSanté native host did not answer in time.',
   },
+  // Compose panel ↔ background (shared/protocol/compose-panel)
+  E_COMPOSE_PANEL_INVALID: {
+    fr: 'Le panneau MSSanté de la fenêtre de rédaction et le module ne se comprennent pas (message invalide) ; fermez puis rouvrez le panneau.',
+    en: 'The MSSanté panel of the compose window and the add-on do not understand each other (invalid message); close and reopen the panel.',
+  },
+  E_COMPOSE_PANEL_VERSION: {
+    fr: 'Le panneau MSSanté de la fenêtre de rédaction ne parle pas la même version que le module ; fermez puis rouvrez la fenêtre de rédaction.',
+    en: 'The MSSanté panel of the compose window does not speak the same version as the add-on; close and reopen the compose window.',
+  },
+  E_COMPOSE_PANEL_UNKNOWN_TYPE: {
+    fr: 'Le module ne connaît pas cette demande du panneau MSSanté.',
+    en: 'The add-on does not know this request of the MSSanté panel.',
+  },
+  E_COMPOSE_PANEL_TIMEOUT: {
+    fr: 'Le module n’a pas répondu à temps au panneau MSSanté ; réessayez.',
+    en: 'The add-on did not answer the MSSanté panel in time; try again.',
+  },
+  E_COMPOSE_PANEL_DISCONNECTED: {
+    fr: 'Le panneau MSSanté a perdu le lien avec le module ; fermez puis rouvrez le panneau.',
+    en: 'The MSSanté panel lost its link with the add-on; close and reopen the panel.',
+  },
   E_INTERNAL: {
     fr: 'Erreur interne inattendue ; le reste de l’application continue de fonctionner.',
     en: 'Unexpected internal error; the rest of the application keeps working.',

@@ -1,7 +1,13 @@
 import { describeNir } from '../../../shared/domain/mail/compose-patients';
-import { toMssanteError, type WireError } from '../../../shared/errors/mssante-error';
-import { COMPOSE_PORT, type PanelView } from '../../background/compose/port';
+import { type MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
+import {
+  COMPOSE_PANEL_PORT,
+  type PanelMessageType,
+  type PanelParams,
+  type PanelView,
+} from '../../../shared/protocol/compose-panel/index';
 import { localize, t } from '../lib/i18n';
+import { PanelClient } from './client';
 
 /**
  * The compose-window panel (compose_action popup): what the add-on will do to this message —
@@ -11,30 +17,30 @@ import { localize, t } from '../lib/i18n';
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const locale = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
 
-const port = browser.runtime.connect({ name: COMPOSE_PORT });
+/** `sentence [CODE]`, as the panel shows a refusal. */
+const said = (error: MssanteError) => {
+  const wire = error.toWire(locale);
+  return `${wire.message} [${wire.code}]`;
+};
+
 let nextId = 1;
-const pending = new Map<
-  number,
-  { resolve: (v: unknown) => void; reject: (e: WireError) => void }
->();
-port.onMessage.addListener((raw: unknown) => {
-  const m = raw as
-    | { kind: 'view'; view: PanelView }
-    | { kind: 'reply'; id: number; ok: boolean; result?: unknown; error?: WireError };
-  if (m.kind === 'view') return render(m.view);
-  const p = pending.get(m.id);
-  pending.delete(m.id);
-  if (!p) return;
-  if (m.ok) p.resolve(m.result);
-  else p.reject(m.error!);
+const client = new PanelClient(browser.runtime.connect({ name: COMPOSE_PANEL_PORT }), {
+  timers: {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as number),
+  },
+  newId: () => `p${nextId++}`,
+  onView: (view) => render(view),
+  onProblem: (error) => void ($('cp-status').textContent = said(error)),
 });
 
-function call(op: string, args: Record<string, unknown> = {}): Promise<PanelView> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    port.postMessage({ id, op, ...args });
-  }).then((v) => (render(v as PanelView), v as PanelView));
+async function call<T extends PanelMessageType>(
+  type: T,
+  params: PanelParams<T>,
+): Promise<PanelView> {
+  const view = await client.request(type, params);
+  render(view);
+  return view;
 }
 
 function item(text: string, cls?: string): HTMLLIElement {
@@ -60,6 +66,9 @@ const frenchDate = (iso?: string) => {
   return `${d}/${m}/${y}`;
 };
 
+type Identity = NonNullable<PanelView['identity']>;
+type Plan = NonNullable<PanelView['plan']>;
+
 function render(view: PanelView): void {
   const status = $('cp-status');
   $('cp-main').hidden = !view.mssante;
@@ -67,7 +76,17 @@ function render(view: PanelView): void {
   status.textContent = t(view.mssante ? 'composeIsMssante' : 'composeNotMssante');
   if (!view.mssante || !view.identity || !view.plan) return;
   const { identity, plan } = view;
+  renderProblems(view);
+  renderSender(identity);
+  renderPatient(plan);
+  renderPdfActions(plan);
+  renderMessage(view, identity, plan);
+  renderPatients(view);
+  renderOptions(identity, plan);
+}
 
+/** Refusals of the last send, then blocking problems and warnings. */
+function renderProblems(view: PanelView): void {
   $('cp-refused').hidden = !view.refused?.length;
   $('cp-refused-list').replaceChildren(...(view.refused ?? []).map((r) => item(r, 'blocking')));
   $('cp-problems').replaceChildren(
@@ -80,7 +99,10 @@ function render(view: PanelView): void {
       }),
   );
   $('cp-no-problem').hidden = view.problems.some((p) => p.blocking);
+}
 
+/** The sending identity and its ECO.2.2.7 label check. */
+function renderSender(identity: Identity): void {
   $('cp-identity').textContent = `${identity.fullName} <${identity.address}>`;
   $('cp-profile').textContent = identity.profile;
   const labelWarning = $('cp-label-warning');
@@ -89,7 +111,10 @@ function render(view: PanelView): void {
   const fix = $<HTMLButtonElement>('cp-label-fix');
   fix.hidden = !identity.labelFix;
   fix.textContent = t('composeLabelFix', identity.labelFix ?? '');
+}
 
+/** The patient and documents of an attached XDM. */
+function renderPatient(plan: Plan): void {
   $('cp-xdm').hidden = !plan.patient;
   if (plan.patient) {
     const p = plan.patient;
@@ -122,16 +147,28 @@ function render(view: PanelView): void {
       ),
     );
   }
+}
+
+/** PDF renames and the PDFs (N1) or PDF/A copies (N3) the add-on can attach. */
+function renderPdfActions(plan: Plan): void {
   $('cp-pdf-actions').replaceChildren(
     ...plan.pdfRenames.map((r) =>
-      button(t('composeRenamePdf', [r.from, r.to]), () => void act('renamePdf', { ...r }), {
-        rename: r.from,
-      }),
+      button(
+        t('composeRenamePdf', [r.from, r.to]),
+        () => void act('pdf.rename', { from: r.from, to: r.to }),
+        {
+          rename: r.from,
+        },
+      ),
     ),
     ...plan.embeddedPdfOffers.map((o) =>
-      button(t('composeAttachEmbedded', o.pdfName), () => void act('attachEmbedded', { ...o }), {
-        embedded: o.pdfName,
-      }),
+      button(
+        t('composeAttachEmbedded', o.pdfName),
+        () => void act('pdf.attachEmbedded', { ...o }),
+        {
+          embedded: o.pdfName,
+        },
+      ),
     ),
     ...plan.pdfaOffers.map((o) =>
       button(
@@ -140,13 +177,16 @@ function render(view: PanelView): void {
           // Generation takes a moment (the renderer loads on first use): say so until the view
           // comes back (render resets the status) or an error replaces it.
           $('cp-status').textContent = t('composePdfAWorking', o.pdfName);
-          void act('attachPdfA', { ...o });
+          void act('pdf.attachPdfA', { ...o });
         },
         { pdfa: o.pdfName },
       ),
     ),
   );
+}
 
+/** The subject, headers and receipts that will be sent. */
+function renderMessage(view: PanelView, identity: Identity, plan: Plan): void {
   $('cp-subject').textContent = plan.subject ?? t('composeSubjectUnchanged');
   $('cp-headers').replaceChildren(
     ...plan.headers.map((h) =>
@@ -163,7 +203,10 @@ function render(view: PanelView): void {
   $<HTMLInputElement>('cp-mdn').checked = view.toggles?.mdn ?? false;
   $<HTMLInputElement>('cp-fin').checked = view.toggles?.fin ?? false;
   $('cp-fin-row').hidden = !plan.toPatient;
+}
 
+/** Known patients, each with a button to write to them when the address is allowed. */
+function renderPatients(view: PanelView): void {
   $('cp-patients')
     .querySelector('tbody')!
     .replaceChildren(
@@ -184,7 +227,7 @@ function render(view: PanelView): void {
         const td = document.createElement('td');
         if (p.address)
           td.append(
-            button(t('composeWriteTo'), () => void act('addPatient', { ins: p.ins }), {
+            button(t('composeWriteTo'), () => void act('patient.add', { ins: p.ins }), {
               ins: p.ins,
             }),
           );
@@ -193,7 +236,10 @@ function render(view: PanelView): void {
         return tr;
       }),
     );
+}
 
+/** The options (X-MSS-NIL, the APP mailbox's contact), unless being typed. */
+function renderOptions(identity: Identity, plan: Plan): void {
   const nil = $<HTMLInputElement>('cp-nil');
   if (document.activeElement !== nil)
     nil.value = plan.headers.find((h) => h.name === 'X-MSS-NIL')?.value ?? '';
@@ -202,29 +248,28 @@ function render(view: PanelView): void {
   if (document.activeElement !== contact && plan.replyTo) contact.value = plan.replyTo;
 }
 
-async function act(op: string, args: Record<string, unknown> = {}): Promise<void> {
+async function act<T extends PanelMessageType>(type: T, params: PanelParams<T>): Promise<void> {
   try {
-    await call(op, args);
+    await call(type, params);
   } catch (error) {
-    const e = error as WireError;
-    $('cp-status').textContent = `${e.message} [${e.code}]`;
+    $('cp-status').textContent = said(toMssanteError(error));
   }
 }
 
-$('cp-label-fix').addEventListener('click', () => void act('fixFromLabel'));
+$('cp-label-fix').addEventListener('click', () => void act('sender.fixLabel', {}));
 for (const key of ['dsn', 'mdn', 'fin'] as const)
   $<HTMLInputElement>(`cp-${key}`).addEventListener(
     'change',
-    (e) => void act('toggle', { key, value: (e.target as HTMLInputElement).checked }),
+    (e) => void act('receipts.toggle', { key, value: (e.target as HTMLInputElement).checked }),
   );
-$('cp-save-defaults').addEventListener('click', () => void act('saveDefaults'));
+$('cp-save-defaults').addEventListener('click', () => void act('receipts.saveDefaults', {}));
 $('cp-nil-save').addEventListener(
   'click',
-  () => void act('setNil', { nil: $<HTMLInputElement>('cp-nil').value }),
+  () => void act('sender.setNil', { nil: $<HTMLInputElement>('cp-nil').value }),
 );
 $('cp-app-save').addEventListener(
   'click',
-  () => void act('setAppContact', { contact: $<HTMLInputElement>('cp-app-contact').value }),
+  () => void act('sender.setAppContact', { contact: $<HTMLInputElement>('cp-app-contact').value }),
 );
 
 // ECO.2.2.6 derogation: check the key, then the professional confirms what the number encodes.
@@ -235,17 +280,17 @@ $('cp-nir-check').addEventListener('click', () => {
     error.hidden = true;
     $('cp-nir-confirm-box').hidden = false;
   } catch (e) {
-    const wire = toMssanteError(e).toWire(locale);
-    error.textContent = `${wire.message} [${wire.code}]`;
+    error.textContent = said(toMssanteError(e));
     error.hidden = false;
     $('cp-nir-confirm-box').hidden = true;
   }
 });
 $('cp-nir-confirm').addEventListener('click', () => {
   const month = $<HTMLInputElement>('cp-nir-month').value.trim();
-  void call('confirmNir', {
+  void call('patient.confirmNir', {
     nir: $<HTMLInputElement>('cp-nir').value,
-    sex: $<HTMLSelectElement>('cp-nir-sex').value,
+    // An unset sex is read as M, as before: the NIR then decides (E_COMPOSE_PATIENT_UNCHECKED).
+    sex: $<HTMLSelectElement>('cp-nir-sex').value === 'F' ? 'F' : 'M',
     birthMonth: month === '' ? null : Number(month),
     birthYear: Number($<HTMLInputElement>('cp-nir-year').value),
     birthName: $<HTMLInputElement>('cp-nir-name').value,
@@ -255,8 +300,8 @@ $('cp-nir-confirm').addEventListener('click', () => {
       $('cp-nir-confirm-box').hidden = true;
       $('cp-nir-error').hidden = true;
     },
-    (e: WireError) => {
-      $('cp-nir-error').textContent = `${e.message} [${e.code}]`;
+    (e: unknown) => {
+      $('cp-nir-error').textContent = said(toMssanteError(e));
       $('cp-nir-error').hidden = false;
     },
   );
@@ -271,6 +316,6 @@ async function start(): Promise<void> {
     tabId = tab?.id;
   }
   if (tabId === undefined) return;
-  await act('attach', { tabId });
+  await act('panel.attach', { tabId });
 }
 void start();

@@ -1,8 +1,8 @@
+import { displayTitle } from '../../../shared/domain/mail/from-label';
 import type { HostState } from '../../background/connection';
 import { STATE_PORT } from '../../background/page-messages';
 import type { UiState } from '../../background/ui-state';
 import { localize, t } from '../lib/i18n';
-import { displayTitle } from '../../background/account-name';
 import { configProblemText } from './mailbox-state';
 import { mailboxList } from './mailboxes';
 import { openAnnuaireDialog } from '../../background/annuaire';

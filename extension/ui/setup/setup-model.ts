@@ -2,11 +2,9 @@ import type { Params } from '../../../shared/protocol/index';
 
 /**
  * The setup page's decisions, apart from the DOM and from `browser` so they can be tested alone:
- * the From display name, what a refusal says about the server's certificate, the manual form's
+ * what a refusal says about the server's certificate, the manual form's
  * checks, and the PKCS#12 file as the host wants it.
  */
-
-export { displayTitle, fromLabelFor } from '../../background/account-name';
 
 export interface CertificateFacts {
   subject: string;

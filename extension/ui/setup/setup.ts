@@ -1,18 +1,13 @@
 import { errorMessage, isErrorCode, type Locale } from '../../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
 import type { Params, Result } from '../../../shared/protocol/index';
+import { fromLabelFor } from '../../../shared/domain/mail/from-label';
 import { createAccount } from '../../background/accounts';
 import { STATE_PORT } from '../../background/page-messages';
 import type { UiState } from '../../background/ui-state';
 import { hostRequest } from '../lib/host-request';
 import { localize, t } from '../lib/i18n';
-import {
-  base64Of,
-  certificateFacts,
-  fromLabelFor,
-  MAX_PKCS12_BYTES,
-  manualEndpoints,
-} from './setup-model';
+import { base64Of, certificateFacts, MAX_PKCS12_BYTES, manualEndpoints } from './setup-model';
 
 /**
  * The setup page (ECO.1.1.9, issue 10 part 1): address → the host's autoconfig lookup (or the

@@ -62,13 +62,16 @@ export interface ComposeProblem {
   readonly detail?: string;
 }
 
-export type ComposeWarning =
-  | 'subject-replaced'
-  | 'subject-kept'
-  | 'pdf-name'
-  | 'from-label'
-  | 'fin-without-patient'
-  | 'html-made-alternative';
+/** The closed list of warnings; their sentences are in extension/_locales (composeWarning…). */
+export const COMPOSE_WARNINGS = [
+  'subject-replaced',
+  'subject-kept',
+  'pdf-name',
+  'from-label',
+  'fin-without-patient',
+  'html-made-alternative',
+] as const;
+export type ComposeWarning = (typeof COMPOSE_WARNINGS)[number];
 
 export interface PdfRename {
   readonly from: string;

@@ -40,6 +40,75 @@ export function composeFromLabel(
   return entity;
 }
 
+/** PSC's `codeCivilite` as people write it before a name (`DR` → `Dr`, `MME` → `Mme`). */
+export function displayTitle(civility: string | undefined): string {
+  const c = (civility ?? '').trim().toUpperCase();
+  const known: Record<string, string> = { DR: 'Dr', PR: 'Pr', M: 'M.', MME: 'Mme', MLLE: 'Mlle' };
+  if (!c) return '';
+  return known[c] ?? c.charAt(0) + c.slice(1).toLowerCase();
+}
+
+/** What the PSC identity gives the label (protocol `psc.status` identity, structurally). */
+export interface PscNames {
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly civility?: string | undefined;
+}
+
+/**
+ * ECO.2.2.7: the From display name of a new mailbox. PER from the PSC identity (`Dr Marie
+ * MARTIN`, plus the entity when the user typed one); ORG and APP: the functional entity typed.
+ */
+export function fromLabelFor(
+  profile: MailboxProfile,
+  identity: PscNames | undefined,
+  entity: string,
+): string {
+  if (profile !== 'PER') return composeFromLabel(profile, { entity });
+  if (!identity) throw new MssanteError('E_PSC_NOT_SIGNED_IN');
+  return composeFromLabel('PER', {
+    title: displayTitle(identity.civility),
+    firstName: identity.givenName,
+    lastName: identity.familyName,
+    ...(entity.trim() ? { entity } : {}),
+  });
+}
+
+/**
+ * The label the compose panel offers when the identity's name breaks ECO.2.2.7 (undefined when
+ * it cannot tell): ORG/APP the name typed (or the address's local part); PER from the PSC
+ * identity when signed in (its civility code used as it is), else the name's last word as NAME.
+ */
+export function suggestedFromLabel(
+  identity: {
+    readonly address: string;
+    readonly profile: MailboxProfile;
+    readonly fullName: string;
+  },
+  psc: PscNames | undefined,
+): string | undefined {
+  try {
+    if (identity.profile !== 'PER')
+      return composeFromLabel(identity.profile, {
+        entity: identity.fullName.trim() || identity.address.split('@')[0]!,
+      });
+    if (psc)
+      return composeFromLabel('PER', {
+        ...(psc.civility ? { title: psc.civility } : {}),
+        firstName: psc.givenName,
+        lastName: psc.familyName,
+      });
+    const words = identity.fullName.trim().split(/\s+/);
+    if (words.length < 2) return undefined;
+    return composeFromLabel('PER', {
+      firstName: words.slice(0, -1).join(' '),
+      lastName: words.at(-1)!,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 const TITLES = new Set(['dr', 'pr', 'me', 'mme', 'mlle', 'm.', 'm', 'mr', 'docteur', 'professeur']);
 
 /**

@@ -11,7 +11,10 @@ import {
 import {
   checkFromLabel,
   composeFromLabel,
+  displayTitle,
   formatMailbox,
+  fromLabelFor,
+  suggestedFromLabel,
 } from '../../../shared/domain/mail/from-label';
 import { classifySender } from '../../../shared/domain/mail/sender';
 import { composePdfName, parsePdfName } from '../../../shared/domain/mail/pdf-name';
@@ -113,6 +116,42 @@ describe('From display name (ECO.2.2.7)', () => {
     assert.deepEqual(checkFromLabel('PER', 'Dr Marie Martin'), ['no NAME in upper case']);
     assert.deepEqual(checkFromLabel('PER', 'Dr MARTIN'), ['no first name']);
     assert.deepEqual(checkFromLabel('ORG', 'Hôpital C – Biologie'), []);
+  });
+
+  const MARIE = { givenName: 'Marie', familyName: 'Martin', civility: 'DR' };
+
+  it('ECO.2.2.7 names a PER mailbox from the PSC identity: Dr Marie MARTIN', () => {
+    assert.equal(fromLabelFor('PER', MARIE, ''), 'Dr Marie MARTIN');
+    assert.equal(fromLabelFor('PER', MARIE, 'Cardiologie'), 'Dr Marie MARTIN Cardiologie');
+    assert.equal(fromLabelFor('PER', { ...MARIE, civility: 'MME' }, ''), 'Mme Marie MARTIN');
+    assert.equal(fromLabelFor('PER', { ...MARIE, civility: undefined }, ''), 'Marie MARTIN');
+  });
+
+  it('ECO.2.2.7 names ORG and APP mailboxes by the functional entity typed, and refuses none', () => {
+    assert.equal(
+      fromLabelFor('ORG', undefined, ' Secrétariat de cardiologie '),
+      'Secrétariat de cardiologie',
+    );
+    assert.throws(() => fromLabelFor('APP', undefined, '  '), { code: 'E_FROM_LABEL_INVALID' });
+    assert.throws(() => fromLabelFor('PER', undefined, ''), { code: 'E_PSC_NOT_SIGNED_IN' });
+  });
+
+  it('ECO.2.2.7 writes PSC civility codes as titles', () => {
+    assert.deepEqual(
+      ['DR', 'PR', 'M', 'MME', 'mlle', '', 'ING'].map((c) => displayTitle(c)),
+      ['Dr', 'Pr', 'M.', 'Mme', 'Mlle', '', 'Ing'],
+    );
+  });
+
+  it('ECO.2.2.7 offers a fix for a wrong label in the compose panel, from what it can tell', () => {
+    const per = { address: 'marie.martin@x.fr', profile: 'PER' as const, fullName: 'marie martin' };
+    assert.equal(suggestedFromLabel(per, undefined), 'marie MARTIN');
+    assert.equal(suggestedFromLabel(per, { ...MARIE, civility: undefined }), 'Marie MARTIN');
+    assert.equal(suggestedFromLabel({ ...per, fullName: 'Marie' }, undefined), undefined);
+    assert.equal(
+      suggestedFromLabel({ address: 'secretariat@x.fr', profile: 'ORG', fullName: ' ' }, undefined),
+      'secretariat',
+    );
   });
 });
 

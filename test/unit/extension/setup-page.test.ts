@@ -12,8 +12,6 @@ import { configProblemText, mailboxState } from '../../../extension/ui/popup/mai
 import {
   base64Of,
   certificateFacts,
-  displayTitle,
-  fromLabelFor,
   manualEndpoints,
 } from '../../../extension/ui/setup/setup-model';
 import { MESSAGES, type Result } from '../../../shared/protocol/index';
@@ -50,32 +48,6 @@ const psc = (state: Result<'psc.status'>['state']): Result<'psc.status'> => ({
 });
 
 describe('setup page logic', () => {
-  it('ECO.2.2.7 names a PER mailbox from the PSC identity: Dr Marie MARTIN', () => {
-    assert.equal(fromLabelFor('PER', MARIE, ''), 'Dr Marie MARTIN');
-    assert.equal(fromLabelFor('PER', MARIE, 'Cardiologie'), 'Dr Marie MARTIN Cardiologie');
-    assert.equal(fromLabelFor('PER', { ...MARIE, civility: 'MME' }, ''), 'Mme Marie MARTIN');
-    assert.equal(
-      fromLabelFor('PER', { ...MARIE, civility: undefined } as never, ''),
-      'Marie MARTIN',
-    );
-  });
-
-  it('ECO.2.2.7 names ORG and APP mailboxes by the functional entity typed, and refuses none', () => {
-    assert.equal(
-      fromLabelFor('ORG', undefined, ' Secrétariat de cardiologie '),
-      'Secrétariat de cardiologie',
-    );
-    assert.throws(() => fromLabelFor('APP', undefined, '  '), { code: 'E_FROM_LABEL_INVALID' });
-    assert.throws(() => fromLabelFor('PER', undefined, ''), { code: 'E_PSC_NOT_SIGNED_IN' });
-  });
-
-  it('ECO.2.2.7 writes PSC civility codes as titles', () => {
-    assert.deepEqual(
-      ['DR', 'PR', 'M', 'MME', 'mlle', '', 'ING'].map((c) => displayTitle(c)),
-      ['Dr', 'Pr', 'M.', 'Mme', 'Mlle', '', 'Ing'],
-    );
-  });
-
   it('ECO.1.1.9 reads the certificate a trust refusal names (subject, issuer, fingerprint)', () => {
     const fp = Array.from({ length: 32 }, () => 'AB').join(':');
     const message = `Le certificat du serveur n’est pas émis par l’IGC Santé. (autoconfig.sandbox.mssante.test:4430: subject CN=autoconfig.sandbox.mssante.test; issuer CN=Some Other CA; sha256 ${fp})`;

@@ -1,0 +1,69 @@
+import {
+  type ComposePlan,
+  DSN_INSTRUCTION_HEADER,
+  htmlWithMention,
+} from '../../../shared/domain/mail/compose';
+import { MSS_HEADERS, withAppMention } from '../../../shared/domain/mail/headers';
+import type { Locale } from '../../../shared/errors/codes';
+import type { ComposeContext } from './context';
+import { planFor } from './plan';
+import { refusalLines } from './problems';
+import { refreshPanels, wordsOf } from './view';
+
+type BeforeSend = { cancel?: boolean; details?: browser.compose.ComposeDetails };
+
+/** Headers the add-on owns: a previous attempt's copies are replaced, never doubled. */
+const OURS = new Set([
+  ...Object.values(MSS_HEADERS).map((n) => n.toLowerCase()),
+  DSN_INSTRUCTION_HEADER.toLowerCase(),
+]);
+
+/** What the add-on changes in a message it lets go: headers, subject, receipts, APP mention. */
+export function sendChange(
+  details: browser.compose.ComposeDetails,
+  plan: ComposePlan,
+  locale: Locale,
+): browser.compose.ComposeDetails {
+  const change: browser.compose.ComposeDetails = {
+    customHeaders: [
+      ...(details.customHeaders ?? []).filter((h) => !OURS.has(h.name.toLowerCase())),
+      ...plan.headers.map((h) => ({ name: h.name, value: h.value })),
+    ],
+    returnReceipt: plan.returnReceipt,
+  };
+  if (plan.subject !== undefined) change.subject = plan.subject;
+  if (plan.deliveryFormat) change.deliveryFormat = plan.deliveryFormat;
+  if (plan.replyTo) change.replyTo = [plan.replyTo];
+  if (plan.appMention) {
+    const contact = plan.replyTo!;
+    if (details.isPlainText !== false)
+      change.plainTextBody = withAppMention(details.plainTextBody ?? '', contact, locale);
+    else change.body = htmlWithMention(details.body ?? '', plan.appMention);
+  }
+  return change;
+}
+
+/**
+ * compose.onBeforeSend: a message from an MSSanté identity leaves with the plan's changes, or
+ * not at all when the plan has a blocking problem (ECO.2.1.1 and the other refusals): the user
+ * is told why, in a notification and in the panel.
+ */
+export async function beforeSend(
+  ctx: ComposeContext,
+  tab: browser.tabs.Tab,
+  details: browser.compose.ComposeDetails,
+): Promise<BeforeSend> {
+  if (tab.id === undefined) return {};
+  const planned = await planFor(ctx, tab.id, details);
+  if (!planned) return {};
+  const s = ctx.tabs.state(tab.id);
+  const refused = refusalLines(planned.plan.problems, wordsOf(ctx));
+  if (refused.length > 0) {
+    s.refused = refused;
+    ctx.deps.notify(browser.i18n.getMessage('composeRefusedTitle'), refused.join('\n'));
+    void refreshPanels(ctx, tab.id);
+    return { cancel: true };
+  }
+  delete s.refused;
+  return { details: sendChange(details, planned.plan, ctx.deps.locale) };
+}
