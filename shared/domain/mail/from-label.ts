@@ -94,7 +94,7 @@ export function suggestedFromLabel(
       });
     if (psc)
       return composeFromLabel('PER', {
-        ...(psc.civility ? { title: psc.civility } : {}),
+        ...(psc.civility ? { title: displayTitle(psc.civility) } : {}),
         firstName: psc.givenName,
         lastName: psc.familyName,
       });

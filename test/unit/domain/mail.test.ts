@@ -147,6 +147,8 @@ describe('From display name (ECO.2.2.7)', () => {
     const per = { address: 'marie.martin@x.fr', profile: 'PER' as const, fullName: 'marie martin' };
     assert.equal(suggestedFromLabel(per, undefined), 'marie MARTIN');
     assert.equal(suggestedFromLabel(per, { ...MARIE, civility: undefined }), 'Marie MARTIN');
+    // The same title rule as the setup page's label: PSC's DR becomes Dr.
+    assert.equal(suggestedFromLabel(per, MARIE), 'Dr Marie MARTIN');
     assert.equal(suggestedFromLabel({ ...per, fullName: 'Marie' }, undefined), undefined);
     assert.equal(
       suggestedFromLabel({ address: 'secretariat@x.fr', profile: 'ORG', fullName: ' ' }, undefined),
