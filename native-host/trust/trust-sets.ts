@@ -65,10 +65,22 @@ export function loadShippedTrustSet(
   return buildTrustSet(name, certificates);
 }
 
-/** The sandbox's generated chain (root and Organisations CA files written by the sandbox PKI). */
+/** A PEM file named by config.json; one that cannot be read is E_TRUST_CONFIG naming it. */
+function readPemFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new MssanteError('E_TRUST_CONFIG', { detail: `cannot read ${file}`, cause });
+  }
+}
+
+/**
+ * A generated test chain named by config.json (`"set": "sandbox"`: a root and an Organisations CA,
+ * as the lab's test IGC Santé PKI writes them).
+ */
 export function loadSandboxTrustSet(rootCertFile: string, organisationsCertFile: string): TrustSet {
   return buildTrustSet('sandbox', [
-    ...parsePemBundle(readFileSync(rootCertFile, 'utf8')),
-    ...parsePemBundle(readFileSync(organisationsCertFile, 'utf8')),
+    ...parsePemBundle(readPemFile(rootCertFile)),
+    ...parsePemBundle(readPemFile(organisationsCertFile)),
   ]);
 }
