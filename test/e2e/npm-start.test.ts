@@ -17,10 +17,13 @@ function npmStartOnce(dir: string): Promise<{ code: number | null; out: string }
   };
   delete env.DISPLAY; // no display: Xvfb, a screenshot, and exit
   delete env.MSSANTE_STATE_DIR;
-  delete env.MSSANTE_SANDBOX_DIR;
   mkdirSync(env.HOME!, { recursive: true });
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--once'], {
+    // package.json's own `start` script, as `npm start -- --once` runs it.
+    const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+    const [node, ...argv] = `${start} --once`.split(' ');
+    assert.equal(node, 'node');
+    const child = spawn(process.execPath, argv, {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
