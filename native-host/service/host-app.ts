@@ -67,7 +67,16 @@ export class HostApp {
     const auditDir = path.join(stateDir, 'audit');
     this.audit = new AuditJournal(auditDir);
     this.audit.prune();
-    this.redactor = new Redactor(journalKey(auditDir));
+    this.redactor = new Redactor(
+      journalKey(auditDir, (length) =>
+        this.audit.record({
+          author: 'system',
+          action: 'key-replaced',
+          request: `journal.key (was ${length} bytes): earlier patient pseudonyms no longer match`,
+          outcome: 'ok',
+        }),
+      ),
+    );
     // mailboxes.json is the host's own file: a mode opened since is narrowed and journaled.
     const loose = tightenPrivateFile(this.file());
     if (loose !== null)
