@@ -216,13 +216,13 @@ export class HostApp {
     return this.pscFacts();
   }
 
-  /** ECO.1.1.9: the autoconfig file of the address's domain, downloaded under the trust rules. */
   /** What every upstream TLS connection of the host is checked with (bridge, autoconfig, Annuaire). */
   upstreamTls(): { trust: TrustContext; lookup?: LookupFunction } {
     const { config, trust } = this.resolved();
     return { trust, ...(config.lookup ? { lookup: config.lookup } : {}) };
   }
 
+  /** ECO.1.1.9: the autoconfig file of the address's domain, downloaded under the trust rules. */
   autoconfig(address: string): Promise<Result<'autoconfig.lookup'>> {
     const { config, trust } = this.resolved();
     return lookupAutoconfig(address, {
