@@ -1,13 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { installKey } from '../storage/install-key';
 
-/** The installation's journal key (for patient address pseudonyms), created on first use. */
-export function journalKey(dir: string): Uint8Array {
-  const file = path.join(dir, 'journal.key');
-  if (existsSync(file)) return readFileSync(file);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const key = randomBytes(32);
-  writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
-  return key;
+/**
+ * The installation's journal key (for patient address pseudonyms and the verification cache's
+ * MAC), created on first use. A malformed key file is replaced, and `replaced` is told so that
+ * the caller can journal it: pseudonyms made before then no longer match the new ones.
+ */
+export function journalKey(dir: string, replaced?: (length: number) => void): Uint8Array {
+  return installKey(path.join(dir, 'journal.key'), {
+    action: 'replace',
+    ...(replaced ? { replaced } : {}),
+  });
 }

@@ -1,12 +1,11 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { toMssanteError } from '../../shared/errors/mssante-error';
 import { LineReader } from '../upstream/line-reader';
 import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
 import { latin1Line, userSentence } from './wire-text';
 import { openImapSession } from './imap-upstream';
 import { ImapScanner } from './imap-scanner';
-import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
+import { decodeSaslPlain } from './local-auth';
 
 const PRE_AUTH_CAPABILITIES = 'IMAP4rev1 AUTH=PLAIN ID';
 /** Commands that are not operations on the mailbox: not journaled. */
@@ -97,19 +96,7 @@ export class ImapBridge extends LoopbackBridge {
           send(`${tag} BAD command not allowed before authentication`);
         }
         if (!presented) continue;
-        if (
-          !localCredentialsMatch(
-            this.mailbox.address,
-            this.mailbox.secret,
-            presented.user,
-            presented.secret,
-          )
-        ) {
-          this.journal('authenticate', {
-            outcome: 'failed',
-            request: 'local login',
-            code: 'E_BRIDGE_LOCAL_AUTH',
-          });
+        if (!this.logins.localAccepted(presented)) {
           send(`${tag} NO [AUTHENTICATIONFAILED] ${userSentence('E_BRIDGE_LOCAL_AUTH')}`);
           continue;
         }
@@ -117,18 +104,10 @@ export class ImapBridge extends LoopbackBridge {
         try {
           session = await openImapSession(this.mailbox, this.deps.trust);
         } catch (error) {
-          const failure = toMssanteError(error);
+          const failure = this.logins.refused('authenticate', 'AUTHENTICATE', error);
           this.deps.log.warn('imap.upstream.failed', {
             mailbox: this.mailbox.address,
             code: failure.code,
-          });
-          this.journal('authenticate', {
-            outcome: 'failed',
-            request: 'AUTHENTICATE',
-            code: failure.code,
-            ...(failure.detail
-              ? { response: this.deps.redactor.text(failure.detail).slice(0, 300) }
-              : {}),
           });
           // [UNAVAILABLE], not [AUTHENTICATIONFAILED]: the Thunderbird password is right (it was
           // checked above); Thunderbird then shows our sentence instead of asking for a new password.
@@ -136,19 +115,8 @@ export class ImapBridge extends LoopbackBridge {
           continue;
         }
         entry.upstream = session.socket;
-        this.journal('connect', {
-          outcome: 'ok',
-          request: 'STARTTLS',
-          response: `${session.report.session.protocol} ${session.report.session.cipher} ${session.report.session.keyExchange}`,
-        });
-        this.journal('authenticate', {
-          outcome: 'ok',
-          request:
-            this.mailbox.credentials.kind === 'psc'
-              ? 'AUTHENTICATE XOAUTH2 [redacted]'
-              : 'AUTHENTICATE PLAIN [redacted]',
-          response: 'OK',
-        });
+        this.logins.connected(session.report);
+        this.logins.authenticated('AUTHENTICATE', 'OK');
         send(`${tag} OK [CAPABILITY ${session.capabilities}] Logged in`);
         const { rest } = reader.detach();
         this.relay(client, rest, session.socket, session.rest);

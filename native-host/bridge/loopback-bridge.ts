@@ -5,6 +5,7 @@ import type { AuditJournal } from '../audit/journal';
 import type { Redactor } from '../audit/redact';
 import type { Logger } from '../log';
 import type { TrustContext } from '../trust/verify';
+import { type JournalFields, LoginJournal } from './login-journal';
 import { authorOf, type BridgeMailbox } from './mailbox';
 import { latin1Line, userSentence } from './wire-text';
 
@@ -23,7 +24,7 @@ export interface LiveConnection {
 /**
  * What the IMAP and SMTP endpoints of a mailbox share: a loopback listener, the live connections
  * (each a client socket and its upstream), closing them all with a sentence Thunderbird shows,
- * and journaling under the mailbox's author.
+ * and journaling under the mailbox's author (the login steps through login-journal.ts).
  */
 export abstract class LoopbackBridge {
   private readonly server = net.createServer((socket) => {
@@ -38,10 +39,17 @@ export abstract class LoopbackBridge {
   });
   protected readonly live = new Set<LiveConnection>();
 
+  /** The login steps both protocols journal alike. */
+  protected readonly logins: LoginJournal;
+
   constructor(
     readonly mailbox: BridgeMailbox,
     protected readonly deps: BridgeDeps,
-  ) {}
+  ) {
+    this.logins = new LoginJournal(mailbox, deps.redactor, (action, fields) =>
+      this.journal(action, fields),
+    );
+  }
 
   /** Serves one client connection (the entry is tracked and cleaned up by the base). */
   protected abstract accept(entry: LiveConnection): Promise<void>;
@@ -79,10 +87,7 @@ export abstract class LoopbackBridge {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  protected journal(
-    action: string,
-    fields: { outcome: 'ok' | 'failed'; request?: string; response?: string; code?: string },
-  ): void {
+  protected journal(action: string, fields: JournalFields): void {
     this.deps.audit.record({
       author: authorOf(this.mailbox),
       mailbox: this.mailbox.address,

@@ -1,8 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { toMssanteError } from '../../shared/errors/mssante-error';
 import { LineReader } from '../upstream/line-reader';
-import { decodeSaslPlain, localCredentialsMatch } from './local-auth';
+import { decodeSaslPlain } from './local-auth';
 import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
 import { headerGrowthBound, SmtpDataRewriter } from './smtp-headers';
 import { SmtpReplyRewriter } from './smtp-replies';
@@ -55,20 +54,9 @@ export class SmtpBridge extends LoopbackBridge {
             try {
               session = await openSmtpSession(this.mailbox, this.deps.trust);
               entry.upstream = session.socket;
-              const s = session.report.session;
-              this.journal('connect', {
-                outcome: 'ok',
-                request: 'STARTTLS',
-                response: `${s.protocol} ${s.cipher} ${s.keyExchange}`,
-              });
+              this.logins.connected(session.report);
             } catch (error) {
-              const failure = toMssanteError(error);
-              this.journal('connect', {
-                outcome: 'failed',
-                request: 'STARTTLS',
-                code: failure.code,
-                ...(failure.detail ? { response: failure.detail.slice(0, 300) } : {}),
-              });
+              const failure = this.logins.refused('connect', 'STARTTLS', error);
               send(`421 4.7.0 ${userSentence(failure.code)}`);
               client.end();
               return;
@@ -113,19 +101,7 @@ export class SmtpBridge extends LoopbackBridge {
           send('503 5.5.1 EHLO first');
           continue;
         }
-        if (
-          !localCredentialsMatch(
-            this.mailbox.address,
-            this.mailbox.secret,
-            presented.user,
-            presented.secret,
-          )
-        ) {
-          this.journal('authenticate', {
-            outcome: 'failed',
-            request: 'local login',
-            code: 'E_BRIDGE_LOCAL_AUTH',
-          });
+        if (!this.logins.localAccepted(presented)) {
           send(`535 5.7.8 ${userSentence('E_BRIDGE_LOCAL_AUTH')}`);
           continue;
         }
@@ -133,26 +109,11 @@ export class SmtpBridge extends LoopbackBridge {
           session = await authenticateSmtp(session, this.mailbox, this.deps.trust);
           entry.upstream = session.socket;
         } catch (error) {
-          const failure = toMssanteError(error);
-          this.journal('authenticate', {
-            outcome: 'failed',
-            request: 'AUTH',
-            code: failure.code,
-            ...(failure.detail
-              ? { response: this.deps.redactor.text(failure.detail).slice(0, 300) }
-              : {}),
-          });
+          const failure = this.logins.refused('authenticate', 'AUTH', error);
           send(`535 5.7.8 ${userSentence(failure.code)}`);
           continue;
         }
-        this.journal('authenticate', {
-          outcome: 'ok',
-          request:
-            this.mailbox.credentials.kind === 'psc'
-              ? 'AUTH XOAUTH2 [redacted]'
-              : 'AUTH PLAIN [redacted]',
-          response: '235',
-        });
+        this.logins.authenticated('AUTH', '235');
         send('235 2.7.0 Authentication successful');
         const { rest } = reader.detach();
         const upstreamRest = session.reader.detach().rest;

@@ -1,20 +1,16 @@
 import { EventEmitter } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as client from 'openid-client';
 import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
-import { type ClientAuthConfig, clientAuthSetup } from './client-auth';
-import { PSC_ACR, PSC_SCOPE, type PscEndpoints } from './presets';
+import { PscDirectSource } from './direct-source';
+import type { PscClientOptions } from './discovery';
+import type { PscIdentity } from './identity';
+import { SessionClock } from './session-clock';
+import type { PscGrant, PscLogin, PscTokenSource } from './token-source';
 
 export type { ClientAuthConfig } from './client-auth';
+export type { PscIdentity } from './identity';
 
-export interface PscSessionOptions {
-  endpoints: PscEndpoints;
-  clientId: string;
-  auth: ClientAuthConfig;
-  /** Plain-HTTP issuer (the local sandbox only). */
-  allowHttp?: boolean;
+export interface PscSessionOptions extends PscClientOptions {
   /** PSC ends sessions after 15 min of inactivity and 4 h in all; both configurable for tests. */
   idleSeconds?: number;
   maxSeconds?: number;
@@ -28,14 +24,6 @@ export interface PscSessionOptions {
    */
   sessionCheckSeconds?: number;
   now?: () => number;
-}
-
-export interface PscIdentity {
-  nationalId: string;
-  subject: string;
-  givenName: string;
-  familyName: string;
-  civility: string | undefined;
 }
 
 /** What the extension may see about the session: identity and times, never a token. */
@@ -61,47 +49,26 @@ export interface CibaStart {
   completion: Promise<PscIdentity>;
 }
 
-/** The OAuth error code of an openid-client failure (response body or WWW-Authenticate challenge). */
-function oauthError(error: unknown): string | undefined {
-  const value = error as { error?: unknown; cause?: unknown } | null;
-  if (typeof value?.error === 'string') return value.error;
-  if (Array.isArray(value?.cause)) {
-    for (const challenge of value.cause as Array<{ parameters?: { error?: unknown } }>) {
-      if (typeof challenge.parameters?.error === 'string') return challenge.parameters.error;
-    }
-  }
-  return undefined;
-}
-
-/** PSC refusing the host itself (secret, key or certificate) is told apart from a user's failure. */
-function failureCode(error: unknown, fallback: ErrorCode): ErrorCode {
-  if (error instanceof MssanteError) return error.code;
-  return oauthError(error) === 'invalid_client' ? 'E_PSC_CLIENT_AUTH' : fallback;
-}
-
-function stringClaim(claims: Record<string, unknown>, name: string): string | undefined {
-  const value = claims[name];
-  return typeof value === 'string' && value ? value : undefined;
-}
-
 /**
- * One Pro Santé Connect session held by the host (the "intermediate LPS server"). Tokens live
- * in private fields of this object only: never on disk, in logs, in protocol messages or in
- * errors (ECO.1.2.5). Emits `change` (facts) and `ended` (code) — the bridge closes every
- * IMAP/SMTP session of the identity on `ended` (ECO.1.2.6).
+ * One Pro Santé Connect session held by the host: its facts, its idle and absolute limits, its
+ * refresh and liveness timers, and its events. The tokens come from a `PscTokenSource` (by
+ * default the host as PSC's client); the access token lives in a private field of this object
+ * only: never on disk, in logs, in protocol messages or in errors (ECO.1.2.5). Emits `change`
+ * (facts) and `ended` (code) — the bridge closes every IMAP/SMTP session of the identity on
+ * `ended` (ECO.1.2.6).
  */
 export class PscSession extends EventEmitter {
-  #config: client.Configuration | null = null;
   #access: string | null = null;
-  #refresh: string | null = null;
   #refreshing: Promise<string> | null = null;
   #facts: PscFacts = { state: 'signed-out' };
   #lastActivity = 0;
-  #timers: NodeJS.Timeout[] = [];
-  #check: NodeJS.Timeout | null = null;
+  readonly #clock = new SessionClock();
   private readonly now: () => number;
 
-  constructor(private readonly options: PscSessionOptions) {
+  constructor(
+    private readonly options: PscSessionOptions,
+    private readonly source: PscTokenSource = new PscDirectSource(options),
+  ) {
     super();
     this.now = options.now ?? Date.now;
   }
@@ -115,137 +82,23 @@ export class PscSession extends EventEmitter {
     this.#lastActivity = this.now();
   }
 
-  private async configuration(): Promise<client.Configuration> {
-    if (this.#config) return this.#config;
-    const { endpoints, clientId, auth } = this.options;
-    let metadata: client.ServerMetadata;
-    try {
-      const response = await fetch(endpoints.discovery, {
-        headers: { accept: 'application/json' },
-        redirect: 'error',
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      metadata = (await response.json()) as client.ServerMetadata;
-    } catch (error) {
-      throw new MssanteError('E_PSC_UNREACHABLE', {
-        detail: new URL(endpoints.discovery).host,
-        cause: error,
-      });
-    }
-    if (metadata.issuer !== endpoints.issuer) {
-      throw new MssanteError('E_PSC_DISCOVERY', { detail: `issuer ${String(metadata.issuer)}` });
-    }
-    const setup = await clientAuthSetup(auth);
-    const config = new client.Configuration(metadata, clientId, setup.metadata, setup.clientAuth);
-    if (setup.fetch) config[client.customFetch] = setup.fetch;
-    if (this.options.allowHttp) client.allowInsecureRequests(config);
-    this.#config = config;
-    return config;
-  }
-
-  /** Authorization code + PKCE (S256) with acr_values=eidas1, redirect to a loopback listener. */
+  /** Authorization code + PKCE in the browser (see browser-login.ts). */
   async beginBrowserLogin(): Promise<LoginStart> {
-    const config = await this.configuration();
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: PSC_SCOPE,
-      acr_values: PSC_ACR,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
+    const start = await this.source.browserLogin();
     this.setFacts({ state: 'signing-in' });
-    const completion = new Promise<PscIdentity>((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          server.close();
-          reject(this.failLogin('E_PSC_LOGIN_TIMEOUT'));
-        },
-        this.options.loginTimeoutMs ?? 10 * 60_000,
-      );
-      server.on('request', (req, res) => {
-        const current = new URL(req.url ?? '/', redirectUri);
-        if (current.pathname !== '/callback') {
-          res.writeHead(404).end();
-          return;
-        }
-        clearTimeout(timer);
-        server.close();
-        const done = (ok: boolean) => {
-          res.writeHead(ok ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' });
-          res.end(loginPage(ok));
-        };
-        if (current.searchParams.get('error')) {
-          done(false);
-          reject(
-            this.failLogin(
-              current.searchParams.get('error') === 'access_denied'
-                ? 'E_PSC_LOGIN_DENIED'
-                : 'E_PSC_LOGIN_FAILED',
-            ),
-          );
-          return;
-        }
-        client
-          .authorizationCodeGrant(config, current, {
-            pkceCodeVerifier: verifier,
-            expectedState: state,
-            expectedNonce: nonce,
-            idTokenExpected: true,
-          })
-          .then((tokens) => this.accept(config, tokens))
-          .then(
-            (identity) => {
-              done(true);
-              resolve(identity);
-            },
-            (error: unknown) => {
-              done(false);
-              reject(this.failLogin(failureCode(error, 'E_PSC_LOGIN_FAILED'), error));
-            },
-          );
-      });
-    });
-    return { url: url.href, completion };
+    return { url: start.url, completion: this.completion(start.login) };
   }
 
   /** CIBA (approval in the e-CPS app): login_hint = national id, the binding message shown to the user. */
   async beginCiba(nationalId: string, bindingMessage: string): Promise<CibaStart> {
-    const config = await this.configuration();
-    let started: Awaited<ReturnType<typeof client.initiateBackchannelAuthentication>>;
+    let start: Awaited<ReturnType<PscTokenSource['cibaLogin']>>;
     try {
-      started = await client.initiateBackchannelAuthentication(config, {
-        scope: PSC_SCOPE,
-        login_hint: nationalId,
-        binding_message: bindingMessage,
-        acr_values: PSC_ACR,
-      });
+      start = await this.source.cibaLogin(nationalId, bindingMessage);
     } catch (error) {
-      throw this.failLogin(failureCode(error, 'E_PSC_LOGIN_FAILED'), error);
+      throw this.loginFailed(error);
     }
     this.setFacts({ state: 'signing-in' });
-    const completion = client.pollBackchannelAuthenticationGrant(config, started).then(
-      (tokens) => this.accept(config, tokens),
-      (error: unknown) => {
-        const code = oauthError(error);
-        throw this.failLogin(
-          code === 'access_denied'
-            ? 'E_PSC_LOGIN_DENIED'
-            : code === 'expired_token'
-              ? 'E_PSC_LOGIN_TIMEOUT'
-              : failureCode(error, 'E_PSC_LOGIN_FAILED'),
-          error,
-        );
-      },
-    );
-    return { bindingMessage, expiresIn: started.expires_in, completion };
+    return { bindingMessage, expiresIn: start.expiresIn, completion: this.completion(start.login) };
   }
 
   /** A valid access token for an upstream login, refreshed first when it is about to expire. */
@@ -272,34 +125,31 @@ export class PscSession extends EventEmitter {
   end(code: ErrorCode): void {
     if (this.#facts.state === 'ended' || this.#facts.state === 'signed-out') return;
     this.#access = null;
-    this.#refresh = null;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers = [];
-    if (this.#check) clearInterval(this.#check);
-    this.#check = null;
+    this.source.forget();
+    this.#clock.stop();
     this.setFacts({ ...this.#facts, state: 'ended', ended: { code, at: this.now() } });
     this.emit('ended', code);
   }
 
+  private completion(login: Promise<PscLogin>): Promise<PscIdentity> {
+    return login.then(
+      (done) => this.signedIn(done),
+      (error: unknown) => {
+        throw this.loginFailed(error);
+      },
+    );
+  }
+
   private async doRefresh(): Promise<string> {
-    const config = await this.configuration();
-    if (!this.#refresh) throw new MssanteError('E_PSC_REFRESH_INVALID');
-    try {
-      const tokens = await client.refreshTokenGrant(config, this.#refresh);
-      this.store(tokens);
+    const outcome = await this.source.refresh();
+    if (outcome.kind === 'granted') {
+      this.store(outcome.grant);
       return this.#access!;
-    } catch (error) {
-      const code = oauthError(error);
-      if (code === 'invalid_grant' || code === 'invalid_token') {
-        this.end(this.limitReached() ?? 'E_PSC_REFRESH_INVALID');
-        throw new MssanteError(this.#facts.ended?.code ?? 'E_PSC_REFRESH_INVALID', {
-          cause: error,
-        });
-      }
-      // A refused client (wrong key or certificate) is a configuration fault: the session is
-      // left as it is, PSC did not end it.
-      throw new MssanteError(failureCode(error, 'E_PSC_UNREACHABLE'), { cause: error });
     }
+    this.end(this.limitReached() ?? 'E_PSC_REFRESH_INVALID');
+    throw new MssanteError(this.#facts.ended?.code ?? 'E_PSC_REFRESH_INVALID', {
+      cause: outcome.cause,
+    });
   }
 
   private limitReached(): ErrorCode | undefined {
@@ -310,54 +160,26 @@ export class PscSession extends EventEmitter {
     return undefined;
   }
 
-  private async accept(
-    config: client.Configuration,
-    tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
-  ): Promise<PscIdentity> {
-    const claims = (tokens.claims() ?? {}) as Record<string, unknown>;
-    if (claims.acr !== PSC_ACR)
-      throw new MssanteError('E_PSC_ACR', { detail: String(claims.acr ?? 'none') });
-    const subject = stringClaim(claims, 'sub') ?? '';
-    const info = (await client.fetchUserInfo(config, tokens.access_token, subject)) as Record<
-      string,
-      unknown
-    >;
-    const nationalId =
-      stringClaim(info, 'preferred_username') ?? stringClaim(info, 'SubjectNameID');
-    if (!nationalId)
-      throw new MssanteError('E_PSC_LOGIN_FAILED', { detail: 'no national id in userinfo' });
-    const identity: PscIdentity = {
-      nationalId,
-      subject,
-      givenName: stringClaim(info, 'given_name') ?? '',
-      familyName: stringClaim(info, 'family_name') ?? '',
-      civility:
-        stringClaim(info, 'codeCivilite') ??
-        stringClaim((info.SubjectRefPro ?? {}) as Record<string, unknown>, 'codeCivilite'),
-    };
+  private signedIn(login: PscLogin): PscIdentity {
     const now = this.now();
     this.#lastActivity = now;
     this.setFacts({
       state: 'signed-in',
-      identity,
+      identity: login.identity,
       since: now,
       absoluteExpiresAt: now + (this.options.maxSeconds ?? 4 * 3600) * 1000,
     });
-    this.store(tokens);
-    return identity;
+    this.store(login);
+    return login.identity;
   }
 
-  private store(tokens: client.TokenEndpointResponse): void {
+  private store(grant: PscGrant): void {
     const now = this.now();
-    this.#access = tokens.access_token;
-    if (tokens.refresh_token) this.#refresh = tokens.refresh_token;
-    const idle =
-      Number((tokens as { refresh_expires_in?: unknown }).refresh_expires_in) ||
-      this.options.idleSeconds ||
-      900;
+    this.#access = grant.accessToken;
+    const idle = grant.idleSeconds || this.options.idleSeconds || 900;
     this.setFacts({
       ...this.#facts,
-      accessExpiresAt: now + (tokens.expires_in ?? 60) * 1000,
+      accessExpiresAt: now + (grant.expiresIn ?? 60) * 1000,
       idleExpiresAt: Math.min(now + idle * 1000, this.#facts.absoluteExpiresAt ?? Infinity),
     });
     this.schedule();
@@ -366,75 +188,49 @@ export class PscSession extends EventEmitter {
   /**
    * Near the access token's expiry: refresh if the user worked since the last refresh (PSC's
    * idle limit then follows real activity), otherwise let the session idle out. At the idle or
-   * absolute limit: end.
+   * absolute limit: end. Meanwhile, check every `sessionCheckSeconds` that PSC still knows it.
    */
   private schedule(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
     const facts = this.#facts;
     const now = this.now();
     const margin = (this.options.refreshMarginSeconds ?? 30) * 1000;
-    const refreshAt = Math.max(0, (facts.accessExpiresAt ?? now) - margin - now);
     const lastRefresh = now;
-    this.#timers = [
-      setTimeout(() => {
-        if (this.#lastActivity >= lastRefresh - margin) void this.refresh().catch(() => undefined);
-      }, refreshAt),
-      setTimeout(
-        () => this.end('E_PSC_SESSION_IDLE'),
-        Math.max(0, (facts.idleExpiresAt ?? now) - now),
-      ),
-      setTimeout(
-        () => this.end('E_PSC_SESSION_MAX'),
-        Math.max(0, (facts.absoluteExpiresAt ?? now) - now),
-      ),
-    ];
-    for (const timer of this.#timers) timer.unref();
-    if (!this.#check) {
-      this.#check = setInterval(
-        () => void this.checkAlive(),
-        (this.options.sessionCheckSeconds ?? 30) * 1000,
-      );
-      this.#check.unref();
-    }
+    this.#clock.set([
+      [
+        (facts.accessExpiresAt ?? now) - margin - now,
+        () => {
+          if (this.#lastActivity >= lastRefresh - margin)
+            void this.refresh().catch(() => undefined);
+        },
+      ],
+      [(facts.idleExpiresAt ?? now) - now, () => this.end('E_PSC_SESSION_IDLE')],
+      [(facts.absoluteExpiresAt ?? now) - now, () => this.end('E_PSC_SESSION_MAX')],
+    ]);
+    this.#clock.every(
+      (this.options.sessionCheckSeconds ?? 30) * 1000,
+      () => void this.checkAlive(),
+    );
   }
 
   /** Is the session still alive at PSC? A refused userinfo leads to a refresh, which decides. */
   private async checkAlive(): Promise<void> {
-    if (this.#facts.state !== 'signed-in' || !this.#access || !this.#config) return;
-    const subject = this.#facts.identity?.subject ?? client.skipSubjectCheck;
-    try {
-      await client.fetchUserInfo(this.#config, this.#access, subject);
-    } catch {
-      // Refused (or PSC unreachable): the refresh decides; it ends the session only when PSC
-      // refuses the refresh token (invalid_grant), not on a network failure.
-      await this.refresh().catch(() => undefined);
-    }
+    if (this.#facts.state !== 'signed-in' || !this.#access) return;
+    if (await this.source.stillValid(this.#access, this.#facts.identity?.subject)) return;
+    // Refused (or PSC unreachable): the refresh decides; it ends the session only when PSC
+    // refuses the refresh token (invalid_grant), not on a network failure.
+    await this.refresh().catch(() => undefined);
   }
 
-  private failLogin(code: ErrorCode, cause?: unknown): MssanteError {
+  /** A login that did not complete: back to signed-out, and its coded error. */
+  private loginFailed(error: unknown): MssanteError {
     if (this.#facts.state === 'signing-in') this.setFacts({ state: 'signed-out' });
-    return cause instanceof MssanteError && cause.code === code
-      ? cause
-      : new MssanteError(code, { cause });
+    return error instanceof MssanteError
+      ? error
+      : new MssanteError('E_PSC_LOGIN_FAILED', { cause: error });
   }
 
   private setFacts(facts: PscFacts): void {
     this.#facts = facts;
     this.emit('change', this.facts);
   }
-}
-
-function loginPage(ok: boolean): string {
-  const text = ok
-    ? [
-        'Connexion Pro Santé Connect réussie',
-        'Vous pouvez fermer cet onglet et revenir à Thunderbird.',
-        'Signed in to Pro Santé Connect: you can close this tab.',
-      ]
-    : [
-        'Connexion Pro Santé Connect échouée',
-        'Revenez à Thunderbird pour voir la raison et réessayer.',
-        'Sign-in failed: go back to Thunderbird to see why.',
-      ];
-  return `<!doctype html><html lang="fr"><meta charset="utf-8"><title>${text[0]}</title><h1>${text[0]}</h1><p>${text[1]}</p><p lang="en">${text[2]}</p></html>`;
 }

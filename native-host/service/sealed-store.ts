@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { installKey, type OnMalformedKey, readInstallKey } from '../storage/install-key';
 
 /** An encrypted value as kept in the host's state files (base64 fields). */
 export interface Sealed {
@@ -10,6 +10,12 @@ export interface Sealed {
   tag: string;
   data: string;
 }
+
+/** A damaged key file is refused, never replaced: the sealed credentials need the original key. */
+const REFUSE: OnMalformedKey = {
+  action: 'refuse',
+  error: () => new MssanteError('E_APP_SECRET_UNREADABLE', { detail: 'key file' }),
+};
 
 /**
  * Encryption at rest of the APP mailboxes' credentials (the PKCS#12, its password): AES-256-GCM
@@ -24,24 +30,13 @@ export interface Sealed {
 export class SealedStore {
   constructor(private readonly dir: string) {}
 
-  private key(create: boolean): Buffer | null {
-    const file = path.join(this.dir, 'secrets.key');
-    if (existsSync(file)) {
-      const key = readFileSync(file);
-      if (key.length !== 32)
-        throw new MssanteError('E_APP_SECRET_UNREADABLE', { detail: 'key file' });
-      return key;
-    }
-    if (!create) return null;
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const key = randomBytes(32);
-    writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
-    return key;
+  private get file(): string {
+    return path.join(this.dir, 'secrets.key');
   }
 
   seal(plaintext: Buffer, context: string): Sealed {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key(true)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', installKey(this.file, REFUSE), iv);
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return {
@@ -53,7 +48,7 @@ export class SealedStore {
   }
 
   open(sealed: Sealed, context: string): Buffer {
-    const key = this.key(false);
+    const key = readInstallKey(this.file, REFUSE);
     if (!key) throw new MssanteError('E_APP_SECRET_UNREADABLE', { detail: 'no key file' });
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));

@@ -1,15 +1,8 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writePrivateFile } from '../config/private-file';
+import { installKey, type OnMalformedKey, readInstallKey } from '../storage/install-key';
 import { buildSerialTable, SerialTable, TABLE_USABLE, tableSlots } from './crl-serial-table';
 
 /**
@@ -33,7 +26,8 @@ import { buildSerialTable, SerialTable, TABLE_USABLE, tableSlots } from './crl-s
 /** Version 1 (a text list read into a `Set`) is read as a foreign file and rewritten. */
 export const CRL_INDEX_VERSION = 2;
 const MAGIC = 'mssante-crl-index';
-const KEY_BYTES = 32;
+/** A damaged key only costs a walk of the entries: it is replaced, the indexes it signed ignored. */
+const REPLACE: OnMalformedKey = { action: 'replace' };
 const HEX64 = /^[0-9a-f]{64}$/;
 const NUMBER = /^(0|[1-9][0-9]{0,9})$/;
 
@@ -104,7 +98,8 @@ export class CrlIndexCache {
     if (!TABLE_USABLE) return;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const key = this.loadKey(true)!;
+      const key = this.loadKey(true);
+      if (!key) return;
       const { body, table } = buildSerialTable(serials);
       const header = `${MAGIC} ${CRL_INDEX_VERSION} ${sha256} ${serials.size} ${body.length}`;
       const payload = Buffer.concat([body, new Uint8Array(table.buffer)]);
@@ -119,33 +114,15 @@ export class CrlIndexCache {
     return createHmac('sha256', key).update(`${header}\n${url}\n`).update(body).digest();
   }
 
-  /** The per-install key; created (0600) when `create` and it is missing or malformed. */
+  /** The per-install key; made (0600) when `create` and it is missing or malformed. */
   private loadKey(create: boolean): Buffer | null {
     if (this.key) return this.key;
     const file = path.join(this.dir, 'index.key');
     try {
-      const key = readFileSync(file);
-      if (key.length === KEY_BYTES) return (this.key = key);
+      this.key = create ? installKey(file, REPLACE) : readInstallKey(file, REPLACE);
     } catch {
-      // missing
+      return null; // unreadable: no index this time
     }
-    if (!create) return null;
-    // Created by a hard link so that two stores on the same directory end with one key.
-    const tmp = `${file}.${process.pid}.tmp`;
-    rmSync(tmp, { force: true });
-    writeFileSync(tmp, randomBytes(KEY_BYTES), { mode: 0o600 });
-    try {
-      linkSync(tmp, file);
-    } catch {
-      const existing = readFileSync(file);
-      if (existing.length === KEY_BYTES) {
-        unlinkSync(tmp);
-        return (this.key = existing);
-      }
-      renameSync(tmp, file); // malformed: replaced
-      return (this.key = readFileSync(file));
-    }
-    unlinkSync(tmp);
-    return (this.key = readFileSync(file));
+    return this.key;
   }
 }

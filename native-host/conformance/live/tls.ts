@@ -51,10 +51,10 @@ function refusal(error: MssanteError): Record<string, string> {
 }
 
 /**
- * For one requirement: proved when the connection passed, failing when it was refused for this
- * very rule, not-run when it was refused for another rule (that one is reported as failing).
+ * The refusals verify.ts gives once the negotiated session passed, in its order: the CA, the
+ * dates, name and usage, revocation. With AFTER_CA and AFTER_DATES, `judge` takes a refusal by a
+ * rule checked later as proof that the rule before it held.
  */
-/** verify.ts checks, in order: the negotiated session, the CA, the dates, name and usage, revocation. */
 const AFTER_SESSION: ErrorCode[] = [
   'E_TRUST_UNKNOWN_CA',
   'E_TRUST_NOT_ORGANISATIONS_CA',
@@ -70,6 +70,11 @@ const AFTER_CA: ErrorCode[] = AFTER_SESSION.slice(2).filter(
 );
 const AFTER_DATES: ErrorCode[] = AFTER_SESSION.slice(4);
 
+/**
+ * For one requirement: proved when the connection passed or was refused by a rule checked after
+ * it (`later`), failing when it was refused for this very rule, not-run when it was refused for
+ * another rule checked before it (that one is reported as failing).
+ */
 function judge(
   check: string,
   id: string,

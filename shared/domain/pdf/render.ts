@@ -141,6 +141,9 @@ function fileId(seed: string): string {
   return [h1, h2, h3, h4].map((h) => (h >>> 0).toString(16).padStart(8, '0')).join('');
 }
 
+/** Parsed fonts, by their bytes: the same DejaVu arrays come back for every document. */
+const parsed = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
+
 /**
  * fontkit with a one-glyph-per-code-point layout. pdf-lib shapes every string it measures or
  * draws with fontkit's full OpenType layout (about 1–5 ms a call with DejaVu's GSUB/GPOS), and
@@ -148,9 +151,6 @@ function fileId(seed: string): string {
  * precomposed), so a direct cmap lookup draws the same glyphs, minus ligatures, hundreds of
  * times faster. Only `create` is part of pdf-lib's Fontkit interface.
  */
-/** Parsed fonts, by their bytes: the same DejaVu arrays come back for every document. */
-const parsed = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
-
 const simpleLayoutFontkit = {
   create(data: Uint8Array) {
     const known = parsed.get(data);

@@ -1,0 +1,43 @@
+import * as client from 'openid-client';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import { type ClientAuthConfig, clientAuthSetup } from './client-auth';
+import type { PscEndpoints } from './presets';
+
+/** How the host reaches PSC as a registered client. */
+export interface PscClientOptions {
+  endpoints: PscEndpoints;
+  clientId: string;
+  auth: ClientAuthConfig;
+  /** Plain-HTTP issuer (the local sandbox only). */
+  allowHttp?: boolean;
+}
+
+/**
+ * PSC's metadata, fetched from the discovery URL (no redirect), its issuer checked against the
+ * configured one, and the client's authentication (secret, private_key_jwt or mTLS) set up on it.
+ */
+export async function discoverPsc(options: PscClientOptions): Promise<client.Configuration> {
+  const { endpoints, clientId, auth } = options;
+  let metadata: client.ServerMetadata;
+  try {
+    const response = await fetch(endpoints.discovery, {
+      headers: { accept: 'application/json' },
+      redirect: 'error',
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    metadata = (await response.json()) as client.ServerMetadata;
+  } catch (error) {
+    throw new MssanteError('E_PSC_UNREACHABLE', {
+      detail: new URL(endpoints.discovery).host,
+      cause: error,
+    });
+  }
+  if (metadata.issuer !== endpoints.issuer) {
+    throw new MssanteError('E_PSC_DISCOVERY', { detail: `issuer ${String(metadata.issuer)}` });
+  }
+  const setup = await clientAuthSetup(auth);
+  const config = new client.Configuration(metadata, clientId, setup.metadata, setup.clientAuth);
+  if (setup.fetch) config[client.customFetch] = setup.fetch;
+  if (options.allowHttp) client.allowInsecureRequests(config);
+  return config;
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import type { ErrorCode } from '../../shared/errors/codes';
+import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
+import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
+import type { AuditJournal } from '../audit/journal';
+import { type PscFacts, PscSession } from '../psc/session';
+import type { HostSettings } from './host-settings';
+import type { MailboxHealth } from './mailbox-health';
+
+export interface PscLinkDeps {
+  settings: HostSettings;
+  audit: AuditJournal;
+  notify: (event: HostEvent) => void;
+  health: MailboxHealth;
+  /** ECO.1.2.6: the session is over; every IMAP and SMTP session must end, with this code. */
+  endSessions: (code: ErrorCode) => void;
+}
+
+/**
+ * The host's PSC session as the protocol sees it: made from config.json when first needed (and
+ * again after it ended), its changes and its end told to the extension and journaled, its logins
+ * started and reported.
+ */
+export class PscLink {
+  #session: PscSession | null = null;
+
+  constructor(private readonly deps: PscLinkDeps) {}
+
+  /** The session as it is, without making one. */
+  get current(): PscSession | null {
+    return this.#session;
+  }
+
+  /** The live session, or a new one (throws E_CONFIG_MISSING when no PSC client is configured). */
+  session(): PscSession {
+    if (this.#session && this.#session.facts.state !== 'ended') return this.#session;
+    const { config } = this.deps.settings.resolved();
+    if (!config.psc)
+      throw new MssanteError('E_CONFIG_MISSING', { detail: 'no PSC client configured' });
+    const session = new PscSession(config.psc);
+    session.on('change', () => {
+      if (session.facts.state === 'signed-in') this.deps.health.sessionStarted();
+      this.deps.notify(makeEvent('psc', this.status()));
+    });
+    session.on('ended', (code: ErrorCode) => {
+      // ECO.1.2.6: the refresh token is gone; close every IMAP and SMTP session and say why.
+      this.deps.endSessions(code);
+      this.deps.audit.record({
+        author: session.facts.identity?.nationalId ?? 'unknown',
+        action: 'psc-session-end',
+        outcome: 'ok',
+        code,
+      });
+      this.deps.notify(makeEvent('notice', new MssanteError(code).toWire()));
+    });
+    this.#session = session;
+    return session;
+  }
+
+  status(): Result<'psc.status'> {
+    let preset = 'none';
+    try {
+      const { config } = this.deps.settings.resolved();
+      preset = config.preset;
+      if (!config.psc) throw new MssanteError('E_CONFIG_MISSING');
+    } catch (error) {
+      return unconfigured(preset, toMssanteError(error));
+    }
+    return { configured: true, preset, ...statusFacts(this.#session?.facts) };
+  }
+
+  async login(params: Params<'psc.login'>): Promise<Result<'psc.login'>> {
+    const session = this.session();
+    if (params.method === 'browser') {
+      const start = await session.beginBrowserLogin();
+      void this.report(params, session, start.completion);
+      return { url: start.url };
+    }
+    const binding = `MSS-${randomBytes(2).toString('hex').toUpperCase()}`;
+    const start = await session.beginCiba(params.nationalId, binding);
+    void this.report(params, session, start.completion);
+    return { bindingMessage: start.bindingMessage, expiresIn: start.expiresIn };
+  }
+
+  logout(): Result<'psc.logout'> {
+    this.#session?.signOut();
+    return this.status();
+  }
+
+  /** Journals how a login ended; a failure is also told to the extension. */
+  private report(
+    params: Params<'psc.login'>,
+    session: PscSession,
+    completion: Promise<unknown>,
+  ): Promise<void> {
+    return completion.then(
+      () =>
+        void this.deps.audit.record({
+          author: session.facts.identity?.nationalId ?? 'unknown',
+          action: 'psc-login',
+          outcome: 'ok',
+          request: params.method,
+        }),
+      (error: unknown) => {
+        const failure =
+          error instanceof MssanteError ? error : new MssanteError('E_PSC_LOGIN_FAILED');
+        this.deps.audit.record({
+          author: params.method === 'ciba' ? params.nationalId : 'unknown',
+          action: 'psc-login',
+          outcome: 'failed',
+          request: params.method,
+          code: failure.code,
+        });
+        this.deps.notify(makeEvent('notice', failure.toWire()));
+      },
+    );
+  }
+}
+
+/** Nothing configured is the normal first run; anything else is a fault to show. */
+function unconfigured(preset: string, problem: MssanteError): Result<'psc.status'> {
+  return {
+    configured: false,
+    preset,
+    state: 'signed-out',
+    ...(problem.code === 'E_CONFIG_MISSING'
+      ? {}
+      : {
+          configError: {
+            ...problem.toWire(),
+            ...(problem.detail ? { detail: problem.detail } : {}),
+          },
+        }),
+  };
+}
+
+/** The session's facts as psc.status carries them (no subject, no token). */
+function statusFacts(
+  facts: PscFacts = { state: 'signed-out' },
+): Omit<Result<'psc.status'>, 'configured' | 'preset'> {
+  const { identity } = facts;
+  return {
+    state: facts.state,
+    ...(identity
+      ? {
+          identity: {
+            nationalId: identity.nationalId,
+            givenName: identity.givenName,
+            familyName: identity.familyName,
+            ...(identity.civility ? { civility: identity.civility } : {}),
+          },
+        }
+      : {}),
+    ...(facts.since ? { since: facts.since } : {}),
+    ...(facts.accessExpiresAt ? { accessExpiresAt: facts.accessExpiresAt } : {}),
+    ...(facts.idleExpiresAt ? { idleExpiresAt: facts.idleExpiresAt } : {}),
+    ...(facts.absoluteExpiresAt ? { absoluteExpiresAt: facts.absoluteExpiresAt } : {}),
+    ...(facts.ended ? { ended: facts.ended } : {}),
+  };
+}
