@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run build`: bundles the add-on (dist/extension/, unpacked) and its .xpi
-// (dist/open-mssante-<version>.xpi), and the native host + command line (dist/host/mssante.mjs).
+// (dist/open-mssante-<version>.xpi), the native host + command line (dist/host/mssante.mjs), and
+// the intermediate LPS server (dist/lps/mssante-lps.mjs).
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import {
@@ -149,11 +150,34 @@ async function buildHost() {
   writeFileSync(path.join(dist, 'host.meta.json'), JSON.stringify(result.metafile, null, 1));
 }
 
+/** The intermediate LPS server (lps-server/), one file: `node dist/lps/mssante-lps.mjs serve`. */
+async function buildLpsServer() {
+  const out = path.join(dist, 'lps');
+  rmSync(out, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [{ in: 'lps-server/main.ts', out: 'mssante-lps' }],
+    outdir: out,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  writeFileSync(path.join(dist, 'lps.meta.json'), JSON.stringify(result.metafile, null, 1));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   mkdirSync(dist, { recursive: true });
-  await Promise.all([buildExtension(), buildHost()]);
+  await Promise.all([buildExtension(), buildHost(), buildLpsServer()]);
   packXpi();
   console.log(
-    `built ${path.relative(root, ext)}/, ${path.relative(root, XPI)}, dist/host/mssante.mjs`,
+    `built ${path.relative(root, ext)}/, ${path.relative(root, XPI)}, dist/host/mssante.mjs, dist/lps/mssante-lps.mjs`,
   );
 }

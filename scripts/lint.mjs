@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run lint`: type-checks the four TypeScript projects (shared/ with no DOM and no Node
-// types, extension/ with DOM + WebExtension types, native-host/, and the lab, tests, benchmarks
+// `npm run lint`: type-checks the five TypeScript projects (shared/ with no DOM and no Node
+// types, extension/ with DOM + WebExtension types, native-host/, lps-server/, and the lab, tests, benchmarks
 // and scripts on top), checks formatting, then
 // runs `web-ext lint` on the built add-on, failing on any finding except the ones every
 // Thunderbird add-on with experiments gets (see ../shared/THUNDERBIRD.md and docs/build.md).
@@ -24,6 +24,7 @@ function step(title, cmd, args) {
 step('tsc shared/ (pure core: no DOM, no Node)', bin('tsc'), ['-p', 'shared', '--noEmit']);
 step('tsc extension/ (+ shared/)', bin('tsc'), ['-p', 'extension', '--noEmit']);
 step('tsc native-host/ (+ shared/)', bin('tsc'), ['-p', 'native-host', '--noEmit']);
+step('tsc lps-server/ (+ native-host/, shared/)', bin('tsc'), ['-p', 'lps-server', '--noEmit']);
 step('tsc lab/, test/, bench/, scripts/', bin('tsc'), ['-p', '.', '--noEmit']);
 step('prettier --check', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
 step('build', process.execPath, ['scripts/build.mjs']);

@@ -20,6 +20,7 @@ export const HOST_NAMES = {
   ldap: `ldap.${DOMAIN}`,
   psc: `psc.${DOMAIN}`,
   pki: `pki.${DOMAIN}`, // CRL distribution point and OCSP responder (plain HTTP, as in real PKIs)
+  lps: `lps.${DOMAIN}`, // the intermediate LPS server (HTTPS), PSC's client for the workstations
 } as const;
 
 /** What one part reports once started: where it listens, and how to stop it. */
@@ -62,6 +63,8 @@ export interface SandboxRuntime {
   imap: Endpoint;
   smtp: Endpoint;
   psc: { issuer: string; control: string };
+  /** The intermediate LPS server (its own process) and the CA file its certificate chains to. */
+  lps?: { url: string; caFile: string };
   ldap: { url: string; base: string };
   autoconfig: { url: string };
   crl: { url: string };

@@ -13,7 +13,15 @@ import { PORTS_FILE } from './paths';
 import { MAILBOXES } from './people';
 import { isAlive, removeRuntime, writeRuntime } from './runtime';
 
-const PORT_NAMES: Array<keyof OperatorPorts> = ['pki', 'psc', 'imap', 'smtp', 'autoconfig', 'ldap'];
+const PORT_NAMES: Array<keyof OperatorPorts> = [
+  'pki',
+  'psc',
+  'lps',
+  'imap',
+  'smtp',
+  'autoconfig',
+  'ldap',
+];
 
 /** The ports of the last run when they are still free (stable URLs and host config), else new ones. */
 async function choosePorts(dir: string): Promise<OperatorPorts> {
@@ -31,7 +39,7 @@ async function choosePorts(dir: string): Promise<OperatorPorts> {
 }
 
 export function runtimeOf(operator: TestOperator, startedAt: Date): SandboxRuntime {
-  const { stub, dovecot, revocation, files, annuaire, autoconfig, bad } = operator;
+  const { stub, dovecot, revocation, files, annuaire, autoconfig, bad, lps } = operator;
   if (!annuaire || !bad) throw new Error('the daemon runs the Annuaire and the bad servers');
   return {
     up: true,
@@ -39,6 +47,7 @@ export function runtimeOf(operator: TestOperator, startedAt: Date): SandboxRunti
     imap: { host: HOST_NAMES.imap, port: dovecot.info.imap.port },
     smtp: { host: HOST_NAMES.smtp, port: dovecot.info.smtp.port },
     psc: { issuer: stub.info.issuer, control: stub.info.control },
+    ...(lps ? { lps: { url: lps.url, caFile: lps.caFile } } : {}),
     ldap: { url: annuaire.info.url, base: annuaire.info.base },
     autoconfig: { url: autoconfig.info.url },
     badServers: bad.servers,
@@ -85,6 +94,8 @@ async function main(): Promise<void> {
     ports: await choosePorts(dir),
     annuaire: { entries: DEMO_ENTRY_COUNT },
     badServers: true,
+    // The real topology: the workstation's host talks to this server, which alone is PSC's client.
+    lps: true,
   });
   let stopping = false;
   const stop = async (code: number) => {

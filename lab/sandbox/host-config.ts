@@ -8,14 +8,17 @@ import type { TestOperator } from './operator';
  * The host's config.json for a sandbox operator: the lab writes the same file an establishment
  * would, through the product's own schema and private-file writer, so the host never reads the
  * sandbox's runtime.json and holds no code of the lab. What it names:
- * - PSC: the stub as a `custom` issuer (discovery at PSC's own wallet path) and the host's
- *   client at the stub (client_secret_basic);
+ * - PSC: the intermediate LPS server when the sandbox runs one (the daemon does: the host then
+ *   holds no PSC credential), else — embedded, the host as PSC's client — the stub as a `custom`
+ *   issuer (discovery at PSC's own wallet path) and the host's client at the stub;
  * - trust: the sandbox's generated IGC Santé-shaped chain;
  * - hosts: the sandbox's names on loopback (they are not in DNS);
  * - autoconfig: the port of autoconfig.<sandbox domain> (not 443 on a workstation);
  * - annuaire: the sandbox's slapd, when it runs.
  */
 interface SandboxParts {
+  /** The intermediate LPS server: the host then names it and holds no PSC credential. */
+  lps?: { url: string; caFile: string };
   issuer: string;
   client: { clientId: string; clientSecret: string };
   anchors: { rootCert: string; intermediateCert: string };
@@ -29,14 +32,18 @@ function hostConfig(parts: SandboxParts, extra: Record<string, unknown>): HostCo
   const autoconfigPort = parts.autoconfigUrl ? new URL(parts.autoconfigUrl).port : '';
   return parseHostConfig({
     version: 1,
-    psc: {
-      preset: 'custom',
-      issuer: parts.issuer,
-      discovery: `${parts.issuer}/.well-known/wallet-openid-configuration`,
-      clientId: parts.client.clientId,
-      clientSecret: parts.client.clientSecret,
-      ...psc,
-    },
+    ...(parts.lps
+      ? { lps: { url: parts.lps.url, caFile: parts.lps.caFile } }
+      : {
+          psc: {
+            preset: 'custom',
+            issuer: parts.issuer,
+            discovery: `${parts.issuer}/.well-known/wallet-openid-configuration`,
+            clientId: parts.client.clientId,
+            clientSecret: parts.client.clientSecret,
+            ...psc,
+          },
+        }),
     trust: { set: 'sandbox', ...parts.anchors },
     hosts: parts.hosts,
     ...(autoconfigPort ? { autoconfig: { ports: { [DOMAIN]: Number(autoconfigPort) } } } : {}),
@@ -51,6 +58,7 @@ function hostConfig(parts: SandboxParts, extra: Record<string, unknown>): HostCo
 export function sandboxHostConfig(runtime: SandboxRuntime): HostConfigFile {
   return hostConfig(
     {
+      ...(runtime.lps ? { lps: runtime.lps } : {}),
       issuer: runtime.psc.issuer,
       client: runtime.internal.pscHostClient,
       anchors: {
@@ -75,6 +83,7 @@ export function operatorHostConfig(
 ): HostConfigFile {
   return hostConfig(
     {
+      ...(operator.lps ? { lps: { url: operator.lps.url, caFile: operator.lps.caFile } } : {}),
       issuer: operator.stub.info.issuer,
       client: operator.stub.info.hostClient,
       anchors: operator.anchors,

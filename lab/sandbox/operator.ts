@@ -14,6 +14,7 @@ import { generateEntries } from './annuaire/generate';
 import { type SlapdInfo, startSlapd } from './annuaire/slapd';
 import { type AutoconfigServer, sandboxMailConfig, startAutoconfig } from './autoconfig/index';
 import { type BadServers, startBadServers } from './bad-servers/index';
+import { lpsRegistration, type LpsServerProcess, startLpsServer } from './lps/index';
 
 /** The APP mailbox's ORG AUTH_CLI client certificate (ECO.1.3.1), as files. */
 export interface AppClientFiles {
@@ -40,6 +41,7 @@ export interface TestOperator {
   autoconfig: AutoconfigServer;
   annuaire?: Started<SlapdInfo>;
   bad?: BadServers;
+  lps?: LpsServerProcess;
   /** PEM files of the test PKI's trust anchors. */
   anchors: { rootCert: string; intermediateCert: string };
   /** Every file of the test PKI (what runtime.json publishes under internal.pki). */
@@ -68,11 +70,18 @@ export interface OperatorOptions {
   badServers?: boolean;
   /** Test only: the submission server's message size limit in bytes (SIZE, docs/bridge.md). */
   submissionMaxMailSize?: number;
+  /**
+   * The intermediate LPS server as its own process, registered at the PSC stub with its fixed
+   * HTTPS redirect URI (lab/sandbox/lps/); the host's config.json then names it instead of a PSC
+   * client (operatorHostConfig).
+   */
+  lps?: boolean | { sessionCheckSeconds?: number };
 }
 
 export interface OperatorPorts {
   pki: number;
   psc: number;
+  lps: number;
   imap: number;
   smtp: number;
   autoconfig: number;
@@ -138,7 +147,36 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
     p12Password: app.p12Password,
     organisationIdNat: app.organisationId,
   };
-  const stub = await startPscStub({ port: await port('psc'), stateDir: path.join(dir, 'psc') });
+  const lpsPort = options.lps ? await port('lps') : 0;
+  const registration = options.lps ? lpsRegistration(lpsPort) : undefined;
+  const stub = await startPscStub({
+    port: await port('psc'),
+    stateDir: path.join(dir, 'psc'),
+    ...(registration
+      ? {
+          clients: [
+            {
+              clientId: registration.clientId,
+              clientSecret: registration.clientSecret,
+              redirectUris: [registration.redirectUri],
+            },
+          ],
+        }
+      : {}),
+  });
+  const lps = registration
+    ? await startLpsServer({
+        dir: path.join(dir, 'lps'),
+        port: lpsPort,
+        pki,
+        issuer: stub.info.issuer,
+        registration,
+        crlUrl: urls.crlUrl,
+        ...(typeof options.lps === 'object' && options.lps.sessionCheckSeconds
+          ? { sessionCheckSeconds: options.lps.sessionCheckSeconds }
+          : {}),
+      })
+    : undefined;
   const dovecot = await startDovecot({
     dir: path.join(dir, 'dovecot'),
     tls: { certFile, keyFile },
@@ -196,6 +234,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
     autoconfig,
     ...(annuaire ? { annuaire } : {}),
     ...(bad ? { bad } : {}),
+    ...(lps ? { lps } : {}),
     anchors,
     files,
     async control(action, form) {
@@ -207,6 +246,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
       return (await res.json()) as Record<string, unknown>;
     },
     async stop() {
+      await lps?.stop();
       await bad?.stop();
       await annuaire?.stop();
       await autoconfig.stop();

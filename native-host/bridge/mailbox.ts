@@ -1,11 +1,11 @@
 import type { LookupFunction } from 'node:net';
-import type { PscSession } from '../psc/session';
+import type { HostPscSession } from '../psc/session-port';
 import type { UpstreamTarget } from '../upstream/starttls';
 
 /** How the bridge logs in upstream for one mailbox. */
 export type UpstreamCredentials =
   /** PER/ORG (ECO.1.2.1): XOAUTH2 with the PSC session's access token (throws when PSC is not configured). */
-  | { kind: 'psc'; session: () => PscSession }
+  | { kind: 'psc'; session: () => HostPscSession }
   /** APP (ECO.1.3.1): the ORG AUTH_CLI certificate during TLS, then PLAIN with the address. */
   | { kind: 'app'; pfx: Buffer; passphrase: string; password: string; subject: string };
 

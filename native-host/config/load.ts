@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { MssanteError } from '../../shared/errors/mssante-error';
@@ -18,7 +19,9 @@ import { type AnnuaireConfigFile, type HostConfigFile, parseHostConfig } from '.
  * E_CONFIG_MISSING, which the popup shows as "not configured".
  */
 export interface ResolvedConfig {
-  preset: 'bas' | 'production' | 'custom';
+  preset: 'bas' | 'production' | 'custom' | 'lps-server';
+  /** The intermediate LPS server holding the PSC sessions (then there is no `psc`). */
+  lps?: { url: string; ca?: string; lookup?: LookupFunction; checkSeconds?: number };
   psc?: {
     endpoints: PscEndpoints;
     clientId: string;
@@ -76,7 +79,8 @@ export function resolveAnnuaireConfig(stateDir: string): AnnuaireConfig {
   return annuaireConfig(requireHostConfig(stateDir).annuaire);
 }
 
-function pscConfig(
+/** PSC client options from config.json's `psc` (also the intermediate server's `psc`). */
+export function pscConfig(
   psc: NonNullable<HostConfigFile['psc']>,
   stateDir: string,
   lookup: LookupFunction | undefined,
@@ -93,6 +97,17 @@ function pscConfig(
     allowHttp: psc.preset === 'custom' && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(issuer),
     ...(psc.sessionCheckSeconds ? { sessionCheckSeconds: psc.sessionCheckSeconds } : {}),
   };
+}
+
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new MssanteError('E_CONFIG_INVALID', {
+      detail: `lps.caFile: cannot read ${file}`,
+      cause,
+    });
+  }
 }
 
 /** The whole configuration of a state folder, its trust set and PSC key files loaded. */
@@ -113,6 +128,15 @@ export function resolveConfig(stateDir: string): ResolvedConfig {
     annuaire: annuaireConfig(config.annuaire),
   };
   if (config.psc) resolved.psc = pscConfig(config.psc, stateDir, lookup);
+  if (config.lps) {
+    resolved.preset = 'lps-server';
+    resolved.lps = {
+      url: config.lps.url,
+      ...(config.lps.caFile ? { ca: readCaFile(path.resolve(stateDir, config.lps.caFile)) } : {}),
+      ...(lookup ? { lookup } : {}),
+      ...(config.lps.checkSeconds ? { checkSeconds: config.lps.checkSeconds } : {}),
+    };
+  }
   if (lookup) resolved.lookup = lookup;
   return resolved;
 }

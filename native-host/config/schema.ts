@@ -9,9 +9,10 @@ import { MssanteError } from '../../shared/errors/mssante-error';
  * lab's `writeSandboxHostConfig`, the tests) validates what it writes against it.
  *
  *   { "version"?: 1,
+ *     "lps"?: { "url": "https://<intermediate LPS server>", "caFile"?, "checkSeconds"? },
  *     "psc"?: { "preset": "bas" | "production" | "custom", "issuer"?, "discovery"?,
  *               "clientId": "…", "auth": { "method": … } | (older) "clientSecret": "…",
- *               "sessionCheckSeconds"? },
+ *               "sessionCheckSeconds"? },       (embedded: the host is its own LPS server)
  *     "trust": { "set": "ans-test" | "production" }
  *            | { "set": "sandbox", "rootCert": "<pem file>", "intermediateCert": "<pem file>" },
  *     "hosts"?: { "<name or *.domain>": "<IP address>" },
@@ -54,7 +55,7 @@ export type PscAuthFile = z.infer<typeof PscAuthSchema>;
 export type KeyJwtAuthFile = z.infer<typeof keyJwtAuth>;
 export type TlsAuthFile = z.infer<typeof tlsAuth>;
 
-const PscSchema = z.strictObject({
+export const PscSchema = z.strictObject({
   preset: z.enum(['bas', 'production', 'custom']),
   issuer: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+/))),
   discovery: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+/))),
@@ -83,9 +84,21 @@ const AnnuaireSchema = z.union([
   z.strictObject({ source: z.literal('offline') }),
 ]);
 
+/**
+ * `lps`: the intermediate LPS server that holds this workstation's PSC sessions
+ * (docs/lps-server.md); the host then holds no PSC credential. `caFile`: the CA(s) its HTTPS
+ * certificate chains to (the system's roots when absent).
+ */
+const LpsSchema = z.strictObject({
+  url: z.string().check(z.regex(/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/i)),
+  caFile: z.optional(nonEmpty()),
+  checkSeconds: z.optional(z.number().check(z.int(), z.positive())),
+});
+
 export const HostConfigSchema = z.strictObject({
   version: z.optional(z.literal(HOST_CONFIG_VERSION)),
   psc: z.optional(PscSchema),
+  lps: z.optional(LpsSchema),
   trust: TrustSchema,
   /** Name → address overrides (names not in DNS: a lab's, an establishment's split horizon). */
   hosts: z.optional(
@@ -119,6 +132,10 @@ export function parseHostConfig(raw: unknown): HostConfigFile {
   if (!parsed.success)
     throw new MssanteError('E_CONFIG_INVALID', { detail: configFault(parsed.error.issues) });
   const psc = parsed.data.psc;
+  if (psc && parsed.data.lps)
+    throw new MssanteError('E_CONFIG_INVALID', {
+      detail: 'lps: give either lps (an intermediate LPS server) or psc (embedded), not both',
+    });
   if (psc?.preset === 'custom' && !psc.issuer)
     throw new MssanteError('E_CONFIG_INVALID', { detail: 'psc.issuer: required with "custom"' });
   return parsed.data;

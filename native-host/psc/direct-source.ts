@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { startBrowserLogin } from './browser-login';
+import { type CallbackOpener, loopbackCallback } from './login-callback';
 import { startCibaLogin } from './ciba-login';
 import { discoverPsc, type PscClientOptions } from './discovery';
 import { loginIdentity } from './identity';
@@ -10,6 +11,10 @@ import type { PscGrant, PscLogin, PscTokenSource, RefreshOutcome } from './token
 export interface PscDirectSourceOptions extends PscClientOptions {
   /** How long a browser login waits for PSC's callback (default 10 min). */
   loginTimeoutMs?: number;
+  /** Where PSC sends the browser back (default: a loopback listener per login). */
+  callbacks?: CallbackOpener;
+  /** PSC's metadata and client set up once, shared by many sources (the intermediate server). */
+  configuration?: () => Promise<client.Configuration>;
 }
 
 /**
@@ -24,15 +29,18 @@ export class PscDirectSource implements PscTokenSource {
   constructor(private readonly options: PscDirectSourceOptions) {}
 
   private async configuration(): Promise<client.Configuration> {
-    this.#config ??= await discoverPsc(this.options);
+    this.#config ??= await (this.options.configuration?.() ?? discoverPsc(this.options));
     return this.#config;
   }
 
   async browserLogin(): Promise<{ url: string; login: Promise<PscLogin> }> {
     const config = await this.configuration();
     const timeout = this.options.loginTimeoutMs ?? 10 * 60_000;
-    const start = await startBrowserLogin(config, timeout, (tokens) =>
-      this.signedIn(config, tokens),
+    const start = await startBrowserLogin(
+      config,
+      timeout,
+      (tokens) => this.signedIn(config, tokens),
+      this.options.callbacks ?? loopbackCallback,
     );
     return { url: start.url, login: start.completion };
   }

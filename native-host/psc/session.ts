@@ -5,6 +5,7 @@ import { PscDirectSource } from './direct-source';
 import type { PscClientOptions } from './discovery';
 import type { PscIdentity } from './identity';
 import { SessionClock } from './session-clock';
+import type { HostPscSession } from './session-port';
 import type { PscGrant, PscLogin, PscTokenSource } from './token-source';
 
 export type { ClientAuthConfig } from './client-auth';
@@ -54,10 +55,12 @@ export interface CibaStart {
  * refresh and liveness timers, and its events. The tokens come from a `PscTokenSource` (by
  * default the host as PSC's client); the access token lives in a private field of this object
  * only: never on disk, in logs, in protocol messages or in errors (ECO.1.2.5). Emits `change`
- * (facts) and `ended` (code) — the bridge closes every IMAP/SMTP session of the identity on
- * `ended` (ECO.1.2.6).
+ * (facts), `token` (a new access token and its expiry, for the intermediate server to push) and
+ * `ended` (code) — the bridge closes every IMAP/SMTP session of the identity on `ended`
+ * (ECO.1.2.6). The host reaches it through `HostPscSession` (session-port.ts): in its own process
+ * (embedded) or as `RemotePscSession` (an intermediate LPS server holds it).
  */
-export class PscSession extends EventEmitter {
+export class PscSession extends EventEmitter implements HostPscSession {
   #access: string | null = null;
   #refreshing: Promise<string> | null = null;
   #facts: PscFacts = { state: 'signed-out' };
@@ -177,12 +180,15 @@ export class PscSession extends EventEmitter {
     const now = this.now();
     this.#access = grant.accessToken;
     const idle = grant.idleSeconds || this.options.idleSeconds || 900;
+    const accessExpiresAt = now + (grant.expiresIn ?? 60) * 1000;
     this.setFacts({
       ...this.#facts,
-      accessExpiresAt: now + (grant.expiresIn ?? 60) * 1000,
+      accessExpiresAt,
       idleExpiresAt: Math.min(now + idle * 1000, this.#facts.absoluteExpiresAt ?? Infinity),
     });
     this.schedule();
+    // In memory only: the intermediate server pushes it to its host (lps-server/sessions.ts).
+    this.emit('token', grant.accessToken, accessExpiresAt);
   }
 
   /**

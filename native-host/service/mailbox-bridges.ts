@@ -6,7 +6,7 @@ import { ImapBridge } from '../bridge/imap-bridge';
 import type { BridgeMailbox } from '../bridge/mailbox';
 import { SmtpBridge } from '../bridge/smtp-bridge';
 import type { Logger } from '../log';
-import type { PscSession } from '../psc/session';
+import type { HostPscSession } from '../psc/session-port';
 import { appCredentials } from './app-mailbox';
 import type { HostSettings } from './host-settings';
 import type { MailboxHealth } from './mailbox-health';
@@ -27,7 +27,7 @@ export interface MailboxBridgesDeps {
   /** ECO.1.2.3: reads each mailbox's failures from what its bridges journal. */
   health: MailboxHealth;
   /** The PSC session PER/ORG mailboxes log in with (throws when PSC is not configured). */
-  session: () => PscSession;
+  session: () => HostPscSession;
   /** Where APP credentials are sealed. */
   secrets: () => SealedStore;
 }

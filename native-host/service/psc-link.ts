@@ -3,7 +3,9 @@ import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
 import type { AuditJournal } from '../audit/journal';
+import { RemotePscSession } from '../psc/remote-session';
 import { type PscFacts, PscSession } from '../psc/session';
+import type { HostPscSession } from '../psc/session-port';
 import type { HostSettings } from './host-settings';
 import type { MailboxHealth } from './mailbox-health';
 
@@ -22,24 +24,40 @@ export interface PscLinkDeps {
  * started and reported.
  */
 export class PscLink {
-  #session: PscSession | null = null;
+  #session: HostPscSession | null = null;
 
   constructor(private readonly deps: PscLinkDeps) {}
 
   /** The session as it is, without making one. */
-  get current(): PscSession | null {
+  get current(): HostPscSession | null {
     return this.#session;
   }
 
   /** The live session, or a new one (throws E_CONFIG_MISSING when no PSC client is configured). */
-  session(): PscSession {
+  session(): HostPscSession {
     if (this.#session && this.#session.facts.state !== 'ended') return this.#session;
     const { config } = this.deps.settings.resolved();
-    if (!config.psc)
-      throw new MssanteError('E_CONFIG_MISSING', { detail: 'no PSC client configured' });
-    const session = new PscSession(config.psc);
-    session.on('change', () => {
-      if (session.facts.state === 'signed-in') this.deps.health.sessionStarted();
+    // The intermediate LPS server holds the session (the host has no PSC credential), or the
+    // host is its own intermediate server (embedded: config.json names the PSC client).
+    const session: HostPscSession = config.lps
+      ? new RemotePscSession(config.lps)
+      : config.psc
+        ? new PscSession(config.psc)
+        : (() => {
+            throw new MssanteError('E_CONFIG_MISSING', { detail: 'no PSC client configured' });
+          })();
+    let lastExpiry: number | undefined;
+    session.on('change', (facts: PscFacts) => {
+      if (facts.state === 'signed-in') this.deps.health.sessionStarted();
+      // ECO.4: a new access token while signed in (renewed by the intermediate server or here),
+      // journaled without the token.
+      if (facts.state === 'signed-in' && lastExpiry && facts.accessExpiresAt !== lastExpiry)
+        this.deps.audit.record({
+          author: facts.identity?.nationalId ?? 'unknown',
+          action: 'psc-token-renewed',
+          outcome: 'ok',
+        });
+      lastExpiry = facts.state === 'signed-in' ? facts.accessExpiresAt : undefined;
       this.deps.notify(makeEvent('psc', this.status()));
     });
     session.on('ended', (code: ErrorCode) => {
@@ -62,7 +80,7 @@ export class PscLink {
     try {
       const { config } = this.deps.settings.resolved();
       preset = config.preset;
-      if (!config.psc) throw new MssanteError('E_CONFIG_MISSING');
+      if (!config.psc && !config.lps) throw new MssanteError('E_CONFIG_MISSING');
     } catch (error) {
       return unconfigured(preset, toMssanteError(error));
     }
@@ -90,7 +108,7 @@ export class PscLink {
   /** Journals how a login ended; a failure is also told to the extension. */
   private report(
     params: Params<'psc.login'>,
-    session: PscSession,
+    session: HostPscSession,
     completion: Promise<unknown>,
   ): Promise<void> {
     return completion.then(

@@ -334,6 +334,35 @@ export const ERROR_MESSAGES = {
     fr: 'Pro Santé Connect n’a pas garanti le niveau d’authentification demandé (eidas1).',
     en: 'Pro Santé Connect did not assert the requested authentication level (eidas1).',
   },
+  // The intermediate LPS server (lps-server/) and the host's session with it
+  E_LPS_UNREACHABLE: {
+    fr: 'Le serveur LPS intermédiaire est injoignable : la connexion Pro Santé Connect est impossible pour l’instant ; le courrier déjà téléchargé reste lisible.',
+    en: 'The intermediate LPS server cannot be reached: signing in to Pro Santé Connect is not possible for now; mail already downloaded stays readable.',
+  },
+  E_LPS_SESSION_LOST: {
+    fr: 'Le serveur LPS intermédiaire ne connaît plus votre session (redémarrage ou fin de session) : reconnectez-vous à Pro Santé Connect.',
+    en: 'The intermediate LPS server no longer knows your session (restart or session end): sign in to Pro Santé Connect again.',
+  },
+  E_LPS_REQUEST_INVALID: {
+    fr: 'La requête envoyée au serveur LPS intermédiaire est invalide ; elle a été refusée.',
+    en: 'The request sent to the intermediate LPS server is invalid; it was refused.',
+  },
+  E_LPS_REQUEST_TOO_LARGE: {
+    fr: 'La requête envoyée au serveur LPS intermédiaire est trop grande ; elle a été refusée.',
+    en: 'The request sent to the intermediate LPS server is too large; it was refused.',
+  },
+  E_LPS_BUSY: {
+    fr: 'Le serveur LPS intermédiaire a atteint son nombre maximal de sessions ; réessayez plus tard.',
+    en: 'The intermediate LPS server has reached its maximum number of sessions; try again later.',
+  },
+  E_LPS_PROTOCOL: {
+    fr: 'Le serveur LPS intermédiaire a répondu de façon inattendue (protocole) ; vérifiez que l’hôte et le serveur sont à jour.',
+    en: 'The intermediate LPS server answered unexpectedly (protocol); check that the host and the server are up to date.',
+  },
+  E_LPS_CONFIG: {
+    fr: 'La configuration du serveur LPS intermédiaire est invalide : corrigez le champ indiqué (voir docs/lps-server.md).',
+    en: 'The intermediate LPS server configuration is invalid: correct the field shown (see docs/lps-server.md).',
+  },
   E_PSC_NOT_SIGNED_IN: {
     fr: 'Vous n’êtes pas connecté à Pro Santé Connect.',
     en: 'You are not signed in to Pro Santé Connect.',

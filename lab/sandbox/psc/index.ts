@@ -164,7 +164,11 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
   ) => ({
     client_id: c.clientId,
     ...authOf(c),
-    application_type: 'native', // loopback redirect URIs on any port (RFC 8252 §7.3)
+    // Loopback redirect URIs on any port (RFC 8252 §7.3) make a native client; a server's fixed
+    // HTTPS redirect URI (the intermediate LPS server's) a web one, as PSC registers them.
+    application_type: c.redirectUris.every((u) => u.startsWith('http://127.0.0.1'))
+      ? 'native'
+      : 'web',
     redirect_uris: c.redirectUris,
     grant_types: c.grantTypes,
     response_types: c.grantTypes.includes('authorization_code') ? ['code'] : [],

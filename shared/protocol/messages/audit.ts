@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   'disconnect',
   'logout',
   'psc-login',
+  'psc-token-renewed',
   'psc-session-end',
   'mailbox-add',
 ] as const;
