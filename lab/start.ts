@@ -131,6 +131,10 @@ async function main(): Promise<void> {
     addonId,
     locale: 'fr',
     prefs: headless ? { 'marionette.port': marionettePort } : {},
+    // The PSC page sends the sign-in tab back to the intermediate LPS server.
+    ...(runtime.lps
+      ? { webServers: { caFile: runtime.lps.caFile, names: [new URL(runtime.lps.url).hostname] } }
+      : {}),
   });
   const logFile = path.join(state, 'thunderbird.log');
   const since = Date.now();

@@ -34,8 +34,10 @@ export interface SuiteOptions {
   prefs?: Record<string, PrefValue>;
   /** Install the host manifest (default true); false proves the "host not found" path. */
   installHost?: boolean;
-  /** The host's config.json (e.g. `{ sandbox: dir }`). */
+  /** The host's config.json (operatorHostConfig(operator) for an operator a test started). */
   hostConfig?: Record<string, unknown>;
+  /** Web servers of the lab Thunderbird's tabs reach (the intermediate LPS server). */
+  webServers?: { caFile: string; names: string[] };
 }
 
 export async function waitFor<T>(
@@ -110,6 +112,7 @@ export class ThunderbirdSuite {
       // Port 0: Marionette binds a free port itself and writes it to MarionetteActivePort in the
       // profile (a port chosen here could be taken before Thunderbird binds it).
       prefs: { 'marionette.port': 0, ...this.options.prefs },
+      ...(this.options.webServers ? { webServers: this.options.webServers } : {}),
     });
     this.display = await ensureDisplay();
     rmSync(path.join(this.profile, 'MarionetteActivePort'), { force: true }); // a killed run's

@@ -1,5 +1,7 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensurePackages } from '../system/packages';
 
 export type PrefValue = string | number | boolean;
 
@@ -41,6 +43,25 @@ export interface ProfileOptions {
   /** UI locale ('fr' needs Debian's thunderbird-l10n-fr). */
   locale?: string;
   prefs?: Record<string, PrefValue>;
+  /**
+   * A web server of the lab that Thunderbird's tabs must reach, as an establishment would deploy
+   * it: its CA trusted in the profile's certificate store (NSS `certutil`, as an administrator
+   * or an enterprise policy does) and its names resolved to 127.0.0.1
+   * (`network.dns.localDomains`: the sandbox's names are in no DNS).
+   */
+  webServers?: { caFile: string; names: string[] };
+}
+
+/** Adds `caFile`'s first certificate to the profile's NSS store, trusted for web sites. */
+function trustCa(dir: string, caFile: string): void {
+  ensurePackages([{ command: 'certutil', pkg: 'libnss3-tools' }]);
+  const db = `sql:${dir}`;
+  const run = (argv: string[]) => {
+    const result = spawnSync('certutil', argv, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`certutil ${argv.join(' ')}: ${result.stderr}`);
+  };
+  if (!existsSync(path.join(dir, 'cert9.db'))) run(['-N', '-d', db, '--empty-password']);
+  run(['-A', '-d', db, '-n', 'MSSante lab CA', '-t', 'C,,', '-i', caFile]);
 }
 
 export function writeProfile({
@@ -49,8 +70,13 @@ export function writeProfile({
   addonId,
   locale = 'fr',
   prefs = {},
+  webServers,
 }: ProfileOptions): void {
   mkdirSync(path.join(dir, 'extensions'), { recursive: true });
+  if (webServers) {
+    trustCa(dir, webServers.caFile);
+    prefs = { 'network.dns.localDomains': webServers.names.join(','), ...prefs };
+  }
   copyFileSync(xpi, path.join(dir, 'extensions', `${addonId}.xpi`));
   const all: Record<string, PrefValue> = {
     ...BASE_PREFS,

@@ -97,6 +97,8 @@ export interface DovecotHandle extends Started<{ imap: Endpoint; smtp: Endpoint 
   conf: string;
   /** `doveadm kick`: the operator ends a user's sessions. */
   kick(user: string): Promise<void>;
+  /** `doveadm who -1`: the protocol of each session the user has open (`imap`, `submission`). */
+  who(user: string): string[];
   /** Raw messages in a mailbox's INBOX (for tests). */
   readMailbox(address: string): string[];
   /** Stores a message in a mailbox's INBOX, as the operator's delivery would. */
@@ -338,6 +340,19 @@ service stats {
       });
       if (run.status !== 0 && !/no users/i.test(run.stderr + run.stdout))
         throw new Error(`doveadm kick: ${run.stderr}`);
+    },
+    who(user: string) {
+      const run = spawnSync('doveadm', ['-c', conf, 'who', '-1', user.toLowerCase()], {
+        encoding: 'utf8',
+      });
+      if (run.status !== 0) throw new Error(`doveadm who: ${run.stderr}`);
+      // "username proto pid ip" heading, then one line per connection.
+      return run.stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        .filter((cols) => cols[0]?.toLowerCase() === user.toLowerCase())
+        .map((cols) => cols[1] ?? '');
     },
     readMailbox(address: string) {
       const out: string[] = [];

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { HOST_NAMES } from '../../lab/sandbox/contracts';
+import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import { MAILBOXES, PRACTITIONERS } from '../../lab/sandbox/people';
+import { filesHolding, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { bridgedAccount, operatorHostConfig } from './lib/operator-flow';
+
+const MARIE = PRACTITIONERS[0]!;
+const PAUL = PRACTITIONERS[1]!;
+
+/**
+ * The real topology (issue 17): the workstation's host holds no PSC credential; the intermediate
+ * LPS server, its own process, is PSC's client and pushes the host its access tokens.
+ */
+describe('[e2e] Thunderbird through the intermediate LPS server (its own process, PSC stub, Dovecot)', function () {
+  let operator: TestOperator;
+  let suite: ThunderbirdSuite;
+  let popup: number;
+  let accountKey: string;
+  const view = (fields: Record<string, string>) =>
+    suite.page<Record<string, { text: string; hidden: boolean; data: Record<string, string> }>>(
+      popup,
+      'read',
+      fields,
+    );
+  const pscState = async () => (await view({ s: '#psc-state' })).s!.data.state;
+
+  before(async function () {
+    this.timeout(240_000);
+    operator = await startOperator({ lps: { sessionCheckSeconds: 1 } });
+    operator.dovecot.deliver(
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Par le serveur LPS\r\nMessage-ID: <lps-1@sandbox>\r\n\r\nBonjour.\r\n`,
+    );
+    suite = new ThunderbirdSuite({
+      name: 'lps-server',
+      hostConfig: {
+        ...operatorHostConfig(operator),
+        lps: { url: operator.lps!.url, caFile: operator.lps!.caFile, checkSeconds: 1 },
+      },
+      webServers: { caFile: operator.lps!.caFile, names: [HOST_NAMES.lps] },
+    });
+    await suite.start();
+    popup = await suite.openPage('ui/popup/popup.html');
+    await waitFor(
+      'the host',
+      async () => (await view({ s: '#state' })).s!.data.status === 'connected',
+    );
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await suite.captureFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await suite?.stop();
+    await operator?.stop();
+  });
+
+  it('[e2e] the host’s config.json names the intermediate server and holds no PSC client credential', () => {
+    const config = readFileSync(path.join(suite.stateDir, 'config.json'), 'utf8');
+    assert.match(config, /"lps"/);
+    assert.doesNotMatch(config, /"psc"|clientSecret|keyFile|pkcs12File|client_secret/);
+    assert.equal(config.includes(operator.stub.info.hostClient.clientSecret), false);
+  });
+
+  it('[e2e] signs in on PSC’s page in a Thunderbird tab; PSC sends the tab back to the server’s HTTPS redirect URI', async function () {
+    this.timeout(60_000);
+    await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'browser' });
+    const page = await waitFor('the PSC page in a tab', () =>
+      suite.tabBrowsingContext(`${operator.stub.info.issuer}/interaction/`),
+    );
+    await suite.page(
+      page,
+      'click',
+      `button[data-national-id="${MARIE.nationalId}"][data-method="ecps"]`,
+    );
+    // The tab lands on the server (its certificate trusted, its name resolved), not on the host.
+    const landed = await waitFor('the server’s callback page', () =>
+      suite.tabBrowsingContext(`${operator.lps!.url}/v1/psc/callback`),
+    );
+    const text = await suite.page<Record<string, { text: string }>>(landed, 'read', { h: 'h1' });
+    assert.equal(text.h!.text, 'Connexion Pro Santé Connect réussie');
+    await waitFor('the PSC session', async () => (await pscState()) === 'signed-in');
+    const who = await view({ who: '#psc-who' });
+    assert.match(who.who!.text, /Marie MARTIN \(810100000011\)/);
+  });
+
+  it('[e2e] ECO.1.0.2 ECO.1.2.1 reads the INBOX with the access token the server pushed', async function () {
+    this.timeout(90_000);
+    const created = await bridgedAccount(suite, popup, operator, {
+      address: MARIE.mailbox,
+      fullName: 'Dr Marie MARTIN',
+    });
+    accountKey = created.accountId;
+    const subjects = await waitFor(
+      'the message in Thunderbird',
+      async () => {
+        const s = await suite.folderSubjects(accountKey);
+        return s.includes('Par le serveur LPS') && s;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.deepEqual(subjects, ['Par le serveur LPS']);
+    assert.ok(operator.dovecot.who(MARIE.mailbox).includes('imap'), 'an IMAP session is open');
+  });
+
+  it('[e2e] ECO.1.2.6 PSC ends the session: the server pushes the end, the host closes the IMAP sessions at the operator and tells the user', async function () {
+    this.timeout(60_000);
+    await operator.control('end-session', { nationalId: MARIE.nationalId });
+    const shown = await waitFor(
+      'the popup to show the end of the session',
+      async () => {
+        const v = await view({ state: '#psc-state', code: '#psc-notice-code' });
+        return v.state!.data.state === 'ended' && v.code!.text !== '' && v;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(shown.code!.text, 'E_PSC_REFRESH_INVALID');
+    // On Dovecot's side: no session of Marie's is left open.
+    await waitFor(
+      'Dovecot to see no session of Marie',
+      async () => operator.dovecot.who(MARIE.mailbox).length === 0,
+    );
+    const journal = readdirSync(path.join(suite.stateDir, 'audit'))
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => readFileSync(path.join(suite.stateDir, 'audit', f), 'utf8'))
+      .join('');
+    assert.match(journal, /"action":"psc-login","outcome":"ok","request":"browser"/);
+    assert.match(
+      journal,
+      /"action":"psc-session-end","outcome":"ok","code":"E_PSC_REFRESH_INVALID"/,
+    );
+  });
+
+  it('[e2e] a CIBA sign-in of an ORG mailbox’s staff through the server opens the ORG mailbox', async function () {
+    this.timeout(90_000);
+    const org = MAILBOXES.find((m) => m.profile === 'ORG')!;
+    const staff = org.owners[0]!;
+    await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'ciba', nationalId: staff });
+    await waitFor('the e-CPS request', async () =>
+      (
+        (await operator.control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+      ).pending.some((p) => p.nationalId === staff),
+    );
+    await operator.control('ciba-approve', { nationalId: staff });
+    await waitFor('the PSC session', async () => (await pscState()) === 'signed-in', {
+      timeoutMs: 30_000,
+    });
+    operator.dovecot.deliver(
+      org.address,
+      `From: ${PAUL.mailbox}\r\nTo: ${org.address}\r\nSubject: Pour le secretariat\r\nMessage-ID: <lps-org@sandbox>\r\n\r\nBonjour.\r\n`,
+    );
+    const created = await bridgedAccount(suite, popup, operator, {
+      address: org.address,
+      fullName: 'Secrétariat',
+      profile: 'ORG',
+    });
+    const subjects = await waitFor(
+      'the ORG message in Thunderbird',
+      async () => {
+        const s = await suite.folderSubjects(created.accountId);
+        return s.includes('Pour le secretariat') && s;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.ok(subjects.includes('Pour le secretariat'));
+  });
+
+  it('[e2e] ECO.1.2.5 no PSC client secret, refresh token or access token on the workstation’s disk (profile, host state, journal, logs)', async () => {
+    const needles: string[] = [operator.stub.info.hostClient.clientSecret];
+    for (const person of [
+      MARIE.nationalId,
+      ...MAILBOXES.filter((m) => m.profile === 'ORG').flatMap((m) => m.owners),
+    ]) {
+      const { tokens } = (await operator.control('tokens', { nationalId: person })) as {
+        tokens: string[];
+      };
+      needles.push(...tokens);
+    }
+    assert.ok(needles.length > 1, 'PSC issued tokens');
+    assert.deepEqual(filesHolding(suite.profile, needles), []);
+    assert.deepEqual(filesHolding(suite.stateDir, needles), []);
+  });
+});
