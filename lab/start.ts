@@ -15,7 +15,7 @@ import type { SandboxRuntime } from './sandbox/contracts';
 import { sandboxDir } from './sandbox/paths';
 import { readRuntime } from './sandbox/runtime';
 import { sandboxHostConfig, writeLabHostConfig } from './sandbox/host-config';
-import { PRACTITIONERS } from './sandbox/people';
+import { PRACTITIONERS, titleCodeOf } from './sandbox/people';
 import { composeFromLabel, displayTitle } from '../shared/domain/mail/from-label';
 import { Marionette } from './thunderbird/marionette';
 import { freePort } from './system/net';
@@ -67,7 +67,7 @@ async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<bool
  * bridge ports).
  */
 function configureHost(runtime: SandboxRuntime): string {
-  const marie = PRACTITIONERS[0]!;
+  const marie = { ...PRACTITIONERS[0]!, mailbox: PRACTITIONERS[0]!.mailbox! };
   writeLabHostConfig(hostState, sandboxHostConfig(runtime));
   const file = path.join(hostState, 'mailboxes.json');
   const previous = existsSync(file)
@@ -85,7 +85,7 @@ function configureHost(runtime: SandboxRuntime): string {
     // ECO.2.2.7: the From name the setup page would have given it (the account is made by the
     // add-on's sync before any PSC sign-in, so it takes the name the host keeps).
     displayName: composeFromLabel('PER', {
-      title: displayTitle(marie.title),
+      title: displayTitle(titleCodeOf(marie)),
       firstName: marie.firstName,
       lastName: marie.lastName,
     }),

@@ -46,7 +46,7 @@ export async function startSandboxPlatform(
     const marie = PRACTITIONERS[0]!;
     const config: LiveConfig = {
       platform: 'bac à sable local / local sandbox',
-      mailbox: { address: marie.mailbox, profile: 'PER' },
+      mailbox: { address: marie.mailbox!, profile: 'PER' },
       imap: { host: HOST_NAMES.imap, port: dovecot.info.imap.port },
       smtp: { host: HOST_NAMES.smtp, port: dovecot.info.smtp.port },
       psc: {

@@ -73,9 +73,9 @@ export function demoMessages(): Promise<Buffer[]> {
 
 /** Delivers the demo messages to Marie's INBOX when it holds nothing yet. */
 export async function seedDemo(dovecot: DovecotHandle): Promise<number> {
-  const marie = PRACTITIONERS[0]!;
-  if (dovecot.readMailbox(marie.mailbox).length > 0) return 0;
+  const marie = PRACTITIONERS[0]!.mailbox!;
+  if (dovecot.readMailbox(marie).length > 0) return 0;
   const messages = await demoMessages();
-  for (const message of messages) dovecot.deliver(marie.mailbox, message);
+  for (const message of messages) dovecot.deliver(marie, message);
   return messages.length;
 }

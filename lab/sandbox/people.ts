@@ -1,21 +1,33 @@
 import { DOMAIN, PATIENT_DOMAIN } from './contracts';
 
 /**
- * The sandbox's fictitious people and mailboxes (ARCHITECTURE.md "Sandbox defaults"). National
- * ids are RPPS-shaped (`8` + 10 digits: the PSC `preferred_username` is the 11-digit RPPS prefixed
- * with 8) and belong to no real person.
+ * The sandbox's fictitious people and mailboxes (ARCHITECTURE.md "Sandbox defaults"). They
+ * belong to no real person and cover each form of national id PSC uses
+ * (shared/domain/identity/national-id.ts): `8` + RPPS (Marie, Paul, Élodie), `0` + ADELI with a
+ * Corsican department code (Sophie), a PSC BAS test account (Hugo) and an establishment staff
+ * member, `5` + SIRET + `/` + internal id, with no personal mailbox (Nadia, an owner of the ORG
+ * mailbox).
  */
 export interface Practitioner {
   nationalId: string;
+  /** The civil title, PSC's top-level `codeCivilite` (M, MME). */
   civility: 'M' | 'MME';
-  /** codeCivilite as PSC returns it (DR, PR, M, MME…) */
-  title: 'DR' | 'PR' | 'M' | 'MME';
+  /**
+   * The exercise title, PSC's `SubjectRefPro.exercices[].codeCiviliteDexercice`: DR, PR, or empty
+   * (nurses, podiatrists, psychologists, staff…).
+   */
+  title: 'DR' | 'PR' | '';
   firstName: string;
   lastName: string;
-  profession: { code: string; label: string };
+  /** No profession for establishment staff (their userinfo has no `exercices`). */
+  profession?: { code: string; label: string };
   speciality?: { code: string; label: string };
-  mailbox: string;
+  /** The personal (PER) mailbox; establishment staff have none. */
+  mailbox?: string;
 }
+
+/** What a From label or a page writes before the name: the exercise title, else the civil one. */
+export const titleCodeOf = (p: Practitioner): string => p.title || p.civility;
 
 export const PRACTITIONERS: Practitioner[] = [
   {
@@ -41,11 +53,36 @@ export const PRACTITIONERS: Practitioner[] = [
   {
     nationalId: '810100000033',
     civility: 'MME',
-    title: 'MME',
+    title: '',
     firstName: 'Élodie',
     lastName: 'LEFÈVRE',
     profession: { code: '60', label: 'Infirmier' },
     mailbox: `elodie.lefevre@${DOMAIN}`,
+  },
+  {
+    nationalId: '02A9300123',
+    civility: 'MME',
+    title: '',
+    firstName: 'Sophie',
+    lastName: 'ROSSI',
+    profession: { code: '93', label: 'Psychologue' },
+    mailbox: `sophie.rossi@${DOMAIN}`,
+  },
+  {
+    nationalId: 'ANS20240115093000',
+    civility: 'M',
+    title: '',
+    firstName: 'Hugo',
+    lastName: 'PETIT',
+    profession: { code: '80', label: 'Pédicure-podologue' },
+    mailbox: `hugo.petit@${DOMAIN}`,
+  },
+  {
+    nationalId: '500000000000017/SEC00001',
+    civility: 'MME',
+    title: '',
+    firstName: 'Nadia',
+    lastName: 'BENALI',
   },
 ];
 
@@ -67,7 +104,7 @@ export const ORGANISATION = {
 };
 
 export const MAILBOXES: Mailbox[] = [
-  ...PRACTITIONERS.map((p) => ({
+  ...PRACTITIONERS.flatMap((p) => (p.mailbox ? [{ ...p, mailbox: p.mailbox }] : [])).map((p) => ({
     address: p.mailbox,
     profile: 'PER' as const,
     nationalId: p.nationalId,
@@ -78,7 +115,7 @@ export const MAILBOXES: Mailbox[] = [
     address: `secretariat.cardiologie@${DOMAIN}`,
     profile: 'ORG',
     nationalId: ORGANISATION.idNat,
-    owners: ['810100000011', '810100000033'],
+    owners: ['810100000011', '810100000033', '500000000000017/SEC00001'],
     label: `${ORGANISATION.name} — secrétariat de ${ORGANISATION.service}`,
   },
   {

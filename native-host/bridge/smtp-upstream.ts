@@ -39,21 +39,48 @@ export async function openSmtpSession(
   }
 }
 
+/** RFC 5321 §4.5.3.1.4: a command line, CRLF included, is at most 512 octets. */
+const SMTP_LINE_MAX = 512;
+
+/**
+ * The AUTH command for a mechanism and its initial response: inline when the line fits in 512
+ * octets, else `AUTH <mechanism>` alone and the response after the server's `334` (RFC 4954 §4:
+ * "clients MUST NOT use an initial response parameter that would cause the AUTH command to exceed
+ * the maximum command line length"). A PSC access token is a JWT of about 1.2 KB: it never fits.
+ */
+export function smtpAuthCommand(
+  mechanism: string,
+  initialResponse: string,
+): { command: string; continuation?: string } {
+  const inline = `AUTH ${mechanism} ${initialResponse}`;
+  return inline.length + 2 <= SMTP_LINE_MAX
+    ? { command: inline }
+    : { command: `AUTH ${mechanism}`, continuation: initialResponse };
+}
+
 async function authOnce(
   session: SmtpSession,
   mailbox: BridgeMailbox,
   token: string | null,
 ): Promise<void> {
   const c = mailbox.credentials;
-  // ECO.1.2.1 / ECO.1.3.1. The line holds a credential: it is never logged.
-  session.reader.send(
+  // ECO.1.2.1 / ECO.1.3.1. The lines hold a credential: they are never logged.
+  const auth =
     c.kind === 'psc'
-      ? `AUTH XOAUTH2 ${xoauth2InitialResponse(mailbox.address, token!)}`
-      : `AUTH PLAIN ${Buffer.from(`\u0000${mailbox.address}\u0000${c.password}`).toString('base64')}`,
-  );
+      ? smtpAuthCommand('XOAUTH2', xoauth2InitialResponse(mailbox.address, token!))
+      : smtpAuthCommand(
+          'PLAIN',
+          Buffer.from(`\u0000${mailbox.address}\u0000${c.password}`).toString('base64'),
+        );
+  session.reader.send(auth.command);
   let reply = await smtpReply(session.reader);
+  if (auth.continuation !== undefined && reply.code === 334) {
+    session.reader.send(auth.continuation);
+    reply = await smtpReply(session.reader);
+  }
   let challenge = '';
   if (reply.code === 334) {
+    // XOAUTH2 failure details come as a challenge the client answers with an empty line.
     challenge = Buffer.from(reply.lines[0] ?? '', 'base64')
       .toString('utf8')
       .slice(0, 200);

@@ -1,12 +1,13 @@
 import * as client from 'openid-client';
 import { failureCode, loginError, oauthError } from './oauth-errors';
-import { PSC_ACR, PSC_SCOPE } from './presets';
+import { PSC_ACR, PSC_CIBA_CHANNEL, PSC_SCOPE } from './presets';
 
 type Tokens = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
 
 /**
- * CIBA (approval in the e-CPS app): login_hint = national id, the binding message shown to the
- * user, then polling until PSC answers. `finish` turns the tokens into the login's result.
+ * CIBA (approval in the e-CPS app): the parameters ANS's reference client sends (scope, acr_values
+ * eidas1, login_hint = national id, the binding message shown to the user, channel MOBILE), then
+ * polling until PSC answers. `finish` turns the tokens into the login's result.
  * Failures are coded: denied, timed out (expired_token), failed, or PSC refusing the client.
  */
 export async function startCibaLogin<T>(
@@ -22,6 +23,7 @@ export async function startCibaLogin<T>(
       login_hint: nationalId,
       binding_message: bindingMessage,
       acr_values: PSC_ACR,
+      channel: PSC_CIBA_CHANNEL,
     });
   } catch (error) {
     throw loginError(failureCode(error, 'E_PSC_LOGIN_FAILED'), error);

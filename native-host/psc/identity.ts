@@ -1,13 +1,17 @@
 import * as client from 'openid-client';
+import { eidasLevel } from '../../shared/domain/identity/eidas';
+import { pscTitleCode } from '../../shared/domain/identity/psc-title';
 import { MssanteError } from '../../shared/errors/mssante-error';
-import { PSC_ACR } from './presets';
 
 export interface PscIdentity {
   nationalId: string;
   subject: string;
   givenName: string;
   familyName: string;
+  /** The title before the name: the exercise title (DR, PR) when there is one, else the civil one. */
   civility: string | undefined;
+  /** The ID token's `acr` as received (`none` when it had none), for the journal. */
+  acr: string;
 }
 
 function stringClaim(claims: Record<string, unknown>, name: string): string | undefined {
@@ -16,16 +20,17 @@ function stringClaim(claims: Record<string, unknown>, name: string): string | un
 }
 
 /**
- * Who signed in, from a login's tokens: the ID token must carry acr=eidas1, and the national id
- * comes from userinfo (preferred_username, or SubjectNameID).
+ * Who signed in, from a login's tokens: the ID token's acr must be an eIDAS level ≥ 1 (a missing
+ * acr counts as eidas1), and the national id comes from userinfo (preferred_username, or
+ * SubjectNameID); the title follows `pscTitleCode` (shared/domain/identity/psc-title.ts).
  */
 export async function loginIdentity(
   config: client.Configuration,
   tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
 ): Promise<PscIdentity> {
   const claims = (tokens.claims() ?? {}) as Record<string, unknown>;
-  if (claims.acr !== PSC_ACR)
-    throw new MssanteError('E_PSC_ACR', { detail: String(claims.acr ?? 'none') });
+  const acr = claims.acr === undefined ? 'none' : String(claims.acr).slice(0, 64);
+  if (eidasLevel(claims.acr) === undefined) throw new MssanteError('E_PSC_ACR', { detail: acr });
   const subject = stringClaim(claims, 'sub') ?? '';
   const info = (await client.fetchUserInfo(config, tokens.access_token, subject)) as Record<
     string,
@@ -39,8 +44,7 @@ export async function loginIdentity(
     subject,
     givenName: stringClaim(info, 'given_name') ?? '',
     familyName: stringClaim(info, 'family_name') ?? '',
-    civility:
-      stringClaim(info, 'codeCivilite') ??
-      stringClaim((info.SubjectRefPro ?? {}) as Record<string, unknown>, 'codeCivilite'),
+    civility: pscTitleCode(info),
+    acr,
   };
 }

@@ -34,3 +34,9 @@ export function sandboxEndpoints(issuer: string): PscEndpoints {
 
 export const PSC_SCOPE = 'openid scope_all';
 export const PSC_ACR = 'eidas1';
+/**
+ * CIBA, as ANS's reference client sends it (ansforge/psc-edc-proxy-esante, PSCSessionService):
+ * `channel` says how the practitioner approves, `CARD` (CPS card) or `MOBILE` (the e-CPS app, what
+ * the popup offers); the binding message is a two-digit number, 00 to 99, shown to the user.
+ */
+export const PSC_CIBA_CHANNEL = 'MOBILE';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
@@ -94,7 +94,8 @@ export class PscLink {
       void this.report(params, session, start.completion);
       return { url: start.url };
     }
-    const binding = `MSS-${randomBytes(2).toString('hex').toUpperCase()}`;
+    // ANS's form (ansforge/psc-edc-proxy-esante's API): a two-digit number, 00 to 99.
+    const binding = String(randomInt(100)).padStart(2, '0');
     const start = await session.beginCiba(params.nationalId, binding);
     void this.report(params, session, start.completion);
     return { bindingMessage: start.bindingMessage, expiresIn: start.expiresIn };
@@ -118,6 +119,8 @@ export class PscLink {
           action: 'psc-login',
           outcome: 'ok',
           request: params.method,
+          // The eIDAS level PSC asserted (`none` when the ID token had no acr: eidas1).
+          response: `acr ${session.facts.identity?.acr ?? 'none'}`,
         }),
       (error: unknown) => {
         const failure =

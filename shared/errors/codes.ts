@@ -331,8 +331,8 @@ export const ERROR_MESSAGES = {
     en: 'The Pro Santé Connect sign-in was not completed in time.',
   },
   E_PSC_ACR: {
-    fr: 'Pro Santé Connect n’a pas garanti le niveau d’authentification demandé (eidas1).',
-    en: 'Pro Santé Connect did not assert the requested authentication level (eidas1).',
+    fr: 'Pro Santé Connect n’a pas garanti un niveau d’authentification eIDAS (eidas1 ou plus).',
+    en: 'Pro Santé Connect did not assert an eIDAS authentication level (eidas1 or higher).',
   },
   // The intermediate LPS server (lps-server/) and the host's session with it
   E_LPS_UNREACHABLE: {

@@ -75,7 +75,8 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
       subject: 'psc-810100000011',
       givenName: 'Marie',
       familyName: 'MARTIN',
-      civility: 'DR',
+      civility: 'DR', // the exercise title, not the civil MME
+      acr: 'eidas1',
     });
     assert.equal(s.facts.state, 'signed-in');
     const token = await s.accessToken();
@@ -114,17 +115,62 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
   it('ECO.1.2.1 signs in with CIBA: the binding message reaches the e-CPS app, approval gives eidas1 tokens', async function () {
     this.timeout(30_000);
     const s = session();
-    const started = await s.beginCiba('810100000022', 'MSS-4F2A');
-    assert.equal(started.bindingMessage, 'MSS-4F2A');
+    const started = await s.beginCiba('810100000022', '42');
+    assert.equal(started.bindingMessage, '42');
     const { pending } = (await (await control('ciba-pending', {})).json()) as {
-      pending: Array<{ nationalId: string; bindingMessage: string }>;
+      pending: Array<{ nationalId: string; bindingMessage: string; channel: string }>;
     };
-    assert.deepEqual(pending, [{ nationalId: '810100000022', bindingMessage: 'MSS-4F2A' }]);
+    // ANS's reference CIBA request: channel MOBILE (the e-CPS app), the binding message as given.
+    assert.deepEqual(pending, [
+      { nationalId: '810100000022', bindingMessage: '42', channel: 'MOBILE' },
+    ]);
     await control('ciba-approve', { nationalId: '810100000022' });
     const identity = await started.completion;
     assert.equal(identity.nationalId, '810100000022');
     assert.equal(identity.familyName, 'DURAND');
     assert.equal((await introspect(await s.accessToken())).active, true);
+  });
+
+  it('CIBA for an establishment staff national id (5 + SIRET / internal id); a nurse is titled by her civil title', async function () {
+    this.timeout(30_000);
+    const staff = '500000000000017/SEC00001';
+    const s = session();
+    const started = await s.beginCiba(staff, '07');
+    await control('ciba-approve', { nationalId: staff });
+    const identity = await started.completion;
+    assert.equal(identity.nationalId, staff);
+    assert.equal(identity.civility, 'MME'); // no exercice: the civil title
+    s.signOut();
+    const nurse = session();
+    const login = await nurse.beginBrowserLogin();
+    await loginThroughPage(login.url, '810100000033');
+    assert.equal((await login.completion).civility, 'MME');
+    nurse.signOut();
+  });
+
+  it('accepts an eIDAS level above 1 (eidas3) and a missing acr, and says which it got; refuses another acr (E_PSC_ACR)', async () => {
+    const signIn = async (acr: string) => {
+      await control('acr', { value: acr });
+      const s = session();
+      const start = await s.beginBrowserLogin();
+      await loginThroughPage(start.url, '810100000011');
+      try {
+        return await start.completion;
+      } finally {
+        s.signOut();
+      }
+    };
+    try {
+      assert.equal((await signIn('eidas3')).acr, 'eidas3');
+      assert.equal((await signIn('none')).acr, 'none');
+      await assert.rejects(signIn('loa-low'), (e: { code?: string; detail?: string }) => {
+        assert.equal(e.code, 'E_PSC_ACR');
+        assert.equal(e.detail, 'loa-low');
+        return true;
+      });
+    } finally {
+      await control('reset', {});
+    }
   });
 
   it('refuses the sign-in with E_PSC_LOGIN_DENIED when the practitioner refuses on the e-CPS app', async function () {

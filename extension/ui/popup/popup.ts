@@ -1,3 +1,4 @@
+import { isNationalId } from '../../../shared/domain/identity/national-id';
 import { displayTitle } from '../../../shared/domain/mail/from-label';
 import type { HostState } from '../../background/connection';
 import { STATE_PORT } from '../../background/page-messages';
@@ -100,9 +101,16 @@ $('psc-logout').addEventListener(
   'click',
   () => void browser.runtime.sendMessage({ kind: 'pscLogout' }),
 );
+// PSC's national id forms (shared/domain/identity/national-id.ts), checked as the user types.
+$('psc-national-id').addEventListener('input', (event) => {
+  const input = event.target as HTMLInputElement;
+  const value = input.value.trim();
+  input.setCustomValidity(!value || isNationalId(value) ? '' : t('nationalIdInvalid'));
+});
 $('psc-ciba-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const nationalId = ($('psc-national-id') as HTMLInputElement).value.trim();
+  if (!isNationalId(nationalId)) return;
   void browser.runtime.sendMessage({ kind: 'pscLogin', method: 'ciba', nationalId });
 });
 // ECO.4.1.1: the audit journal viewer opens in a Thunderbird tab.

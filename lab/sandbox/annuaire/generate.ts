@@ -1,5 +1,5 @@
 import type { AnnuaireEntry } from '../../../shared/domain/annuaire/entry';
-import { MAILBOXES, ORGANISATION, PRACTITIONERS } from '../people';
+import { MAILBOXES, ORGANISATION, PRACTITIONERS, titleCodeOf } from '../people';
 import {
   CITIES,
   DOMAINS,
@@ -48,13 +48,13 @@ export function sandboxEntries(): AnnuaireEntry[] {
         mail: box.address,
         mailboxType: 'PER',
         nationalId: person.nationalId,
-        civility: person.title,
+        civility: titleCodeOf(person),
         lastName: person.lastName,
         firstName: person.firstName,
-        profession: { ...person.profession },
+        profession: person.profession ? { ...person.profession } : { code: '', label: '' },
         speciality: person.speciality ? { ...person.speciality } : { code: '', label: '' },
         organisation: ORGANISATION.name,
-        service: person.profession.code === '10' ? ORGANISATION.service : '',
+        service: person.profession?.code === '10' ? ORGANISATION.service : '',
         ...SANDBOX_ADDRESS,
         addressLines: [...SANDBOX_ADDRESS.addressLines],
       };

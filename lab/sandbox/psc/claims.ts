@@ -28,29 +28,32 @@ export const SCOPE_ALL_CLAIMS = [
   'UITVersion',
 ] as const;
 
+/** `otherIds[].origine` by form of national id (RPPS, ADELI; `EDIT` for BAS test accounts). */
+function origin(nationalId: string): string {
+  if (nationalId.startsWith('ANS')) return 'EDIT';
+  if (nationalId.startsWith('0')) return 'ADELI';
+  if (nationalId.includes('/')) return 'STRUCTURE';
+  return 'RPPS';
+}
+
 /**
- * PSC-shaped userinfo of a fictitious practitioner. Field names follow a real PSC userinfo
- * (SubjectRefPro.exercices[].activities[], codes of the ANS nomenclatures: profession G15,
- * category R09 `C` civil, savoir-faire type `S` specialty, exercise mode `S` salaried, sector
- * `SA01` public hospital, activity genre `GENR01`); values are the sandbox's own.
+ * PSC-shaped userinfo of a fictitious practitioner, as ANS's public code shows PSC's own (a BAS
+ * userinfo in eimis-ans' Synapse module tests, the VIHF generator's tests; see docs/sandbox.md):
+ * the top-level `codeCivilite` is the CIVIL title (M, MME); the EXERCISE title (DR, PR, or empty
+ * for a nurse or a podiatrist) is `SubjectRefPro.exercices[].codeCiviliteDexercice`; one exercice
+ * per profession (none for establishment staff), each with its activities. Codes of the ANS
+ * nomenclatures: profession G15, category R09 `C` civil, savoir-faire type `S` specialty,
+ * exercise mode `S` salaried, sector `SA01` public hospital, activity genre `GENR01`; values are
+ * the sandbox's own.
  */
 export function userinfoOf(p: Practitioner): Record<string, unknown> {
   const finess = ORGANISATION.idNat.slice(1);
-  const exerciseCivility = p.title === 'DR' || p.title === 'PR' ? p.title : '';
-  return {
-    sub: accountIdOf(p.nationalId),
-    preferred_username: p.nationalId,
-    SubjectNameID: p.nationalId,
-    given_name: p.firstName,
-    family_name: p.lastName,
-    codeCivilite: p.title,
-    SubjectRefPro: {
-      codeCivilite: p.title,
-      exercices: [
+  const exercices = p.profession
+    ? [
         {
           codeProfession: p.profession.code,
           codeCategorieProfessionnelle: 'C',
-          codeCiviliteDexercice: exerciseCivility,
+          codeCiviliteDexercice: p.title,
           nomDexercice: p.lastName,
           prenomDexercice: p.firstName,
           codeTypeSavoirFaire: p.speciality ? 'S' : '',
@@ -59,8 +62,9 @@ export function userinfoOf(p: Practitioner): Record<string, unknown> {
             {
               codeModeExercice: 'S',
               codeSecteurDactivite: 'SA01',
-              codeGenreActivite: 'GENR01',
+              codeSectionPharmacien: '',
               codeRole: '',
+              codeGenreActivite: 'GENR01',
               numeroFinessSite: finess,
               numeroFinessetablissementJuridique: '',
               identifiantTechniqueDeLaStructure: `F${finess}`,
@@ -77,14 +81,22 @@ export function userinfoOf(p: Practitioner): Record<string, unknown> {
             },
           ],
         },
-      ],
-    },
+      ]
+    : [];
+  return {
+    sub: accountIdOf(p.nationalId),
+    preferred_username: p.nationalId,
+    SubjectNameID: p.nationalId,
+    given_name: p.firstName,
+    family_name: p.lastName,
+    codeCivilite: p.civility,
+    SubjectRefPro: { exercices },
     SubjectOrganization: ORGANISATION.name,
     SubjectOrganizationID: `F${finess}`,
-    SubjectRole: [`${p.profession.code}^1.2.250.1.213.1.1.5.5`],
+    SubjectRole: p.profession ? [`${p.profession.code}^1.2.250.1.213.1.1.5.5`] : [],
     Secteur_Activite: 'SA01^1.2.250.1.71.4.2.4',
     codeGenreActivite: 'GENR01',
-    otherIds: [{ identifiant: p.nationalId, origine: 'RPPS', qualite: 1 }],
+    otherIds: [{ identifiant: p.nationalId, origine: origin(p.nationalId), qualite: 1 }],
     UITVersion: '1.0',
   };
 }
@@ -112,27 +124,50 @@ export interface AccessTokenFacts {
   sid?: string;
 }
 
+/** What the stub knows of the sign-in behind an access token (sessions.ts). */
+export interface AccessTokenSession {
+  startedAt: number;
+  method: 'cps' | 'ecps';
+  /** The acr asserted at sign-in; undefined: none (the claim is left out). */
+  acr?: string | undefined;
+}
+
 /**
  * Claims of an access token as PSC (Keycloak) puts them in its JWTs and answers them at
- * introspection: `preferred_username` is the national id, `acr` eidas1.
+ * introspection (a BAS token's claims appear in ANS's public code, docs/sandbox.md):
+ * `preferred_username` is the national id, `acr` the level asserted at sign-in (eidas1 unless a
+ * test asked for another, or none), `authMode` CARD or MOBILE, `session_state` = `sid`.
+ * Signed, that makes a JWT of about 1.2 KB, as PSC's are.
  */
 export function accessTokenClaims(
   token: AccessTokenFacts,
   issuer: string,
-  authTimeMs: number | undefined,
+  session: AccessTokenSession | undefined,
 ): Record<string, unknown> {
   const p = practitionerOf(token.accountId);
   return {
     exp: token.exp,
     iat: token.iat,
-    ...(authTimeMs !== undefined ? { auth_time: Math.floor(authTimeMs / 1000) } : {}),
+    ...(session ? { auth_time: Math.floor(session.startedAt / 1000) } : {}),
     iss: issuer,
+    aud: 'account',
     sub: token.accountId ?? token.clientId,
     typ: 'Bearer',
     azp: token.clientId,
-    ...(token.sid ? { sid: token.sid } : {}),
-    acr: 'eidas1',
+    nonce: '',
+    ...(token.sid ? { session_state: token.sid, sid: token.sid } : {}),
+    ...(session?.acr !== undefined ? { acr: session.acr } : session ? {} : { acr: 'eidas1' }),
+    'allowed-origins': [],
+    realm_access: { roles: ['offline_access', 'uma_authorization', 'default-roles-esante-wallet'] },
+    resource_access: { account: { roles: ['manage-account', 'view-profile'] } },
     ...(token.scope ? { scope: token.scope } : {}),
-    ...(p ? { preferred_username: p.nationalId, SubjectNameID: p.nationalId } : {}),
+    ...(session ? { authMode: session.method === 'cps' ? 'CARD' : 'MOBILE' } : {}),
+    ...(p
+      ? {
+          preferred_username: p.nationalId,
+          SubjectNameID: p.nationalId,
+          otherIds: [{ identifiant: p.nationalId, origine: origin(p.nationalId), qualite: 1 }],
+        }
+      : {}),
   };
 }

@@ -13,11 +13,26 @@ export interface ControlState {
   delayMs: number;
   /** The token endpoint answers with tokens signed by a key PSC never published. */
   foreignKey: boolean;
+  /**
+   * The acr of sign-ins from now on (ID token and access tokens): `eidas1` by default, another
+   * eIDAS level such as `eidas3` (a CPS card at real PSC), any other text, or null for none.
+   */
+  acr: string | null;
 }
+
+/** The state `reset` returns to. */
+export const NORMAL_STATE: ControlState = {
+  down: false,
+  delayMs: 0,
+  foreignKey: false,
+  acr: 'eidas1',
+};
 
 export interface CibaPending {
   authReqId: string;
   bindingMessage: string;
+  /** ANS's CIBA parameter: CARD or MOBILE (empty when the client sent none). */
+  channel: string;
   clientId: string;
   expiresAt: number;
 }
@@ -73,6 +88,7 @@ export async function controlRoute(
         cibaPending: [...cibaPending].map(([id, r]) => ({
           nationalId: id.replace(/^psc-/, ''),
           bindingMessage: r.bindingMessage,
+          channel: r.channel,
           clientId: r.clientId,
           expiresAt: r.expiresAt,
         })),
@@ -106,14 +122,21 @@ export async function controlRoute(
     case 'delay':
       state.delayMs = Math.max(0, Number(form.get('ms') ?? 0) || 0);
       return reply(state);
+    case 'acr': {
+      // `value`: the acr of the next sign-ins; `none` (or empty) for an ID token without one.
+      const value = (form.get('value') ?? '').trim();
+      state.acr = value === '' || value === 'none' ? null : value.slice(0, 64);
+      return reply(state);
+    }
     case 'reset':
-      Object.assign(state, { down: false, delayMs: 0, foreignKey: false });
+      Object.assign(state, NORMAL_STATE);
       return reply(state);
     case 'ciba-pending':
       return reply({
         pending: [...cibaPending].map(([id, r]) => ({
           nationalId: id.replace(/^psc-/, ''),
           bindingMessage: r.bindingMessage,
+          channel: r.channel,
         })),
       });
     case 'ciba-approve':
@@ -134,8 +157,14 @@ export async function controlRoute(
       const grant = new provider.Grant({ accountId, clientId: request.clientId });
       grant.addOIDCScope('openid scope_all');
       const grantId = await grant.save();
-      limits.open({ grantId, accountId, nationalId, clientId: request.clientId, method: 'ecps' });
-      await provider.backchannelResult(request, grant, { acr: 'eidas1', amr: ['ecps'] });
+      // CARD: the practitioner approved with the CPS card (on a reader), MOBILE: the e-CPS app.
+      const method = pending.channel === 'CARD' ? 'cps' : 'ecps';
+      const acr = state.acr ?? undefined;
+      limits.open({ grantId, accountId, nationalId, clientId: request.clientId, method, acr });
+      await provider.backchannelResult(request, grant, {
+        ...(acr !== undefined ? { acr } : {}),
+        amr: [method],
+      });
       return reply({ approved: true });
     }
     default:

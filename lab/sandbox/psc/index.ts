@@ -15,7 +15,7 @@ import {
   SCOPE_ALL_CLAIMS,
   userinfoOf,
 } from './claims';
-import { type CibaPending, type ControlState, controlRoute } from './control';
+import { type CibaPending, type ControlState, controlRoute, NORMAL_STATE } from './control';
 import { authenticateClient, type ClientSecretEntry, readForm, sendJson } from './http';
 import { introspect, operatorView } from './introspection';
 import { foreignKey, persistentKey, resign, signJwt, type SigningKey } from './jwt';
@@ -60,9 +60,9 @@ export interface PscStubOptions {
   /** Access token lifetime (default 120 s). */
   accessTokenSeconds?: number;
   /**
-   * `opaque` (default): random strings, as oidc-provider issues them. `jwt`: RS256 JWTs signed by
-   * the published key, as PSC (Keycloak) issues them — about 900 characters, more than Dovecot's
-   * submission accepts in one `AUTH XOAUTH2 <initial response>` line (see docs/sandbox.md).
+   * `jwt` (default): RS256 JWTs signed by the published key, as PSC (Keycloak) issues them — about
+   * 1.2 KB, so an `AUTH XOAUTH2 <initial response>` line would pass SMTP's 512 octets and Dovecot's
+   * submission refuses it (see docs/sandbox.md). `opaque`: oidc-provider's random strings.
    */
   accessTokenFormat?: 'opaque' | 'jwt';
   /** Polling interval announced to CIBA clients (default 5 s). */
@@ -110,7 +110,7 @@ interface TokenModel extends AccessTokenFacts {
 /**
  * A Pro Santé Connect stand-in on `oidc-provider` (see docs/sandbox.md): PSC's realm paths
  * and discovery documents, authorization code with PKCE S256, acr eidas1, scope
- * `openid scope_all`, opaque or PSC-like JWT access tokens, rotating refresh tokens
+ * `openid scope_all`, PSC-like JWT access tokens (or opaque ones), rotating refresh tokens
  * bounded by PSC's idle and maximum session lengths, introspection (PSC's and the operator's
  * view for Dovecot), PSC-shaped userinfo, CIBA in poll mode, a login page with a CPS / e-CPS
  * choice, and loopback control endpoints for failure modes.
@@ -133,11 +133,12 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
   const max = options.maxSeconds ?? 4 * 3600;
   const accessTokenSeconds = options.accessTokenSeconds ?? 120;
   const cibaInterval = options.cibaIntervalSeconds ?? 5;
+  const tokenFormat = options.accessTokenFormat ?? 'jwt';
   const pscKey = persistentKey(options.stateDir);
   let nonPscKey: SigningKey | undefined;
   const store: Store = new Map();
   const limits = new SessionLimits(idle * 1000, max * 1000);
-  const state: ControlState = { down: false, delayMs: 0, foreignKey: false };
+  const state: ControlState = { ...NORMAL_STATE };
   const cibaPending = new Map<string, CibaPending>();
 
   const extraClients = options.clients ?? [];
@@ -214,9 +215,11 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
       : {}),
     cookies: { keys: [secret(options.stateDir, 'cookie-key')] },
     pkce: { required: () => true },
+    // Discovery announces eidas1 (what clients ask for); sign-ins may still assert another level
+    // (eidas3 for a CPS card at real PSC) or none, through the `acr` control.
     acrValues: ['eidas1'],
     scopes: ['openid', 'scope_all'],
-    // The id token always carries acr (eidas1), auth_time and amr (cps / ecps: the means the
+    // The id token carries acr (eidas1 unless the `acr` control says otherwise), auth_time and amr (cps / ecps: the means the
     // practitioner chose on the page or in CIBA), asked for or not.
     claims: {
       acr: null,
@@ -226,6 +229,7 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
       openid: ['sub', 'acr', 'amr', 'auth_time'],
       scope_all: [...SCOPE_ALL_CLAIMS],
     },
+    extraParams: ['channel'],
     features: {
       devInteractions: { enabled: false },
       ...(withMtls ? { mTLS: mtlsFeature() } : {}),
@@ -254,7 +258,13 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
             throw new errors.InvalidBindingMessage('binding_message: 1 to 64 plain characters');
           }
         },
-        validateRequestContext: async () => undefined,
+        // ANS's reference CIBA client (ansforge/psc-edc-proxy-esante) sends `channel`: CARD or
+        // MOBILE, the means the practitioner approves with.
+        validateRequestContext: async (ctx: { oidc: { params: Record<string, unknown> } }) => {
+          const channel = ctx.oidc.params.channel;
+          if (channel !== undefined && channel !== 'CARD' && channel !== 'MOBILE')
+            throw new errors.InvalidRequest('channel: CARD or MOBILE');
+        },
         verifyUserCode: async () => undefined,
         triggerAuthenticationDevice: async (
           ctx: { body: Record<string, unknown> },
@@ -270,6 +280,7 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
           cibaPending.set(request.accountId, {
             authReqId: request.jti,
             bindingMessage: request.params.binding_message ?? '',
+            channel: request.params.channel ?? '',
             clientId: request.clientId,
             expiresAt: Date.now() + request.expiration * 1000,
           });
@@ -323,9 +334,9 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
 
   const claimsOfAccessToken = (token: AccessTokenFacts) => {
     const session = token.grantId ? limits.get(token.grantId) : undefined;
-    return accessTokenClaims(token, issuer, session?.startedAt);
+    return accessTokenClaims(token, issuer, session);
   };
-  if (options.accessTokenFormat === 'jwt') {
+  if (tokenFormat === 'jwt') {
     // PSC's access tokens are JWTs (Keycloak). The stub still stores them (the JWT is the storage
     // key), so userinfo, introspection, expiry and revocation work on them as on opaque ones.
     const AccessToken = provider.AccessToken as { prototype: { generateTokenId(): string } };
@@ -369,7 +380,7 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
         if (body.access_token) {
           store.delete(`AccessToken:${body.access_token}`);
           body.access_token =
-            options.accessTokenFormat === 'jwt'
+            tokenFormat === 'jwt'
               ? resign(body.access_token, foreign())
               : randomBytes(32).toString('base64url');
         }
@@ -501,11 +512,15 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     const grant = new provider.Grant({ accountId, clientId });
     grant.addOIDCScope('openid scope_all');
     const grantId = (await grant.save()) as string;
-    limits.open({ grantId, accountId, nationalId: p.nationalId, clientId, method });
+    const acr = state.acr ?? undefined;
+    limits.open({ grantId, accountId, nationalId: p.nationalId, clientId, method, acr });
     await provider.interactionFinished(
       req,
       res,
-      { login: { accountId, acr: 'eidas1', amr: [method] }, consent: { grantId } },
+      {
+        login: { accountId, ...(acr !== undefined ? { acr } : {}), amr: [method] },
+        consent: { grantId },
+      },
       { mergeWithLastSubmission: false },
     );
   }

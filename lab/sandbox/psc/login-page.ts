@@ -8,7 +8,7 @@ export function loginPage(uid: string, action: string, practitioners: Practition
     .map(
       (p) => `<li><form method="post" action="${esc(action)}">
   <input type="hidden" name="nationalId" value="${esc(p.nationalId)}">
-  <strong>${esc(`${p.firstName} ${p.lastName}`)}</strong> — ${esc(p.profession.label)} (${esc(p.nationalId)})
+  <strong>${esc(`${p.firstName} ${p.lastName}`)}</strong> — ${esc(p.profession?.label ?? 'personnel d’établissement')} (${esc(p.nationalId)})
   <button type="submit" name="method" value="cps" data-national-id="${esc(p.nationalId)}" data-method="cps">Carte CPS</button>
   <button type="submit" name="method" value="ecps" data-national-id="${esc(p.nationalId)}" data-method="ecps">e-CPS</button>
 </form></li>`,

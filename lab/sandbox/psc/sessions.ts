@@ -11,6 +11,8 @@ export interface PscSessionRecord {
   clientId: string;
   /** How the practitioner authenticated: CPS card or e-CPS app (redirect flow or CIBA). */
   method: 'cps' | 'ecps';
+  /** The acr asserted at sign-in (undefined: the ID token and access tokens carry none). */
+  acr?: string | undefined;
   startedAt: number;
   lastActivity: number;
 }

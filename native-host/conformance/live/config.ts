@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from '../../../shared/protocol/zod';
+import { isNationalId } from '../../../shared/domain/identity/national-id';
 import { MssanteError } from '../../../shared/errors/mssante-error';
 import { PSC_PRESETS, type PscEndpoints } from '../../psc/presets';
 import type { PscSessionOptions } from '../../psc/session';
@@ -36,7 +37,7 @@ export const LiveConfigSchema = z.object({
      * URL printed, the redirect comes back to a loopback listener.
      */
     login: z.enum(['ciba', 'browser']),
-    nationalId: z.optional(z.string().check(z.regex(/^\d{6,20}$/))),
+    nationalId: z.optional(z.string().check(z.refine(isNationalId, 'not a PSC national id'))),
     loginTimeoutSeconds: z.optional(z.number().check(z.int(), z.positive())),
   }),
   trust: z.union([

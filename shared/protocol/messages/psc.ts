@@ -1,3 +1,4 @@
+import { isNationalId } from '../../domain/identity/national-id';
 import * as z from '../zod';
 
 /** What the extension may know of the PSC session: identity and times, never a token (ECO.1.2.5). */
@@ -43,7 +44,11 @@ export const pscLogin = {
   type: 'psc.login',
   params: z.discriminatedUnion('method', [
     z.object({ method: z.literal('browser') }),
-    z.object({ method: z.literal('ciba'), nationalId: z.string().check(z.regex(/^\d{6,20}$/)) }),
+    z.object({
+      method: z.literal('ciba'),
+      /** As PSC knows it (shared/domain/identity/national-id.ts): the CIBA `login_hint`. */
+      nationalId: z.string().check(z.refine(isNationalId, 'not a PSC national id')),
+    }),
   ]),
   result: z.object({
     url: z.optional(z.string()),

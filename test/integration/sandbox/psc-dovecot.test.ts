@@ -9,6 +9,12 @@ import type { Started } from '../../../lab/sandbox/contracts';
 import { type DovecotHandle, startDovecot } from '../../../lab/sandbox/dovecot/index';
 import { startOperator, type TestOperator } from '../../../lab/sandbox/operator';
 import { type PscStubInfo, startPscStub } from '../../../lab/sandbox/psc/index';
+import { authenticateSmtp, openSmtpSession } from '../../../native-host/bridge/smtp-upstream';
+import type { BridgeMailbox } from '../../../native-host/bridge/mailbox';
+import { sandboxEndpoints } from '../../../native-host/psc/presets';
+import { PscSession } from '../../../native-host/psc/session';
+import { SANDBOX_LOOKUP, sandboxTrust } from '../../fixtures/bridge-rig';
+import { loginThroughPage } from '../../fixtures/psc-login';
 import { accessToken } from '../../fixtures/psc-tokens';
 import { freePort } from '../../../lab/system/net';
 
@@ -184,6 +190,40 @@ describe('PSC stub tokens at the operator (real Dovecot, oauth2 passdb introspec
       await imapLogin(orgDovecot, ORG_BAL, await accessToken(jwtStub.info, PAUL)),
       false,
     );
+  });
+
+  it('ECO.1.2.1 the bridge’s SMTP upstream logs in with the stub’s default PSC-sized JWT through the 334 continuation (RFC 4954 §4)', async () => {
+    const stub = operator.stub.info;
+    const session = new PscSession({
+      endpoints: sandboxEndpoints(stub.issuer),
+      clientId: stub.hostClient.clientId,
+      auth: { method: 'client_secret_basic', secret: stub.hostClient.clientSecret },
+      allowHttp: true,
+    });
+    const login = await session.beginBrowserLogin();
+    await loginThroughPage(login.url, MARIE);
+    await login.completion;
+    const token = await session.accessToken();
+    assert.equal(token.split('.').length, 3, 'a JWT by default');
+    assert.ok(token.length > 1000, `a JWT of ${token.length} characters`);
+    const mailbox: BridgeMailbox = {
+      address: MARIE_BAL,
+      profile: 'PER',
+      imap: { host: 'imap.sandbox.mssante.test', port: operator.dovecot.info.imap.port },
+      smtp: { host: 'smtp.sandbox.mssante.test', port: operator.dovecot.info.smtp.port },
+      lookup: SANDBOX_LOOKUP,
+      secret: 'unused',
+      credentials: { kind: 'psc', session: () => session },
+    };
+    const trust = sandboxTrust(operator, path.join(dir, 'crl'));
+    const opened = await openSmtpSession(mailbox, trust);
+    try {
+      // The same session: the first AUTH went through, no refresh-and-retry was needed.
+      assert.equal(await authenticateSmtp(opened, mailbox, trust), opened);
+    } finally {
+      opened.socket.destroy();
+      session.signOut();
+    }
   });
 
   it('SMTP: a PSC-sized JWT does not fit an AUTH XOAUTH2 line; the 334 continuation works (RFC 4954 §4)', async () => {

@@ -11,6 +11,7 @@ import {
   startPscStub,
 } from '../../../lab/sandbox/psc/index';
 import { LoginDriver } from '../../../lab/sandbox/psc/login-driver';
+import { PRACTITIONERS } from '../../../lab/sandbox/people';
 import { freePort } from '../../../lab/system/net';
 
 const MARIE = '810100000011';
@@ -207,10 +208,12 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       assert.match(page.res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
       const html = await page.res.text();
       assert.match(html, /<html lang="fr">/);
-      for (const name of ['Marie MARTIN', 'Paul DURAND', 'Élodie LEFÈVRE'])
-        assert.ok(html.includes(name), name);
-      assert.equal(html.match(/>Carte CPS</g)?.length, 3);
-      assert.equal(html.match(/>e-CPS</g)?.length, 3);
+      for (const p of PRACTITIONERS) {
+        assert.ok(html.includes(`${p.firstName} ${p.lastName}`), p.lastName);
+        assert.ok(html.includes(`value="${p.nationalId}"`), p.nationalId);
+      }
+      assert.equal(html.match(/>Carte CPS</g)?.length, PRACTITIONERS.length);
+      assert.equal(html.match(/>e-CPS</g)?.length, PRACTITIONERS.length);
       assert.doesNotMatch(html, /(src|href)=["']?https?:/i);
       assert.doesNotMatch(html, /<script/i);
     });
@@ -231,7 +234,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
   });
 
   describe('authorization code with PKCE', () => {
-    it('signs in with e-CPS: eidas1 id token, opaque access token, PSC-shaped userinfo', async () => {
+    it('signs in with e-CPS: eidas1 id token, JWT access token, PSC-shaped userinfo', async () => {
       const config = await h.host();
       const tokens = await h.signIn(MARIE, 'ecps', config);
       const claims = tokens.claims();
@@ -253,13 +256,15 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       assert.equal(info.SubjectNameID, MARIE);
       assert.equal(info.given_name, 'Marie');
       assert.equal(info.family_name, 'MARTIN');
-      assert.equal(info.codeCivilite, 'DR');
+      // As PSC: the civil title at the top, the exercise title in SubjectRefPro.exercices.
+      assert.equal(info.codeCivilite, 'MME');
       const ref = info.SubjectRefPro as {
-        codeCivilite: string;
+        codeCivilite?: string;
         exercices: Array<Json & { activities: Json[] }>;
       };
-      assert.equal(ref.codeCivilite, 'DR');
+      assert.equal(ref.codeCivilite, undefined);
       assert.equal(ref.exercices.length, 1);
+      assert.equal(ref.exercices[0]?.codeCiviliteDexercice, 'DR');
       const exercice = ref.exercices[0];
       assert.ok(exercice);
       assert.equal(exercice.codeProfession, '10');
@@ -278,6 +283,42 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       const exercice = (info.SubjectRefPro as { exercices: Json[] }).exercices[0];
       assert.equal(exercice?.codeProfession, '60');
       assert.equal(exercice?.codeSavoirFaire, '');
+      assert.equal(exercice?.codeCiviliteDexercice, ''); // no exercise title for a nurse
+      assert.equal(info.codeCivilite, 'MME');
+    });
+
+    it('signs in people of each national id form: ADELI, BAS test account, establishment staff', async () => {
+      const config = await h.host();
+      for (const [id, origine, exercices] of [
+        ['02A9300123', 'ADELI', 1],
+        ['ANS20240115093000', 'EDIT', 1],
+        ['500000000000017/SEC00001', 'STRUCTURE', 0],
+      ] as const) {
+        const tokens = await h.signIn(id, 'ecps', config);
+        const info = await client.fetchUserInfo(config, tokens.access_token, `psc-${id}`);
+        assert.equal(info.preferred_username, id);
+        assert.deepEqual(info.otherIds, [{ identifiant: id, origine, qualite: 1 }]);
+        assert.equal((info.SubjectRefPro as { exercices: Json[] }).exercices.length, exercices);
+      }
+    });
+
+    it('acr control: eidas3 or none in the ID token and the access token, then eidas1 again', async () => {
+      const config = await h.host();
+      try {
+        assert.equal((await h.control('acr', { value: 'eidas3' })).acr, 'eidas3');
+        const high = await h.signIn(PAUL, 'cps', config);
+        assert.equal(high.claims()?.acr, 'eidas3');
+        assert.equal((await h.operatorIntrospect(high.access_token)).acr, 'eidas3');
+        assert.equal((await h.control('acr', { value: 'none' })).acr, null);
+        const none = await h.signIn(PAUL, 'ecps', config);
+        assert.equal(none.claims()?.acr, undefined);
+        assert.equal((await h.operatorIntrospect(none.access_token)).acr, undefined);
+        await h.control('acr', { value: 'loa-low' });
+        assert.equal((await h.signIn(PAUL, 'ecps', config)).claims()?.acr, 'loa-low');
+      } finally {
+        assert.equal((await h.control('reset')).acr, 'eidas1');
+      }
+      assert.equal((await h.signIn(PAUL, 'ecps', config)).claims()?.acr, 'eidas1');
     });
 
     it('requires PKCE with S256: no challenge, or the plain method, is refused', async () => {
@@ -465,7 +506,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       assert.equal(poll.status, 400);
       assert.equal(((await poll.json()) as Json).error, 'authorization_pending');
       assert.deepEqual(await h.control('ciba-pending'), {
-        pending: [{ nationalId: PAUL, bindingMessage: 'MSS-7C1D' }],
+        pending: [{ nationalId: PAUL, bindingMessage: 'MSS-7C1D', channel: '' }],
       });
       assert.deepEqual(await h.control('ciba-approve', { nationalId: PAUL }), { approved: true });
       const tokens = await client.pollBackchannelAuthenticationGrant(config, started);
@@ -494,6 +535,39 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       await assert.rejects(
         client.pollBackchannelAuthenticationGrant(config, started),
         oauthError('access_denied'),
+      );
+    });
+
+    it('ANS’s reference request: channel CARD or MOBILE, a two-digit binding message, an establishment staff id', async () => {
+      const config = await h.host();
+      const STAFF = '500000000000017/SEC00001';
+      for (const [channel, amr] of [
+        ['CARD', 'cps'],
+        ['MOBILE', 'ecps'],
+      ] as const) {
+        const started = await client.initiateBackchannelAuthentication(config, {
+          scope: SCOPE,
+          login_hint: STAFF,
+          binding_message: '07',
+          acr_values: 'eidas1',
+          channel,
+        });
+        assert.deepEqual(await h.control('ciba-pending'), {
+          pending: [{ nationalId: STAFF, bindingMessage: '07', channel }],
+        });
+        await h.control('ciba-approve', { nationalId: STAFF });
+        const tokens = await client.pollBackchannelAuthenticationGrant(config, started);
+        assert.deepEqual(tokens.claims()?.amr, [amr]);
+        assert.equal((await h.operatorIntrospect(tokens.access_token)).username, STAFF);
+      }
+      await assert.rejects(
+        client.initiateBackchannelAuthentication(config, {
+          scope: SCOPE,
+          login_hint: STAFF,
+          binding_message: '07',
+          channel: 'SMS',
+        }),
+        oauthError('invalid_request'),
       );
     });
 

@@ -14,6 +14,7 @@ const identity = {
   givenName: 'Marie',
   familyName: 'Martin',
   civility: undefined,
+  acr: 'eidas1',
 };
 
 /** A token source that answers what each test tells it to. */
