@@ -57,6 +57,7 @@ export function wire(facts: PscFacts): SessionFacts {
             givenName: identity.givenName,
             familyName: identity.familyName,
             ...(identity.civility ? { civility: identity.civility } : {}),
+            acr: identity.acr,
           },
         }
       : {}),

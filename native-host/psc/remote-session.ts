@@ -257,6 +257,7 @@ function fromWire(facts: SessionFacts): PscFacts {
       givenName: identity.givenName,
       familyName: identity.familyName,
       civility: identity.civility,
+      acr: identity.acr ?? 'none',
     };
   if (ended) out.ended = { code: ended.code as ErrorCode, at: ended.at };
   return out;

@@ -7,8 +7,8 @@ import { MAILBOXES, PRACTITIONERS } from '../../lab/sandbox/people';
 import { filesHolding, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import { bridgedAccount, operatorHostConfig } from './lib/operator-flow';
 
-const MARIE = PRACTITIONERS[0]!;
-const PAUL = PRACTITIONERS[1]!;
+const MARIE = { ...PRACTITIONERS[0]!, mailbox: PRACTITIONERS[0]!.mailbox! };
+const PAUL = { ...PRACTITIONERS[1]!, mailbox: PRACTITIONERS[1]!.mailbox! };
 
 /**
  * The real topology (issue 17): the workstation's host holds no PSC credential; the intermediate
