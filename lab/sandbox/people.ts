@@ -49,6 +49,13 @@ export const PRACTITIONERS: Practitioner[] = [
   },
 ];
 
+/** Dr Marie MARTIN, cardiologist: her PER mailbox and, with Élodie, the ORG secretariat. */
+export const MARIE: Practitioner = PRACTITIONERS[0]!;
+/** Dr Paul DURAND, general practitioner: his PER mailbox only. */
+export const PAUL: Practitioner = PRACTITIONERS[1]!;
+/** Élodie LEFÈVRE, nurse: her PER mailbox and the ORG secretariat. */
+export const ELODIE: Practitioner = PRACTITIONERS[2]!;
+
 export interface Mailbox {
   address: string;
   profile: 'PER' | 'ORG' | 'APP';
@@ -78,7 +85,7 @@ export const MAILBOXES: Mailbox[] = [
     address: `secretariat.cardiologie@${DOMAIN}`,
     profile: 'ORG',
     nationalId: ORGANISATION.idNat,
-    owners: ['810100000011', '810100000033'],
+    owners: [MARIE.nationalId, ELODIE.nationalId],
     label: `${ORGANISATION.name} — secrétariat de ${ORGANISATION.service}`,
   },
   {
@@ -89,6 +96,11 @@ export const MAILBOXES: Mailbox[] = [
     label: `${ORGANISATION.name} — résultats de laboratoire (application)`,
   },
 ];
+
+/** The cardiology secretariat (ORG), opened by Marie and Élodie with their PSC tokens. */
+export const ORG: Mailbox = MAILBOXES.find((m) => m.profile === 'ORG')!;
+/** The laboratory results application (APP), opened with the organisation's certificate. */
+export const APP: Mailbox = MAILBOXES.find((m) => m.profile === 'APP')!;
 
 /** Patients with MES mailboxes delivered locally (INS-NIR test values with valid keys). */
 export const PATIENTS = [
@@ -105,3 +117,8 @@ export const PATIENTS = [
     address: `185057800608491@${PATIENT_DOMAIN}`,
   },
 ];
+
+/** Léo DUPOND, a patient with a MES mailbox. */
+export const LEO = PATIENTS[0]!;
+/** Paul VIAL, a second patient with a MES mailbox. */
+export const PAUL_VIAL = PATIENTS[1]!;

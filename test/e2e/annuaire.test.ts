@@ -9,15 +9,13 @@ import {
   operatorHostConfig,
   signInOnPage,
 } from './lib/operator-flow';
+import { ELODIE, MARIE, PAUL } from '../../lab/sandbox/people';
 
 /**
  * The Annuaire Santé in the real Thunderbird (ECO.3.1.4): the address book provider feeding the
  * compose window's autocomplete from the sandbox's slapd, the search dialog adding to To / Cc,
  * and the offline import from the dialog answering once slapd is stopped.
  */
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
-const ELODIE = 'elodie.lefevre@sandbox.mssante.test';
 
 type Read = Record<string, { text: string; hidden: boolean; data: Record<string, string> }>;
 
@@ -106,7 +104,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     // PSC sign-in on its page, then Marie's mailbox and account (as in mailbox.test.ts).
     await signInOnPage(suite, popup, operator);
     const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE,
+      address: MARIE.mailbox,
       fullName: 'Dr Marie MARTIN',
     });
     identityId = created.identityId;
@@ -136,22 +134,23 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       return rows.length > 0 && rows;
     });
     assert.ok(
-      proposed.includes(`Paul DURAND <${PAUL}>`),
+      proposed.includes(`Paul DURAND <${PAUL.mailbox}>`),
       `autocomplete proposed: ${proposed.join(' | ')}`,
     );
-    assert.equal(await pickInTo(PAUL), true);
+    assert.equal(await pickInTo(PAUL.mailbox), true);
     const details = await waitFor('the recipient in To', async () => {
       const d = await call<{ to: string[] }>('compose.getComposeDetails', tab.id);
       return d.to.length > 0 && d;
     });
-    assert.deepEqual(details.to, [`Paul DURAND <${PAUL}>`]);
+    assert.deepEqual(details.to, [`Paul DURAND <${PAUL.mailbox}>`]);
     await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
     const received = await waitFor(
       'the message in Paul’s mailbox',
-      async () => operator.dovecot.readMailbox(PAUL).find((m) => m.includes('Avis cardiologique')),
+      async () =>
+        operator.dovecot.readMailbox(PAUL.mailbox).find((m) => m.includes('Avis cardiologique')),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
-    assert.match(received, new RegExp(`^To: Paul DURAND <${PAUL}>`, 'm'));
+    assert.match(received, new RegExp(`^To: Paul DURAND <${PAUL.mailbox}>`, 'm'));
   });
 
   it('[e2e] ECO.3.1.4 the search dialog finds entries by criteria and adds one to To and one to Cc of the compose window', async function () {
@@ -167,7 +166,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     await suite.page(dialog, 'click', '#search');
     const found = await waitFor('the results', async () => {
       const v = await suite.page<Read>(dialog, 'read', {
-        row: `tr[data-mail="${MARIE}"]`,
+        row: `tr[data-mail="${MARIE.mailbox}"]`,
         summary: '#summary',
         truncated: '#truncated',
       });
@@ -176,24 +175,26 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     assert.match(found.row!.text, /MARTIN/);
     assert.match(found.row!.text, /Médecin/);
     assert.equal(found.truncated!.hidden, true);
-    await suite.page(dialog, 'click', `tr[data-mail="${MARIE}"] button[data-field="to"]`);
+    await suite.page(dialog, 'click', `tr[data-mail="${MARIE.mailbox}"] button[data-field="to"]`);
     // A second search by another criterion (mailbox type and city), added to Cc.
     await suite.page(dialog, 'fill', { selector: '[name=profession]', value: 'Infirmier' });
     await suite.page(dialog, 'fill', { selector: '[name=name]', value: 'LEF' });
     await suite.page(dialog, 'click', '#search');
     await waitFor('Élodie in the results', async () => {
-      const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${ELODIE}"]` });
+      const v = await suite.page<Read>(dialog, 'read', {
+        row: `tr[data-mail="${ELODIE.mailbox}"]`,
+      });
       return v.row;
     });
-    await suite.page(dialog, 'click', `tr[data-mail="${ELODIE}"] button[data-field="cc"]`);
+    await suite.page(dialog, 'click', `tr[data-mail="${ELODIE.mailbox}"] button[data-field="cc"]`);
     const details = await waitFor('the recipients in the compose window', async () => {
       const d = await call<{ to: string[]; cc: string[] }>('compose.getComposeDetails', tab.id);
       return d.to.length > 0 && d.cc.length > 0 && d;
     });
-    assert.deepEqual(details.to, [`Marie MARTIN <${MARIE}>`]);
-    assert.deepEqual(details.cc, [`Élodie LEFÈVRE <${ELODIE}>`]);
+    assert.deepEqual(details.to, [`Marie MARTIN <${MARIE.mailbox}>`]);
+    assert.deepEqual(details.cc, [`Élodie LEFÈVRE <${ELODIE.mailbox}>`]);
     const added = await suite.page<Read>(dialog, 'read', { a: '#added' });
-    assert.match(added.a!.text, new RegExp(ELODIE));
+    assert.match(added.a!.text, new RegExp(ELODIE.mailbox));
     // The 100 cap in words: a one-letter prefix over the whole directory.
     await suite.page(dialog, 'fill', { selector: '[name=profession]', value: '' });
     await suite.page(dialog, 'fill', { selector: '[name=name]', value: '' });
@@ -207,7 +208,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     await suite.page(dialog, 'fill', { selector: '[name=name]', value: 'MARTIN' });
     await suite.page(dialog, 'click', '#search');
     await waitFor('Marie in the results', async () => {
-      const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${MARIE}"]` });
+      const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${MARIE.mailbox}"]` });
       return v.row;
     });
     await suite.saveScreenshot('annuaire.png');
@@ -262,7 +263,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       return rows.length > 0 && rows;
     });
     assert.ok(
-      proposed.includes(`Élodie LEFÈVRE <${ELODIE}>`),
+      proposed.includes(`Élodie LEFÈVRE <${ELODIE.mailbox}>`),
       `autocomplete proposed: ${proposed.join(' | ')}`,
     );
     await closeCompose();

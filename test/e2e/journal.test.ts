@@ -7,9 +7,7 @@ import {
   operatorHostConfig,
   signInOnPage,
 } from './lib/operator-flow';
-
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
+import { MARIE, PAUL } from '../../lab/sandbox/people';
 
 type View = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
 
@@ -25,8 +23,8 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
     operator = await startOperator();
     const { dovecot } = operator;
     dovecot.deliver(
-      MARIE,
-      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
     );
     suite = new ThunderbirdSuite({ name: 'journal', hostConfig: operatorHostConfig(operator) });
     await suite.start();
@@ -36,7 +34,7 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
     // bridge, which journals connect, authenticate, select, fetch…
     await signInOnPage(suite, popup, operator);
     const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE,
+      address: MARIE.mailbox,
       fullName: 'Dr Marie MARTIN',
     });
     await waitFor(
@@ -87,8 +85,8 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
     assert.equal(shown.selectAction!.text, 'Ouverture de dossier');
     assert.match(shown.selectRequest!.text, /^SELECT "?INBOX"?/i);
     assert.equal(shown.selectOutcome!.text, 'Réussie');
-    assert.equal(shown.selectMailbox!.text, MARIE);
-    assert.equal(shown.selectAuthor!.text, '810100000011');
+    assert.equal(shown.selectMailbox!.text, MARIE.mailbox);
+    assert.equal(shown.selectAuthor!.text, MARIE.nationalId);
     // Credentials never reach the journal, hence not the page either.
     assert.match(shown.auth!.text, /\[redacted\]/);
     assert.equal(shown.login!.text, 'Réussie');
@@ -111,12 +109,12 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
     });
     assert.equal(filtered.other, null);
     await suite.page(journal, 'fill', { selector: '#action', value: '' });
-    await suite.page(journal, 'fill', { selector: '#mailbox', value: MARIE });
+    await suite.page(journal, 'fill', { selector: '#mailbox', value: MARIE.mailbox });
     await suite.page(journal, 'fill', { selector: '#outcome', value: 'ok' });
     await suite.page(journal, 'click', '#apply');
     const mailbox = await waitFor('only Marie’s successful entries', async () => {
       const v = await read(journal, {
-        option: `#mailbox option[value="${MARIE}"]`,
+        option: `#mailbox option[value="${MARIE.mailbox}"]`,
         marie: '#rows tr[data-action="select"]',
         pscLogin: '#rows tr[data-action="psc-login"]',
         failed: '#rows tr[data-outcome="failed"]',
@@ -124,7 +122,7 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
       });
       return v.table!.data.state === 'ready' && v.marie && !v.pscLogin && v;
     });
-    assert.equal(mailbox.option!.text, MARIE, 'the mailbox list comes from mailbox.list');
+    assert.equal(mailbox.option!.text, MARIE.mailbox, 'the mailbox list comes from mailbox.list');
     assert.equal(mailbox.pscLogin, null, 'PSC sign-in has no mailbox');
     assert.equal(mailbox.failed, null);
     await suite.page(journal, 'fill', { selector: '#from', value: '2000-01-01' });
