@@ -1,56 +1,30 @@
 import assert from 'node:assert/strict';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
-import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import {
-  bridgedAccount,
-  hostConnected,
-  operatorHostConfig,
-  signInOnPage,
-} from './lib/operator-flow';
+import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
 import { MARIE, PAUL } from '../../lab/sandbox/people';
 
 type View = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
 
 describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the host’s journal)', function () {
-  let operator: TestOperator;
+  // A real session: PSC sign-in on the stub's page, then Thunderbird reads INBOX through the
+  // bridge, which journals connect, authenticate, select, fetch…
+  const world = e2eWorld({
+    name: 'journal',
+    deliver: ({ dovecot }) =>
+      dovecot.deliver(
+        MARIE.mailbox,
+        `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
+      ),
+    signIn: 'page',
+    mailboxes: ['PER'],
+    inboxAtLeast: 1,
+  });
   let suite: ThunderbirdSuite;
   let popup: number;
-  let journal: number;
   const read = (bc: number, fields: Record<string, string>) => suite.page<View>(bc, 'read', fields);
 
-  before(async function () {
-    this.timeout(240_000);
-    operator = await startOperator();
-    const { dovecot } = operator;
-    dovecot.deliver(
-      MARIE.mailbox,
-      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
-    );
-    suite = new ThunderbirdSuite({ name: 'journal', hostConfig: operatorHostConfig(operator) });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await hostConnected(suite, popup);
-    // A real session: PSC sign-in on the stub's page, then Thunderbird reads INBOX through the
-    // bridge, which journals connect, authenticate, select, fetch…
-    await signInOnPage(suite, popup, operator);
-    const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE.mailbox,
-      fullName: 'Dr Marie MARTIN',
-    });
-    await waitFor(
-      'the message in Thunderbird',
-      async () => (await suite.folderSubjects(created.accountId)).includes('Bonjour Marie'),
-      { timeoutMs: 60_000, intervalMs: 1000 },
-    );
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
+  before(function () {
+    ({ suite, popup } = world);
   });
 
   it('[e2e] ECO.4.1.1 opens from the popup’s button in a tab, in French, and shows the INBOX reading with its action and outcome', async function () {
@@ -60,7 +34,7 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
       api: 'runtime.getURL',
       args: ['ui/journal/journal.html'],
     });
-    journal = await waitFor('the journal tab', () => suite.tabBrowsingContext(url));
+    const journal = await waitFor('the journal tab', () => suite.tabBrowsingContext(url));
     const shown = await waitFor('the INBOX reading in the table', async () => {
       const v = await read(journal, {
         title: 'h1',
@@ -97,6 +71,12 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
 
   it('[e2e] ECO.4.1.2 filters by action and by mailbox: only those entries remain', async function () {
     this.timeout(60_000);
+    // Its own journal tab, whatever the test before left open.
+    const journal = await suite.openPage('ui/journal/journal.html');
+    await waitFor(
+      'the journal entries',
+      async () => (await read(journal, { table: '#entries' })).table?.data.state === 'ready',
+    );
     await suite.page(journal, 'fill', { selector: '#action', value: 'select' });
     await suite.page(journal, 'click', '#apply');
     const filtered = await waitFor('only select entries', async () => {
