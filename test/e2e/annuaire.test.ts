@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { generateEntries, writeExtraction } from '../../lab/sandbox/annuaire/generate';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
-import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import {
-  bridgedAccount,
-  hostConnected,
-  operatorHostConfig,
-  signInOnPage,
-} from './lib/operator-flow';
+import type { TestOperator } from '../../lab/sandbox/operator';
+import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
 import { ELODIE, MARIE, PAUL } from '../../lab/sandbox/people';
 
 /**
@@ -20,6 +15,16 @@ import { ELODIE, MARIE, PAUL } from '../../lab/sandbox/people';
 type Read = Record<string, { text: string; hidden: boolean; data: Record<string, string> }>;
 
 describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider, dialog)', function () {
+  // PSC sign-in on its page, then Marie's mailbox and account (as in mailbox.test.ts).
+  const world = e2eWorld({
+    name: 'annuaire',
+    operator: { annuaire: { entries: 50 } },
+    hostConfig: ({ annuaire }) => ({
+      annuaire: { source: 'ldap', url: annuaire!.info.url, base: annuaire!.info.base },
+    }),
+    signIn: 'page',
+    mailboxes: ['PER'],
+  });
   let operator: TestOperator;
   let suite: ThunderbirdSuite;
   let popup: number;
@@ -88,35 +93,9 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
        return true;`,
     );
 
-  before(async function () {
-    this.timeout(300_000);
-    operator = await startOperator({ annuaire: { entries: 50 } });
-    const ldap = operator.annuaire!.info;
-    suite = new ThunderbirdSuite({
-      name: 'annuaire',
-      hostConfig: operatorHostConfig(operator, {
-        annuaire: { source: 'ldap', url: ldap.url, base: ldap.base },
-      }),
-    });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await hostConnected(suite, popup);
-    // PSC sign-in on its page, then Marie's mailbox and account (as in mailbox.test.ts).
-    await signInOnPage(suite, popup, operator);
-    const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE.mailbox,
-      fullName: 'Dr Marie MARTIN',
-    });
-    identityId = created.identityId;
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
+  before(function () {
+    ({ operator, suite, popup } = world);
+    identityId = world.accounts.PER!.identityId;
   });
 
   it('[e2e] ECO.3.1.4 typing a name in the To field proposes the Annuaire entry; the message sent to it reaches that mailbox', async function () {
