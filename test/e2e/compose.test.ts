@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import type { TestOperator } from '../../lab/sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
 import {
@@ -18,13 +18,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDF_TOOL_PACKAGES, ensurePackages } from '../../lab/system/packages';
 import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda } from '../../lab/fixtures/cda-n3';
-import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import {
-  bridgedAccount,
-  hostConnected,
-  operatorHostConfig,
-  signInWithCiba,
-} from './lib/operator-flow';
+import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
+import { PATIENTS_KEY } from '../../shared/domain/mail/compose-patients';
 import { MARIE, PAUL } from '../../lab/sandbox/people';
 
 const VIAL_ADDRESS = `${VIAL_PAUL.ins}@patient.mssante.fr`;
@@ -61,6 +57,7 @@ function partFileName(head: string): string | undefined {
 const headBlock = (raw: string) => raw.slice(0, raw.indexOf('\n\n') + 1);
 
 describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, patients, receipts)', function () {
+  const world = e2eWorld({ name: 'compose', signIn: 'ciba', mailboxes: ['PER'] });
   let operator: TestOperator;
   let dovecot: TestOperator['dovecot'];
   let suite: ThunderbirdSuite;
@@ -97,6 +94,16 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   };
   const read = (bc: number, selectors: Record<string, string>) =>
     suite.page<Read>(bc, 'read', selectors);
+  /** Closes every compose window without asking to save (those a refused send left open). */
+  const closeComposeWindows = () =>
+    suite.marionette.chrome(
+      `for (const win of Services.wm.getEnumerator('msgcompose')) {
+         win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
+         win.ComposeChanged && (win.gContentChanged = false);
+         win.close();
+       }
+       return true;`,
+    );
   const delivered = (address: string, marker: string) =>
     waitFor(
       `the message “${marker}” in ${address}`,
@@ -109,28 +116,17 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     );
 
   before(async function () {
-    this.timeout(300_000);
-    operator = await startOperator();
+    ({ operator, suite, popup } = world);
     ({ dovecot } = operator);
-    suite = new ThunderbirdSuite({ name: 'compose', hostConfig: operatorHostConfig(operator) });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await hostConnected(suite, popup);
-    await signInWithCiba(suite, popup, operator);
-    ({ identityId } = await bridgedAccount(suite, popup, operator, {
-      address: MARIE.mailbox,
-      fullName: 'Dr Marie MARTIN',
-    }));
+    ({ identityId } = await world.account('PER'));
     await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
   });
+  // A test that changes Marie's From label (ECO.2.2.7) gives it back, even when it fails.
+  let restoreName = false;
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
+    if (!restoreName) return;
+    restoreName = false;
+    await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
   });
 
   it('[e2e] ECO.2.1.3 ECO.2.4.1 ECO.2.4.2 ECO.2.4.3 ECO.2.2.1 ECO.2.2.3 an XDM with one document and its PDF to a colleague: delivered with the XDM subject and the headers spelled as the Référentiel', async function () {
@@ -427,6 +423,18 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
 
   it('[e2e] ECO.3.1.5 ECO.2.2.6 ECO.2.2.8 writes to a patient chosen in the picker (qualified INS from an XDM attached earlier), with X-MSS-MES: FIN', async function () {
     this.timeout(120_000);
+    // The XDM attached earlier, to a message left unsent: the add-on keeps its patient.
+    const earlier = await compose({ to: [PAUL.mailbox], subject: 'Brouillon', plainTextBody: 'x' });
+    await attach(earlier, 'IHE_XDM.ZIP', buildXdm({ documents: [BIO] }));
+    await suite.closePage(await openPanel(earlier));
+    await waitFor('Paul Vial among the known patients', async () =>
+      (
+        (await call<Record<string, Array<{ ins: string }>>>('storage.local.get', PATIENTS_KEY))[
+          PATIENTS_KEY
+        ] ?? []
+      ).some((p) => p.ins === VIAL_PAUL.ins),
+    );
+    await closeComposeWindows();
     const tab = await compose({
       subject: 'Votre compte rendu',
       plainTextBody: 'Bonjour Monsieur Vial.',
@@ -525,6 +533,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   it('[e2e] ECO.2.2.7 warns when the From label does not follow the rule and fixes it in one click', async function () {
     this.timeout(60_000);
     await call('identities.update', identityId, { name: 'marie martin' });
+    restoreName = true;
     const tab = await compose({ to: [PAUL.mailbox], subject: 'Libelle', plainTextBody: 'x' });
     const panel = await openPanel(tab);
     const v = await waitFor('the warning', async () => {
@@ -542,21 +551,11 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     assert.match(identity.name, /MARTIN$/);
     await suite.closePage(panel);
     assert.equal(await send(tab), null);
-    await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
   });
 
   it('[e2e] ECO.2.2.5 an APP mailbox: refused until its contact is set, then Reply-To and the mention at the end of the body (both parts when HTML)', async function () {
     this.timeout(180_000);
-    const app = operator.app;
-    const { identityId: appIdentity } = await bridgedAccount(suite, popup, operator, {
-      address: app.address,
-      fullName: 'Laboratoire Central',
-      profile: 'APP',
-      params: {
-        pkcs12: readFileSync(app.p12).toString('base64'),
-        pkcs12Password: app.p12Password,
-      },
-    });
+    const { identityId: appIdentity } = await world.account('APP');
     await call('identities.update', appIdentity, { name: 'Laboratoire Central' });
 
     const tab = await compose({
