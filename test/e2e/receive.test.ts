@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import type { TestOperator } from '../../lab/sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
 import { errorMessage } from '../../shared/errors/codes';
@@ -16,13 +16,8 @@ import {
 } from '../../lab/fixtures/xdm/generate';
 import { renderCdaPdfA } from '../../shared/domain/pdf/render';
 import { n3Cda } from '../../lab/fixtures/cda-n3';
-import { ADDON_ID, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import {
-  bridgedAccount,
-  hostConnected,
-  operatorHostConfig,
-  signInWithCiba,
-} from './lib/operator-flow';
+import { ADDON_ID, type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
 import { LEO, MARIE, ORG, PAUL } from '../../lab/sandbox/people';
 
 const UNKNOWN = 'inconnu@sandbox.mssante.test';
@@ -146,184 +141,168 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       [ADDON_ID, messageIds, column],
     );
 
-  before(async function () {
-    this.timeout(300_000);
-    operator = await startOperator();
+  // Marie's INBOX holds the messages below before Thunderbird starts; she signs in by CIBA and
+  // her mailbox is bridged, its nine messages read.
+  const world = e2eWorld({
+    name: 'receive',
+    deliver: async (operator) => {
+      oneSubject = (await inspectXdm(bytesSource(oneDoc))).subject!;
+      multiSubject = (await inspectXdm(bytesSource(multiDoc))).subject!;
+      const deliver = (to: string, raw: string) => operator.dovecot.deliver(to, raw);
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Avis cardiologique',
+            'Message-ID': '<r-colleague@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:00:00 +0100',
+          },
+          'Bonjour Marie.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: LEO_FROM,
+            To: MARIE.mailbox,
+            Subject: 'Question sur mon traitement',
+            'Message-ID': '<r-patient@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:01:00 +0100',
+          },
+          'Bonjour docteur.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: LEO_FROM,
+            To: MARIE.mailbox,
+            Subject: 'Merci',
+            'X-MSS-MES': 'FIN',
+            'Message-ID': '<r-patient-fin@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:02:00 +0100',
+          },
+          'Merci, bonne journée.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: oneSubject,
+            'Message-ID': '<r-xdm-1@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:03:00 +0100',
+          },
+          'Résultats ci-joints.',
+          [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: oneDoc }],
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: multiSubject,
+            'Message-ID': '<r-xdm-3@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:04:00 +0100',
+          },
+          'Le dossier complet.',
+          [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: multiDoc }],
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Archive abîmée',
+            'Message-ID': '<r-hostile@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:05:00 +0100',
+          },
+          'Voici une archive.',
+          [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: hostile.bytes }],
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            // What the operator's delivery adds; Thunderbird returns an MDN without asking only
+            // when Return-Path is the Disposition-Notification-To address (RFC 8098 §2.1).
+            'Return-Path': `<${PAUL.mailbox}>`,
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Merci de confirmer la lecture',
+            'Message-ID': '<r-mdn@sandbox>',
+            'Disposition-Notification-To': PAUL.mailbox,
+            Date: 'Mon, 05 Jan 2026 09:06:00 +0100',
+          },
+          'Accusez réception, s’il vous plaît.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Fil de discussion',
+            'Message-ID': '<r-thread-1@sandbox>',
+            Date: 'Mon, 05 Jan 2026 08:00:00 +0100',
+          },
+          'Premier message du fil.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Re: Fil de discussion',
+            'Message-ID': '<r-thread-2@sandbox>',
+            'In-Reply-To': '<r-thread-1@sandbox>',
+            References: '<r-thread-1@sandbox>',
+            Date: 'Mon, 05 Jan 2026 10:00:00 +0100',
+          },
+          'Réponse dans le fil.',
+        ),
+      );
+      deliver(
+        ORG.address,
+        mime(
+          {
+            From: LEO_FROM,
+            To: ORG.address,
+            Subject: 'Rendez-vous',
+            'Message-ID': '<r-org-patient@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:07:00 +0100',
+          },
+          'Je voudrais un rendez-vous.',
+        ),
+      );
+    },
+    // Return-Receipt-To and Disposition-Notification-To when asking for receipts (ECO.2.3.1).
+    prefs: { 'mail.receipt.request_header_type': 2 },
+    signIn: 'ciba',
+    mailboxes: ['PER'],
+    inboxAtLeast: 9,
+  });
+  before(function () {
+    ({ operator, suite, popup } = world);
     ({ dovecot } = operator);
-    oneSubject = (await inspectXdm(bytesSource(oneDoc))).subject!;
-    multiSubject = (await inspectXdm(bytesSource(multiDoc))).subject!;
-    const deliver = (to: string, raw: string) => dovecot.deliver(to, raw);
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL.mailbox}>`,
-          To: MARIE.mailbox,
-          Subject: 'Avis cardiologique',
-          'Message-ID': '<r-colleague@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:00:00 +0100',
-        },
-        'Bonjour Marie.',
-      ),
-    );
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          From: LEO_FROM,
-          To: MARIE.mailbox,
-          Subject: 'Question sur mon traitement',
-          'Message-ID': '<r-patient@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:01:00 +0100',
-        },
-        'Bonjour docteur.',
-      ),
-    );
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          From: LEO_FROM,
-          To: MARIE.mailbox,
-          Subject: 'Merci',
-          'X-MSS-MES': 'FIN',
-          'Message-ID': '<r-patient-fin@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:02:00 +0100',
-        },
-        'Merci, bonne journée.',
-      ),
-    );
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL.mailbox}>`,
-          To: MARIE.mailbox,
-          Subject: oneSubject,
-          'Message-ID': '<r-xdm-1@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:03:00 +0100',
-        },
-        'Résultats ci-joints.',
-        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: oneDoc }],
-      ),
-    );
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL.mailbox}>`,
-          To: MARIE.mailbox,
-          Subject: multiSubject,
-          'Message-ID': '<r-xdm-3@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:04:00 +0100',
-        },
-        'Le dossier complet.',
-        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: multiDoc }],
-      ),
-    );
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL.mailbox}>`,
-          To: MARIE.mailbox,
-          Subject: 'Archive abîmée',
-          'Message-ID': '<r-hostile@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:05:00 +0100',
-        },
-        'Voici une archive.',
-        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: hostile.bytes }],
-      ),
-    );
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          // What the operator's delivery adds; Thunderbird returns an MDN without asking only
-          // when Return-Path is the Disposition-Notification-To address (RFC 8098 §2.1).
-          'Return-Path': `<${PAUL.mailbox}>`,
-          From: `Paul DURAND <${PAUL.mailbox}>`,
-          To: MARIE.mailbox,
-          Subject: 'Merci de confirmer la lecture',
-          'Message-ID': '<r-mdn@sandbox>',
-          'Disposition-Notification-To': PAUL.mailbox,
-          Date: 'Mon, 05 Jan 2026 09:06:00 +0100',
-        },
-        'Accusez réception, s’il vous plaît.',
-      ),
-    );
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL.mailbox}>`,
-          To: MARIE.mailbox,
-          Subject: 'Fil de discussion',
-          'Message-ID': '<r-thread-1@sandbox>',
-          Date: 'Mon, 05 Jan 2026 08:00:00 +0100',
-        },
-        'Premier message du fil.',
-      ),
-    );
-    deliver(
-      MARIE.mailbox,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL.mailbox}>`,
-          To: MARIE.mailbox,
-          Subject: 'Re: Fil de discussion',
-          'Message-ID': '<r-thread-2@sandbox>',
-          'In-Reply-To': '<r-thread-1@sandbox>',
-          References: '<r-thread-1@sandbox>',
-          Date: 'Mon, 05 Jan 2026 10:00:00 +0100',
-        },
-        'Réponse dans le fil.',
-      ),
-    );
-    deliver(
-      ORG.address,
-      mime(
-        {
-          From: LEO_FROM,
-          To: ORG.address,
-          Subject: 'Rendez-vous',
-          'Message-ID': '<r-org-patient@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:07:00 +0100',
-        },
-        'Je voudrais un rendez-vous.',
-      ),
-    );
-    suite = new ThunderbirdSuite({
-      name: 'receive',
-      // Return-Receipt-To and Disposition-Notification-To when asking for receipts (ECO.2.3.1).
-      prefs: { 'mail.receipt.request_header_type': 2 },
-      hostConfig: operatorHostConfig(operator),
-    });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await hostConnected(suite, popup);
-    await signInWithCiba(suite, popup, operator);
-    const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE.mailbox,
-      fullName: 'Dr Marie MARTIN',
-    });
-    accountKey = created.accountId;
-    identityId = created.identityId;
-    await waitFor(
-      'the INBOX in Thunderbird',
-      async () => (await suite.folderSubjects(accountKey)).length >= 9,
-      { timeoutMs: 90_000, intervalMs: 1000 },
-    );
+    ({ accountId: accountKey, identityId } = world.accounts.PER!);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
     await closeMessageTab().catch(() => undefined);
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
   });
 
   it('[e2e] ECO.3.1.1 tags the MES patients’ messages “Patient MES” (with and without X-MSS-MES: FIN), not the colleague’s', async function () {
@@ -611,7 +590,9 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
   });
 
   it('[e2e] ECO.3.1.5 the patients who wrote (MES) and those of the XDMs shown become known patients for the compose window’s picker', async function () {
-    this.timeout(30_000);
+    this.timeout(60_000);
+    // An XDM shown (its banner summarises it), whatever the tests before opened.
+    assert.equal(await openMessage((await byMessageId('r-xdm-3@sandbox'))!.id), 'shown');
     const known = await waitFor('the known patients', async () => {
       const stored = await call<
         Record<
@@ -934,11 +915,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
 
   it('[e2e] ECO.3.2.3 a second MSSanté mailbox (the ORG secretariat) works at the same time, with its patient tagged', async function () {
     this.timeout(120_000);
-    const { accountId: second } = await bridgedAccount(suite, popup, operator, {
-      address: ORG.address,
-      fullName: 'Secrétariat de cardiologie',
-      profile: 'ORG',
-    });
+    const { accountId: second } = await world.account('ORG');
     await waitFor(
       'the secretariat INBOX',
       async () => (await suite.folderSubjects(second)).includes('Rendez-vous'),
