@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type AuditEntry, GENESIS, hashOf } from '../native-host/audit/journal';
 import { clearVerificationCache, queryJournal } from '../native-host/audit/journal-query';
+import { MARIE } from '../lab/sandbox/people';
 
 /**
  * The journal viewer's reads over six months (183 day files): a first page of the newest
@@ -31,8 +32,8 @@ export async function benchAudit(perDay = 1000, days = 183): Promise<Record<stri
           seq,
           ts: `${day}T12:00:00.000+01:00`,
           prev,
-          author: '810100000011',
-          mailbox: 'marie.martin@sandbox.mssante.test',
+          author: MARIE.nationalId,
+          mailbox: MARIE.mailbox,
           action: i === 0 ? 'expunge' : 'fetch',
           request: `UID FETCH ${seq} (UID RFC822.SIZE FLAGS BODY.PEEK[HEADER])`,
           response: 'OK Fetch completed (0.001 + 0.000 secs).',
@@ -77,7 +78,7 @@ export async function benchAudit(perDay = 1000, days = 183): Promise<Record<stri
       seq: seq + 1,
       ts: `${last}T13:00:00.000+01:00`,
       prev,
-      author: '810100000011',
+      author: MARIE.nationalId,
       action: 'logout',
       outcome: 'ok',
     };

@@ -1,12 +1,12 @@
 import net from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { bridgeRig, SANDBOX_LOOKUP } from '../test/fixtures/bridge-rig';
+import { MARIE, PAUL } from '../lab/sandbox/people';
 
-const MARIE = 'marie.martin@sandbox.mssante.test';
 const SECRET = 'bench-local-secret';
 
 function message(i: number, size: number): Buffer {
-  const head = `From: paul.durand@sandbox.mssante.test\r\nTo: ${MARIE}\r\nSubject: bench ${i}\r\nMessage-ID: <bench-${i}@sandbox>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n`;
+  const head = `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: bench ${i}\r\nMessage-ID: <bench-${i}@sandbox>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n`;
   const line =
     'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n';
   return Buffer.from(head + line.repeat(Math.ceil((size - head.length) / line.length)));
@@ -26,7 +26,11 @@ export async function benchBridge(
   size = 100_000,
   rounds = 3,
 ): Promise<Record<string, unknown>> {
-  const rig = await bridgeRig({ address: MARIE, nationalId: '810100000011', secret: SECRET });
+  const rig = await bridgeRig({
+    address: MARIE.mailbox,
+    nationalId: MARIE.nationalId,
+    secret: SECRET,
+  });
   try {
     const token = await rig.session.accessToken();
     const upstream = rig.operator.dovecot.info.imap.port;
@@ -40,7 +44,7 @@ export async function benchBridge(
           ca: rig.operator.pki.organisations.toString() + rig.operator.pki.root.toString(),
           lookup: SANDBOX_LOOKUP,
         } as never,
-        auth: { user: MARIE, accessToken: token },
+        auth: { user: MARIE.mailbox, accessToken: token },
         logger: false,
         disableAutoIdle: true,
       });
@@ -50,7 +54,7 @@ export async function benchBridge(
         port: rig.imapPort,
         secure: false,
         doSTARTTLS: false,
-        auth: { user: MARIE, pass: SECRET },
+        auth: { user: MARIE.mailbox, pass: SECRET },
         logger: false,
         disableAutoIdle: true,
       });
@@ -111,7 +115,7 @@ export async function benchBridge(
         socket.on('data', (d: Buffer) => {
           seen += d.toString('latin1');
           if (/^\* OK/m.test(seen) && !seen.includes('a1 '))
-            socket.write(`a1 LOGIN ${MARIE} ${SECRET}\r\n`);
+            socket.write(`a1 LOGIN ${MARIE.mailbox} ${SECRET}\r\n`);
           if (/^a1 OK/m.test(seen)) resolve();
           if (/^a1 (NO|BAD)/m.test(seen)) reject(new Error(seen));
         });

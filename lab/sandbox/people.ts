@@ -86,6 +86,26 @@ export const PRACTITIONERS: Practitioner[] = [
   },
 ];
 
+/** A practitioner with a profession and a personal mailbox (tests name them by these). */
+export type MailboxHolder = Practitioner & {
+  mailbox: string;
+  profession: NonNullable<Practitioner['profession']>;
+};
+
+function holder(p: Practitioner | undefined): MailboxHolder {
+  if (!p?.mailbox || !p.profession) throw new Error('a practitioner with a PER mailbox');
+  return p as MailboxHolder;
+}
+
+/** Dr Marie MARTIN, cardiologist: her PER mailbox and, with Élodie, the ORG secretariat. */
+export const MARIE = holder(PRACTITIONERS[0]);
+/** Dr Paul DURAND, general practitioner: his PER mailbox only. */
+export const PAUL = holder(PRACTITIONERS[1]);
+/** Élodie LEFÈVRE, nurse: her PER mailbox and the ORG secretariat. */
+export const ELODIE = holder(PRACTITIONERS[2]);
+/** Nadia BENALI, establishment staff (national id `5…/…`): the ORG secretariat only. */
+export const NADIA: Practitioner = PRACTITIONERS[5]!;
+
 export interface Mailbox {
   address: string;
   profile: 'PER' | 'ORG' | 'APP';
@@ -115,7 +135,7 @@ export const MAILBOXES: Mailbox[] = [
     address: `secretariat.cardiologie@${DOMAIN}`,
     profile: 'ORG',
     nationalId: ORGANISATION.idNat,
-    owners: ['810100000011', '810100000033', '500000000000017/SEC00001'],
+    owners: [MARIE.nationalId, ELODIE.nationalId, NADIA.nationalId],
     label: `${ORGANISATION.name} — secrétariat de ${ORGANISATION.service}`,
   },
   {
@@ -126,6 +146,11 @@ export const MAILBOXES: Mailbox[] = [
     label: `${ORGANISATION.name} — résultats de laboratoire (application)`,
   },
 ];
+
+/** The cardiology secretariat (ORG), opened by Marie and Élodie with their PSC tokens. */
+export const ORG: Mailbox = MAILBOXES.find((m) => m.profile === 'ORG')!;
+/** The laboratory results application (APP), opened with the organisation's certificate. */
+export const APP: Mailbox = MAILBOXES.find((m) => m.profile === 'APP')!;
 
 /** Patients with MES mailboxes delivered locally (INS-NIR test values with valid keys). */
 export const PATIENTS = [
@@ -142,3 +167,8 @@ export const PATIENTS = [
     address: `185057800608491@${PATIENT_DOMAIN}`,
   },
 ];
+
+/** Léo DUPOND, a patient with a MES mailbox. */
+export const LEO = PATIENTS[0]!;
+/** Paul VIAL, a second patient with a MES mailbox. */
+export const PAUL_VIAL = PATIENTS[1]!;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ThunderbirdSuite, withThunderbird } from '../../lab/thunderbird/harness';
+import { MARIE } from '../../lab/sandbox/people';
 
 interface Created {
   accountId: string;
@@ -39,7 +40,7 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
 
   it('[e2e] ECO.2.2.7 creates an IMAP account, SMTP server and identity pointing at the loopback bridge', async () => {
     const created = await call<Created>('mssanteAccounts.create', {
-      address: 'marie.martin@sandbox.mssante.test',
+      address: MARIE.mailbox,
       fullName: 'Dr Marie MARTIN',
       imapPort: 14143,
       smtpPort: 14587,
@@ -49,9 +50,9 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
       host: '127.0.0.1',
       port: 14143,
       socketType: 0,
-      user: 'marie.martin@sandbox.mssante.test',
-      mark: 'marie.martin@sandbox.mssante.test',
-      email: 'marie.martin@sandbox.mssante.test',
+      user: MARIE.mailbox,
+      mark: MARIE.mailbox,
+      email: MARIE.mailbox,
       fullName: 'Dr Marie MARTIN',
       smtpPort: 14587,
     });
@@ -61,7 +62,7 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
     );
     await assert.rejects(
       call('mssanteAccounts.create', {
-        address: 'marie.martin@sandbox.mssante.test',
+        address: MARIE.mailbox,
         fullName: 'x',
         imapPort: 1,
         smtpPort: 2,
@@ -72,16 +73,13 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
   });
 
   it('[e2e] moves an account to new bridge ports, then removes it with its SMTP server', async () => {
-    const accountId = (await call<string>(
-      'mssanteAccounts.find',
-      'marie.martin@sandbox.mssante.test',
-    ))!;
+    const accountId = (await call<string>('mssanteAccounts.find', MARIE.mailbox))!;
     await call('mssanteAccounts.updatePorts', accountId, 15143, 15587);
     const moved = await describeAccount(accountId);
     assert.deepEqual([moved?.port, moved?.smtpPort], [15143, 15587]);
     await call('mssanteAccounts.remove', accountId);
     assert.equal(await describeAccount(accountId), null);
-    assert.equal(await call('mssanteAccounts.find', 'marie.martin@sandbox.mssante.test'), null);
+    assert.equal(await call('mssanteAccounts.find', MARIE.mailbox), null);
     const smtpLeft = await suite.marionette.chrome<number>(
       `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
        return MailServices.outgoingServer.servers.filter((s) => s.QueryInterface(Ci.nsISmtpServer).port === 15587).length;`,

@@ -1,27 +1,30 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { generateEntries, writeExtraction } from '../../lab/sandbox/annuaire/generate';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
-import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import {
-  bridgedAccount,
-  hostConnected,
-  operatorHostConfig,
-  signInOnPage,
-} from './lib/operator-flow';
+import type { TestOperator } from '../../lab/sandbox/operator';
+import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
+import { ELODIE, MARIE, PAUL } from '../../lab/sandbox/people';
 
 /**
  * The Annuaire Santé in the real Thunderbird (ECO.3.1.4): the address book provider feeding the
  * compose window's autocomplete from the sandbox's slapd, the search dialog adding to To / Cc,
  * and the offline import from the dialog answering once slapd is stopped.
  */
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
-const ELODIE = 'elodie.lefevre@sandbox.mssante.test';
 
 type Read = Record<string, { text: string; hidden: boolean; data: Record<string, string> }>;
 
 describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider, dialog)', function () {
+  // PSC sign-in on its page, then Marie's mailbox and account (as in mailbox.test.ts).
+  const world = e2eWorld({
+    name: 'annuaire',
+    operator: { annuaire: { entries: 50 } },
+    hostConfig: ({ annuaire }) => ({
+      annuaire: { source: 'ldap', url: annuaire!.info.url, base: annuaire!.info.base },
+    }),
+    signIn: 'page',
+    mailboxes: ['PER'],
+  });
   let operator: TestOperator;
   let suite: ThunderbirdSuite;
   let popup: number;
@@ -90,35 +93,9 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
        return true;`,
     );
 
-  before(async function () {
-    this.timeout(300_000);
-    operator = await startOperator({ annuaire: { entries: 50 } });
-    const ldap = operator.annuaire!.info;
-    suite = new ThunderbirdSuite({
-      name: 'annuaire',
-      hostConfig: operatorHostConfig(operator, {
-        annuaire: { source: 'ldap', url: ldap.url, base: ldap.base },
-      }),
-    });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await hostConnected(suite, popup);
-    // PSC sign-in on its page, then Marie's mailbox and account (as in mailbox.test.ts).
-    await signInOnPage(suite, popup, operator);
-    const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE,
-      fullName: 'Dr Marie MARTIN',
-    });
-    identityId = created.identityId;
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
+  before(function () {
+    ({ operator, suite, popup } = world);
+    identityId = world.accounts.PER!.identityId;
   });
 
   it('[e2e] ECO.3.1.4 typing a name in the To field proposes the Annuaire entry; the message sent to it reaches that mailbox', async function () {
@@ -136,22 +113,23 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       return rows.length > 0 && rows;
     });
     assert.ok(
-      proposed.includes(`Paul DURAND <${PAUL}>`),
+      proposed.includes(`Paul DURAND <${PAUL.mailbox}>`),
       `autocomplete proposed: ${proposed.join(' | ')}`,
     );
-    assert.equal(await pickInTo(PAUL), true);
+    assert.equal(await pickInTo(PAUL.mailbox), true);
     const details = await waitFor('the recipient in To', async () => {
       const d = await call<{ to: string[] }>('compose.getComposeDetails', tab.id);
       return d.to.length > 0 && d;
     });
-    assert.deepEqual(details.to, [`Paul DURAND <${PAUL}>`]);
+    assert.deepEqual(details.to, [`Paul DURAND <${PAUL.mailbox}>`]);
     await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
     const received = await waitFor(
       'the message in Paul’s mailbox',
-      async () => operator.dovecot.readMailbox(PAUL).find((m) => m.includes('Avis cardiologique')),
+      async () =>
+        operator.dovecot.readMailbox(PAUL.mailbox).find((m) => m.includes('Avis cardiologique')),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
-    assert.match(received, new RegExp(`^To: Paul DURAND <${PAUL}>`, 'm'));
+    assert.match(received, new RegExp(`^To: Paul DURAND <${PAUL.mailbox}>`, 'm'));
   });
 
   it('[e2e] ECO.3.1.4 the search dialog finds entries by criteria and adds one to To and one to Cc of the compose window', async function () {
@@ -167,7 +145,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     await suite.page(dialog, 'click', '#search');
     const found = await waitFor('the results', async () => {
       const v = await suite.page<Read>(dialog, 'read', {
-        row: `tr[data-mail="${MARIE}"]`,
+        row: `tr[data-mail="${MARIE.mailbox}"]`,
         summary: '#summary',
         truncated: '#truncated',
       });
@@ -176,24 +154,26 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     assert.match(found.row!.text, /MARTIN/);
     assert.match(found.row!.text, /Médecin/);
     assert.equal(found.truncated!.hidden, true);
-    await suite.page(dialog, 'click', `tr[data-mail="${MARIE}"] button[data-field="to"]`);
+    await suite.page(dialog, 'click', `tr[data-mail="${MARIE.mailbox}"] button[data-field="to"]`);
     // A second search by another criterion (mailbox type and city), added to Cc.
     await suite.page(dialog, 'fill', { selector: '[name=profession]', value: 'Infirmier' });
     await suite.page(dialog, 'fill', { selector: '[name=name]', value: 'LEF' });
     await suite.page(dialog, 'click', '#search');
     await waitFor('Élodie in the results', async () => {
-      const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${ELODIE}"]` });
+      const v = await suite.page<Read>(dialog, 'read', {
+        row: `tr[data-mail="${ELODIE.mailbox}"]`,
+      });
       return v.row;
     });
-    await suite.page(dialog, 'click', `tr[data-mail="${ELODIE}"] button[data-field="cc"]`);
+    await suite.page(dialog, 'click', `tr[data-mail="${ELODIE.mailbox}"] button[data-field="cc"]`);
     const details = await waitFor('the recipients in the compose window', async () => {
       const d = await call<{ to: string[]; cc: string[] }>('compose.getComposeDetails', tab.id);
       return d.to.length > 0 && d.cc.length > 0 && d;
     });
-    assert.deepEqual(details.to, [`Marie MARTIN <${MARIE}>`]);
-    assert.deepEqual(details.cc, [`Élodie LEFÈVRE <${ELODIE}>`]);
+    assert.deepEqual(details.to, [`Marie MARTIN <${MARIE.mailbox}>`]);
+    assert.deepEqual(details.cc, [`Élodie LEFÈVRE <${ELODIE.mailbox}>`]);
     const added = await suite.page<Read>(dialog, 'read', { a: '#added' });
-    assert.match(added.a!.text, new RegExp(ELODIE));
+    assert.match(added.a!.text, new RegExp(ELODIE.mailbox));
     // The 100 cap in words: a one-letter prefix over the whole directory.
     await suite.page(dialog, 'fill', { selector: '[name=profession]', value: '' });
     await suite.page(dialog, 'fill', { selector: '[name=name]', value: '' });
@@ -207,7 +187,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     await suite.page(dialog, 'fill', { selector: '[name=name]', value: 'MARTIN' });
     await suite.page(dialog, 'click', '#search');
     await waitFor('Marie in the results', async () => {
-      const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${MARIE}"]` });
+      const v = await suite.page<Read>(dialog, 'read', { row: `tr[data-mail="${MARIE.mailbox}"]` });
       return v.row;
     });
     await suite.saveScreenshot('annuaire.png');
@@ -262,7 +242,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       return rows.length > 0 && rows;
     });
     assert.ok(
-      proposed.includes(`Élodie LEFÈVRE <${ELODIE}>`),
+      proposed.includes(`Élodie LEFÈVRE <${ELODIE.mailbox}>`),
       `autocomplete proposed: ${proposed.join(' | ')}`,
     );
     await closeCompose();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import type { TestOperator } from '../../lab/sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
 import {
@@ -18,16 +18,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDF_TOOL_PACKAGES, ensurePackages } from '../../lab/system/packages';
 import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda } from '../../lab/fixtures/cda-n3';
-import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import {
-  bridgedAccount,
-  hostConnected,
-  operatorHostConfig,
-  signInWithCiba,
-} from './lib/operator-flow';
+import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
+import { PATIENTS_KEY } from '../../shared/domain/mail/compose-patients';
+import { MARIE, PAUL } from '../../lab/sandbox/people';
 
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
 const VIAL_ADDRESS = `${VIAL_PAUL.ins}@patient.mssante.fr`;
 /** A NIR typed by the professional (derogation): a woman born in February 1985. */
 const DEROG_NIR = insWithKey('2850275999999');
@@ -62,6 +57,7 @@ function partFileName(head: string): string | undefined {
 const headBlock = (raw: string) => raw.slice(0, raw.indexOf('\n\n') + 1);
 
 describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, patients, receipts)', function () {
+  const world = e2eWorld({ name: 'compose', signIn: 'ciba', mailboxes: ['PER'] });
   let operator: TestOperator;
   let dovecot: TestOperator['dovecot'];
   let suite: ThunderbirdSuite;
@@ -98,6 +94,16 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   };
   const read = (bc: number, selectors: Record<string, string>) =>
     suite.page<Read>(bc, 'read', selectors);
+  /** Closes every compose window without asking to save (those a refused send left open). */
+  const closeComposeWindows = () =>
+    suite.marionette.chrome(
+      `for (const win of Services.wm.getEnumerator('msgcompose')) {
+         win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
+         win.ComposeChanged && (win.gContentChanged = false);
+         win.close();
+       }
+       return true;`,
+    );
   const delivered = (address: string, marker: string) =>
     waitFor(
       `the message “${marker}” in ${address}`,
@@ -110,28 +116,17 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     );
 
   before(async function () {
-    this.timeout(300_000);
-    operator = await startOperator();
+    ({ operator, suite, popup } = world);
     ({ dovecot } = operator);
-    suite = new ThunderbirdSuite({ name: 'compose', hostConfig: operatorHostConfig(operator) });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await hostConnected(suite, popup);
-    await signInWithCiba(suite, popup, operator);
-    ({ identityId } = await bridgedAccount(suite, popup, operator, {
-      address: MARIE,
-      fullName: 'Dr Marie MARTIN',
-    }));
+    ({ identityId } = await world.account('PER'));
     await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
   });
+  // A test that changes Marie's From label (ECO.2.2.7) gives it back, even when it fails.
+  let restoreName = false;
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
+    if (!restoreName) return;
+    restoreName = false;
+    await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
   });
 
   it('[e2e] ECO.2.1.3 ECO.2.4.1 ECO.2.4.2 ECO.2.4.3 ECO.2.2.1 ECO.2.2.3 an XDM with one document and its PDF to a colleague: delivered with the XDM subject and the headers spelled as the Référentiel', async function () {
@@ -140,7 +135,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     const inspection = await inspectXdm(bytesSource(xdm));
     const pdfName = inspection.documents[0]!.pdfName!;
     const tab = await compose({
-      to: [PAUL],
+      to: [PAUL.mailbox],
       subject: 'Résultats de Paul',
       plainTextBody: 'Bonjour Paul, voici le bilan de M. Vial.',
     });
@@ -175,7 +170,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     await suite.closePage(panel);
 
     assert.equal(await send(tab), null);
-    const raw = await delivered(PAUL, `Subject: ${inspection.subject}\n`);
+    const raw = await delivered(PAUL.mailbox, `Subject: ${inspection.subject}\n`);
     const head = headBlock(raw);
     assert.match(head, /^X-MSS-CODECDA: 11502-2$/m);
     assert.match(head, /^X-MSS-INS: O$/m);
@@ -186,7 +181,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     assert.doesNotMatch(head, /^Disposition-Notification-To:/im);
     assert.doesNotMatch(head, /^X-MSS-MES:/im);
     assert.match(head, /^Message-ID: <.+>$/m);
-    assert.match(head, new RegExp(`^From: "?Dr Marie MARTIN"? <${MARIE}>$`, 'm'));
+    assert.match(head, new RegExp(`^From: "?Dr Marie MARTIN"? <${MARIE.mailbox}>$`, 'm'));
     assert.match(head, /^Content-Type: multipart\/mixed;/m);
     const parts = mimeParts(raw);
     assert.equal(parts.length, 3);
@@ -202,7 +197,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     const xdm = buildXdm({ patient: { ...noIns, ipp: 'IPP-42' }, documents: [BIO, LETTRE, VSM] });
     const inspection = await inspectXdm(bytesSource(xdm));
     assert.equal(inspection.subject, 'XDM/1.0/DDM+3 documents VIAL PAUL 26/11/1978');
-    const tab = await compose({ to: [PAUL], plainTextBody: 'Le dossier complet.' });
+    const tab = await compose({ to: [PAUL.mailbox], plainTextBody: 'Le dossier complet.' });
     await attach(tab, 'IHE_XDM.ZIP', xdm);
     for (const [i, d] of inspection.documents.entries())
       await attach(tab, d.pdfName!, pseudoPdf(2000, 10 + i));
@@ -221,17 +216,20 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
         v.h!.text
       );
     });
-    assert.match(headers, new RegExp(`Return-Receipt-To: <${MARIE}>`));
+    assert.match(headers, new RegExp(`Return-Receipt-To: <${MARIE.mailbox}>`));
     await suite.closePage(panel);
     assert.equal(await send(tab), null);
-    const raw = await delivered(PAUL, 'Subject: XDM/1.0/DDM+3 documents VIAL PAUL 26/11/1978\n');
+    const raw = await delivered(
+      PAUL.mailbox,
+      'Subject: XDM/1.0/DDM+3 documents VIAL PAUL 26/11/1978\n',
+    );
     const head = headBlock(raw);
     assert.match(head, /^X-MSS-CODECDA: 11502-2, 34133-9, 60591-5$/m);
     assert.match(head, /^X-MSS-INS: N$/m);
-    assert.match(head, new RegExp(`^Return-Receipt-To: <${MARIE}>$`, 'm'));
+    assert.match(head, new RegExp(`^Return-Receipt-To: <${MARIE.mailbox}>$`, 'm'));
     assert.match(
       head.replace(/\n[ \t]+/g, ' '),
-      new RegExp(`^Disposition-Notification-To: .*<${MARIE}>$`, 'm'),
+      new RegExp(`^Disposition-Notification-To: .*<${MARIE.mailbox}>$`, 'm'),
     );
     assert.equal(head.match(/^Return-Receipt-To:/gm)!.length, 1);
     assert.equal(mimeParts(raw).length, 5);
@@ -254,13 +252,21 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     const names = await Promise.all(
       [paul, lucie].map(async (x) => (await inspectXdm(bytesSource(x))).documents[0]!.pdfName!),
     );
-    const two = await compose({ to: [PAUL], subject: 'REFUS-DEUX-PATIENTS', plainTextBody: 'x' });
+    const two = await compose({
+      to: [PAUL.mailbox],
+      subject: 'REFUS-DEUX-PATIENTS',
+      plainTextBody: 'x',
+    });
     await attach(two, 'PAUL.ZIP', paul);
     await attach(two, 'LUCIE.ZIP', lucie);
     await attach(two, names[0]!, pseudoPdf(1500, 2));
     await attach(two, names[1]!, pseudoPdf(1500, 3));
     assert.notEqual(await send(two), null);
-    const noPdf = await compose({ to: [PAUL], subject: 'REFUS-SANS-PDF', plainTextBody: 'x' });
+    const noPdf = await compose({
+      to: [PAUL.mailbox],
+      subject: 'REFUS-SANS-PDF',
+      plainTextBody: 'x',
+    });
     await attach(noPdf, 'IHE_XDM.ZIP', buildXdm({ documents: [BIO, VSM] }));
     assert.notEqual(await send(noPdf), null);
 
@@ -286,10 +292,14 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
       await suite.closePage(panel);
     }
     // A message sent after them arrives: the refused ones, sent before, would be there already.
-    const after = await compose({ to: [PAUL], subject: 'APRES-LES-REFUS', plainTextBody: 'ok' });
+    const after = await compose({
+      to: [PAUL.mailbox],
+      subject: 'APRES-LES-REFUS',
+      plainTextBody: 'ok',
+    });
     assert.equal(await send(after), null);
-    await delivered(PAUL, 'Subject: APRES-LES-REFUS');
-    for (const address of [PAUL, MARIE])
+    await delivered(PAUL.mailbox, 'Subject: APRES-LES-REFUS');
+    for (const address of [PAUL.mailbox, MARIE.mailbox])
       assert.deepEqual(
         dovecot.readMailbox(address).filter((m) => /REFUS-(DEUX-PATIENTS|SANS-PDF)/.test(m)),
         [],
@@ -302,7 +312,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     const xdm = buildXdm({ documents: [BIO, { ...ANESTH, pdf: embedded }] });
     const inspection = await inspectXdm(bytesSource(xdm));
     const [bioName, anesthName] = inspection.documents.map((d) => d.pdfName!);
-    const tab = await compose({ to: [PAUL], plainTextBody: 'Compte rendu opératoire.' });
+    const tab = await compose({ to: [PAUL.mailbox], plainTextBody: 'Compte rendu opératoire.' });
     await attach(tab, 'IHE_XDM.ZIP', xdm);
     await attach(tab, 'resultats.pdf', pseudoPdf(1500, 5));
     const panel = await openPanel(tab);
@@ -326,7 +336,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     );
     assert.deepEqual(names.sort(), ['IHE_XDM.ZIP', anesthName, bioName].sort());
     assert.equal(await send(tab), null);
-    const raw = await delivered(PAUL, 'X-MSS-CODECDA: 11502-2, 34812-8');
+    const raw = await delivered(PAUL.mailbox, 'X-MSS-CODECDA: 11502-2, 34812-8');
     const files = mimeParts(raw).map((p) => ({ name: partFileName(p.head), part: p }));
     assert.deepEqual(
       files.map((f) => f.name),
@@ -348,7 +358,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     const [doc] = (await inspectXdm(bytesSource(xdm))).documents;
     const pdfName = doc!.pdfName!;
     assert.equal(pdfName, '20150801_Lettre de sortie d’hospitalisation_VIAL_PAUL.pdf');
-    const tab = await compose({ to: [PAUL], plainTextBody: 'Lettre de sortie.' });
+    const tab = await compose({ to: [PAUL.mailbox], plainTextBody: 'Lettre de sortie.' });
     await attach(tab, 'IHE_XDM.ZIP', xdm);
     const panel = await openPanel(tab);
     const offer = `#cp-pdf-actions button[data-pdfa="${pdfName}"]`;
@@ -379,7 +389,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     );
     assert.deepEqual(names, ['IHE_XDM.ZIP', pdfName]);
     assert.equal(await send(tab), null);
-    const raw = await delivered(PAUL, 'X-MSS-CODECDA: 11490-0');
+    const raw = await delivered(PAUL.mailbox, 'X-MSS-CODECDA: 11490-0');
     const files = mimeParts(raw).map((p) => ({ name: partFileName(p.head), part: p }));
     assert.deepEqual(
       files.map((f) => f.name),
@@ -413,6 +423,18 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
 
   it('[e2e] ECO.3.1.5 ECO.2.2.6 ECO.2.2.8 writes to a patient chosen in the picker (qualified INS from an XDM attached earlier), with X-MSS-MES: FIN', async function () {
     this.timeout(120_000);
+    // The XDM attached earlier, to a message left unsent: the add-on keeps its patient.
+    const earlier = await compose({ to: [PAUL.mailbox], subject: 'Brouillon', plainTextBody: 'x' });
+    await attach(earlier, 'IHE_XDM.ZIP', buildXdm({ documents: [BIO] }));
+    await suite.closePage(await openPanel(earlier));
+    await waitFor('Paul Vial among the known patients', async () =>
+      (
+        (await call<Record<string, Array<{ ins: string }>>>('storage.local.get', PATIENTS_KEY))[
+          PATIENTS_KEY
+        ] ?? []
+      ).some((p) => p.ins === VIAL_PAUL.ins),
+    );
+    await closeComposeWindows();
     const tab = await compose({
       subject: 'Votre compte rendu',
       plainTextBody: 'Bonjour Monsieur Vial.',
@@ -493,13 +515,13 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   it('[e2e] ECO.2.2.4 ECO.2.2.3 an HTML message goes as multipart/alternative, text/plain (UTF-8) first and text/html second', async function () {
     this.timeout(120_000);
     const tab = await compose({
-      to: [PAUL],
+      to: [PAUL.mailbox],
       subject: 'Message HTML',
       isPlainText: false,
       body: '<html><body><p>Bonjour <b>Paul</b>, à bientôt.</p></body></html>',
     });
     assert.equal(await send(tab), null);
-    const raw = await delivered(PAUL, 'Subject: Message HTML');
+    const raw = await delivered(PAUL.mailbox, 'Subject: Message HTML');
     assert.match(headBlock(raw), /^Content-Type: multipart\/alternative;/m);
     const parts = mimeParts(raw);
     assert.equal(parts.length, 2);
@@ -511,7 +533,8 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   it('[e2e] ECO.2.2.7 warns when the From label does not follow the rule and fixes it in one click', async function () {
     this.timeout(60_000);
     await call('identities.update', identityId, { name: 'marie martin' });
-    const tab = await compose({ to: [PAUL], subject: 'Libelle', plainTextBody: 'x' });
+    restoreName = true;
+    const tab = await compose({ to: [PAUL.mailbox], subject: 'Libelle', plainTextBody: 'x' });
     const panel = await openPanel(tab);
     const v = await waitFor('the warning', async () => {
       const r = await read(panel, { w: '#cp-label-warning', fix: '#cp-label-fix' });
@@ -528,26 +551,16 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     assert.match(identity.name, /MARTIN$/);
     await suite.closePage(panel);
     assert.equal(await send(tab), null);
-    await call('identities.update', identityId, { name: 'Dr Marie MARTIN' });
   });
 
   it('[e2e] ECO.2.2.5 an APP mailbox: refused until its contact is set, then Reply-To and the mention at the end of the body (both parts when HTML)', async function () {
     this.timeout(180_000);
-    const app = operator.app;
-    const { identityId: appIdentity } = await bridgedAccount(suite, popup, operator, {
-      address: app.address,
-      fullName: 'Laboratoire Central',
-      profile: 'APP',
-      params: {
-        pkcs12: readFileSync(app.p12).toString('base64'),
-        pkcs12Password: app.p12Password,
-      },
-    });
+    const { identityId: appIdentity } = await world.account('APP');
     await call('identities.update', appIdentity, { name: 'Laboratoire Central' });
 
     const tab = await compose({
       identityId: appIdentity,
-      to: [PAUL],
+      to: [PAUL.mailbox],
       subject: 'Resultat APP',
       plainTextBody: 'Votre résultat est disponible.',
     });
@@ -560,19 +573,19 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
       return v.p && !v.row!.hidden;
     });
     assert.notEqual(await send(tab), null);
-    await suite.page(panel, 'fill', { selector: '#cp-app-contact', value: MARIE });
+    await suite.page(panel, 'fill', { selector: '#cp-app-contact', value: MARIE.mailbox });
     await suite.page(panel, 'click', '#cp-app-save');
     await waitFor('Reply-To in the panel', async () => {
       const v = await read(panel, { h: '#cp-headers', ok: '#cp-no-problem' });
-      return v.h!.text.includes(`Reply-To: ${MARIE}`) && !v.ok!.hidden;
+      return v.h!.text.includes(`Reply-To: ${MARIE.mailbox}`) && !v.ok!.hidden;
     });
     await suite.closePage(panel);
     assert.equal(await send(tab), null);
     const mention =
       /(généré automatiquement|generated automatically)[^]*marie\.martin@sandbox\.mssante\.test/;
-    const raw = await delivered(PAUL, 'Subject: Resultat APP\n');
+    const raw = await delivered(PAUL.mailbox, 'Subject: Resultat APP\n');
     const head = headBlock(raw);
-    assert.match(head, new RegExp(`^Reply-To: ${MARIE}$`, 'm'));
+    assert.match(head, new RegExp(`^Reply-To: ${MARIE.mailbox}$`, 'm'));
     assert.match(head, /^X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD$/m);
     const body = raw.slice(head.length + 1).replace(/ \n/g, ' ');
     assert.match(body, /^Votre résultat est disponible\./m);
@@ -580,14 +593,14 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
 
     const html = await compose({
       identityId: appIdentity,
-      to: [PAUL],
+      to: [PAUL.mailbox],
       subject: 'Resultat APP HTML',
       isPlainText: false,
       body: '<html><body><p>Votre <b>résultat</b> est disponible.</p></body></html>',
     });
     assert.equal(await send(html), null);
-    const rawHtml = await delivered(PAUL, 'Subject: Resultat APP HTML\n');
-    assert.match(headBlock(rawHtml), new RegExp(`^Reply-To: ${MARIE}$`, 'm'));
+    const rawHtml = await delivered(PAUL.mailbox, 'Subject: Resultat APP HTML\n');
+    assert.match(headBlock(rawHtml), new RegExp(`^Reply-To: ${MARIE.mailbox}$`, 'm'));
     const parts = mimeParts(rawHtml);
     assert.equal(parts.length, 2);
     for (const part of parts) assert.match(part.body.replace(/\s+/g, ' '), mention);

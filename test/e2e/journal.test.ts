@@ -1,58 +1,30 @@
 import assert from 'node:assert/strict';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
-import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import {
-  bridgedAccount,
-  hostConnected,
-  operatorHostConfig,
-  signInOnPage,
-} from './lib/operator-flow';
-
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
+import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
+import { MARIE, PAUL } from '../../lab/sandbox/people';
 
 type View = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
 
 describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the host’s journal)', function () {
-  let operator: TestOperator;
+  // A real session: PSC sign-in on the stub's page, then Thunderbird reads INBOX through the
+  // bridge, which journals connect, authenticate, select, fetch…
+  const world = e2eWorld({
+    name: 'journal',
+    deliver: ({ dovecot }) =>
+      dovecot.deliver(
+        MARIE.mailbox,
+        `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
+      ),
+    signIn: 'page',
+    mailboxes: ['PER'],
+    inboxAtLeast: 1,
+  });
   let suite: ThunderbirdSuite;
   let popup: number;
-  let journal: number;
   const read = (bc: number, fields: Record<string, string>) => suite.page<View>(bc, 'read', fields);
 
-  before(async function () {
-    this.timeout(240_000);
-    operator = await startOperator();
-    const { dovecot } = operator;
-    dovecot.deliver(
-      MARIE,
-      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
-    );
-    suite = new ThunderbirdSuite({ name: 'journal', hostConfig: operatorHostConfig(operator) });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await hostConnected(suite, popup);
-    // A real session: PSC sign-in on the stub's page, then Thunderbird reads INBOX through the
-    // bridge, which journals connect, authenticate, select, fetch…
-    await signInOnPage(suite, popup, operator);
-    const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE,
-      fullName: 'Dr Marie MARTIN',
-    });
-    await waitFor(
-      'the message in Thunderbird',
-      async () => (await suite.folderSubjects(created.accountId)).includes('Bonjour Marie'),
-      { timeoutMs: 60_000, intervalMs: 1000 },
-    );
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
+  before(function () {
+    ({ suite, popup } = world);
   });
 
   it('[e2e] ECO.4.1.1 opens from the popup’s button in a tab, in French, and shows the INBOX reading with its action and outcome', async function () {
@@ -62,7 +34,7 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
       api: 'runtime.getURL',
       args: ['ui/journal/journal.html'],
     });
-    journal = await waitFor('the journal tab', () => suite.tabBrowsingContext(url));
+    const journal = await waitFor('the journal tab', () => suite.tabBrowsingContext(url));
     const shown = await waitFor('the INBOX reading in the table', async () => {
       const v = await read(journal, {
         title: 'h1',
@@ -87,8 +59,8 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
     assert.equal(shown.selectAction!.text, 'Ouverture de dossier');
     assert.match(shown.selectRequest!.text, /^SELECT "?INBOX"?/i);
     assert.equal(shown.selectOutcome!.text, 'Réussie');
-    assert.equal(shown.selectMailbox!.text, MARIE);
-    assert.equal(shown.selectAuthor!.text, '810100000011');
+    assert.equal(shown.selectMailbox!.text, MARIE.mailbox);
+    assert.equal(shown.selectAuthor!.text, MARIE.nationalId);
     // Credentials never reach the journal, hence not the page either.
     assert.match(shown.auth!.text, /\[redacted\]/);
     assert.equal(shown.login!.text, 'Réussie');
@@ -99,6 +71,12 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
 
   it('[e2e] ECO.4.1.2 filters by action and by mailbox: only those entries remain', async function () {
     this.timeout(60_000);
+    // Its own journal tab, whatever the test before left open.
+    const journal = await suite.openPage('ui/journal/journal.html');
+    await waitFor(
+      'the journal entries',
+      async () => (await read(journal, { table: '#entries' })).table?.data.state === 'ready',
+    );
     await suite.page(journal, 'fill', { selector: '#action', value: 'select' });
     await suite.page(journal, 'click', '#apply');
     const filtered = await waitFor('only select entries', async () => {
@@ -111,12 +89,12 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
     });
     assert.equal(filtered.other, null);
     await suite.page(journal, 'fill', { selector: '#action', value: '' });
-    await suite.page(journal, 'fill', { selector: '#mailbox', value: MARIE });
+    await suite.page(journal, 'fill', { selector: '#mailbox', value: MARIE.mailbox });
     await suite.page(journal, 'fill', { selector: '#outcome', value: 'ok' });
     await suite.page(journal, 'click', '#apply');
     const mailbox = await waitFor('only Marie’s successful entries', async () => {
       const v = await read(journal, {
-        option: `#mailbox option[value="${MARIE}"]`,
+        option: `#mailbox option[value="${MARIE.mailbox}"]`,
         marie: '#rows tr[data-action="select"]',
         pscLogin: '#rows tr[data-action="psc-login"]',
         failed: '#rows tr[data-outcome="failed"]',
@@ -124,7 +102,7 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
       });
       return v.table!.data.state === 'ready' && v.marie && !v.pscLogin && v;
     });
-    assert.equal(mailbox.option!.text, MARIE, 'the mailbox list comes from mailbox.list');
+    assert.equal(mailbox.option!.text, MARIE.mailbox, 'the mailbox list comes from mailbox.list');
     assert.equal(mailbox.pscLogin, null, 'PSC sign-in has no mailbox');
     assert.equal(mailbox.failed, null);
     await suite.page(journal, 'fill', { selector: '#from', value: '2000-01-01' });

@@ -1,25 +1,40 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
-import { filesHolding, hostPids, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import { bridgedAccount, operatorHostConfig } from './lib/operator-flow';
-
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
+import type { TestOperator } from '../../lab/sandbox/operator';
+import { MARIE, PAUL } from '../../lab/sandbox/people';
+import {
+  filesHolding,
+  hostPids,
+  type ThunderbirdSuite,
+  waitFor,
+} from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
 
 describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub, Dovecot)', function () {
+  // Marie signed in by CIBA and her mailbox bridged; each test states what else it needs
+  // (`signedIn`, `signedOut`, `account`), so it runs alone as well as after the others.
+  const world = e2eWorld({
+    name: 'mailbox',
+    deliver: ({ dovecot }) =>
+      dovecot.deliver(
+        MARIE.mailbox,
+        `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Bonjour Marie\r\nMessage-ID: <e2e-1@sandbox>\r\n\r\nPremier message.\r\n`,
+      ),
+    hostConfig: () => ({ psc: { sessionCheckSeconds: 1 } }),
+    signIn: 'ciba',
+    mailboxes: ['PER'],
+    inboxAtLeast: 1,
+  });
   let operator: TestOperator;
   let stub: TestOperator['stub'];
   let dovecot: TestOperator['dovecot'];
   let suite: ThunderbirdSuite;
   let popup: number;
-  let accountKey: string;
-  let identityId: string;
   const tokens = new Set<string>();
   const control = (action: string, form: Record<string, string>) => operator.control(action, form);
   const collectTokens = async () => {
-    const { tokens: list } = (await control('tokens', { nationalId: '810100000011' })) as {
+    const { tokens: list } = (await control('tokens', { nationalId: MARIE.nationalId })) as {
       tokens: string[];
     };
     for (const t of list) tokens.add(t);
@@ -30,38 +45,21 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       'read',
       fields,
     );
+  /** Marie signed in and her account in Thunderbird (made again if a test removed it). */
+  const marieReading = async () => {
+    await world.signedIn();
+    return world.account('PER');
+  };
 
   before(async function () {
-    this.timeout(240_000);
-    operator = await startOperator();
+    ({ operator, suite, popup } = world);
     ({ stub, dovecot } = operator);
-    dovecot.deliver(
-      MARIE,
-      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <e2e-1@sandbox>\r\n\r\nPremier message.\r\n`,
-    );
-    suite = new ThunderbirdSuite({
-      name: 'mailbox',
-      hostConfig: operatorHostConfig(operator, { psc: { sessionCheckSeconds: 1 } }),
-    });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await waitFor(
-      'the host',
-      async () => (await view({ s: '#state' })).s!.data.status === 'connected',
-    );
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
+    await collectTokens();
   });
 
   it('[e2e] ECO.1.2.1 signs in to Pro Santé Connect on its page, in a Thunderbird tab, and the popup says who', async function () {
     this.timeout(60_000);
+    await world.signedOut();
     const started = await suite.page<{ ok: boolean }>(popup, 'sendMessage', {
       kind: 'pscLogin',
       method: 'browser',
@@ -70,25 +68,24 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
     const page = await waitFor('the PSC page in a tab', () =>
       suite.tabBrowsingContext(`${stub.info.issuer}/interaction/`),
     );
-    await suite.page(page, 'click', 'button[data-national-id="810100000011"][data-method="ecps"]');
+    await suite.page(
+      page,
+      'click',
+      `button[data-national-id="${MARIE.nationalId}"][data-method="ecps"]`,
+    );
     const shown = await waitFor('the popup to show the PSC identity', async () => {
       const v = await view({ state: '#psc-state', who: '#psc-who', logout: '#psc-logout' });
       return v.state!.data.state === 'signed-in' && v;
     });
     assert.equal(shown.state!.text, 'Connecté');
-    assert.equal(shown.who!.text, 'Dr Marie MARTIN (810100000011)'); // PSC's codeCivilite DR, written as a title
+    assert.equal(shown.who!.text, `Dr Marie MARTIN (${MARIE.nationalId})`); // PSC's codeCivilite DR, written as a title
     assert.equal(shown.logout!.hidden, false);
     await collectTokens();
   });
 
   it('[e2e] ECO.1.0.2 reads the INBOX of the MSSanté account through the bridge', async function () {
     this.timeout(90_000);
-    const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE,
-      fullName: 'Dr Marie MARTIN',
-    });
-    accountKey = created.accountId;
-    identityId = created.identityId;
+    const { accountId: accountKey } = await marieReading();
     const subjects = await waitFor(
       'the message in Thunderbird',
       async () => {
@@ -102,12 +99,13 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   it('[e2e] ECO.1.0.1 sends a message from Thunderbird; the colleague receives it', async function () {
     this.timeout(90_000);
+    const { identityId } = await marieReading();
     const tab = await suite.page<{ id: number }>(popup, 'call', {
       api: 'compose.beginNew',
       args: [
         {
           identityId,
-          to: [PAUL],
+          to: [PAUL.mailbox],
           subject: 'Avis demandé',
           plainTextBody: 'Bonjour Paul, votre avis ?',
           isPlainText: true,
@@ -122,7 +120,7 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       'the message in Paul’s mailbox',
       async () =>
         dovecot
-          .readMailbox(PAUL)
+          .readMailbox(PAUL.mailbox)
           .find(
             (m) =>
               m.includes('Subject: =?UTF-8?Q?Avis_demand=C3=A9?=') ||
@@ -130,13 +128,14 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
           ),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
-    assert.match(received, new RegExp(`From: "?Dr Marie MARTIN"? <${MARIE}>`));
+    assert.match(received, new RegExp(`From: "?Dr Marie MARTIN"? <${MARIE.mailbox}>`));
     assert.match(received, /^Message-ID: <.+>$/m);
     await collectTokens();
   });
 
   it('[e2e] ECO.2.2.2 replies from Thunderbird: the colleague receives the reply with In-Reply-To and References', async function () {
     this.timeout(90_000);
+    await marieReading();
     const found = await suite.page<{ messages: Array<{ id: number }> }>(popup, 'call', {
       api: 'messages.query',
       args: [{ headerMessageId: 'e2e-1@sandbox' }],
@@ -156,7 +155,8 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
     });
     const received = await waitFor(
       'the reply in Paul’s mailbox',
-      async () => dovecot.readMailbox(PAUL).find((m) => /^In-Reply-To: <e2e-1@sandbox>$/m.test(m)),
+      async () =>
+        dovecot.readMailbox(PAUL.mailbox).find((m) => /^In-Reply-To: <e2e-1@sandbox>$/m.test(m)),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     assert.match(received, /^References: <e2e-1@sandbox>$/m);
@@ -166,10 +166,11 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   it('[e2e] ECO.1.2.7 keeps working after the operator ends the session (doveadm kick)', async function () {
     this.timeout(90_000);
-    await dovecot.kick(MARIE);
+    const { accountId: accountKey } = await marieReading();
+    await dovecot.kick(MARIE.mailbox);
     dovecot.deliver(
-      MARIE,
-      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Apres la coupure\r\nMessage-ID: <e2e-2@sandbox>\r\n\r\nDeuxieme message.\r\n`,
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Apres la coupure\r\nMessage-ID: <e2e-2@sandbox>\r\n\r\nDeuxieme message.\r\n`,
     );
     const subjects = await waitFor(
       'the second message',
@@ -184,16 +185,20 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   it('[e2e] recreates the Thunderbird account of a host mailbox when it is missing, on the bridge ports, after a host restart', async function () {
     this.timeout(90_000);
-    await suite.page(popup, 'call', { api: 'mssanteAccounts.remove', args: [accountKey] });
+    const { accountId: removed } = await marieReading();
+    await suite.page(popup, 'call', { api: 'mssanteAccounts.remove', args: [removed] });
     assert.equal(
-      await suite.page(popup, 'call', { api: 'mssanteAccounts.find', args: [MARIE] }),
+      await suite.page(popup, 'call', { api: 'mssanteAccounts.find', args: [MARIE.mailbox] }),
       null,
     );
     for (const pid of hostPids(suite)) process.kill(pid, 'SIGKILL'); // the add-on reconnects and syncs
-    accountKey = await waitFor(
+    const accountKey = await waitFor(
       'the account to come back',
       () =>
-        suite.page<string | null>(popup, 'call', { api: 'mssanteAccounts.find', args: [MARIE] }),
+        suite.page<string | null>(popup, 'call', {
+          api: 'mssanteAccounts.find',
+          args: [MARIE.mailbox],
+        }),
       { timeoutMs: 30_000 },
     );
     const listed = await suite.page<{
@@ -216,14 +221,14 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
     await suite.page(popup, 'sendMessage', {
       kind: 'pscLogin',
       method: 'ciba',
-      nationalId: '810100000011',
+      nationalId: MARIE.nationalId,
     });
     await waitFor('the e-CPS request', async () =>
       (
         (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
-      ).pending.some((p) => p.nationalId === '810100000011'),
+      ).pending.some((p) => p.nationalId === MARIE.nationalId),
     );
-    await control('ciba-approve', { nationalId: '810100000011' });
+    await control('ciba-approve', { nationalId: MARIE.nationalId });
     await waitFor(
       'the new PSC session',
       async () => (await view({ state: '#psc-state' })).state!.data.state === 'signed-in',
@@ -234,8 +239,9 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   it('[e2e] ECO.1.2.6 closes the sessions and tells the user when PSC ends the session', async function () {
     this.timeout(60_000);
+    await marieReading();
     await collectTokens();
-    await control('end-session', { nationalId: '810100000011' });
+    await control('end-session', { nationalId: MARIE.nationalId });
     const shown = await waitFor(
       'the popup to show the end of the session',
       async () => {
@@ -262,10 +268,11 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   it('[e2e] ECO.1.2.1 signs in again with e-CPS (CIBA): the popup shows the code to recognise on the phone', async function () {
     this.timeout(60_000);
+    await world.signedOut();
     const started = await suite.page<{ ok: boolean }>(popup, 'sendMessage', {
       kind: 'pscLogin',
       method: 'ciba',
-      nationalId: '810100000011',
+      nationalId: MARIE.nationalId,
     });
     assert.equal(started.ok, true, JSON.stringify(started));
     const code = await waitFor('the binding message in the popup', async () => {
@@ -280,7 +287,7 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       code,
       `Validez la demande sur votre application e-CPS. Code affiché : ${pending[0]!.bindingMessage}`,
     );
-    await control('ciba-approve', { nationalId: '810100000011' });
+    await control('ciba-approve', { nationalId: MARIE.nationalId });
     await waitFor(
       'the popup to show the PSC identity again',
       async () => {
@@ -294,10 +301,11 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   it('[e2e] ECO.1.2.7 keeps reading when the operator no longer accepts the access token: the host gets a new one from the refresh token', async function () {
     this.timeout(90_000);
-    await control('expire-access-tokens', { nationalId: '810100000011' });
+    const { accountId: accountKey } = await marieReading();
+    await control('expire-access-tokens', { nationalId: MARIE.nationalId });
     dovecot.deliver(
-      MARIE,
-      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Jeton expire\r\nMessage-ID: <e2e-3@sandbox>\r\n\r\nTroisieme message.\r\n`,
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Jeton expire\r\nMessage-ID: <e2e-3@sandbox>\r\n\r\nTroisieme message.\r\n`,
     );
     const subjects = await waitFor(
       'the third message',
@@ -313,10 +321,11 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
 
   it('[e2e] ECO.1.2.1 a token PSC did not issue (non-PSC) is refused by the operator, and the user is told in Thunderbird', async function () {
     this.timeout(120_000);
+    const { accountId: accountKey } = await marieReading();
     await control('foreign-key', { on: 'true' });
     try {
-      await control('expire-access-tokens', { nationalId: '810100000011' });
-      await dovecot.kick(MARIE);
+      await control('expire-access-tokens', { nationalId: MARIE.nationalId });
+      await dovecot.kick(MARIE.mailbox);
       const alert = await suite.alertsOnOpening(accountKey, 90_000);
       assert.match(
         alert,
@@ -332,7 +341,8 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
     }
   });
 
-  it('[e2e] ECO.1.2.5 leaves no PSC token in the profile, the host’s files, the journal or the logs', () => {
+  it('[e2e] ECO.1.2.5 leaves no PSC token in the profile, the host’s files, the journal or the logs', async () => {
+    await collectTokens();
     assert.ok(tokens.size >= 2, `the stub issued tokens (${tokens.size})`);
     assert.deepEqual(filesHolding(suite.home, [...tokens]), []);
   });

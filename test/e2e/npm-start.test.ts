@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../lab/thunderbird/harness';
 import { parseHostConfig } from '../../native-host/config/schema';
-
-const MARIE = 'marie.martin@sandbox.mssante.test';
+import { MARIE } from '../../lab/sandbox/people';
 
 /** `npm start -- --once` as a newcomer runs it, with its state and HOME in a temporary folder. */
 function npmStartOnce(dir: string): Promise<{ code: number | null; out: string }> {
@@ -55,7 +54,9 @@ describe('[e2e] npm start', function () {
     // ECO.2.2.7: the account the add-on made from the host's mailbox is named as setup would.
     assert.match(
       run.out,
-      new RegExp(`the Thunderbird account of ${MARIE} is there \\(From name: Dr Marie MARTIN\\)`),
+      new RegExp(
+        `the Thunderbird account of ${MARIE.mailbox} is there \\(From name: Dr Marie MARTIN\\)`,
+      ),
     );
     const shot = /\[start\] screenshot: (.+\.png)/.exec(run.out)?.[1];
     assert.ok(shot && existsSync(shot), run.out);
@@ -67,7 +68,7 @@ describe('[e2e] npm start', function () {
         m.profile,
         m.displayName,
       ]),
-      [[MARIE, 'PER', 'Dr Marie MARTIN']],
+      [[MARIE.mailbox, 'PER', 'Dr Marie MARTIN']],
     );
     // The lab wrote a whole config.json (no pointer to the sandbox's runtime.json), which the
     // product's schema accepts: the stub as PSC, the sandbox's chain, names, ports and Annuaire.

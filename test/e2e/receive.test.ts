@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
+import type { TestOperator } from '../../lab/sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
 import { errorMessage } from '../../shared/errors/codes';
@@ -16,18 +16,10 @@ import {
 } from '../../lab/fixtures/xdm/generate';
 import { renderCdaPdfA } from '../../shared/domain/pdf/render';
 import { n3Cda } from '../../lab/fixtures/cda-n3';
-import { ADDON_ID, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import {
-  bridgedAccount,
-  hostConnected,
-  operatorHostConfig,
-  signInWithCiba,
-} from './lib/operator-flow';
+import { ADDON_ID, type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { e2eWorld } from './lib/world';
+import { LEO, MARIE, ORG, PAUL } from '../../lab/sandbox/people';
 
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
-const SECRETARIAT = 'secretariat.cardiologie@sandbox.mssante.test';
-const LEO = '279035121518989@patient.mssante.fr';
 const UNKNOWN = 'inconnu@sandbox.mssante.test';
 
 interface Part {
@@ -67,7 +59,7 @@ function mime(headers: Record<string, string>, body: string, parts: Part[] = [])
   return lines.join('\r\n');
 }
 
-const LEO_FROM = `=?UTF-8?Q?L=C3=A9o_Dupond?= <${LEO}>`;
+const LEO_FROM = `=?UTF-8?Q?L=C3=A9o_Dupond?= <${LEO.address}>`;
 const oneDoc = buildXdm({ documents: [BIO] });
 const multiDoc = buildXdm({
   documents: [BIO, LETTRE, { ...ANESTH, pdf: pseudoPdf(4000, 7) }],
@@ -149,184 +141,168 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       [ADDON_ID, messageIds, column],
     );
 
-  before(async function () {
-    this.timeout(300_000);
-    operator = await startOperator();
+  // Marie's INBOX holds the messages below before Thunderbird starts; she signs in by CIBA and
+  // her mailbox is bridged, its nine messages read.
+  const world = e2eWorld({
+    name: 'receive',
+    deliver: async (operator) => {
+      oneSubject = (await inspectXdm(bytesSource(oneDoc))).subject!;
+      multiSubject = (await inspectXdm(bytesSource(multiDoc))).subject!;
+      const deliver = (to: string, raw: string) => operator.dovecot.deliver(to, raw);
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Avis cardiologique',
+            'Message-ID': '<r-colleague@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:00:00 +0100',
+          },
+          'Bonjour Marie.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: LEO_FROM,
+            To: MARIE.mailbox,
+            Subject: 'Question sur mon traitement',
+            'Message-ID': '<r-patient@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:01:00 +0100',
+          },
+          'Bonjour docteur.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: LEO_FROM,
+            To: MARIE.mailbox,
+            Subject: 'Merci',
+            'X-MSS-MES': 'FIN',
+            'Message-ID': '<r-patient-fin@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:02:00 +0100',
+          },
+          'Merci, bonne journée.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: oneSubject,
+            'Message-ID': '<r-xdm-1@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:03:00 +0100',
+          },
+          'Résultats ci-joints.',
+          [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: oneDoc }],
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: multiSubject,
+            'Message-ID': '<r-xdm-3@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:04:00 +0100',
+          },
+          'Le dossier complet.',
+          [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: multiDoc }],
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Archive abîmée',
+            'Message-ID': '<r-hostile@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:05:00 +0100',
+          },
+          'Voici une archive.',
+          [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: hostile.bytes }],
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            // What the operator's delivery adds; Thunderbird returns an MDN without asking only
+            // when Return-Path is the Disposition-Notification-To address (RFC 8098 §2.1).
+            'Return-Path': `<${PAUL.mailbox}>`,
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Merci de confirmer la lecture',
+            'Message-ID': '<r-mdn@sandbox>',
+            'Disposition-Notification-To': PAUL.mailbox,
+            Date: 'Mon, 05 Jan 2026 09:06:00 +0100',
+          },
+          'Accusez réception, s’il vous plaît.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Fil de discussion',
+            'Message-ID': '<r-thread-1@sandbox>',
+            Date: 'Mon, 05 Jan 2026 08:00:00 +0100',
+          },
+          'Premier message du fil.',
+        ),
+      );
+      deliver(
+        MARIE.mailbox,
+        mime(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Re: Fil de discussion',
+            'Message-ID': '<r-thread-2@sandbox>',
+            'In-Reply-To': '<r-thread-1@sandbox>',
+            References: '<r-thread-1@sandbox>',
+            Date: 'Mon, 05 Jan 2026 10:00:00 +0100',
+          },
+          'Réponse dans le fil.',
+        ),
+      );
+      deliver(
+        ORG.address,
+        mime(
+          {
+            From: LEO_FROM,
+            To: ORG.address,
+            Subject: 'Rendez-vous',
+            'Message-ID': '<r-org-patient@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:07:00 +0100',
+          },
+          'Je voudrais un rendez-vous.',
+        ),
+      );
+    },
+    // Return-Receipt-To and Disposition-Notification-To when asking for receipts (ECO.2.3.1).
+    prefs: { 'mail.receipt.request_header_type': 2 },
+    signIn: 'ciba',
+    mailboxes: ['PER'],
+    inboxAtLeast: 9,
+  });
+  before(function () {
+    ({ operator, suite, popup } = world);
     ({ dovecot } = operator);
-    oneSubject = (await inspectXdm(bytesSource(oneDoc))).subject!;
-    multiSubject = (await inspectXdm(bytesSource(multiDoc))).subject!;
-    const deliver = (to: string, raw: string) => dovecot.deliver(to, raw);
-    deliver(
-      MARIE,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL}>`,
-          To: MARIE,
-          Subject: 'Avis cardiologique',
-          'Message-ID': '<r-colleague@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:00:00 +0100',
-        },
-        'Bonjour Marie.',
-      ),
-    );
-    deliver(
-      MARIE,
-      mime(
-        {
-          From: LEO_FROM,
-          To: MARIE,
-          Subject: 'Question sur mon traitement',
-          'Message-ID': '<r-patient@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:01:00 +0100',
-        },
-        'Bonjour docteur.',
-      ),
-    );
-    deliver(
-      MARIE,
-      mime(
-        {
-          From: LEO_FROM,
-          To: MARIE,
-          Subject: 'Merci',
-          'X-MSS-MES': 'FIN',
-          'Message-ID': '<r-patient-fin@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:02:00 +0100',
-        },
-        'Merci, bonne journée.',
-      ),
-    );
-    deliver(
-      MARIE,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL}>`,
-          To: MARIE,
-          Subject: oneSubject,
-          'Message-ID': '<r-xdm-1@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:03:00 +0100',
-        },
-        'Résultats ci-joints.',
-        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: oneDoc }],
-      ),
-    );
-    deliver(
-      MARIE,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL}>`,
-          To: MARIE,
-          Subject: multiSubject,
-          'Message-ID': '<r-xdm-3@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:04:00 +0100',
-        },
-        'Le dossier complet.',
-        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: multiDoc }],
-      ),
-    );
-    deliver(
-      MARIE,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL}>`,
-          To: MARIE,
-          Subject: 'Archive abîmée',
-          'Message-ID': '<r-hostile@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:05:00 +0100',
-        },
-        'Voici une archive.',
-        [{ name: 'IHE_XDM.ZIP', type: 'application/zip', bytes: hostile.bytes }],
-      ),
-    );
-    deliver(
-      MARIE,
-      mime(
-        {
-          // What the operator's delivery adds; Thunderbird returns an MDN without asking only
-          // when Return-Path is the Disposition-Notification-To address (RFC 8098 §2.1).
-          'Return-Path': `<${PAUL}>`,
-          From: `Paul DURAND <${PAUL}>`,
-          To: MARIE,
-          Subject: 'Merci de confirmer la lecture',
-          'Message-ID': '<r-mdn@sandbox>',
-          'Disposition-Notification-To': PAUL,
-          Date: 'Mon, 05 Jan 2026 09:06:00 +0100',
-        },
-        'Accusez réception, s’il vous plaît.',
-      ),
-    );
-    deliver(
-      MARIE,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL}>`,
-          To: MARIE,
-          Subject: 'Fil de discussion',
-          'Message-ID': '<r-thread-1@sandbox>',
-          Date: 'Mon, 05 Jan 2026 08:00:00 +0100',
-        },
-        'Premier message du fil.',
-      ),
-    );
-    deliver(
-      MARIE,
-      mime(
-        {
-          From: `Paul DURAND <${PAUL}>`,
-          To: MARIE,
-          Subject: 'Re: Fil de discussion',
-          'Message-ID': '<r-thread-2@sandbox>',
-          'In-Reply-To': '<r-thread-1@sandbox>',
-          References: '<r-thread-1@sandbox>',
-          Date: 'Mon, 05 Jan 2026 10:00:00 +0100',
-        },
-        'Réponse dans le fil.',
-      ),
-    );
-    deliver(
-      SECRETARIAT,
-      mime(
-        {
-          From: LEO_FROM,
-          To: SECRETARIAT,
-          Subject: 'Rendez-vous',
-          'Message-ID': '<r-org-patient@sandbox>',
-          Date: 'Mon, 05 Jan 2026 09:07:00 +0100',
-        },
-        'Je voudrais un rendez-vous.',
-      ),
-    );
-    suite = new ThunderbirdSuite({
-      name: 'receive',
-      // Return-Receipt-To and Disposition-Notification-To when asking for receipts (ECO.2.3.1).
-      prefs: { 'mail.receipt.request_header_type': 2 },
-      hostConfig: operatorHostConfig(operator),
-    });
-    await suite.start();
-    popup = await suite.openPage('ui/popup/popup.html');
-    await hostConnected(suite, popup);
-    await signInWithCiba(suite, popup, operator);
-    const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE,
-      fullName: 'Dr Marie MARTIN',
-    });
-    accountKey = created.accountId;
-    identityId = created.identityId;
-    await waitFor(
-      'the INBOX in Thunderbird',
-      async () => (await suite.folderSubjects(accountKey)).length >= 9,
-      { timeoutMs: 90_000, intervalMs: 1000 },
-    );
+    ({ accountId: accountKey, identityId } = world.accounts.PER!);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await suite.captureFailure(this.currentTest.fullTitle());
     await closeMessageTab().catch(() => undefined);
-  });
-  after(async function () {
-    this.timeout(60_000);
-    await suite?.stop();
-    await operator?.stop();
   });
 
   it('[e2e] ECO.3.1.1 tags the MES patients’ messages “Patient MES” (with and without X-MSS-MES: FIN), not the colleague’s', async function () {
@@ -405,7 +381,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     assert.ok(layout.visible.includes('tagsCol'), layout.visible.join());
     await screenshot('subject-column.png', 'message-list.png');
     assert.equal((await byMessageId('r-xdm-1@sandbox'))!.subject, oneSubject);
-    assert.ok(dovecot.readMailbox(MARIE).some((m) => m.includes(`Subject: ${oneSubject}`)));
+    assert.ok(dovecot.readMailbox(MARIE.mailbox).some((m) => m.includes(`Subject: ${oneSubject}`)));
   });
 
   type Shown = {
@@ -511,7 +487,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       [ADDON_ID, one.id],
     );
     assert.equal(stored, oneSubject);
-    assert.ok(dovecot.readMailbox(MARIE).some((m) => m.includes(`Subject: ${oneSubject}`)));
+    assert.ok(dovecot.readMailbox(MARIE.mailbox).some((m) => m.includes(`Subject: ${oneSubject}`)));
     // A reply answers the stored subject (the Référentiel says nothing of replies' subjects).
     const reply = await call<{ id: number }>('compose.beginReply', one.id, 'replyToSender');
     try {
@@ -543,8 +519,8 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
         ADDON_ID,
         mime(
           {
-            From: `Paul DURAND <${PAUL}>`,
-            To: MARIE,
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
             Subject: oneSubject,
             'Message-ID': '<r-xdm-local@sandbox>',
             Date: 'Mon, 05 Jan 2026 09:08:00 +0100',
@@ -614,7 +590,9 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
   });
 
   it('[e2e] ECO.3.1.5 the patients who wrote (MES) and those of the XDMs shown become known patients for the compose window’s picker', async function () {
-    this.timeout(30_000);
+    this.timeout(60_000);
+    // An XDM shown (its banner summarises it), whatever the tests before opened.
+    assert.equal(await openMessage((await byMessageId('r-xdm-3@sandbox'))!.id), 'shown');
     const known = await waitFor('the known patients', async () => {
       const stored = await call<
         Record<
@@ -625,7 +603,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       const list = stored['patients.known'] ?? [];
       return list.some((p) => p.source === 'xdm') && list.some((p) => p.source === 'mes') && list;
     });
-    const leo = known.find((p) => p.ins === LEO.split('@')[0])!;
+    const leo = known.find((p) => p.ins === LEO.address.split('@')[0])!;
     assert.deepEqual([leo.birthName, leo.qualified, leo.source], ['DUPOND', true, 'mes']);
     const vial = known.find((p) => p.ins === VIAL_PAUL.ins)!;
     assert.deepEqual([vial.birthName, vial.qualified, vial.source], ['VIAL', true, 'xdm']);
@@ -668,11 +646,11 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       now: new Date(),
     });
     dovecot.deliver(
-      MARIE,
+      MARIE.mailbox,
       mime(
         {
-          From: `Paul DURAND <${PAUL}>`,
-          To: MARIE,
+          From: `Paul DURAND <${PAUL.mailbox}>`,
+          To: MARIE.mailbox,
           Subject: inspection.subject!,
           'Message-ID': '<r-xdm-pdfa@sandbox>',
           Date: 'Tue, 06 Jan 2026 10:00:00 +0100',
@@ -759,7 +737,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
   it('[e2e] ECO.3.1.6 returns the MDN a message asks for once it is displayed: it arrives in the sender’s mailbox', async function () {
     this.timeout(90_000);
     const before = dovecot
-      .readMailbox(PAUL)
+      .readMailbox(PAUL.mailbox)
       .filter((m) => m.includes('disposition-notification')).length;
     assert.equal(before, 0);
     await openMessage((await byMessageId('r-mdn@sandbox'))!.id);
@@ -767,7 +745,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       'the MDN in Paul’s mailbox',
       async () =>
         dovecot
-          .readMailbox(PAUL)
+          .readMailbox(PAUL.mailbox)
           .find(
             (m) => /report-type=disposition-notification/.test(m) && m.includes('<r-mdn@sandbox>'),
           ),
@@ -775,7 +753,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     );
     assert.match(mdn, /^Disposition: .*displayed/m);
     assert.match(mdn, /^Original-Message-ID: <r-mdn@sandbox>/m);
-    assert.match(mdn, new RegExp(`^Final-Recipient: rfc822;\\s*${MARIE}`, 'm'));
+    assert.match(mdn, new RegExp(`^Final-Recipient: rfc822;\\s*${MARIE.mailbox}`, 'm'));
   });
 
   it('[e2e] a message sent to an unknown mailbox is bounced by the operator’s MTA: the sent message is tagged “Non remis” and its banner names the recipient and the cause', async function () {
@@ -791,7 +769,9 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await waitFor(
       'the DSN in Marie’s mailbox',
       async () =>
-        dovecot.readMailbox(MARIE).find((m) => m.includes(`Final-Recipient: rfc822; ${UNKNOWN}`)),
+        dovecot
+          .readMailbox(MARIE.mailbox)
+          .find((m) => m.includes(`Final-Recipient: rfc822; ${UNKNOWN}`)),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     const sent = await waitFor(
@@ -819,11 +799,11 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     // Receipts asked the product's way: the compose panel's defaults for this identity
     // (extension/background/compose/settings.ts), delivery report and read receipt.
     await call('storage.local.set', {
-      'compose.receiptDefaults': { [MARIE]: { dsn: true, mdn: true } },
+      'compose.receiptDefaults': { [MARIE.mailbox]: { dsn: true, mdn: true } },
     });
     const tab = await call<{ id: number }>('compose.beginNew', {
       identityId,
-      to: [PAUL],
+      to: [PAUL.mailbox],
       subject: 'Avec accuses de reception',
       plainTextBody: 'Merci de confirmer.',
       isPlainText: true,
@@ -832,11 +812,13 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     const received = await waitFor(
       'the message in Paul’s mailbox',
       async () =>
-        dovecot.readMailbox(PAUL).find((m) => /^Subject: Avec accuses de reception/m.test(m)),
+        dovecot
+          .readMailbox(PAUL.mailbox)
+          .find((m) => /^Subject: Avec accuses de reception/m.test(m)),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     const sentId = /^Message-ID: <([^>]+)>/m.exec(received)![1]!;
-    assert.match(received, new RegExp(`^Return-Receipt-To: <${MARIE}>`, 'm'));
+    assert.match(received, new RegExp(`^Return-Receipt-To: <${MARIE.mailbox}>`, 'm'));
     assert.match(received, /^Disposition-Notification-To: /m);
     const delivered = await waitFor(
       'the delivered tag',
@@ -850,10 +832,10 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     );
     // Paul's client returns an MDN (Thunderbird's shape), delivered to Marie by the operator.
     dovecot.deliver(
-      MARIE,
+      MARIE.mailbox,
       [
-        `From: Paul DURAND <${PAUL}>`,
-        `To: ${MARIE}`,
+        `From: Paul DURAND <${PAUL.mailbox}>`,
+        `To: ${MARIE.mailbox}`,
         'Subject: Accusé de lecture',
         'Message-ID: <r-mdn-back@sandbox>',
         'MIME-Version: 1.0',
@@ -867,7 +849,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
         'Content-Type: message/disposition-notification',
         '',
         'Reporting-UA: paul; Thunderbird',
-        `Final-Recipient: rfc822;${PAUL}`,
+        `Final-Recipient: rfc822;${PAUL.mailbox}`,
         `Original-Message-ID: <${sentId}>`,
         'Disposition: manual-action/MDN-sent-manually; displayed',
         '--m--',
@@ -890,7 +872,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     assert.equal(b.title![0]!.text, 'Suivi de remise : lu');
     assert.deepEqual(
       b.lines!.map((l) => l.text),
-      [`Lu par ${PAUL}.`],
+      [`Lu par ${PAUL.mailbox}.`],
     );
   });
 
@@ -933,11 +915,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
 
   it('[e2e] ECO.3.2.3 a second MSSanté mailbox (the ORG secretariat) works at the same time, with its patient tagged', async function () {
     this.timeout(120_000);
-    const { accountId: second } = await bridgedAccount(suite, popup, operator, {
-      address: SECRETARIAT,
-      fullName: 'Secrétariat de cardiologie',
-      profile: 'ORG',
-    });
+    const { accountId: second } = await world.account('ORG');
     await waitFor(
       'the secretariat INBOX',
       async () => (await suite.folderSubjects(second)).includes('Rendez-vous'),

@@ -13,11 +13,8 @@ import {
   ThunderbirdSuite,
   waitFor,
 } from '../../lab/thunderbird/harness';
+import { APP, MARIE, ORG, PAUL } from '../../lab/sandbox/people';
 
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
-const ORG = 'secretariat.cardiologie@sandbox.mssante.test';
-const APP = 'labo.resultats@sandbox.mssante.test';
 const SETUP = 'ui/setup/setup.html';
 
 type View = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
@@ -48,14 +45,14 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
    * the stub's "phone", and (unless `wait` is false) waits for the popup to say signed in.
    */
   const signInByCibaForm = async (popup: number, { wait = true } = {}) => {
-    await fill(popup, '#psc-national-id', '810100000011');
+    await fill(popup, '#psc-national-id', MARIE.nationalId);
     await click(popup, '#psc-ciba-form button[type="submit"]');
     await waitFor('the e-CPS request', async () =>
       (
         (await control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
-      ).pending.some((p) => p.nationalId === '810100000011'),
+      ).pending.some((p) => p.nationalId === MARIE.nationalId),
     );
-    await control('ciba-approve', { nationalId: '810100000011' });
+    await control('ciba-approve', { nationalId: MARIE.nationalId });
     if (!wait) return;
     await waitFor(
       'the PSC session',
@@ -162,7 +159,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       args: [
         {
           identityId: identity.key,
-          to: [PAUL],
+          to: [PAUL.mailbox],
           subject,
           plainTextBody: 'Bonjour.',
           isPlainText: true,
@@ -177,7 +174,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       `“${subject}” in Paul’s mailbox`,
       async () =>
         operator.dovecot
-          .readMailbox(PAUL)
+          .readMailbox(PAUL.mailbox)
           .map((m) => m.replace(/\r?\n[ \t]+/g, ' ')) // headers unfolded
           .find((m) => m.includes(`Subject: ${subject}`)),
       { timeoutMs: 60_000, intervalMs: 500 },
@@ -189,13 +186,13 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     operator = await startOperator({ badServers: true });
     const { dovecot, stub, files, autoconfig } = operator;
     for (const [to, subject] of [
-      [MARIE, 'Bonjour Marie'],
-      [APP, 'Demande de resultats'],
-      [ORG, 'Rendez-vous cardiologie'],
+      [MARIE.mailbox, 'Bonjour Marie'],
+      [APP.address, 'Demande de resultats'],
+      [ORG.address, 'Rendez-vous cardiologie'],
     ] as const)
       dovecot.deliver(
         to,
-        `From: ${PAUL}\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: <${to.split('@')[0]}-setup@sandbox>\r\n\r\nBonjour.\r\n`,
+        `From: ${PAUL.mailbox}\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: <${to.split('@')[0]}-setup@sandbox>\r\n\r\nBonjour.\r\n`,
       );
     // The host configured as `npm start` configures it: the lab's config.json for this operator
     // (its PSC stub, trust set, names, autoconfig port and Annuaire).
@@ -239,7 +236,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       config: sandboxMailConfig(dovecot.info.imap, dovecot.info.smtp),
     });
     try {
-      await fill(setup, '#address', MARIE);
+      await fill(setup, '#address', MARIE.mailbox);
       await click(setup, '#lookup');
       const v = await waitFor(
         'the refusal',
@@ -322,13 +319,13 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     // Gone again before the real setups (the popup's removal is proved below).
     const key = await suite.page<string | null>(setup, 'call', {
       api: 'mssanteAccounts.find',
-      args: [MARIE],
+      args: [MARIE.mailbox],
     });
     if (key) await suite.page(setup, 'call', { api: 'mssanteAccounts.remove', args: [key] });
     await suite.page(setup, 'sendMessage', {
       kind: 'host',
       type: 'mailbox.remove',
-      params: { address: MARIE },
+      params: { address: MARIE.mailbox },
     });
     assert.deepEqual(await hostList(setup), []);
     // The page back to its defaults for the next setup (PER, no entity).
@@ -339,7 +336,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
   it('[e2e] ECO.1.1.9 ECO.2.2.7 sets up a PER mailbox from its address after a PSC sign-in on its page: mail read and sent as Dr Marie MARTIN', async function () {
     this.timeout(180_000);
     const { dovecot, stub } = operator;
-    await fill(setup, '#address', MARIE);
+    await fill(setup, '#address', MARIE.mailbox);
     await click(setup, '#lookup');
     const found = await waitFor('the settings found', async () => {
       const v = await read(setup, {
@@ -377,7 +374,11 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     const page = await waitFor('the PSC page in a tab', () =>
       suite.tabBrowsingContext(`${stub.info.issuer}/interaction/`),
     );
-    await suite.page(page, 'click', 'button[data-national-id="810100000011"][data-method="ecps"]');
+    await suite.page(
+      page,
+      'click',
+      `button[data-national-id="${MARIE.nationalId}"][data-method="ecps"]`,
+    );
     const named = await waitFor('the From name from the PSC identity', async () => {
       const v = await read(setup, {
         psc: '#psc-needed',
@@ -389,7 +390,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     });
     assert.equal(named.from!.text, 'Dr Marie MARTIN');
     assert.deepEqual([named.entity!.hidden, named.p12!.hidden], [true, true]);
-    const done = await runSetup(MARIE, 'PER');
+    const done = await runSetup(MARIE.mailbox, 'PER');
     assert.equal(done.imap!.data.ok, 'true');
     assert.equal(done.smtp!.data.ok, 'true');
     await suite.closePage(page); // PSC's "you can close this tab"
@@ -400,15 +401,15 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       [setup],
     );
     await suite.saveScreenshot('setup.png');
-    const identity = await identityOf(accounts[MARIE]!);
-    assert.deepEqual([identity.fullName, identity.email], ['Dr Marie MARTIN', MARIE]);
-    assert.deepEqual(await subjectsOf(MARIE, 'Bonjour Marie'), ['Bonjour Marie']);
+    const identity = await identityOf(accounts[MARIE.mailbox]!);
+    assert.deepEqual([identity.fullName, identity.email], ['Dr Marie MARTIN', MARIE.mailbox]);
+    assert.deepEqual(await subjectsOf(MARIE.mailbox, 'Bonjour Marie'), ['Bonjour Marie']);
     const tab = await suite.page<{ id: number }>(setup, 'call', {
       api: 'compose.beginNew',
       args: [
         {
           identityId: identity.key,
-          to: [PAUL],
+          to: [PAUL.mailbox],
           subject: 'Depuis la boite configuree',
           plainTextBody: 'Bonjour Paul.',
           isPlainText: true,
@@ -422,16 +423,18 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     const received = await waitFor(
       'the message in Paul’s mailbox',
       async () =>
-        dovecot.readMailbox(PAUL).find((m) => m.includes('Subject: Depuis la boite configuree')),
+        dovecot
+          .readMailbox(PAUL.mailbox)
+          .find((m) => m.includes('Subject: Depuis la boite configuree')),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
-    assert.match(received, new RegExp(`^From: "?Dr Marie MARTIN"? <${MARIE}>`, 'm'));
+    assert.match(received, new RegExp(`^From: "?Dr Marie MARTIN"? <${MARIE.mailbox}>`, 'm'));
   });
 
   it('[e2e] ECO.1.3.1 sets up an APP mailbox by importing its PKCS#12 in the page; the host keeps it, Thunderbird does not; mail read and sent', async function () {
     this.timeout(120_000);
     const { app } = operator;
-    await runSetup(APP, 'APP', async (bc) => {
+    await runSetup(APP.address, 'APP', async (bc) => {
       await fill(bc, '#entity', 'Laboratoire — résultats');
       await suite.page(bc, 'file', {
         selector: '#p12',
@@ -440,20 +443,22 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       });
       await fill(bc, '#p12-password', app.p12Password);
     });
-    const identity = await identityOf(accounts[APP]!);
+    const identity = await identityOf(accounts[APP.address]!);
     assert.equal(identity.fullName, 'Laboratoire — résultats');
-    assert.deepEqual(await subjectsOf(APP, 'Demande de resultats'), ['Demande de resultats']);
+    assert.deepEqual(await subjectsOf(APP.address, 'Demande de resultats'), [
+      'Demande de resultats',
+    ]);
     assert.deepEqual(filesHolding(suite.profile, [app.p12Password]), []);
     // ECO.2.2.5: an APP mailbox sends once the mailbox its messages point to is set (the compose
     // panel's option; proved through the panel in compose.test.ts).
     const page = await suite.openPage('ui/popup/popup.html');
     await suite.page(page, 'call', {
       api: 'storage.local.set',
-      args: [{ 'compose.options': { appContacts: { [APP]: MARIE } } }],
+      args: [{ 'compose.options': { appContacts: { [APP.address]: MARIE.mailbox } } }],
     });
-    const sent = await sendFrom(page, APP, 'Resultats depuis l application');
+    const sent = await sendFrom(page, APP.address, 'Resultats depuis l application');
     assert.match(sent, /^From: .*<labo\.resultats@sandbox\.mssante\.test>$/m);
-    assert.match(sent, new RegExp(`^Reply-To: ${MARIE}$`, 'm'));
+    assert.match(sent, new RegExp(`^Reply-To: ${MARIE.mailbox}$`, 'm'));
     await suite.closePage(page);
   });
 
@@ -463,13 +468,15 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await suite.page(popup, 'sendMessage', { kind: 'pscLogout' });
     await signInByCibaForm(popup);
     await suite.closePage(popup);
-    await runSetup(ORG, 'ORG', async (bc) => {
+    await runSetup(ORG.address, 'ORG', async (bc) => {
       await fill(bc, '#entity', 'Secrétariat de cardiologie');
     });
-    assert.equal((await identityOf(accounts[ORG]!)).fullName, 'Secrétariat de cardiologie');
-    assert.deepEqual(await subjectsOf(ORG, 'Rendez-vous cardiologie'), ['Rendez-vous cardiologie']);
+    assert.equal((await identityOf(accounts[ORG.address]!)).fullName, 'Secrétariat de cardiologie');
+    assert.deepEqual(await subjectsOf(ORG.address, 'Rendez-vous cardiologie'), [
+      'Rendez-vous cardiologie',
+    ]);
     const page = await suite.openPage('ui/popup/popup.html');
-    const sent = await sendFrom(page, ORG, 'Depuis le secretariat');
+    const sent = await sendFrom(page, ORG.address, 'Depuis le secretariat');
     // The ORG label as the From display name (RFC 2047-encoded by Thunderbird).
     assert.match(
       sent,
@@ -488,9 +495,9 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
         [accountKey],
       );
     const chosen: Record<string, string> = {
-      [MARIE]: 'Dr Marie MARTIN',
-      [ORG]: 'Secrétariat de cardiologie',
-      [APP]: 'Laboratoire — résultats',
+      [MARIE.mailbox]: 'Dr Marie MARTIN',
+      [ORG.address]: 'Secrétariat de cardiologie',
+      [APP.address]: 'Laboratoire — résultats',
     };
     const names: Record<string, string> = {};
     for (const address of Object.keys(chosen)) {
@@ -529,9 +536,9 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     const line = (address: string) => `#mailbox-list li[data-address="${address}"]`;
     const states = async () => {
       const v = await read(popup, {
-        per: line(MARIE),
-        org: line(ORG),
-        app: line(APP),
+        per: line(MARIE.mailbox),
+        org: line(ORG.address),
+        app: line(APP.address),
         dependent: '#psc-mailboxes',
       });
       return v;
@@ -540,7 +547,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       const v = await states();
       return [v.per, v.org, v.app].every((l) => l?.data.state === 'connected') && v;
     });
-    assert.equal(connected.dependent!.text, `${MARIE}, ${ORG}`);
+    assert.equal(connected.dependent!.text, `${MARIE.mailbox}, ${ORG.address}`);
     assert.match(connected.app!.text, /connectée/);
     // Signed in as whom, idle and absolute time left: what the host says of the session.
     const session = await read(popup, { who: '#psc-who', idle: '#psc-idle', max: '#psc-absolute' });
@@ -564,13 +571,13 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     // tokens (a key PSC does not use), and Marie's mailbox is tested again.
     await control('foreign-key', { on: 'true' });
     try {
-      await control('expire-access-tokens', { nationalId: '810100000011' });
+      await control('expire-access-tokens', { nationalId: MARIE.nationalId });
       // The operator delays refused logins (Dovecot's auth penalty grows with each failure), so
       // the answer may come after the add-on stopped waiting: the state is what the user sees.
       await suite.page(popup, 'sendMessage', {
         kind: 'host',
         type: 'mailbox.test',
-        params: { address: MARIE },
+        params: { address: MARIE.mailbox },
       });
       const failing = await waitFor('Marie’s mailbox in error, the others connected', async () => {
         const v = await states();
@@ -640,7 +647,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
         .page<Record<string, unknown>>(popup, 'call', { api: 'notifications.getAll', args: [] })
         .then((all) => Object.keys(all).sort());
     const before = await notifications();
-    await control('end-session', { nationalId: '810100000011' });
+    await control('end-session', { nationalId: MARIE.nationalId });
     await waitFor('the badge FIN', async () => (await badge()) === 'FIN', { timeoutMs: 60_000 });
     await waitFor('the icon ended', async () => (await toolbarIcon()) === 'mssante-ended.svg');
     const alert = await waitFor('the notification', () =>
@@ -691,13 +698,13 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
        return { servers: MailServices.outgoingServer.servers.length, identities: MailServices.accounts.allIdentities.length };`,
     );
-    const button = `#mailbox-list li[data-address="${APP}"] .mailbox-remove`;
+    const button = `#mailbox-list li[data-address="${APP.address}"] .mailbox-remove`;
     await waitFor('the APP line', async () => (await read(popup, { b: button })).b !== null);
     await click(popup, button);
     assert.equal((await read(popup, { b: button })).b!.text, 'Confirmer la suppression');
     await click(popup, button);
     await waitFor('the APP line to go', async () => (await read(popup, { b: button })).b === null);
-    assert.deepEqual(await hostList(popup), [MARIE, ORG]);
+    assert.deepEqual(await hostList(popup), [MARIE.mailbox, ORG.address]);
     const left = await suite.marionette.chrome<{
       account: boolean;
       servers: number;
@@ -715,7 +722,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
          smtpFor: servers.filter((s) => s.QueryInterface(Ci.nsISmtpServer).username === args[1]).length,
          identityFor: identities.filter((i) => i.email === args[1]).length,
        };`,
-      [accounts[APP], APP],
+      [accounts[APP.address], APP.address],
     );
     assert.deepEqual(left, {
       account: false,
@@ -725,7 +732,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       identityFor: 0,
     });
     assert.equal(
-      await suite.page(popup, 'call', { api: 'mssanteAccounts.find', args: [APP] }),
+      await suite.page(popup, 'call', { api: 'mssanteAccounts.find', args: [APP.address] }),
       null,
     );
   });

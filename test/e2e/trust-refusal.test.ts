@@ -6,9 +6,9 @@ import { type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
 import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import { type StarttlsServer, starttlsServer } from '../../lab/sandbox/bad-servers/starttls-server';
 import { ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { MARIE } from '../../lab/sandbox/people';
 
 const DAY = 86_400_000;
-const ADDRESS = 'marie.martin@sandbox.mssante.test';
 
 describe('[e2e] trust refusal seen in Thunderbird', function () {
   let pki: MiniPki;
@@ -68,7 +68,7 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
       kind: 'host',
       type: 'mailbox.add',
       params: {
-        address: ADDRESS,
+        address: MARIE.mailbox,
         profile: 'PER',
         imap: { host: 'imap.sandbox.mssante.test', port: imap.port },
         smtp: { host: 'smtp.sandbox.mssante.test', port: smtp.port },
@@ -79,7 +79,7 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
       api: 'mssanteAccounts.create',
       args: [
         {
-          address: ADDRESS,
+          address: MARIE.mailbox,
           fullName: 'Dr Marie MARTIN',
           imapPort: added.result.imapPort,
           smtpPort: added.result.smtpPort,

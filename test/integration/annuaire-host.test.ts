@@ -16,6 +16,7 @@ import type { AnnuaireEntry } from '../../shared/domain/annuaire/entry';
 import { EXTRACTION_COLUMNS } from '../../shared/domain/annuaire/entry';
 import { deflatedZeros, zipEntries } from '../../lab/fixtures/xdm/zip-writer';
 import { writeHostConfig } from '../../native-host/config/private-file';
+import { MARIE } from '../../lab/sandbox/people';
 
 /**
  * The Annuaire through the host's protocol (ECO.3.1.4), served in-process on streams as
@@ -141,9 +142,7 @@ describe('the Annuaire through the host protocol (slapd, worker import)', functi
     const reply = await port.request('annuaire.autocomplete', { query: 'martin' });
     assert.equal(reply.ok, true, JSON.stringify(reply.error));
     assert.equal(reply.result.source, 'ldap');
-    const marie = reply.result.entries.find(
-      (e: any) => e.mail === 'marie.martin@sandbox.mssante.test',
-    );
+    const marie = reply.result.entries.find((e: any) => e.mail === MARIE.mailbox);
     assert.deepEqual(
       Object.keys(marie).sort(),
       [
@@ -265,9 +264,7 @@ describe('the Annuaire through the host protocol (slapd, worker import)', functi
     const reply = await port.request('annuaire.autocomplete', { query: 'martin', limit: 100 });
     assert.equal(reply.ok, true, JSON.stringify(reply.error));
     assert.equal(reply.result.source, 'offline');
-    assert.ok(
-      reply.result.entries.some((e: any) => e.mail === 'marie.martin@sandbox.mssante.test'),
-    );
+    assert.ok(reply.result.entries.some((e: any) => e.mail === MARIE.mailbox));
     assert.ok(!reply.result.entries.some((e: any) => e.mail.endsWith('@patient.mssante.fr')));
   });
 });

@@ -20,12 +20,13 @@ import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import { staticLookup } from '../../native-host/net/static-lookup';
 import { freePort } from '../../lab/system/net';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { MARIE } from '../../lab/sandbox/people';
 
 const NAME = HOST_NAMES.ldap; // ldap.sandbox.mssante.test
 const lookup = staticLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
 const DAY = 86_400_000;
 const ENTRIES = generateEntries(30);
-const MARIE = { name: 'MARTIN', firstName: 'Marie' };
+const MARIE_QUERY = { name: MARIE.lastName, firstName: MARIE.firstName };
 
 describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slapd behind TLS)', function () {
   this.timeout(60_000);
@@ -99,7 +100,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
   /** A refusal with the bridge's code, before any LDAP byte reached slapd. */
   async function refused(at: LdapsFront, code: string): Promise<MssanteError> {
     const error = await client(at)
-      .search(MARIE)
+      .search(MARIE_QUERY)
       .then(
         (found) => assert.fail(`accepted: ${JSON.stringify(found.entries.map((e) => e.mail))}`),
         (e: unknown) => e,
@@ -126,7 +127,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
     const untrusted = service(bad.port);
     try {
       const found = await trusted.search({ criteria: { name: 'MARTIN' } });
-      assert.ok(found.entries.some((e) => e.mail === 'marie.martin@sandbox.mssante.test'));
+      assert.ok(found.entries.some((e) => e.mail === MARIE.mailbox));
       await assert.rejects(untrusted.search({ criteria: { name: 'MARTIN' } }), {
         code: 'E_TRUST_UNKNOWN_CA',
       });
@@ -140,8 +141,8 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
   it('ECO.3.1.4 ECO.1.1.10 a server certificate from the test IGC Organisations CA: the search over ldaps:// finds Marie MARTIN', async () => {
     const at = await front();
     const annuaire = client(at);
-    const { entries } = await annuaire.search(MARIE);
-    const marie = entries.find((e) => e.mail === 'marie.martin@sandbox.mssante.test');
+    const { entries } = await annuaire.search(MARIE_QUERY);
+    const marie = entries.find((e) => e.mail === MARIE.mailbox);
     assert.ok(marie, JSON.stringify(entries.map((e) => e.mail)));
     assert.equal(marie.lastName, 'MARTIN');
     // The autocomplete reuses the verified connection: one handshake for both queries.
@@ -164,7 +165,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
     for (const suite of TLS12_SUITES) {
       const narrowed = { ...trust(), narrow: { ciphers: suite, maxVersion: 'TLSv1.2' as const } };
       const annuaire = client(at, { trust: narrowed });
-      const { entries } = await annuaire.search(MARIE);
+      const { entries } = await annuaire.search(MARIE_QUERY);
       assert.ok(
         entries.some((e) => e.lastName === 'MARTIN'),
         suite,
@@ -239,7 +240,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
   it('ECO.1.1.10 the checks run again when the connection is reopened: a server now presenting a foreign certificate is refused', async () => {
     const at = await front();
     const annuaire = client(at);
-    assert.ok((await annuaire.search(MARIE)).entries.length > 0);
+    assert.ok((await annuaire.search(MARIE_QUERY)).entries.length > 0);
     const before = at.forwardedBytes();
     assert.ok(before > 0);
     // The server drops the connection and comes back with a certificate outside IGC Santé.
@@ -252,7 +253,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
     for (let i = 0; i < 200 && ldapts.client?.isConnected; i += 1)
       await new Promise((resolve) => setTimeout(resolve, 50));
     assert.ok(!ldapts.client?.isConnected, 'the client never saw the server drop the connection');
-    const error = await annuaire.search(MARIE).then(
+    const error = await annuaire.search(MARIE_QUERY).then(
       () => assert.fail('accepted after reconnection'),
       (e: unknown) => e,
     );
@@ -262,7 +263,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
     assert.equal(at.connections(), 2);
     // Back with an IGC certificate: verified again, and the search works.
     at.replace(await certificate());
-    assert.ok((await annuaire.search(MARIE)).entries.some((e) => e.lastName === 'MARTIN'));
+    assert.ok((await annuaire.search(MARIE_QUERY)).entries.some((e) => e.lastName === 'MARTIN'));
     assert.equal(at.connections(), 3);
   });
 
@@ -275,7 +276,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
       lookup,
     });
     clients.push(annuaire);
-    await assert.rejects(annuaire.search(MARIE), (e: unknown) => {
+    await assert.rejects(annuaire.search(MARIE_QUERY), (e: unknown) => {
       assert.ok(e instanceof MssanteError, String(e));
       assert.equal(e.code, 'E_ANNUAIRE_UNREACHABLE');
       return true;
@@ -294,7 +295,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
         lookup,
       });
       clients.push(annuaire);
-      await assert.rejects(annuaire.search(MARIE), (e: unknown) => {
+      await assert.rejects(annuaire.search(MARIE_QUERY), (e: unknown) => {
         assert.ok(e instanceof MssanteError, String(e));
         assert.equal(e.code, 'E_ANNUAIRE_TIMEOUT');
         return true;
@@ -311,8 +312,8 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
       lookup,
     });
     clients.push(annuaire);
-    const { entries } = await annuaire.search(MARIE);
-    assert.ok(entries.some((e) => e.mail === 'marie.martin@sandbox.mssante.test'));
+    const { entries } = await annuaire.search(MARIE_QUERY);
+    assert.ok(entries.some((e) => e.mail === MARIE.mailbox));
     assert.equal(annuaire.peer, null);
   });
 });

@@ -19,9 +19,8 @@ import { issueClientCertificate } from '../../lab/sandbox/pki/client-certificate
 import { staticLookup } from '../../native-host/net/static-lookup';
 import { ensurePackages } from '../../lab/system/packages';
 import { writeHostConfig } from '../../native-host/config/private-file';
+import { APP, MARIE, ORGANISATION } from '../../lab/sandbox/people';
 
-const APP = 'labo.resultats@sandbox.mssante.test';
-const MARIE = 'marie.martin@sandbox.mssante.test';
 const IMAP_HOST = 'imap.sandbox.mssante.test';
 const SMTP_HOST = 'smtp.sandbox.mssante.test';
 const HOSPITAL = 'Hôpital Bac à Sable';
@@ -77,7 +76,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
   let added: { imapPort: number; smtpPort: number; secret: string };
   const lookup = staticLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
 
-  const addParams = (pkcs12: Buffer, pkcs12Password: string, address = APP) => ({
+  const addParams = (pkcs12: Buffer, pkcs12Password: string, address = APP.address) => ({
     address,
     profile: 'APP' as const,
     imap: { host: IMAP_HOST, port: operator.dovecot.info.imap.port },
@@ -85,7 +84,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     pkcs12: pkcs12.toString('base64'),
     pkcs12Password,
   });
-  const bridgeClient = (port: number, secret: string, user = APP) =>
+  const bridgeClient = (port: number, secret: string, user = APP.address) =>
     new ImapFlow({
       host: '127.0.0.1',
       port,
@@ -103,7 +102,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
       secure: false,
       doSTARTTLS: true,
       tls: { rejectUnauthorized: false, ...clientTls },
-      auth: { user: APP, pass: 'unused' },
+      auth: { user: APP.address, pass: 'unused' },
       logger: false,
       disableAutoIdle: true,
     });
@@ -135,8 +134,8 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     });
     host = new HostApp(state, fileLogger(state));
     operator.dovecot.deliver(
-      APP,
-      `From: ${MARIE}\r\nTo: ${APP}\r\nSubject: Demande de resultats\r\nMessage-ID: <app1@sandbox>\r\n\r\nBonjour.\r\n`,
+      APP.address,
+      `From: ${MARIE.mailbox}\r\nTo: ${APP.address}\r\nSubject: Demande de resultats\r\nMessage-ID: <app1@sandbox>\r\n\r\nBonjour.\r\n`,
     );
   });
   after(async () => {
@@ -149,7 +148,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     const cert = new (await import('node:crypto')).X509Certificate(readFileSync(operator.app.cert));
     assert.match(cert.subject, /^OU=1750000000$/m);
     assert.match(cert.subject, new RegExp(`^O=${HOSPITAL}$`, 'm'));
-    assert.match(cert.subject, new RegExp(`^CN=${APP}$`, 'm'));
+    assert.match(cert.subject, new RegExp(`^CN=${APP.address}$`, 'm'));
     assert.ok(cert.checkIssued(operator.pki.organisations));
   });
 
@@ -162,8 +161,8 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
 
   it('ECO.1.3.1 mailbox.add refuses a certificate of another CA, an expired one, and a server certificate', async () => {
     const foreign = await issueClientCertificate(operator.pki, {
-      commonName: APP,
-      organisationId: '1750000000',
+      commonName: APP.address,
+      organisationId: ORGANISATION.idNat,
       organisation: HOSPITAL,
       issuer: 'foreign',
     });
@@ -171,8 +170,8 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
       code: 'E_APP_CERT_NOT_ORGANISATIONS',
     });
     const expired = await issueClientCertificate(operator.pki, {
-      commonName: APP,
-      organisationId: '1750000000',
+      commonName: APP.address,
+      organisationId: ORGANISATION.idNat,
       organisation: HOSPITAL,
       from: new Date(Date.now() - 400 * 86_400_000),
       to: new Date(Date.now() - 86_400_000),
@@ -181,8 +180,8 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
       code: 'E_APP_CERT_EXPIRED',
     });
     const serverOnly = await issueClientCertificate(operator.pki, {
-      commonName: APP,
-      organisationId: '1750000000',
+      commonName: APP.address,
+      organisationId: ORGANISATION.idNat,
       organisation: HOSPITAL,
       eku: ['1.3.6.1.5.5.7.3.1'],
     });
@@ -199,7 +198,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     assert.equal(result.profile, 'APP');
     assert.deepEqual(result.certificate, {
       subject: operator.app.subject,
-      organisationId: '1750000000',
+      organisationId: ORGANISATION.idNat,
       notAfter: result.certificate!.notAfter,
     });
     added = result;
@@ -223,16 +222,16 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
       port: added.smtpPort,
       secure: false,
       ignoreTLS: true,
-      auth: { user: APP, pass: added.secret },
+      auth: { user: APP.address, pass: added.secret },
     });
     const info = await transport.sendMail({
-      from: `${HOSPITAL} — laboratoire <${APP}>`,
-      to: MARIE,
+      from: `${HOSPITAL} — laboratoire <${APP.address}>`,
+      to: MARIE.mailbox,
       subject: 'Resultats disponibles',
       text: 'Les resultats sont disponibles.',
     });
-    assert.deepEqual(info.accepted, [MARIE]);
-    const received = operator.dovecot.readMailbox(MARIE);
+    assert.deepEqual(info.accepted, [MARIE.mailbox]);
+    const received = operator.dovecot.readMailbox(MARIE.mailbox);
     assert.ok(received.some((m) => /Subject: Resultats disponibles/.test(m)));
   });
 
@@ -248,11 +247,11 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
 
   it('ECO.1.3.1 Dovecot refuses a certificate of another CA, and one naming another organisation', async () => {
     for (const options of [
-      { issuer: 'foreign' as const, organisationId: '1750000000' },
+      { issuer: 'foreign' as const, organisationId: ORGANISATION.idNat },
       { issuer: 'organisations' as const, organisationId: '1999999999' },
     ]) {
       const other = await issueClientCertificate(operator.pki, {
-        commonName: APP,
+        commonName: APP.address,
         organisation: HOSPITAL,
         ...options,
       });
@@ -291,7 +290,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
         await assert.rejects(
           openImapSession(
             {
-              address: APP,
+              address: APP.address,
               profile: 'APP',
               imap: { host: IMAP_HOST, port: picky.port },
               smtp: { host: SMTP_HOST, port: picky.port },
@@ -346,7 +345,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     await host.close();
     host = new HostApp(state, fileLogger(state));
     const [again] = (await host.list()).mailboxes;
-    assert.equal(again?.address, APP);
+    assert.equal(again?.address, APP.address);
     const c = bridgeClient(again!.imapPort, again!.secret);
     await c.connect();
     const status = await c.status('INBOX', { messages: true });
@@ -364,7 +363,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
           .filter((l) => l.startsWith('{')),
       )
       .map((l) => JSON.parse(l) as { author: string; mailbox?: string; action: string });
-    const app = entries.filter((e) => e.mailbox === APP);
+    const app = entries.filter((e) => e.mailbox === APP.address);
     const actions = new Set(app.map((e) => e.action));
     for (const action of ['mailbox-add', 'connect', 'authenticate', 'select', 'fetch', 'send'])
       assert.ok(actions.has(action), action);

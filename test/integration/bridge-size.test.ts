@@ -4,13 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { headerGrowthBound } from '../../native-host/bridge/smtp-headers';
 import { type BridgeRig, bridgeRig } from '../fixtures/bridge-rig';
+import { MARIE, PAUL } from '../../lab/sandbox/people';
 
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
 const SECRET = 'local-secret-for-size-tests';
 /** The operator's submission limit for these tests (submission_max_mail_size). */
 const LIMIT = 20_000;
-const GROWTH = headerGrowthBound({ sender: MARIE });
+const GROWTH = headerGrowthBound({ sender: MARIE.mailbox });
 /** What the bridge announces to Thunderbird. */
 const ANNOUNCED = LIMIT - GROWTH;
 
@@ -49,7 +48,7 @@ async function smtpClient(port: number) {
   };
   assert.equal((await reply()).code, 220);
   const ehlo = await command('EHLO client.localhost');
-  const plain = Buffer.from(`\0${MARIE}\0${SECRET}`).toString('base64');
+  const plain = Buffer.from(`\0${MARIE.mailbox}\0${SECRET}`).toString('base64');
   assert.equal((await command(`AUTH PLAIN ${plain}`)).code, 235);
   return {
     ehlo,
@@ -57,10 +56,10 @@ async function smtpClient(port: number) {
     /** MAIL FROM (with SIZE= when given), RCPT, DATA, the message; the replies on the way. */
     async send(message: string, size?: number) {
       const mail = await command(
-        `MAIL FROM:<${MARIE}>${size !== undefined ? ` SIZE=${size}` : ''}`,
+        `MAIL FROM:<${MARIE.mailbox}>${size !== undefined ? ` SIZE=${size}` : ''}`,
       );
       if (mail.code !== 250) return { stage: 'MAIL', reply: mail };
-      assert.equal((await command(`RCPT TO:<${PAUL}>`)).code, 250);
+      assert.equal((await command(`RCPT TO:<${PAUL.mailbox}>`)).code, 250);
       assert.equal((await command('DATA')).code, 354);
       socket.write(message + '.\r\n', 'latin1');
       return { stage: 'DATA', reply: await reply() };
@@ -76,7 +75,7 @@ async function smtpClient(port: number) {
  */
 function message(size: number, subject: string): string {
   const head =
-    `From: ${MARIE}\r\nTo: ${PAUL}\r\nSubject: ${subject}\r\n` +
+    `From: ${MARIE.mailbox}\r\nTo: ${PAUL.mailbox}\r\nSubject: ${subject}\r\n` +
     `Message-ID: <${subject}@sandbox>\r\nX-Open-Mssante-Dsn: 1\r\n\r\n`;
   let body = '';
   while (head.length + body.length + 78 <= size) body += 'x'.repeat(76) + '\r\n';
@@ -94,8 +93,8 @@ describe('SMTP bridge: SIZE after the header rewrite (real Dovecot submission, l
 
   before(async () => {
     rig = await bridgeRig({
-      address: MARIE,
-      nationalId: '810100000011',
+      address: MARIE.mailbox,
+      nationalId: MARIE.nationalId,
       secret: SECRET,
       operator: { submissionMaxMailSize: LIMIT },
     });
@@ -108,7 +107,7 @@ describe('SMTP bridge: SIZE after the header rewrite (real Dovecot submission, l
 
   const received = (subject: string) =>
     rig.operator.dovecot
-      .readMailbox(PAUL)
+      .readMailbox(PAUL.mailbox)
       .filter((m) => new RegExp(`\nSubject: ${subject}\r?\n`).test(m));
   const journal = () => {
     const dir = path.join(rig.operator.dir, 'audit');
@@ -132,7 +131,7 @@ describe('SMTP bridge: SIZE after the header rewrite (real Dovecot submission, l
     assert.equal(sent.reply.code, 250, sent.reply.text);
     const [delivered] = received('at-the-limit');
     assert.ok(delivered, 'delivered to the recipient');
-    assert.match(delivered, new RegExp(`\\nReturn-Receipt-To: <${MARIE}>\\r?\\n`));
+    assert.match(delivered, new RegExp(`\\nReturn-Receipt-To: <${MARIE.mailbox}>\\r?\\n`));
     assert.doesNotMatch(delivered, /X-Open-Mssante-Dsn/i);
   });
 

@@ -9,10 +9,8 @@ import type { PscSession } from '../../native-host/psc/session';
 import type { DovecotHandle } from '../../lab/sandbox/dovecot/index';
 import { type BridgeRig, bridgeRig } from '../fixtures/bridge-rig';
 import type { TestOperator } from '../../lab/sandbox/operator';
+import { LEO, MARIE, PAUL } from '../../lab/sandbox/people';
 
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
-const PATIENT = '279035121518989@patient.mssante.fr';
 const SECRET = 'local-secret-for-tests';
 
 describe('API LPS bridge against Dovecot and the PSC stub (real servers)', function () {
@@ -34,21 +32,21 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
       port: imapPort,
       secure: false,
       doSTARTTLS: false,
-      auth: { user: MARIE, pass },
+      auth: { user: MARIE.mailbox, pass },
       logger: false,
       disableAutoIdle: true,
     });
   const control = (action: string, form: Record<string, string>) => operator.control(action, form);
 
   before(async () => {
-    rig = await bridgeRig({ address: MARIE, nationalId: '810100000011', secret: SECRET });
+    rig = await bridgeRig({ address: MARIE.mailbox, nationalId: MARIE.nationalId, secret: SECRET });
     ({ operator, session, imap, smtp, imapPort, smtpPort } = rig);
     dir = operator.dir;
     dovecot = operator.dovecot;
     token = await session.accessToken();
     dovecot.deliver(
-      MARIE,
-      `From: ${PAUL}\r\nTo: ${MARIE}\r\nSubject: Bonjour Marie\r\nMessage-ID: <m1@sandbox>\r\n\r\nUn message de test.\r\n`,
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Bonjour Marie\r\nMessage-ID: <m1@sandbox>\r\n\r\nUn message de test.\r\n`,
     );
   });
   after(async () => {
@@ -85,16 +83,16 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
       port: smtpPort,
       secure: false,
       ignoreTLS: true,
-      auth: { user: MARIE, pass: SECRET },
+      auth: { user: MARIE.mailbox, pass: SECRET },
     });
     const info = await transport.sendMail({
-      from: `Dr Marie MARTIN <${MARIE}>`,
-      to: [PAUL, PATIENT],
+      from: `Dr Marie MARTIN <${MARIE.mailbox}>`,
+      to: [PAUL.mailbox, LEO.address],
       subject: 'Résultats',
       text: 'Bonjour, voici les résultats.',
     });
-    assert.deepEqual([...info.accepted].sort(), [PATIENT, PAUL].sort());
-    for (const to of [PAUL, PATIENT]) {
+    assert.deepEqual([...info.accepted].sort(), [LEO.address, PAUL.mailbox].sort());
+    for (const to of [PAUL.mailbox, LEO.address]) {
       const received = dovecot.readMailbox(to);
       assert.equal(received.length, 1, to);
       assert.match(received[0]!, /Subject: =\?UTF-8\?Q\?R=C3=A9sultats\?=/);
@@ -105,7 +103,7 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     const c = client();
     await c.connect();
     const closed = new Promise((resolve) => c.once('close', resolve));
-    await dovecot.kick(MARIE);
+    await dovecot.kick(MARIE.mailbox);
     await closed;
     const again = client();
     await again.connect();
@@ -115,7 +113,7 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
   });
 
   it('refreshes a token the operator no longer accepts, once, and logs in', async () => {
-    await control('expire-access-tokens', { nationalId: '810100000011' });
+    await control('expire-access-tokens', { nationalId: MARIE.nationalId });
     const c = client();
     await c.connect();
     await c.logout();
@@ -132,7 +130,7 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     const actions = new Set(entries.map((e) => e.action));
     for (const action of ['connect', 'authenticate', 'select', 'fetch', 'send', 'disconnect'])
       assert.ok(actions.has(action), action);
-    assert.ok(entries.every((e) => e.author === '810100000011'));
+    assert.ok(entries.every((e) => e.author === MARIE.nationalId));
     const everything = journal + readFileSync(path.join(dir, 'host', 'logs', 'host.log'), 'utf8');
     assert.doesNotMatch(everything, new RegExp(token));
     assert.doesNotMatch(everything, new RegExp(await session.accessToken()));
@@ -144,7 +142,7 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     const c = client();
     await c.connect();
     const closed = new Promise((resolve) => c.once('close', resolve));
-    await control('end-session', { nationalId: '810100000011' });
+    await control('end-session', { nationalId: MARIE.nationalId });
     await assert.rejects(session.refresh(), { code: 'E_PSC_REFRESH_INVALID' });
     await closed;
     await assert.rejects(client().connect(), (e: { responseText?: string }) => {

@@ -9,10 +9,8 @@ import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { MESSAGES } from '../../shared/protocol/index';
 import { operatorHostConfig } from '../../lab/sandbox/host-config';
 import { writeHostConfig } from '../../native-host/config/private-file';
+import { APP, MARIE, ORG } from '../../lab/sandbox/people';
 
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const APP = 'labo.resultats@sandbox.mssante.test';
-const ORG = 'secretariat.cardiologie@sandbox.mssante.test';
 const IMAP_HOST = 'imap.sandbox.mssante.test';
 const SMTP_HOST = 'smtp.sandbox.mssante.test';
 
@@ -46,9 +44,9 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
     state = mkdtempSync(path.join(os.tmpdir(), 'mailbox-test-'));
     writeHostConfig(state, operatorHostConfig(operator));
     host = new HostApp(state, fileLogger(state));
-    await host.add({ address: MARIE, profile: 'PER', ...endpoints() });
+    await host.add({ address: MARIE.mailbox, profile: 'PER', ...endpoints() });
     await host.add({
-      address: APP,
+      address: APP.address,
       profile: 'APP',
       ...endpoints(),
       pkcs12: readFileSync(operator.app.p12).toString('base64'),
@@ -66,14 +64,14 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
     assert.deepEqual(
       mailboxes.map((m) => [m.address, m.profile, m.dependsOnPsc, m.lastError]),
       [
-        [MARIE, 'PER', true, undefined],
-        [APP, 'APP', false, undefined],
+        [MARIE.mailbox, 'PER', true, undefined],
+        [APP.address, 'APP', false, undefined],
       ],
     );
   });
 
   it('ECO.1.1.9 the connection test of a PER mailbox without a PSC session says why, on IMAP and SMTP', async () => {
-    const result = await host.test(MARIE);
+    const result = await host.test(MARIE.mailbox);
     assert.equal(result.imap.ok, false);
     assert.equal(result.imap.error?.code, 'E_PSC_NOT_SIGNED_IN');
     assert.equal(result.smtp.error?.code, 'E_PSC_NOT_SIGNED_IN');
@@ -81,52 +79,52 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
   });
 
   it('ECO.1.2.3 the failure stays on that mailbox: the APP mailbox tests fine and shows no error', async () => {
-    const app = await host.test(APP);
+    const app = await host.test(APP.address);
     assert.deepEqual([app.imap, app.smtp], [{ ok: true }, { ok: true }]);
-    assert.equal((await listed(MARIE)).lastError?.code, 'E_PSC_NOT_SIGNED_IN');
-    assert.equal((await listed(APP)).lastError, undefined);
+    assert.equal((await listed(MARIE.mailbox)).lastError?.code, 'E_PSC_NOT_SIGNED_IN');
+    assert.equal((await listed(APP.address)).lastError, undefined);
   });
 
   it('ECO.1.2.3 a login Thunderbird makes through the bridge and that fails upstream becomes that mailbox’s last error', async () => {
-    await host.test(APP); // the APP mailbox's success must not clear Marie's state
-    const m = await listed(MARIE);
+    await host.test(APP.address); // the APP mailbox's success must not clear Marie's state
+    const m = await listed(MARIE.mailbox);
     const before = m.lastError!.at;
     const client = new ImapFlow({
       host: '127.0.0.1',
       port: m.imapPort,
       secure: false,
       doSTARTTLS: false,
-      auth: { user: MARIE, pass: m.secret },
+      auth: { user: MARIE.mailbox, pass: m.secret },
       logger: false,
       disableAutoIdle: true,
     });
     await assert.rejects(client.connect());
     const latest = await until('the bridge failure', async () => {
-      const e = (await listed(MARIE)).lastError;
+      const e = (await listed(MARIE.mailbox)).lastError;
       return e !== undefined && e.at > before ? e : false;
     });
     assert.equal(latest.code, 'E_PSC_NOT_SIGNED_IN');
-    assert.equal((await listed(APP)).lastError, undefined);
+    assert.equal((await listed(APP.address)).lastError, undefined);
   });
 
   it('ECO.1.1.9 after a PSC sign-in (CIBA) the PER connection test logs in to IMAP and SMTP, and the error is gone', async () => {
-    await host.login({ method: 'ciba', nationalId: '810100000011' });
+    await host.login({ method: 'ciba', nationalId: MARIE.nationalId });
     await until(
       'the e-CPS request',
       async () =>
         ((await operator.control('ciba-pending', {})) as { pending: unknown[] }).pending.length ===
         1,
     );
-    await operator.control('ciba-approve', { nationalId: '810100000011' });
+    await operator.control('ciba-approve', { nationalId: MARIE.nationalId });
     await until('the PSC session', () => host.pscFacts().state === 'signed-in');
-    const result = await host.test(MARIE);
+    const result = await host.test(MARIE.mailbox);
     assert.deepEqual([result.imap, result.smtp], [{ ok: true }, { ok: true }]);
-    assert.equal((await listed(MARIE)).lastError, undefined);
+    assert.equal((await listed(MARIE.mailbox)).lastError, undefined);
   });
 
   it('ECO.3.2.3 an ORG mailbox opens with its owner’s PSC session next to the PER and APP ones (the sandbox maps ORG mailboxes per passdb)', async () => {
-    await host.add({ address: ORG, profile: 'ORG', ...endpoints() });
-    const result = await host.test(ORG);
+    await host.add({ address: ORG.address, profile: 'ORG', ...endpoints() });
+    const result = await host.test(ORG.address);
     assert.deepEqual([result.imap, result.smtp], [{ ok: true }, { ok: true }]);
     const { mailboxes } = await host.list();
     assert.deepEqual(
@@ -142,12 +140,12 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
   it('ECO.2.2.7 keeps the From name chosen at setup with the mailbox, across a host restart; a name edited by hand into a header break is dropped', async () => {
     const name = 'Secrétariat de cardiologie';
     assert.equal(
-      (await host.add({ address: ORG, profile: 'ORG', ...endpoints(), displayName: name }))
+      (await host.add({ address: ORG.address, profile: 'ORG', ...endpoints(), displayName: name }))
         .displayName,
       name,
     );
-    assert.equal((await listed(ORG)).displayName, name);
-    assert.equal((await listed(MARIE)).displayName, undefined, 'set up without one');
+    assert.equal((await listed(ORG.address)).displayName, name);
+    assert.equal((await listed(MARIE.mailbox)).displayName, undefined, 'set up without one');
     const file = path.join(state, 'mailboxes.json');
     const saved = readFileSync(file, 'utf8');
     const restarted = async () => {
@@ -156,7 +154,7 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
         const result = await again.list();
         // What the add-on accepts (it checks every result against the protocol's schema).
         assert.equal(MESSAGES['mailbox.list'].result.safeParse(result).success, true);
-        return result.mailboxes.find((m) => m.address === ORG)!.displayName;
+        return result.mailboxes.find((m) => m.address === ORG.address)!.displayName;
       } finally {
         await again.close();
       }
@@ -164,7 +162,8 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
     try {
       assert.equal(await restarted(), name);
       const edited = (JSON.parse(saved) as Array<{ address: string; displayName?: string }>).map(
-        (m) => (m.address === ORG ? { ...m, displayName: 'Secrétariat\r\nBcc: x@y.fr' } : m),
+        (m) =>
+          m.address === ORG.address ? { ...m, displayName: 'Secrétariat\r\nBcc: x@y.fr' } : m,
       );
       writeFileSync(file, JSON.stringify(edited));
       assert.equal(await restarted(), undefined);
@@ -178,10 +177,10 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
   });
 
   it('ECO.1.1.9 removing a mailbox removes its endpoint and its state', async () => {
-    assert.deepEqual(await host.remove(APP), { removed: true });
+    assert.deepEqual(await host.remove(APP.address), { removed: true });
     assert.deepEqual(
       (await host.list()).mailboxes.map((m) => m.address),
-      [MARIE, ORG],
+      [MARIE.mailbox, ORG.address],
     );
   });
 });

@@ -23,8 +23,7 @@ import { miniPki, type MiniPki } from '../../lab/sandbox/pki/mini-pki';
 import { makeRequest } from '../../shared/protocol/index';
 import { issueClientCert, pem, type Rig, startRig } from '../fixtures/psc-auth-rig';
 import { writeHostConfig } from '../../native-host/config/private-file';
-
-const NATIONAL_ID = '810100000011';
+import { MARIE } from '../../lab/sandbox/people';
 
 /** The host served in-process over a native-messaging pipe, as Thunderbird talks to it. */
 function hostOn(stateDir: string) {
@@ -184,14 +183,14 @@ describe('PSC client authentication from the host’s config.json (host process,
       try {
         const started = await host.request('psc.login', {
           method: 'ciba',
-          nationalId: NATIONAL_ID,
+          nationalId: MARIE.nationalId,
         });
         assert.equal(started.ok, true, `${c.name}: ${JSON.stringify(started.error)}`);
         const signedIn = host.signedIn();
-        await control('ciba-approve', { nationalId: NATIONAL_ID });
+        await control('ciba-approve', { nationalId: MARIE.nationalId });
         const event = await signedIn;
-        assert.equal(event.data.identity.nationalId, NATIONAL_ID, c.name);
-        const { tokens } = (await control('tokens', { nationalId: NATIONAL_ID })) as {
+        assert.equal(event.data.identity.nationalId, MARIE.nationalId, c.name);
+        const { tokens } = (await control('tokens', { nationalId: MARIE.nationalId })) as {
           tokens: string[];
         };
         assert.ok(tokens.length > 0);
@@ -225,7 +224,7 @@ describe('PSC client authentication from the host’s config.json (host process,
       { 'client.key': otherPem },
     );
     const host = hostOn(dir);
-    const reply = await host.request('psc.login', { method: 'ciba', nationalId: NATIONAL_ID });
+    const reply = await host.request('psc.login', { method: 'ciba', nationalId: MARIE.nationalId });
     await host.close();
     assert.equal(reply.ok, false);
     assert.equal(reply.error.code, 'E_PSC_CLIENT_AUTH');
@@ -246,7 +245,7 @@ describe('PSC client authentication from the host’s config.json (host process,
     writeFileSync(keyFile, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     chmodSync(keyFile, 0o644);
     const host = hostOn(dir);
-    const reply = await host.request('psc.login', { method: 'ciba', nationalId: NATIONAL_ID });
+    const reply = await host.request('psc.login', { method: 'ciba', nationalId: MARIE.nationalId });
     await host.close();
     assert.equal(reply.ok, false);
     assert.equal(reply.error.code, 'E_CONFIG_INSECURE');

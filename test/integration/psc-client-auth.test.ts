@@ -7,6 +7,7 @@ import { PscSession } from '../../native-host/psc/session';
 import { miniPki, type MiniPki } from '../../lab/sandbox/pki/mini-pki';
 import { issueClientCert, LOOKUP, pem, type Rig, startRig } from '../fixtures/psc-auth-rig';
 import { loginThroughPage } from '../fixtures/psc-login';
+import { ELODIE, MARIE, PAUL } from '../../lab/sandbox/people';
 
 describe('PSC client authentication of the host (secret, private_key_jwt, tls_client_auth) against the PSC stub', function () {
   this.timeout(60_000);
@@ -114,9 +115,9 @@ describe('PSC client authentication of the host (secret, private_key_jwt, tls_cl
       const [, clientId, auth] = methods()[index]!;
       const s = session(clientId, auth);
       const start = await s.beginBrowserLogin();
-      await loginThroughPage(start.url, '810100000011');
+      await loginThroughPage(start.url, MARIE.nationalId);
       const identity = await start.completion;
-      assert.equal(identity.nationalId, '810100000011');
+      assert.equal(identity.nationalId, MARIE.nationalId);
       const first = await s.accessToken();
       assert.equal((await introspect(first)).client_id, clientId);
       const second = await s.refresh();
@@ -128,8 +129,8 @@ describe('PSC client authentication of the host (secret, private_key_jwt, tls_cl
     it(`ECO.1.2.1 signs in by CIBA (e-CPS approval) with ${name}`, async () => {
       const [, clientId, auth] = methods()[index]!;
       const s = session(clientId, auth);
-      const started = await s.beginCiba('810100000022', 'MSS-A1B2');
-      await control('ciba-approve', { nationalId: '810100000022' });
+      const started = await s.beginCiba(PAUL.nationalId, 'MSS-A1B2');
+      await control('ciba-approve', { nationalId: PAUL.nationalId });
       const identity = await started.completion;
       assert.equal(identity.familyName, 'DURAND');
       const info = await introspect(await s.accessToken());
@@ -142,10 +143,10 @@ describe('PSC client authentication of the host (secret, private_key_jwt, tls_cl
       const [, clientId, auth] = methods()[index]!;
       const s = session(clientId, auth, 1);
       const start = await s.beginBrowserLogin();
-      await loginThroughPage(start.url, '810100000033');
+      await loginThroughPage(start.url, ELODIE.nationalId);
       await start.completion;
       const ended = new Promise((resolve) => s.once('ended', resolve));
-      await control('end-session', { nationalId: '810100000033' });
+      await control('end-session', { nationalId: ELODIE.nationalId });
       // invalid_grant, not invalid_client: PSC accepted the host's authentication and refused the grant.
       assert.equal(await ended, 'E_PSC_REFRESH_INVALID');
     });
@@ -158,9 +159,9 @@ describe('PSC client authentication of the host (secret, private_key_jwt, tls_cl
       alg: 'ES256',
       kid: 'ec-1',
     });
-    const started = await s.beginCiba('810100000011', 'MSS-EC01');
-    await control('ciba-approve', { nationalId: '810100000011' });
-    assert.equal((await started.completion).nationalId, '810100000011');
+    const started = await s.beginCiba(MARIE.nationalId, 'MSS-EC01');
+    await control('ciba-approve', { nationalId: MARIE.nationalId });
+    assert.equal((await started.completion).nationalId, MARIE.nationalId);
     s.signOut();
   });
 
@@ -169,10 +170,10 @@ describe('PSC client authentication of the host (secret, private_key_jwt, tls_cl
       method: 'client_secret_basic',
       secret: 'not-the-secret',
     });
-    await assert.rejects(s.beginCiba('810100000011', 'MSS-0003'), { code: 'E_PSC_CLIENT_AUTH' });
+    await assert.rejects(s.beginCiba(MARIE.nationalId, 'MSS-0003'), { code: 'E_PSC_CLIENT_AUTH' });
     const start = await s.beginBrowserLogin();
     const refused = assert.rejects(start.completion, { code: 'E_PSC_CLIENT_AUTH' });
-    await loginThroughPage(start.url, '810100000011');
+    await loginThroughPage(start.url, MARIE.nationalId);
     await refused;
     assert.equal(s.facts.state, 'signed-out');
   });
@@ -180,23 +181,23 @@ describe('PSC client authentication of the host (secret, private_key_jwt, tls_cl
   it('refuses private_key_jwt signed by a key PSC does not know with E_PSC_CLIENT_AUTH', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const s = session('host-jwt', { method: 'private_key_jwt', privateKey: other.privateKey });
-    await assert.rejects(s.beginCiba('810100000011', 'MSS-0004'), { code: 'E_PSC_CLIENT_AUTH' });
+    await assert.rejects(s.beginCiba(MARIE.nationalId, 'MSS-0004'), { code: 'E_PSC_CLIENT_AUTH' });
     const start = await s.beginBrowserLogin();
     const refused = assert.rejects(start.completion, { code: 'E_PSC_CLIENT_AUTH' });
-    await loginThroughPage(start.url, '810100000011');
+    await loginThroughPage(start.url, MARIE.nationalId);
     await refused;
   });
 
   it('refuses a client certificate with another subject with E_PSC_CLIENT_AUTH', async () => {
     const intruder = await issueClientCert(pki, 'intruder.sandbox.mssante.test');
     const s = session('host-mtls', tls(intruder));
-    await assert.rejects(s.beginCiba('810100000011', 'MSS-0005'), { code: 'E_PSC_CLIENT_AUTH' });
+    await assert.rejects(s.beginCiba(MARIE.nationalId, 'MSS-0005'), { code: 'E_PSC_CLIENT_AUTH' });
   });
 
   it('refuses a client certificate from a CA the server does not trust with E_PSC_CLIENT_AUTH', async () => {
     const foreign = await issueClientCert(pki, undefined, 'foreign');
     const s = session('host-mtls', tls(foreign));
-    await assert.rejects(s.beginCiba('810100000011', 'MSS-0006'), { code: 'E_PSC_CLIENT_AUTH' });
+    await assert.rejects(s.beginCiba(MARIE.nationalId, 'MSS-0006'), { code: 'E_PSC_CLIENT_AUTH' });
   });
 
   it('refuses tls_client_auth without a certificate (no mTLS endpoint published) with E_PSC_CLIENT_AUTH', async () => {
@@ -208,7 +209,9 @@ describe('PSC client authentication of the host (secret, private_key_jwt, tls_cl
         auth: tls(clientCert),
         allowHttp: true,
       });
-      await assert.rejects(s.beginCiba('810100000011', 'MSS-0007'), { code: 'E_PSC_CLIENT_AUTH' });
+      await assert.rejects(s.beginCiba(MARIE.nationalId, 'MSS-0007'), {
+        code: 'E_PSC_CLIENT_AUTH',
+      });
     } finally {
       await plain.stop();
     }

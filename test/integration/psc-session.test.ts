@@ -8,6 +8,7 @@ import { PscSession } from '../../native-host/psc/session';
 import { type PscStubInfo, startPscStub } from '../../lab/sandbox/psc/index';
 import type { Started } from '../../lab/sandbox/contracts';
 import { loginThroughPage } from '../fixtures/psc-login';
+import { ELODIE, MARIE, PAUL } from '../../lab/sandbox/people';
 
 describe('PSC session (host) against the PSC stub (oidc-provider)', function () {
   this.timeout(60_000);
@@ -68,11 +69,11 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
     assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
     assert.equal(url.searchParams.get('acr_values'), 'eidas1');
     assert.equal(url.searchParams.get('scope'), 'openid scope_all');
-    await loginThroughPage(start.url, '810100000011');
+    await loginThroughPage(start.url, MARIE.nationalId);
     const identity = await start.completion;
     assert.deepEqual(identity, {
-      nationalId: '810100000011',
-      subject: 'psc-810100000011',
+      nationalId: MARIE.nationalId,
+      subject: `psc-${MARIE.nationalId}`,
       givenName: 'Marie',
       familyName: 'MARTIN',
       civility: 'DR', // the exercise title, not the civil MME
@@ -82,19 +83,19 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
     const token = await s.accessToken();
     const info = await introspect(token);
     assert.equal(info.active, true);
-    assert.equal(info.email, 'marie.martin@sandbox.mssante.test');
-    assert.equal(info.preferred_username, '810100000011');
+    assert.equal(info.email, MARIE.mailbox);
+    assert.equal(info.preferred_username, MARIE.nationalId);
     assert.doesNotMatch(JSON.stringify(s.facts), new RegExp(token), 'facts never hold the token');
   });
 
   it('ECO.1.2.6 ends the session when PSC ends it: the refresh is refused and listeners are told', async () => {
     const s = session();
     const start = await s.beginBrowserLogin();
-    await loginThroughPage(start.url, '810100000022', 'cps');
+    await loginThroughPage(start.url, PAUL.nationalId, 'cps');
     await start.completion;
     const before = await s.accessToken();
     const ended = new Promise((resolve) => s.once('ended', resolve));
-    await control('end-session', { nationalId: '810100000022' });
+    await control('end-session', { nationalId: PAUL.nationalId });
     assert.equal((await introspect(before)).active, false);
     await assert.rejects(s.refresh(), { code: 'E_PSC_REFRESH_INVALID' });
     assert.equal(await ended, 'E_PSC_REFRESH_INVALID');
@@ -105,28 +106,28 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
   it('ECO.1.2.6 notices within seconds, on its own, that PSC ended the session', async () => {
     const s = session(1);
     const start = await s.beginBrowserLogin();
-    await loginThroughPage(start.url, '810100000011');
+    await loginThroughPage(start.url, MARIE.nationalId);
     await start.completion;
     const ended = new Promise((resolve) => s.once('ended', resolve));
-    await control('end-session', { nationalId: '810100000011' });
+    await control('end-session', { nationalId: MARIE.nationalId });
     assert.equal(await ended, 'E_PSC_REFRESH_INVALID'); // no request from us: the periodic check found it
   });
 
   it('ECO.1.2.1 signs in with CIBA: the binding message reaches the e-CPS app, approval gives eidas1 tokens', async function () {
     this.timeout(30_000);
     const s = session();
-    const started = await s.beginCiba('810100000022', '42');
+    const started = await s.beginCiba(PAUL.nationalId, '42');
     assert.equal(started.bindingMessage, '42');
     const { pending } = (await (await control('ciba-pending', {})).json()) as {
       pending: Array<{ nationalId: string; bindingMessage: string; channel: string }>;
     };
     // ANS's reference CIBA request: channel MOBILE (the e-CPS app), the binding message as given.
     assert.deepEqual(pending, [
-      { nationalId: '810100000022', bindingMessage: '42', channel: 'MOBILE' },
+      { nationalId: PAUL.nationalId, bindingMessage: '42', channel: 'MOBILE' },
     ]);
-    await control('ciba-approve', { nationalId: '810100000022' });
+    await control('ciba-approve', { nationalId: PAUL.nationalId });
     const identity = await started.completion;
-    assert.equal(identity.nationalId, '810100000022');
+    assert.equal(identity.nationalId, PAUL.nationalId);
     assert.equal(identity.familyName, 'DURAND');
     assert.equal((await introspect(await s.accessToken())).active, true);
   });
@@ -176,8 +177,8 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
   it('refuses the sign-in with E_PSC_LOGIN_DENIED when the practitioner refuses on the e-CPS app', async function () {
     this.timeout(30_000);
     const s = session();
-    const started = await s.beginCiba('810100000033', 'MSS-0001');
-    await control('ciba-deny', { nationalId: '810100000033' });
+    const started = await s.beginCiba(ELODIE.nationalId, 'MSS-0001');
+    await control('ciba-deny', { nationalId: ELODIE.nationalId });
     await assert.rejects(started.completion, { code: 'E_PSC_LOGIN_DENIED' });
     assert.equal(s.facts.state, 'signed-out');
   });
@@ -191,7 +192,7 @@ describe('PSC session (host) against the PSC stub (oidc-provider)', function () 
   it('ECO.1.2.7 gets a new access token from the refresh token', async () => {
     const s = session();
     const start = await s.beginBrowserLogin();
-    await loginThroughPage(start.url, '810100000033');
+    await loginThroughPage(start.url, ELODIE.nationalId);
     await start.completion;
     const first = await s.accessToken();
     const second = await s.refresh();

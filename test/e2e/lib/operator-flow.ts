@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TestOperator } from '../../../lab/sandbox/operator';
+import { MARIE } from '../../../lab/sandbox/people';
 import { type ThunderbirdSuite, waitFor } from '../../../lab/thunderbird/harness';
 
 /** What the page agent's `read` returns for one element. */
@@ -24,7 +25,7 @@ export async function signInOnPage(
   suite: ThunderbirdSuite,
   popup: number,
   operator: TestOperator,
-  nationalId = '810100000011',
+  nationalId = MARIE.nationalId,
 ): Promise<void> {
   await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'browser' });
   const page = await waitFor('the PSC page in a tab', () =>
@@ -39,7 +40,7 @@ export async function signInWithCiba(
   suite: ThunderbirdSuite,
   popup: number,
   operator: TestOperator,
-  nationalId = '810100000011',
+  nationalId = MARIE.nationalId,
 ): Promise<void> {
   await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'ciba', nationalId });
   await waitFor('the e-CPS request', async () =>

@@ -13,6 +13,7 @@ import { type SlapdInfo, startSlapd } from '../../../lab/sandbox/annuaire/slapd'
 import { freePort } from '../../../lab/system/net';
 import type { AnnuaireEntry } from '../../../shared/domain/annuaire/entry';
 import { MssanteError } from '../../../shared/errors/mssante-error';
+import { ELODIE, MARIE, ORG } from '../../../lab/sandbox/people';
 
 /** Entries whose names hold the characters an injection would use, to prove literal matching. */
 function tricky(lastName: string, mail: string): AnnuaireEntry {
@@ -40,7 +41,7 @@ const TRICKY = [
   tricky('BACK\\SLASH', 'backslash@liberal.mssante.test'),
 ];
 const ENTRIES = [...generateEntries(400), ...TRICKY];
-const MARIE = ENTRIES.find((e) => e.mail === 'marie.martin@sandbox.mssante.test')!;
+const MARIE_ENTRY = ENTRIES.find((e) => e.mail === MARIE.mailbox)!;
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
@@ -91,7 +92,7 @@ describe('sandbox Annuaire on slapd, and the host LDAP client', function () {
         assert.equal(entry!.sn, 'MARTIN');
         assert.equal(entry!.givenName, 'Marie');
         assert.equal(entry!.mssanteTypeBAL, 'PER');
-        assert.equal(entry!.mssanteIdNat, '810100000011');
+        assert.equal(entry!.mssanteIdNat, MARIE.nationalId);
         assert.equal(entry!.o, 'Hôpital Bac à Sable');
       } finally {
         await client.unbind();
@@ -130,9 +131,9 @@ describe('sandbox Annuaire on slapd, and the host LDAP client', function () {
     it('ECO.3.1.4 returns entries as AnnuaireEntry, as they were loaded', async () => {
       const result = await annuaire.search({ nationalId: MARIE.nationalId });
       assert.equal(result.truncated, false);
-      assert.deepEqual(result.entries, [MARIE]);
+      assert.deepEqual(result.entries, [MARIE_ENTRY]);
       const org = await annuaire.search({ mailboxType: 'org', organisation: 'Hôpital Bac' });
-      assert.deepEqual(mails(org.entries), ['secretariat.cardiologie@sandbox.mssante.test']);
+      assert.deepEqual(mails(org.entries), [ORG.address]);
     });
 
     it('ECO.3.1.4 multi-criteria: every criterion must match, as a literal prefix filter would', async () => {
@@ -178,10 +179,10 @@ describe('sandbox Annuaire on slapd, and the host LDAP client', function () {
           [e.lastName, e.firstName, e.mail, e.organisation].some((v) => starts(v, w)),
         ),
       );
-      assert.ok(expected.includes(MARIE.mail));
+      assert.ok(expected.includes(MARIE_ENTRY.mail));
       assert.deepEqual(mails(result.entries), expected);
       const elodie = await annuaire.autocomplete('LEFÈVRE');
-      assert.deepEqual(mails(elodie.entries), ['elodie.lefevre@sandbox.mssante.test']);
+      assert.deepEqual(mails(elodie.entries), [ELODIE.mailbox]);
     });
 
     it('ECO.3.1.4 stops at 100 entries and says there are more (truncated)', async () => {
@@ -215,7 +216,7 @@ describe('sandbox Annuaire on slapd, and the host LDAP client', function () {
       }
       // Unicode is matched as itself (accents are not wildcards, nor folded away).
       assert.deepEqual(mails((await annuaire.search({ name: 'LEFÈVRE' })).entries), [
-        'elodie.lefevre@sandbox.mssante.test',
+        ELODIE.mailbox,
       ]);
       assert.deepEqual((await annuaire.search({ name: 'LEFEVRE' })).entries, []);
       const mixed = await annuaire.search({ firstName: '*', name: 'MARTIN' });
@@ -264,7 +265,7 @@ describe('sandbox Annuaire on slapd, and the host LDAP client', function () {
         truncated: boolean;
       };
       assert.equal(parsed.ok, true);
-      assert.ok(parsed.entries.some((e) => e.mail === MARIE.mail));
+      assert.ok(parsed.entries.some((e) => e.mail === MARIE_ENTRY.mail));
       assert.equal(parsed.truncated, false);
     });
 
@@ -324,7 +325,7 @@ describe('sandbox Annuaire on slapd, and the host LDAP client', function () {
       await rejectsWith(wrong.search({ name: 'MARTIN' }), 'E_ANNUAIRE_LDAP_FAILED');
       await wrong.close();
       const again = await annuaire.search({ name: 'MARTIN', firstName: 'Marie' });
-      assert.ok(mails(again.entries).includes(MARIE.mail));
+      assert.ok(mails(again.entries).includes(MARIE_ENTRY.mail));
     });
 
     it('ECO.3.1.4 only ldap:// and ldaps:// URLs are accepted', () => {

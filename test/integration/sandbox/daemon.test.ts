@@ -18,10 +18,9 @@ import { loadSandboxTrustSet } from '../../../native-host/trust/trust-sets';
 import { openUpstream } from '../../../native-host/upstream/starttls';
 import { BAD_CASE_NAMES, BAD_CASES } from '../../../lab/sandbox/bad-servers/index';
 import { accessToken, cibaAccessToken } from '../../fixtures/psc-tokens';
+import { MARIE, PAUL } from '../../../lab/sandbox/people';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const MARIE = { id: '810100000011', mail: 'marie.martin@sandbox.mssante.test' };
-const PAUL = { id: '810100000022', mail: 'paul.durand@sandbox.mssante.test' };
 
 function mssante(dir: string, ...args: string[]) {
   const run = spawnSync(
@@ -150,9 +149,9 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
   it('ECO.1.2.1 imapflow logs in with XOAUTH2 with a token from the stub’s login page and finds the demo INBOX', async () => {
     const token = await accessToken(
       { ...runtime.psc, hostClient: runtime.internal.pscHostClient },
-      MARIE.id,
+      MARIE.nationalId,
     );
-    const list = await subjects(runtime, MARIE.mail, token);
+    const list = await subjects(runtime, MARIE.mailbox, token);
     assert.equal(list.length, 3);
     assert.ok(
       list.includes("XDM/1.0/DDM+CR d'examens biologiques VIAL PAUL 26/11/1978"),
@@ -163,9 +162,9 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
   it('ECO.1.2.1 a CIBA token (approved on the e-CPS app) opens the mailbox too', async () => {
     const token = await cibaAccessToken(
       { ...runtime.psc, hostClient: runtime.internal.pscHostClient },
-      MARIE.id,
+      MARIE.nationalId,
     );
-    assert.equal((await subjects(runtime, MARIE.mail, token)).length, 3);
+    assert.equal((await subjects(runtime, MARIE.mailbox, token)).length, 3);
   });
 
   it('ECO.1.0.1 nodemailer sends with XOAUTH2 and the colleague’s mailbox receives it', async () => {
@@ -180,12 +179,18 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
         _options: unknown,
         callback: (e: Error | null, s?: { connection: net.Socket }) => void,
       ) => callback(null, { connection: net.connect(runtime.smtp.port, '127.0.0.1') }),
-      auth: { type: 'OAuth2', user: MARIE.mail, accessToken: await accessToken(stub, MARIE.id) },
+      auth: {
+        type: 'OAuth2',
+        user: MARIE.mailbox,
+        accessToken: await accessToken(stub, MARIE.nationalId),
+      },
     } as never);
     const subject = `daemon test ${Date.now()}`;
-    await transport.sendMail({ from: MARIE.mail, to: PAUL.mail, subject, text: 'Bonjour' });
+    await transport.sendMail({ from: MARIE.mailbox, to: PAUL.mailbox, subject, text: 'Bonjour' });
     assert.ok(
-      (await subjects(runtime, PAUL.mail, await accessToken(stub, PAUL.id))).includes(subject),
+      (await subjects(runtime, PAUL.mailbox, await accessToken(stub, PAUL.nationalId))).includes(
+        subject,
+      ),
     );
   });
 
@@ -210,14 +215,14 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     const ldap = new LdapClient({ url: runtime.ldap.url });
     try {
       const byMail = await ldap.search(runtime.ldap.base, {
-        filter: new EqualityFilter({ attribute: 'mail', value: MARIE.mail }),
+        filter: new EqualityFilter({ attribute: 'mail', value: MARIE.mailbox }),
       });
       assert.equal(byMail.searchEntries.length, 1);
       assert.equal(byMail.searchEntries[0]!.sn, 'MARTIN');
       const byName = await ldap.search(runtime.ldap.base, {
         filter: new SubstringFilter({ attribute: 'sn', initial: 'DUR' }),
       });
-      assert.ok(byName.searchEntries.some((e) => e.mail === PAUL.mail));
+      assert.ok(byName.searchEntries.some((e) => e.mail === PAUL.mailbox));
     } finally {
       await ldap.unbind();
     }
@@ -228,7 +233,7 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
       loadSandboxTrustSet(runtime.internal.pki.rootCert, runtime.internal.pki.intermediateCert),
       { cacheDir: path.join(dir, 'test-crl-cache'), lookup: staticLookup(runtime.hosts) },
     );
-    const found = await fetchAutoconfig(MARIE.mail, {
+    const found = await fetchAutoconfig(MARIE.mailbox, {
       trust,
       lookup: staticLookup(runtime.hosts),
       port: Number(new URL(runtime.autoconfig.url).port),

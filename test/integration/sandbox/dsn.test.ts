@@ -3,9 +3,7 @@ import net from 'node:net';
 import nodemailer from 'nodemailer';
 import { startOperator, type TestOperator } from '../../../lab/sandbox/operator';
 import { accessToken } from '../../fixtures/psc-tokens';
-
-const MARIE = { id: '810100000011', mail: 'marie.martin@sandbox.mssante.test' };
-const PAUL = 'paul.durand@sandbox.mssante.test';
+import { MARIE, PAUL } from '../../../lab/sandbox/people';
 
 describe('sandbox MTA: delivery status notifications (RFC 3461/3464) for the mail the operator cannot deliver', function () {
   this.timeout(120_000);
@@ -14,7 +12,7 @@ describe('sandbox MTA: delivery status notifications (RFC 3461/3464) for the mai
 
   before(async () => {
     operator = await startOperator();
-    const token = await accessToken(operator.stub.info, MARIE.id);
+    const token = await accessToken(operator.stub.info, MARIE.nationalId);
     const transport = nodemailer.createTransport({
       host: 'smtp.sandbox.mssante.test',
       port: operator.dovecot.info.smtp.port,
@@ -26,21 +24,23 @@ describe('sandbox MTA: delivery status notifications (RFC 3461/3464) for the mai
         callback: (e: Error | null, s?: { connection: net.Socket }) => void,
       ) =>
         callback(null, { connection: net.connect(operator.dovecot.info.smtp.port, '127.0.0.1') }),
-      auth: { type: 'OAuth2', user: MARIE.mail, accessToken: token },
+      auth: { type: 'OAuth2', user: MARIE.mailbox, accessToken: token },
     } as never);
-    send = (mail) => transport.sendMail({ from: MARIE.mail, text: 'Bonjour', ...mail } as never);
+    send = (mail) => transport.sendMail({ from: MARIE.mailbox, text: 'Bonjour', ...mail } as never);
   });
   after(() => operator?.stop());
 
   const reports = () =>
-    operator.dovecot.readMailbox(MARIE.mail).filter((m) => /report-type=delivery-status/.test(m));
+    operator.dovecot
+      .readMailbox(MARIE.mailbox)
+      .filter((m) => /report-type=delivery-status/.test(m));
 
   it('returns a failure DSN to the sender for an unknown mailbox, naming the recipient, the status and the original header', async () => {
     await send({
-      to: [PAUL, 'inconnu@sandbox.mssante.test'],
+      to: [PAUL.mailbox, 'inconnu@sandbox.mssante.test'],
       subject: 'DSN test 1',
       messageId: '<dsn-test-1@sandbox.mssante.test>',
-      dsn: { id: 'ENV-1', return: 'headers', notify: ['failure'], recipient: MARIE.mail },
+      dsn: { id: 'ENV-1', return: 'headers', notify: ['failure'], recipient: MARIE.mailbox },
     } as never);
     const [dsn, ...more] = reports();
     assert.equal(more.length, 0);
@@ -54,14 +54,17 @@ describe('sandbox MTA: delivery status notifications (RFC 3461/3464) for the mai
       'the original headers are returned',
     );
     assert.doesNotMatch(dsn!, /^Final-Recipient: rfc822; paul/m, 'Paul received it');
-    assert.equal(operator.dovecot.readMailbox(PAUL).filter((m) => /DSN test 1/.test(m)).length, 1);
+    assert.equal(
+      operator.dovecot.readMailbox(PAUL.mailbox).filter((m) => /DSN test 1/.test(m)).length,
+      1,
+    );
   });
 
   it('a Return-Receipt-To header (the MSSanté DSN request) gets a success report; an unknown domain and an invalid patient address fail', async () => {
     await send({
-      to: [PAUL, 'x@elsewhere.example', '123@patient.mssante.fr'],
+      to: [PAUL.mailbox, 'x@elsewhere.example', '123@patient.mssante.fr'],
       subject: 'DSN test 2',
-      headers: { 'Return-Receipt-To': `<${MARIE.mail}>` },
+      headers: { 'Return-Receipt-To': `<${MARIE.mailbox}>` },
     });
     const dsn = reports().find((m) => /DSN test 2/.test(m))!;
     assert.ok(dsn);

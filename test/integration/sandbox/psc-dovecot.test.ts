@@ -17,11 +17,7 @@ import { SANDBOX_LOOKUP, sandboxTrust } from '../../fixtures/bridge-rig';
 import { loginThroughPage } from '../../fixtures/psc-login';
 import { accessToken } from '../../fixtures/psc-tokens';
 import { freePort } from '../../../lab/system/net';
-
-const MARIE = '810100000011';
-const PAUL = '810100000022';
-const MARIE_BAL = 'marie.martin@sandbox.mssante.test';
-const ORG_BAL = 'secretariat.cardiologie@sandbox.mssante.test';
+import { MARIE, ORG, PAUL } from '../../../lab/sandbox/people';
 
 /** IMAP STARTTLS + AUTHENTICATE XOAUTH2 (SASL-IR): true when the operator lets the token in. */
 async function imapLogin(dovecot: DovecotHandle, user: string, token: string): Promise<boolean> {
@@ -129,7 +125,7 @@ describe('PSC stub tokens at the operator (real Dovecot, oauth2 passdb introspec
       smtpPort: await freePort(),
       introspection: {
         ...introspection,
-        url: `${introspection.url}?mailbox=${encodeURIComponent(ORG_BAL)}`,
+        url: `${introspection.url}?mailbox=${encodeURIComponent(ORG.address)}`,
       },
       domains: ['sandbox.mssante.test'],
     });
@@ -144,11 +140,11 @@ describe('PSC stub tokens at the operator (real Dovecot, oauth2 passdb introspec
   it('a token opens its owner’s personal mailbox and no one else’s', async () => {
     const stub = operator.stub.info;
     assert.equal(
-      await imapLogin(operator.dovecot, MARIE_BAL, await accessToken(stub, MARIE)),
+      await imapLogin(operator.dovecot, MARIE.mailbox, await accessToken(stub, MARIE.nationalId)),
       true,
     );
     assert.equal(
-      await imapLogin(operator.dovecot, MARIE_BAL, await accessToken(stub, PAUL)),
+      await imapLogin(operator.dovecot, MARIE.mailbox, await accessToken(stub, PAUL.nationalId)),
       false,
     );
   });
@@ -156,9 +152,9 @@ describe('PSC stub tokens at the operator (real Dovecot, oauth2 passdb introspec
   // Dovecot slows down repeated failures from one address (auth penalty): the refusals are
   // spread over the two instances.
   it('an expired access token is refused', async () => {
-    const expired = await accessToken(operator.stub.info, MARIE);
-    await operator.control('expire-access-tokens', { nationalId: MARIE });
-    assert.equal(await imapLogin(operator.dovecot, MARIE_BAL, expired), false);
+    const expired = await accessToken(operator.stub.info, MARIE.nationalId);
+    await operator.control('expire-access-tokens', { nationalId: MARIE.nationalId });
+    assert.equal(await imapLogin(operator.dovecot, MARIE.mailbox, expired), false);
   });
 
   it('a non-PSC JWT (same claims, foreign key) is refused; PSC’s own is accepted again after', async () => {
@@ -170,24 +166,24 @@ describe('PSC stub tokens at the operator (real Dovecot, oauth2 passdb introspec
     await control('true');
     let foreign: string;
     try {
-      foreign = await accessToken(jwtStub.info, MARIE);
+      foreign = await accessToken(jwtStub.info, MARIE.nationalId);
     } finally {
       await control('false');
     }
-    assert.equal(await imapLogin(orgDovecot, ORG_BAL, foreign), false);
+    assert.equal(await imapLogin(orgDovecot, ORG.address, foreign), false);
     assert.equal(
-      await imapLogin(orgDovecot, ORG_BAL, await accessToken(jwtStub.info, MARIE)),
+      await imapLogin(orgDovecot, ORG.address, await accessToken(jwtStub.info, MARIE.nationalId)),
       true,
     );
   });
 
   it('an ORG mailbox opens with an owner’s PSC JWT when the passdb asks for that mailbox', async () => {
     assert.equal(
-      await imapLogin(orgDovecot, ORG_BAL, await accessToken(jwtStub.info, MARIE)),
+      await imapLogin(orgDovecot, ORG.address, await accessToken(jwtStub.info, MARIE.nationalId)),
       true,
     );
     assert.equal(
-      await imapLogin(orgDovecot, ORG_BAL, await accessToken(jwtStub.info, PAUL)),
+      await imapLogin(orgDovecot, ORG.address, await accessToken(jwtStub.info, PAUL.nationalId)),
       false,
     );
   });
@@ -201,13 +197,13 @@ describe('PSC stub tokens at the operator (real Dovecot, oauth2 passdb introspec
       allowHttp: true,
     });
     const login = await session.beginBrowserLogin();
-    await loginThroughPage(login.url, MARIE);
+    await loginThroughPage(login.url, MARIE.nationalId);
     await login.completion;
     const token = await session.accessToken();
     assert.equal(token.split('.').length, 3, 'a JWT by default');
     assert.ok(token.length > 1000, `a JWT of ${token.length} characters`);
     const mailbox: BridgeMailbox = {
-      address: MARIE_BAL,
+      address: MARIE.mailbox,
       profile: 'PER',
       imap: { host: 'imap.sandbox.mssante.test', port: operator.dovecot.info.imap.port },
       smtp: { host: 'smtp.sandbox.mssante.test', port: operator.dovecot.info.smtp.port },
@@ -227,10 +223,13 @@ describe('PSC stub tokens at the operator (real Dovecot, oauth2 passdb introspec
   });
 
   it('SMTP: a PSC-sized JWT does not fit an AUTH XOAUTH2 line; the 334 continuation works (RFC 4954 §4)', async () => {
-    const token = await accessToken(jwtStub.info, MARIE);
+    const token = await accessToken(jwtStub.info, MARIE.nationalId);
     assert.ok(token.length > 700, `a JWT of ${token.length} characters`);
     const port = orgDovecot.info.smtp.port;
-    assert.match(await smtpXoauth2(port, ORG_BAL, token, 'inline'), /^500 5\.5\.2 Line too long/);
-    assert.match(await smtpXoauth2(port, ORG_BAL, token, 'continuation'), /^235 /);
+    assert.match(
+      await smtpXoauth2(port, ORG.address, token, 'inline'),
+      /^500 5\.5\.2 Line too long/,
+    );
+    assert.match(await smtpXoauth2(port, ORG.address, token, 'continuation'), /^235 /);
   });
 });

@@ -13,10 +13,8 @@ import {
 import { LoginDriver } from '../../../lab/sandbox/psc/login-driver';
 import { PRACTITIONERS } from '../../../lab/sandbox/people';
 import { freePort } from '../../../lab/system/net';
+import { ELODIE, MARIE, ORG, PAUL } from '../../../lab/sandbox/people';
 
-const MARIE = '810100000011';
-const PAUL = '810100000022';
-const ELODIE = '810100000033';
 const SCOPE = 'openid scope_all';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -227,7 +225,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
         code_challenge_method: 'S256',
         state: 'st-1',
       });
-      const callback = await new LoginDriver().signIn(url, MARIE, 'cancel');
+      const callback = await new LoginDriver().signIn(url, MARIE.nationalId, 'cancel');
       assert.equal(callback.searchParams.get('error'), 'access_denied');
       assert.equal(callback.searchParams.get('state'), 'st-1');
     });
@@ -236,14 +234,14 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
   describe('authorization code with PKCE', () => {
     it('signs in with e-CPS: eidas1 id token, JWT access token, PSC-shaped userinfo', async () => {
       const config = await h.host();
-      const tokens = await h.signIn(MARIE, 'ecps', config);
+      const tokens = await h.signIn(MARIE.nationalId, 'ecps', config);
       const claims = tokens.claims();
       assert.ok(claims);
       assert.equal(claims.iss, h.info.issuer);
       assert.equal(claims.aud, h.info.hostClient.clientId);
       assert.equal(claims.acr, 'eidas1');
       assert.deepEqual(claims.amr, ['ecps']);
-      assert.equal(claims.sub, `psc-${MARIE}`);
+      assert.equal(claims.sub, `psc-${MARIE.nationalId}`);
       assert.equal(tokens.token_type.toLowerCase(), 'bearer');
       assert.equal(tokens.scope, SCOPE);
       assert.equal(tokens.expires_in, 120);
@@ -251,9 +249,9 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       assert.ok(await verifiesWithPublishedKeys(tokens.id_token ?? '', config));
 
       const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
-      assert.equal(info.sub, `psc-${MARIE}`);
-      assert.equal(info.preferred_username, MARIE);
-      assert.equal(info.SubjectNameID, MARIE);
+      assert.equal(info.sub, `psc-${MARIE.nationalId}`);
+      assert.equal(info.preferred_username, MARIE.nationalId);
+      assert.equal(info.SubjectNameID, MARIE.nationalId);
       assert.equal(info.given_name, 'Marie');
       assert.equal(info.family_name, 'MARTIN');
       // As PSC: the civil title at the top, the exercise title in SubjectRefPro.exercices.
@@ -272,14 +270,20 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       assert.equal(exercice.codeSavoirFaire, 'SM04');
       assert.equal(exercice.nomDexercice, 'MARTIN');
       assert.equal(exercice.activities[0]?.raisonSocialeSite, 'Hôpital Bac à Sable');
-      assert.deepEqual(info.otherIds, [{ identifiant: MARIE, origine: 'RPPS', qualite: 1 }]);
+      assert.deepEqual(info.otherIds, [
+        { identifiant: MARIE.nationalId, origine: 'RPPS', qualite: 1 },
+      ]);
     });
 
     it('signs in with the CPS card (amr cps), a nurse without specialty', async () => {
       const config = await h.host();
-      const tokens = await h.signIn(ELODIE, 'cps', config);
+      const tokens = await h.signIn(ELODIE.nationalId, 'cps', config);
       assert.deepEqual(tokens.claims()?.amr, ['cps']);
-      const info = await client.fetchUserInfo(config, tokens.access_token, `psc-${ELODIE}`);
+      const info = await client.fetchUserInfo(
+        config,
+        tokens.access_token,
+        `psc-${ELODIE.nationalId}`,
+      );
       const exercice = (info.SubjectRefPro as { exercices: Json[] }).exercices[0];
       assert.equal(exercice?.codeProfession, '60');
       assert.equal(exercice?.codeSavoirFaire, '');
@@ -306,19 +310,19 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       const config = await h.host();
       try {
         assert.equal((await h.control('acr', { value: 'eidas3' })).acr, 'eidas3');
-        const high = await h.signIn(PAUL, 'cps', config);
+        const high = await h.signIn(PAUL.nationalId, 'cps', config);
         assert.equal(high.claims()?.acr, 'eidas3');
         assert.equal((await h.operatorIntrospect(high.access_token)).acr, 'eidas3');
         assert.equal((await h.control('acr', { value: 'none' })).acr, null);
-        const none = await h.signIn(PAUL, 'ecps', config);
+        const none = await h.signIn(PAUL.nationalId, 'ecps', config);
         assert.equal(none.claims()?.acr, undefined);
         assert.equal((await h.operatorIntrospect(none.access_token)).acr, undefined);
         await h.control('acr', { value: 'loa-low' });
-        assert.equal((await h.signIn(PAUL, 'ecps', config)).claims()?.acr, 'loa-low');
+        assert.equal((await h.signIn(PAUL.nationalId, 'ecps', config)).claims()?.acr, 'loa-low');
       } finally {
         assert.equal((await h.control('reset')).acr, 'eidas1');
       }
-      assert.equal((await h.signIn(PAUL, 'ecps', config)).claims()?.acr, 'eidas1');
+      assert.equal((await h.signIn(PAUL.nationalId, 'ecps', config)).claims()?.acr, 'eidas1');
     });
 
     it('requires PKCE with S256: no challenge, or the plain method, is refused', async () => {
@@ -373,7 +377,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
 
     it('accepts client_secret_post as well as client_secret_basic', async () => {
       const post = await h.host('post');
-      const tokens = await h.signIn(PAUL, 'ecps', post);
+      const tokens = await h.signIn(PAUL.nationalId, 'ecps', post);
       assert.equal(tokens.claims()?.acr, 'eidas1');
       const refreshed = await client.refreshTokenGrant(post, tokens.refresh_token ?? '');
       assert.ok(refreshed.access_token);
@@ -383,13 +387,17 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
   describe('refresh tokens', () => {
     it('refresh returns new tokens and rotates the refresh token; reusing the old one ends the grant', async () => {
       const config = await h.host();
-      const first = await h.signIn(PAUL, 'ecps', config);
+      const first = await h.signIn(PAUL.nationalId, 'ecps', config);
       const second = await client.refreshTokenGrant(config, first.refresh_token ?? '');
       assert.notEqual(second.access_token, first.access_token);
       assert.notEqual(second.refresh_token, first.refresh_token);
       assert.equal(second.claims()?.acr, 'eidas1');
-      const info = await client.fetchUserInfo(config, second.access_token, `psc-${PAUL}`);
-      assert.equal(info.preferred_username, PAUL);
+      const info = await client.fetchUserInfo(
+        config,
+        second.access_token,
+        `psc-${PAUL.nationalId}`,
+      );
+      assert.equal(info.preferred_username, PAUL.nationalId);
       // Reuse of a rotated refresh token is treated as theft: the whole grant goes.
       await assert.rejects(
         client.refreshTokenGrant(config, first.refresh_token ?? ''),
@@ -404,7 +412,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
 
     it('revocation of the refresh token (RFC 7009) ends the session', async () => {
       const config = await h.host();
-      const tokens = await h.signIn(ELODIE, 'ecps', config);
+      const tokens = await h.signIn(ELODIE.nationalId, 'ecps', config);
       await client.tokenRevocation(config, tokens.refresh_token ?? '');
       await assert.rejects(
         client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
@@ -416,12 +424,12 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
 
   describe('introspection', () => {
     it('PSC’s endpoint: active access token with the national id as username, Keycloak-style', async () => {
-      const tokens = await h.signIn(MARIE);
+      const tokens = await h.signIn(MARIE.nationalId);
       const answer = await client.tokenIntrospection(await h.operator(), tokens.access_token);
       assert.equal(answer.active, true);
-      assert.equal(answer.username, MARIE);
-      assert.equal(answer.preferred_username, MARIE);
-      assert.equal(answer.sub, `psc-${MARIE}`);
+      assert.equal(answer.username, MARIE.nationalId);
+      assert.equal(answer.preferred_username, MARIE.nationalId);
+      assert.equal(answer.sub, `psc-${MARIE.nationalId}`);
       assert.equal(answer.client_id, h.info.hostClient.clientId);
       assert.equal(answer.azp, h.info.hostClient.clientId);
       assert.equal(answer.acr, 'eidas1');
@@ -440,27 +448,18 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
     });
 
     it('the operator’s view (Dovecot): email is the mailbox the national id may open', async () => {
-      const marie = await h.signIn(MARIE);
+      const marie = await h.signIn(MARIE.nationalId);
       const personal = await h.operatorIntrospect(marie.access_token);
       assert.equal(personal.active, true);
-      assert.equal(personal.username, MARIE);
-      assert.equal(personal.email, 'marie.martin@sandbox.mssante.test');
-      assert.equal(
-        personal.mailboxes,
-        'marie.martin@sandbox.mssante.test secretariat.cardiologie@sandbox.mssante.test',
-      );
-      const org = await h.operatorIntrospect(
-        marie.access_token,
-        'secretariat.cardiologie@sandbox.mssante.test',
-      );
-      assert.equal(org.email, 'secretariat.cardiologie@sandbox.mssante.test');
+      assert.equal(personal.username, MARIE.nationalId);
+      assert.equal(personal.email, MARIE.mailbox);
+      assert.equal(personal.mailboxes, `${MARIE.mailbox} ${ORG.address}`);
+      const org = await h.operatorIntrospect(marie.access_token, ORG.address);
+      assert.equal(org.email, ORG.address);
       // Paul does not own the ORG mailbox: his token still only names his own.
-      const paul = await h.signIn(PAUL);
-      const refused = await h.operatorIntrospect(
-        paul.access_token,
-        'secretariat.cardiologie@sandbox.mssante.test',
-      );
-      assert.equal(refused.email, 'paul.durand@sandbox.mssante.test');
+      const paul = await h.signIn(PAUL.nationalId);
+      const refused = await h.operatorIntrospect(paul.access_token, ORG.address);
+      assert.equal(refused.email, PAUL.mailbox);
       // A refresh token is no bearer token for the operator.
       assert.deepEqual(await h.operatorIntrospect(marie.refresh_token ?? ''), { active: false });
     });
@@ -484,7 +483,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       const config = await h.host();
       const started = await client.initiateBackchannelAuthentication(config, {
         scope: SCOPE,
-        login_hint: PAUL,
+        login_hint: PAUL.nationalId,
         binding_message: 'MSS-7C1D',
         acr_values: 'eidas1',
       });
@@ -506,19 +505,22 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       assert.equal(poll.status, 400);
       assert.equal(((await poll.json()) as Json).error, 'authorization_pending');
       assert.deepEqual(await h.control('ciba-pending'), {
-        pending: [{ nationalId: PAUL, bindingMessage: 'MSS-7C1D', channel: '' }],
+        pending: [{ nationalId: PAUL.nationalId, bindingMessage: 'MSS-7C1D', channel: '' }],
       });
-      assert.deepEqual(await h.control('ciba-approve', { nationalId: PAUL }), { approved: true });
+      assert.deepEqual(await h.control('ciba-approve', { nationalId: PAUL.nationalId }), {
+        approved: true,
+      });
       const tokens = await client.pollBackchannelAuthenticationGrant(config, started);
       assert.equal(tokens.claims()?.acr, 'eidas1');
       assert.deepEqual(tokens.claims()?.amr, ['ecps']);
-      assert.equal(tokens.claims()?.sub, `psc-${PAUL}`);
-      const info = await client.fetchUserInfo(config, tokens.access_token, `psc-${PAUL}`);
-      assert.equal(info.family_name, 'DURAND');
-      assert.equal(
-        (await h.operatorIntrospect(tokens.access_token)).email,
-        'paul.durand@sandbox.mssante.test',
+      assert.equal(tokens.claims()?.sub, `psc-${PAUL.nationalId}`);
+      const info = await client.fetchUserInfo(
+        config,
+        tokens.access_token,
+        `psc-${PAUL.nationalId}`,
       );
+      assert.equal(info.family_name, 'DURAND');
+      assert.equal((await h.operatorIntrospect(tokens.access_token)).email, PAUL.mailbox);
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
       assert.ok(refreshed.access_token);
       assert.deepEqual(await h.control('ciba-pending'), { pending: [] });
@@ -528,10 +530,12 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       const config = await h.host();
       const started = await client.initiateBackchannelAuthentication(config, {
         scope: SCOPE,
-        login_hint: ELODIE,
+        login_hint: ELODIE.nationalId,
         binding_message: 'MSS-0042',
       });
-      assert.deepEqual(await h.control('ciba-deny', { nationalId: ELODIE }), { denied: true });
+      assert.deepEqual(await h.control('ciba-deny', { nationalId: ELODIE.nationalId }), {
+        denied: true,
+      });
       await assert.rejects(
         client.pollBackchannelAuthenticationGrant(config, started),
         oauthError('access_denied'),
@@ -591,12 +595,14 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
   describe('control endpoints', () => {
     it('expire-access-tokens: introspection says inactive, userinfo refuses, the refresh token still works', async () => {
       const config = await h.host();
-      const tokens = await h.signIn(ELODIE);
-      const { removed } = await h.control('expire-access-tokens', { nationalId: ELODIE });
+      const tokens = await h.signIn(ELODIE.nationalId);
+      const { removed } = await h.control('expire-access-tokens', {
+        nationalId: ELODIE.nationalId,
+      });
       assert.ok((removed as number) >= 1);
       assert.deepEqual(await h.operatorIntrospect(tokens.access_token), { active: false });
       await assert.rejects(
-        client.fetchUserInfo(config, tokens.access_token, `psc-${ELODIE}`),
+        client.fetchUserInfo(config, tokens.access_token, `psc-${ELODIE.nationalId}`),
         (e: unknown) => (e as { status?: number }).status === 401,
       );
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
@@ -605,21 +611,21 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
 
     it('end-session: the refresh token is refused and the access token inactive', async () => {
       const config = await h.host();
-      const tokens = await h.signIn(MARIE);
-      await h.control('end-session', { nationalId: MARIE });
+      const tokens = await h.signIn(MARIE.nationalId);
+      await h.control('end-session', { nationalId: MARIE.nationalId });
       assert.deepEqual(await h.operatorIntrospect(tokens.access_token), { active: false });
       await assert.rejects(
         client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
         oauthError('invalid_grant'),
       );
       const sessions = (await h.control('state')).sessions as Json[];
-      assert.equal(sessions.filter((s) => s.nationalId === MARIE).length, 0);
+      assert.equal(sessions.filter((s) => s.nationalId === MARIE.nationalId).length, 0);
     });
 
     it('revoke-refresh-tokens: the refresh is refused, the access token lives until it expires', async () => {
       const config = await h.host();
-      const tokens = await h.signIn(PAUL);
-      await h.control('revoke-refresh-tokens', { nationalId: PAUL });
+      const tokens = await h.signIn(PAUL.nationalId);
+      await h.control('revoke-refresh-tokens', { nationalId: PAUL.nationalId });
       await assert.rejects(
         client.refreshTokenGrant(config, tokens.refresh_token ?? ''),
         oauthError('invalid_grant'),
@@ -633,13 +639,13 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       try {
         const strict = await h.host();
         client.enableNonRepudiationChecks(strict);
-        await assert.rejects(h.signIn(MARIE, 'ecps', strict));
-        const tokens = await h.signIn(MARIE, 'ecps', config);
+        await assert.rejects(h.signIn(MARIE.nationalId, 'ecps', strict));
+        const tokens = await h.signIn(MARIE.nationalId, 'ecps', config);
         assert.equal(tokens.claims()?.acr, 'eidas1', 'the claims look like PSC’s');
         assert.equal(await verifiesWithPublishedKeys(tokens.id_token ?? '', config), false);
         assert.deepEqual(await h.operatorIntrospect(tokens.access_token), { active: false });
         await assert.rejects(
-          client.fetchUserInfo(config, tokens.access_token, `psc-${MARIE}`),
+          client.fetchUserInfo(config, tokens.access_token, `psc-${MARIE.nationalId}`),
           (e: unknown) => (e as { status?: number }).status === 401,
         );
       } finally {
@@ -647,7 +653,7 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
       }
       const strict = await h.host();
       client.enableNonRepudiationChecks(strict);
-      const genuine = await h.signIn(MARIE, 'ecps', strict);
+      const genuine = await h.signIn(MARIE.nationalId, 'ecps', strict);
       assert.ok(await verifiesWithPublishedKeys(genuine.id_token ?? '', config));
       assert.equal((await h.operatorIntrospect(genuine.access_token)).active, true);
     });
@@ -686,14 +692,14 @@ describe('PSC stub (sandbox/psc) with openid-client as the client', function () 
     });
 
     it('state lists sessions with their idle and maximum deadlines; unknown actions are 404', async () => {
-      await h.signIn(ELODIE, 'cps');
+      await h.signIn(ELODIE.nationalId, 'cps');
       const { sessions, down, delayMs, foreignKey } = await h.control('state');
       assert.deepEqual(
         { down, delayMs, foreignKey },
         { down: false, delayMs: 0, foreignKey: false },
       );
       const mine = (sessions as Array<Json & { startedAt: number }>).find(
-        (s) => s.nationalId === ELODIE && s.method === 'cps',
+        (s) => s.nationalId === ELODIE.nationalId && s.method === 'cps',
       );
       assert.ok(mine);
       assert.equal(mine.idleExpiresAt, (mine.lastActivity as number) + 900_000);
@@ -727,7 +733,7 @@ describe('PSC stub session limits (seconds-scale)', function () {
     const h = await Harness.start({ idleSeconds: 4, maxSeconds: 120 });
     try {
       const config = await h.host();
-      let tokens = await h.signIn(MARIE);
+      let tokens = await h.signIn(MARIE.nationalId);
       const [opened] = await sessionsOf(h);
       assert.ok(opened);
       // A refresh a second after the last one, until the stub's last activity is past the idle
@@ -761,19 +767,19 @@ describe('PSC stub session limits (seconds-scale)', function () {
     const h = await Harness.start({ idleSeconds: 120, maxSeconds: 8, cibaIntervalSeconds: 1 });
     try {
       const config = await h.host();
-      const browser = await h.signIn(PAUL);
+      const browser = await h.signIn(PAUL.nationalId);
       const started = await client.initiateBackchannelAuthentication(config, {
         scope: SCOPE,
-        login_hint: MARIE,
+        login_hint: MARIE.nationalId,
         binding_message: 'MSS-MAX1',
       });
-      await h.control('ciba-approve', { nationalId: MARIE });
+      await h.control('ciba-approve', { nationalId: MARIE.nationalId });
       const ciba = await client.pollBackchannelAuthenticationGrant(config, started);
       const before = await sessionsOf(h);
       assert.equal(before.length, 2);
       const refreshed = await client.refreshTokenGrant(config, browser.refresh_token ?? '');
       const after = await sessionsOf(h);
-      const paul = (list: SessionView[]) => list.find((s) => s.nationalId === PAUL);
+      const paul = (list: SessionView[]) => list.find((s) => s.nationalId === PAUL.nationalId);
       assert.ok(paul(after)!.lastActivity >= paul(before)!.lastActivity);
       assert.equal(
         paul(after)!.maxExpiresAt,
@@ -823,25 +829,29 @@ describe('PSC stub state and options', function () {
     const h = await Harness.start({ accessTokenFormat: 'jwt', accessTokenSeconds: 60 });
     try {
       const config = await h.host();
-      const tokens = await h.signIn(PAUL);
+      const tokens = await h.signIn(PAUL.nationalId);
       assert.equal(tokens.expires_in, 60);
       assert.ok(await verifiesWithPublishedKeys(tokens.access_token, config));
       const payload = jwtPayload(tokens.access_token);
       assert.equal(payload.iss, h.info.issuer);
-      assert.equal(payload.preferred_username, PAUL);
+      assert.equal(payload.preferred_username, PAUL.nationalId);
       assert.equal(payload.acr, 'eidas1');
       assert.equal(payload.typ, 'Bearer');
       assert.equal(payload.azp, h.info.hostClient.clientId);
       assert.equal((payload.exp as number) - (payload.iat as number), 60);
-      const info = await client.fetchUserInfo(config, tokens.access_token, `psc-${PAUL}`);
-      assert.equal(info.preferred_username, PAUL);
+      const info = await client.fetchUserInfo(
+        config,
+        tokens.access_token,
+        `psc-${PAUL.nationalId}`,
+      );
+      assert.equal(info.preferred_username, PAUL.nationalId);
       const answer = await h.operatorIntrospect(tokens.access_token);
       assert.equal(answer.active, true);
       assert.equal(answer.jti, payload.jti);
-      assert.equal(answer.email, 'paul.durand@sandbox.mssante.test');
+      assert.equal(answer.email, PAUL.mailbox);
       await h.control('foreign-key', { on: 'true' });
-      const foreign = await h.signIn(PAUL);
-      assert.equal(jwtPayload(foreign.access_token).preferred_username, PAUL);
+      const foreign = await h.signIn(PAUL.nationalId);
+      assert.equal(jwtPayload(foreign.access_token).preferred_username, PAUL.nationalId);
       assert.equal(await verifiesWithPublishedKeys(foreign.access_token, config), false);
       assert.deepEqual(await h.operatorIntrospect(foreign.access_token), { active: false });
     } finally {
@@ -870,13 +880,13 @@ describe('PSC stub state and options', function () {
       );
       const started = await client.initiateBackchannelAuthentication(config, {
         scope: SCOPE,
-        login_hint: ELODIE,
+        login_hint: ELODIE.nationalId,
       });
-      await h.control('ciba-approve', { nationalId: ELODIE });
+      await h.control('ciba-approve', { nationalId: ELODIE.nationalId });
       const tokens = await client.pollBackchannelAuthenticationGrant(config, started);
       const answer = await h.operatorIntrospect(tokens.access_token);
       assert.equal(answer.client_id, 'demo-lps');
-      assert.equal(answer.username, ELODIE);
+      assert.equal(answer.username, ELODIE.nationalId);
     } finally {
       await h.stop();
     }

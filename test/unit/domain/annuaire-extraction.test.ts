@@ -10,6 +10,7 @@ import {
 } from '../../../shared/domain/annuaire/extraction';
 import { LineSplitter } from '../../../shared/domain/annuaire/lines';
 import { MssanteError } from '../../../shared/errors/mssante-error';
+import { MARIE } from '../../../lab/sandbox/people';
 
 const HEADER = EXTRACTION_COLUMNS.join('|');
 
@@ -20,7 +21,7 @@ function row(values: Partial<Record<(typeof EXTRACTION_COLUMNS)[number], string>
 
 const MARTIN = row({
   'Type de BAL': 'PER',
-  'Adresse BAL': 'marie.martin@sandbox.mssante.test',
+  'Adresse BAL': MARIE.mailbox,
   'Type Identifiant PP': '8',
   'Identifiant PP': '10001234567',
   'Identification nationale PP': '810001234567',
@@ -58,7 +59,7 @@ describe('Annuaire extraction file parser', () => {
     const result = parseExtractionLine(MARTIN, header);
     assert.ok(result.ok);
     assert.deepEqual(result.entry, {
-      mail: 'marie.martin@sandbox.mssante.test',
+      mail: MARIE.mailbox,
       mailboxType: 'PER',
       nationalId: '810001234567',
       civility: 'DR',

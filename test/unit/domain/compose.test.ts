@@ -28,9 +28,10 @@ import {
   VSM,
   type XdmSpec,
 } from '../../../lab/fixtures/xdm/generate';
+import { LEO, MARIE, PAUL } from '../../../lab/sandbox/people';
 
-const MARIE = {
-  address: 'marie.martin@sandbox.mssante.test',
+const MARIE_IDENTITY = {
+  address: MARIE.mailbox,
   profile: 'PER' as const,
   fullName: 'Dr Marie MARTIN',
 };
@@ -42,9 +43,9 @@ function input(
   options: Partial<ComposeInput['options']> = {},
 ): ComposeInput {
   return {
-    identity: MARIE,
+    identity: MARIE_IDENTITY,
     subject: '',
-    recipients: ['paul.durand@sandbox.mssante.test'],
+    recipients: [PAUL.mailbox],
     attachments: [],
     isPlainText: true,
     ...over,
@@ -222,7 +223,7 @@ describe('compose plan (shared/domain/mail/compose)', () => {
 
   it('ECO.2.2.7 ECO.2.2.4 warns about a From label off the rule and sends HTML as multipart/alternative', () => {
     const plan = planCompose(
-      input({ identity: { ...MARIE, fullName: 'marie.martin' }, isPlainText: false }),
+      input({ identity: { ...MARIE_IDENTITY, fullName: 'marie.martin' }, isPlainText: false }),
     );
     assert.ok(plan.problems.some((p) => p.code === 'from-label' && !p.blocking));
     assert.equal(plan.deliveryFormat, 'both');
@@ -250,7 +251,7 @@ describe('known patients and the NIR derogation (shared/domain/mail/compose-pati
 
   it('ECO.3.1.5 a Mon espace santé sender becomes a known patient (qualified INS, MES display name); a professional or a bad INS does not', () => {
     assert.deepEqual(knownFromMes('Léo Dupond <279035121518989@patient.mssante.fr>'), {
-      ins: '279035121518989',
+      ins: LEO.ins,
       birthName: 'DUPOND',
       firstName: 'Léo',
       qualified: true,
@@ -258,7 +259,7 @@ describe('known patients and the NIR derogation (shared/domain/mail/compose-pati
     });
     assert.equal(
       addressOfKnown(knownFromMes('<279035121518989@patient.mssante.fr>')!),
-      '279035121518989@patient.mssante.fr',
+      LEO.address,
     );
     assert.equal(knownFromMes('Dr Paul DURAND <paul.durand@sandbox.mssante.test>'), undefined);
     assert.equal(knownFromMes('X <279035121518988@patient.mssante.fr>'), undefined);

@@ -11,6 +11,7 @@ import {
   type SentStatus,
 } from '../../../shared/domain/mail/report-status';
 import { GOLDEN } from '../../fixtures/reports/generate';
+import { PAUL } from '../../../lab/sandbox/people';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/reports');
 const golden = (name: string) => readFileSync(path.join(dir, name), 'latin1');
@@ -41,12 +42,7 @@ describe('delivery reports (DSN RFC 3464, MDN RFC 8098)', () => {
     assert.deepEqual(
       report.recipients.map((r) => [r.recipient, r.original, r.action, r.status]),
       [
-        [
-          'paul.durand@sandbox.mssante.test',
-          'paul.durand@sandbox.mssante.test',
-          'delivered',
-          '2.0.0',
-        ],
+        [PAUL.mailbox, PAUL.mailbox, 'delivered', '2.0.0'],
         ['x@nowhere.example', 'X@Nowhere.example', 'failed', '5.1.2'],
       ],
     );
@@ -67,7 +63,7 @@ describe('delivery reports (DSN RFC 3464, MDN RFC 8098)', () => {
       disposition: 'displayed',
       mode: 'manual-action/MDN-sent-manually',
       originalMessageId: 'sent-1@sandbox.mssante.test',
-      finalRecipient: 'paul.durand@sandbox.mssante.test',
+      finalRecipient: PAUL.mailbox,
     });
   });
 
@@ -125,7 +121,7 @@ describe('sent message status from reports', () => {
       'Not delivered to X@Nowhere.example: this mail domain does not exist (5.1.2).',
     );
     status = applyReport(status, parseDeliveryReport(golden('mdn-thunderbird-displayed.eml'))!);
-    const paul = status.recipients.find((r) => r.address === 'paul.durand@sandbox.mssante.test')!;
+    const paul = status.recipients.find((r) => r.address === PAUL.mailbox)!;
     assert.equal(paul.state, 'read');
     assert.equal(describeRecipient(paul, 'fr'), 'Lu par paul.durand@sandbox.mssante.test.');
   });

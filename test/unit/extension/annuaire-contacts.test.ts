@@ -8,11 +8,12 @@ import {
   entryVCard,
   recipient,
 } from '../../../extension/background/annuaire-contacts';
+import { PAUL } from '../../../lab/sandbox/people';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const PAUL: AnnuaireWireEntry = {
-  mail: 'paul.durand@sandbox.mssante.test',
+const PAUL_ENTRY: AnnuaireWireEntry = {
+  mail: PAUL.mailbox,
   mailboxType: 'PER',
   civility: 'DR',
   lastName: 'DURAND',
@@ -27,7 +28,7 @@ const PAUL: AnnuaireWireEntry = {
 
 describe('Annuaire entries as Thunderbird contacts (address book provider)', () => {
   it('ECO.3.1.4 gives a vCard 4.0 with the name, the MSSanté address, organisation, profession and city', () => {
-    const card = entryVCard(PAUL);
+    const card = entryVCard(PAUL_ENTRY);
     assert.ok(card.startsWith('BEGIN:VCARD\r\nVERSION:4.0\r\n'));
     assert.ok(card.endsWith('END:VCARD\r\n'));
     const lines = card.split('\r\n');
@@ -41,7 +42,7 @@ describe('Annuaire entries as Thunderbird contacts (address book provider)', () 
 
   it('ECO.3.1.4 escapes vCard separators so a published value cannot add a property', () => {
     const card = entryVCard({
-      ...PAUL,
+      ...PAUL_ENTRY,
       lastName: 'A;B',
       firstName: 'C,D',
       organisation: 'X\r\nEMAIL:evil@example.test',
@@ -55,29 +56,29 @@ describe('Annuaire entries as Thunderbird contacts (address book provider)', () 
 
   it('ECO.3.1.4 names an organisation mailbox by its organisation and service', () => {
     const org = {
-      ...PAUL,
+      ...PAUL_ENTRY,
       mailboxType: 'ORG' as const,
       lastName: '',
       firstName: '',
       service: 'Secrétariat',
     };
     assert.equal(displayName(org), 'Hôpital du Bac à Sable — Secrétariat');
-    assert.equal(displayName({ ...org, organisation: '', service: '' }), PAUL.mail);
+    assert.equal(displayName({ ...org, organisation: '', service: '' }), PAUL_ENTRY.mail);
   });
 
   it('ECO.3.1.4 writes the recipient as Name <address>, quoting names with specials', () => {
-    assert.equal(recipient(PAUL), 'Paul DURAND <paul.durand@sandbox.mssante.test>');
+    assert.equal(recipient(PAUL_ENTRY), 'Paul DURAND <paul.durand@sandbox.mssante.test>');
     assert.equal(
-      recipient({ ...PAUL, firstName: 'Élodie', lastName: 'LEFÈVRE' }),
+      recipient({ ...PAUL_ENTRY, firstName: 'Élodie', lastName: 'LEFÈVRE' }),
       'Élodie LEFÈVRE <paul.durand@sandbox.mssante.test>',
     );
     assert.equal(
-      recipient({ ...PAUL, lastName: 'DURAND, "Jr"' }),
+      recipient({ ...PAUL_ENTRY, lastName: 'DURAND, "Jr"' }),
       '"Paul DURAND, \\"Jr\\"" <paul.durand@sandbox.mssante.test>',
     );
     assert.equal(
-      recipient({ ...PAUL, lastName: '', firstName: '', organisation: '', service: '' }),
-      'paul.durand@sandbox.mssante.test',
+      recipient({ ...PAUL_ENTRY, lastName: '', firstName: '', organisation: '', service: '' }),
+      PAUL.mailbox,
     );
   });
 

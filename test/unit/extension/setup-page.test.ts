@@ -15,6 +15,7 @@ import {
   manualEndpoints,
 } from '../../../extension/ui/setup/setup-model';
 import { MESSAGES, type Result } from '../../../shared/protocol/index';
+import { MARIE } from '../../../lab/sandbox/people';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const messages = (locale: string) =>
@@ -23,15 +24,15 @@ const messages = (locale: string) =>
   ) as Record<string, { message: string }>;
 const source = (file: string) => readFileSync(path.join(ROOT, 'extension', file), 'utf8');
 
-const MARIE = {
-  nationalId: '810100000011',
+const MARIE_IDENTITY = {
+  nationalId: MARIE.nationalId,
   givenName: 'Marie',
   familyName: 'Martin',
   civility: 'DR',
 };
 type Mailbox = Result<'mailbox.list'>['mailboxes'][number];
 const mailbox = (over: Partial<Mailbox>): Mailbox => ({
-  address: 'marie.martin@sandbox.mssante.test',
+  address: MARIE.mailbox,
   profile: 'PER',
   imapPort: 1,
   smtpPort: 2,
@@ -174,14 +175,14 @@ describe('popup mailbox states and session badge', () => {
   });
 
   it('ECO.2.2.7 names an account recreated for a host mailbox from the PSC identity when known', () => {
-    const signedIn = { ...psc('signed-in'), identity: MARIE };
+    const signedIn = { ...psc('signed-in'), identity: MARIE_IDENTITY };
     assert.equal(accountName({ address: 'a@b.fr', profile: 'PER' }, signedIn), 'Dr Marie MARTIN');
     assert.equal(accountName({ address: 'a@b.fr', profile: 'PER' }, psc('signed-out')), 'a@b.fr');
     assert.equal(accountName({ address: 'a@b.fr', profile: 'ORG' }, signedIn), 'a@b.fr');
   });
 
   it('ECO.2.2.7 names an account recreated for a host mailbox with the name chosen at setup, which the host keeps', () => {
-    const signedIn = { ...psc('signed-in'), identity: MARIE };
+    const signedIn = { ...psc('signed-in'), identity: MARIE_IDENTITY };
     const org = { address: 'a@b.fr', profile: 'ORG' as const, displayName: 'Secrétariat' };
     assert.equal(accountName(org, null), 'Secrétariat');
     assert.equal(

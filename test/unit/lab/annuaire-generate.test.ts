@@ -12,6 +12,7 @@ import { directoryLdif, entryDn, escapeDnValue } from '../../../lab/sandbox/annu
 import { MAILBOXES } from '../../../lab/sandbox/people';
 import { isNationalId } from '../../../shared/domain/identity/national-id';
 import { EXTRACTION_COLUMNS } from '../../../shared/domain/annuaire/entry';
+import { MARIE } from '../../../lab/sandbox/people';
 
 describe('sandbox Annuaire generator', () => {
   it('is deterministic for a seed, prefix-stable, and differs between seeds', () => {
@@ -65,8 +66,8 @@ describe('sandbox Annuaire generator', () => {
     const column = (name: (typeof EXTRACTION_COLUMNS)[number]) =>
       marie[EXTRACTION_COLUMNS.indexOf(name)];
     assert.equal(column('Type de BAL'), 'PER');
-    assert.equal(column('Adresse BAL'), 'marie.martin@sandbox.mssante.test');
-    assert.equal(column('Identification nationale PP'), '810100000011');
+    assert.equal(column('Adresse BAL'), MARIE.mailbox);
+    assert.equal(column('Identification nationale PP'), MARIE.nationalId);
     assert.equal(column('Identifiant PP'), '10100000011');
     assert.equal(column('Code Profession'), '10');
     assert.equal(column('Code savoir-faire'), 'SM04');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MssanteError } from '../../../shared/errors/mssante-error';
 import { parseRequest, parseResponse, type Response } from '../../../shared/protocol/index';
+import { MARIE } from '../../../lab/sandbox/people';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -15,7 +16,7 @@ const server = (socketType = 'STARTTLS') => ({
   host: 'imap.sandbox.mssante.test',
   port: 143,
   socketType,
-  username: 'marie.martin@sandbox.mssante.test',
+  username: MARIE.mailbox,
   authentication: ['OAuth2'],
 });
 
@@ -25,7 +26,7 @@ const reply = (imapSocketType?: string) => ({
   type: 'autoconfig.lookup',
   ok: true,
   result: {
-    address: 'marie.martin@sandbox.mssante.test',
+    address: MARIE.mailbox,
     domain: 'sandbox.mssante.test',
     url: 'https://autoconfig.sandbox.mssante.test/mail/config-v1.1.xml',
     imap: server(imapSocketType),
@@ -40,7 +41,7 @@ describe('shared/protocol autoconfig.lookup', () => {
       v: 1,
       id: 'a1',
       type: 'autoconfig.lookup',
-      params: { address: 'marie.martin@sandbox.mssante.test' },
+      params: { address: MARIE.mailbox },
     });
     assert.equal(request.type, 'autoconfig.lookup');
     for (const address of ['', 'no-at-sign', 'a b@c.fr', 'a@nodot', `${'x'.repeat(250)}@a.fr`, 42])

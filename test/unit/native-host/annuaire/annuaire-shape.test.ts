@@ -15,12 +15,13 @@ import type { AnnuaireEntry } from '../../../../shared/domain/annuaire/entry';
 import { MssanteError } from '../../../../shared/errors/mssante-error';
 import { MESSAGES } from '../../../../shared/protocol/index';
 import { writeHostConfig } from '../../../../native-host/config/private-file';
+import { PAUL } from '../../../../lab/sandbox/people';
 
 function entry(mail: string, over: Partial<AnnuaireEntry> = {}): AnnuaireEntry {
   return {
     mail,
     mailboxType: 'PER',
-    nationalId: '810100000022',
+    nationalId: PAUL.nationalId,
     civility: 'DR',
     lastName: 'DURAND',
     firstName: 'Paul',

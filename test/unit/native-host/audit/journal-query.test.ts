@@ -18,9 +18,7 @@ import {
 } from '../../../../native-host/audit/journal-query';
 import { encodeFrame } from '../../../../native-host/messaging/frame-writer';
 import { makeResult } from '../../../../shared/protocol/index';
-
-const MARIE = 'marie.martin@sandbox.mssante.test';
-const PAUL = 'paul.durand@sandbox.mssante.test';
+import { MARIE, PAUL } from '../../../../lab/sandbox/people';
 
 describe('audit journal query (the viewer’s reads)', () => {
   let dir: string;
@@ -39,18 +37,18 @@ describe('audit journal query (the viewer’s reads)', () => {
     const journal = new AuditJournal(dir, () => clock);
     for (const [i, d] of DAYS.entries()) {
       const entries: AuditInput[] = [
-        { author: '810100000011', mailbox: MARIE, action: 'connect', outcome: 'ok' },
+        { author: MARIE.nationalId, mailbox: MARIE.mailbox, action: 'connect', outcome: 'ok' },
         {
-          author: '810100000011',
-          mailbox: i % 2 ? PAUL : MARIE,
+          author: MARIE.nationalId,
+          mailbox: i % 2 ? PAUL.mailbox : MARIE.mailbox,
           action: 'select',
           request: 'SELECT INBOX',
           response: 'OK',
           outcome: 'ok',
         },
         {
-          author: '810100000011',
-          mailbox: MARIE,
+          author: MARIE.nationalId,
+          mailbox: MARIE.mailbox,
           action: 'send',
           request: 'MAIL FROM:<a@b>',
           response: '550',
@@ -83,8 +81,8 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.deepEqual(result.entries[0], {
       seq: 12,
       ts: result.entries[0]!.ts,
-      author: '810100000011',
-      mailbox: MARIE,
+      author: MARIE.nationalId,
+      mailbox: MARIE.mailbox,
       action: 'send',
       request: 'MAIL FROM:<a@b>',
       response: '550',
@@ -111,7 +109,7 @@ describe('audit journal query (the viewer’s reads)', () => {
   });
 
   it('ECO.4.1.2 filters by mailbox (any case), action and outcome, together', async () => {
-    const paul = await q({ mailbox: PAUL.toUpperCase() });
+    const paul = await q({ mailbox: PAUL.mailbox.toUpperCase() });
     assert.deepEqual(
       paul.entries.map((e) => e.seq),
       [11, 5],
@@ -130,7 +128,7 @@ describe('audit journal query (the viewer’s reads)', () => {
         [9, 'E_UPSTREAM_AUTH'],
       ],
     );
-    const marieSelects = await q({ mailbox: MARIE, action: 'select' });
+    const marieSelects = await q({ mailbox: MARIE.mailbox, action: 'select' });
     assert.deepEqual(
       marieSelects.entries.map((e) => e.seq),
       [8, 2],

@@ -10,8 +10,8 @@ import {
   queryJournal,
 } from '../../../../native-host/audit/journal-query';
 import { VERIFIED_FILE } from '../../../../native-host/audit/verified-cache';
+import { MARIE } from '../../../../lab/sandbox/people';
 
-const MARIE = 'marie.martin@sandbox.mssante.test';
 const DAYS = ['2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25'];
 
 /**
@@ -47,8 +47,8 @@ describe('audit journal query: verification results kept across host starts', ()
       for (const [n, action] of ['connect', 'select', 'logout'].entries()) {
         clock = new Date(`${d}T12:0${n}:00Z`);
         journal.record({
-          author: '810100000011',
-          mailbox: MARIE,
+          author: MARIE.nationalId,
+          mailbox: MARIE.mailbox,
           action,
           ...(action === 'select' ? { request: 'SELECT INBOX' } : {}),
           outcome: 'ok',
@@ -72,7 +72,7 @@ describe('audit journal query: verification results kept across host starts', ()
     assert.equal(verified, 0, 'every day taken from verified.json');
     // An appended entry: that day alone is verified again, and the file is brought up to date.
     new AuditJournal(dir, () => new Date('2026-11-25T13:00:00Z')).record({
-      author: '810100000011',
+      author: MARIE.nationalId,
       action: 'disconnect',
       outcome: 'ok',
     });
@@ -142,7 +142,7 @@ describe('audit journal query: verification results kept across host starts', ()
     // The file holds the last line's hash, not the entry itself.
     const last = readFileSync(file('2026-11-25'), 'utf8').trim().split('\n').at(-1)!;
     const stored = readFileSync(cacheFile(), 'utf8');
-    assert.ok(!stored.includes(MARIE));
+    assert.ok(!stored.includes(MARIE.mailbox));
     assert.ok(stored.includes(createHash('sha256').update(last).digest('hex')));
   });
 });

@@ -8,6 +8,7 @@ import {
   verifyJournal,
   type AuditEntry,
 } from '../../../../native-host/audit/journal';
+import { MARIE } from '../../../../lab/sandbox/people';
 
 describe('audit journal', () => {
   let dir: string;
@@ -20,13 +21,13 @@ describe('audit journal', () => {
     day('2026-11-23');
     const j = journal();
     j.record({
-      author: '810100000011',
-      mailbox: 'marie.martin@sandbox.mssante.test',
+      author: MARIE.nationalId,
+      mailbox: MARIE.mailbox,
       action: 'connect',
       outcome: 'ok',
     });
     j.record({
-      author: '810100000011',
+      author: MARIE.nationalId,
       action: 'authenticate',
       request: 'AUTHENTICATE XOAUTH2 [redacted]',
       response: 'OK',
@@ -34,7 +35,7 @@ describe('audit journal', () => {
     });
     day('2026-11-24');
     j.record({
-      author: '810100000011',
+      author: MARIE.nationalId,
       action: 'select',
       request: 'SELECT INBOX',
       response: 'OK',
@@ -42,7 +43,7 @@ describe('audit journal', () => {
     });
     day('2026-11-25');
     j.record({
-      author: '810100000011',
+      author: MARIE.nationalId,
       action: 'send',
       request: 'MAIL FROM:<a@b>',
       response: '550',
@@ -58,7 +59,7 @@ describe('audit journal', () => {
   it('ECO.4.1.2 records author, local timestamp with offset, action, request and response', () => {
     fill();
     const [first] = lines('journal-2026-11-23.jsonl').map((l) => JSON.parse(l) as AuditEntry);
-    assert.equal(first!.author, '810100000011');
+    assert.equal(first!.author, MARIE.nationalId);
     assert.equal(first!.action, 'connect');
     assert.match(first!.ts, /^2026-11-23T\d{2}:00:00\.000[+-]\d{2}:\d{2}$/);
     const last = JSON.parse(lines('journal-2026-11-25.jsonl')[0]!) as AuditEntry;

@@ -10,10 +10,10 @@ import {
   SmtpDataRewriter,
 } from '../../../../native-host/bridge/smtp-headers';
 import { SmtpReplyRewriter } from '../../../../native-host/bridge/smtp-replies';
+import { MARIE, PAUL } from '../../../../lab/sandbox/people';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const goldenDir = path.join(here, 'smtp-headers');
-const SENDER = 'marie.martin@sandbox.mssante.test';
 
 /** Golden files are stored with LF line ends; on the wire every line ends in CRLF. */
 const crlf = (file: string) =>
@@ -21,13 +21,12 @@ const crlf = (file: string) =>
 /** SMTP DATA content: dot-stuffed, ended by CRLF.CRLF. */
 const stuffed = (message: string) => message.replace(/^\./gm, '..') + '.\r\n';
 
-const HELLO =
-  'MAIL FROM:<marie.martin@sandbox.mssante.test> BODY=8BITMIME\r\nRCPT TO:<paul.durand@sandbox.mssante.test>\r\nDATA\r\n';
+const HELLO = `MAIL FROM:<${MARIE.mailbox}> BODY=8BITMIME\r\nRCPT TO:<${PAUL.mailbox}>\r\nDATA\r\n`;
 
 /** Runs a session through the rewriter, the operator accepting DATA, in chunks of `size`. */
 function session(parts: Array<string | Buffer | { reply: number }>, size = Infinity): Buffer {
   const out: Buffer[] = [];
-  const rewriter = new SmtpDataRewriter({ sender: SENDER }, (b) => out.push(Buffer.from(b)));
+  const rewriter = new SmtpDataRewriter({ sender: MARIE.mailbox }, (b) => out.push(Buffer.from(b)));
   for (const part of parts) {
     if (typeof part === 'object' && 'reply' in part) {
       rewriter.dataReply(part.reply);
@@ -64,11 +63,11 @@ describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)'
       'latin1',
     );
     assert.equal(
-      rewriteHeaderBlock(block, { sender: SENDER }).toString('latin1'),
-      `Return-Receipt-To: <${SENDER}>\r\nSubject: a\r\n`,
+      rewriteHeaderBlock(block, { sender: MARIE.mailbox }).toString('latin1'),
+      `Return-Receipt-To: <${MARIE.mailbox}>\r\nSubject: a\r\n`,
     );
     const plain = Buffer.from('Return-Receipt-To: other@x.test\r\nSubject: a\r\n', 'latin1');
-    assert.equal(rewriteHeaderBlock(plain, { sender: SENDER }), plain);
+    assert.equal(rewriteHeaderBlock(plain, { sender: MARIE.mailbox }), plain);
   });
 
   it('ECO.2.4.1 keeps 8-bit header bytes (8BITMIME) and the body byte for byte, bare LF and NUL-free binary-ish bytes included', () => {
@@ -135,8 +134,8 @@ describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)'
   });
 
   it('ECO.1.2.1 raises MAIL FROM SIZE by the growth bound, which no rewrite of the golden files or a DSN request exceeds', () => {
-    const bound = headerGrowthBound({ sender: SENDER });
-    assert.equal(bound, Buffer.byteLength(`Return-Receipt-To: <${SENDER}>\r\n`));
+    const bound = headerGrowthBound({ sender: MARIE.mailbox });
+    assert.equal(bound, Buffer.byteLength(`Return-Receipt-To: <${MARIE.mailbox}>\r\n`));
     const blocks = [
       ...cases.map((c) => crlf(`${c}.in.eml`).split('\r\n\r\n')[0]! + '\r\n'),
       'X-Open-Mssante-Dsn: 1\r\n',
@@ -145,20 +144,23 @@ describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)'
     ];
     for (const block of blocks) {
       const before = Buffer.from(block, 'latin1');
-      const after = rewriteHeaderBlock(before, { sender: SENDER });
+      const after = rewriteHeaderBlock(before, { sender: MARIE.mailbox });
       assert.ok(after.length - before.length <= bound, block);
     }
     const message = 'X-Open-Mssante-Dsn: 1\r\nSubject: s\r\n\r\n.body\r\n';
     const size = Buffer.byteLength(message);
     const got = session(
       [
-        `MAIL FROM:<${SENDER}> BODY=8BITMIME SIZE=${size}\r\nRCPT TO:<paul.durand@sandbox.mssante.test>\r\nDATA\r\n`,
+        `MAIL FROM:<${MARIE.mailbox}> BODY=8BITMIME SIZE=${size}\r\nRCPT TO:<${PAUL.mailbox}>\r\nDATA\r\n`,
         { reply: 354 },
         stuffed(message),
       ],
       3,
     ).toString('latin1');
-    assert.ok(got.startsWith(`MAIL FROM:<${SENDER}> BODY=8BITMIME SIZE=${size + bound}\r\n`), got);
+    assert.ok(
+      got.startsWith(`MAIL FROM:<${MARIE.mailbox}> BODY=8BITMIME SIZE=${size + bound}\r\n`),
+      got,
+    );
     const sent = got.slice(got.indexOf('DATA\r\n') + 6, -3).replace(/^\.\./gm, '.');
     assert.ok(Buffer.byteLength(sent) > size && Buffer.byteLength(sent) <= size + bound);
     // Only MAIL's SIZE parameter, whatever its case; other commands and parameters as they are.
