@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HOST_NAMES } from '../../lab/sandbox/contracts';
 import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
-import { MAILBOXES, PRACTITIONERS } from '../../lab/sandbox/people';
+import { MAILBOXES, NADIA, PRACTITIONERS } from '../../lab/sandbox/people';
 import { filesHolding, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import { bridgedAccount, operatorHostConfig } from './lib/operator-flow';
 
@@ -19,6 +19,7 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
   let suite: ThunderbirdSuite;
   let popup: number;
   let accountKey: string;
+  let identityId: string;
   const view = (fields: Record<string, string>) =>
     suite.page<Record<string, { text: string; hidden: boolean; data: Record<string, string> }>>(
       popup,
@@ -26,6 +27,40 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
       fields,
     );
   const pscState = async () => (await view({ s: '#psc-state' })).s!.data.state;
+  const journal = () =>
+    readdirSync(path.join(suite.stateDir, 'audit'))
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => readFileSync(path.join(suite.stateDir, 'audit', f), 'utf8'))
+      .join('');
+  const tokensOf = async (nationalId: string) =>
+    ((await operator.control('tokens', { nationalId })) as { tokens: string[] }).tokens;
+  /** Marie's PER account on the host's bridge, made once (each test may be run alone). */
+  const marieAccount = async () => {
+    if (!accountKey) {
+      const created = await bridgedAccount(suite, popup, operator, {
+        address: MARIE.mailbox,
+        fullName: 'Dr Marie MARTIN',
+      });
+      accountKey = created.accountId;
+      identityId = created.identityId;
+    }
+    return { accountKey, identityId };
+  };
+  /** Signs in by CIBA as `nationalId` (signing out first when a session is open). */
+  const cibaSignIn = async (nationalId: string) => {
+    if ((await pscState()) === 'signed-in')
+      await suite.page(popup, 'sendMessage', { kind: 'host', type: 'psc.logout', params: {} });
+    await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'ciba', nationalId });
+    await waitFor('the e-CPS request', async () =>
+      (
+        (await operator.control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+      ).pending.some((p) => p.nationalId === nationalId),
+    );
+    await operator.control('ciba-approve', { nationalId });
+    await waitFor('the PSC session', async () => (await pscState()) === 'signed-in', {
+      timeoutMs: 30_000,
+    });
+  };
 
   before(async function () {
     this.timeout(240_000);
@@ -68,6 +103,8 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
 
   it('[e2e] signs in on PSC’s page in a Thunderbird tab; PSC sends the tab back to the server’s HTTPS redirect URI', async function () {
     this.timeout(60_000);
+    if ((await pscState()) === 'signed-in')
+      await suite.page(popup, 'sendMessage', { kind: 'host', type: 'psc.logout', params: {} });
     await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'browser' });
     const page = await waitFor('the PSC page in a tab', () =>
       suite.tabBrowsingContext(`${operator.stub.info.issuer}/interaction/`),
@@ -86,15 +123,13 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
     await waitFor('the PSC session', async () => (await pscState()) === 'signed-in');
     const who = await view({ who: '#psc-who' });
     assert.match(who.who!.text, /Marie MARTIN \(810100000011\)/);
+    assert.match(journal(), /"action":"psc-login","outcome":"ok","request":"browser"/);
   });
 
   it('[e2e] ECO.1.0.2 ECO.1.2.1 reads the INBOX with the access token the server pushed', async function () {
     this.timeout(90_000);
-    const created = await bridgedAccount(suite, popup, operator, {
-      address: MARIE.mailbox,
-      fullName: 'Dr Marie MARTIN',
-    });
-    accountKey = created.accountId;
+    if ((await pscState()) !== 'signed-in') await cibaSignIn(MARIE.nationalId);
+    await marieAccount();
     const subjects = await waitFor(
       'the message in Thunderbird',
       async () => {
@@ -108,7 +143,20 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
   });
 
   it('[e2e] ECO.1.2.6 PSC ends the session: the server pushes the end, the host closes the IMAP sessions at the operator and tells the user', async function () {
-    this.timeout(60_000);
+    this.timeout(90_000);
+    await cibaSignIn(MARIE.nationalId);
+    await marieAccount();
+    // Thunderbird opens its IMAP session again to fetch a new message.
+    operator.dovecot.deliver(
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Avant la fin\r\nMessage-ID: <lps-3@sandbox>\r\n\r\nBonjour.\r\n`,
+    );
+    await waitFor(
+      'the message in Thunderbird',
+      async () => (await suite.folderSubjects(accountKey)).includes('Avant la fin'),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.ok(operator.dovecot.who(MARIE.mailbox).includes('imap'), 'an IMAP session is open');
     await operator.control('end-session', { nationalId: MARIE.nationalId });
     const shown = await waitFor(
       'the popup to show the end of the session',
@@ -124,21 +172,18 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
       'Dovecot to see no session of Marie',
       async () => operator.dovecot.who(MARIE.mailbox).length === 0,
     );
-    const journal = readdirSync(path.join(suite.stateDir, 'audit'))
-      .filter((f) => f.endsWith('.jsonl'))
-      .map((f) => readFileSync(path.join(suite.stateDir, 'audit', f), 'utf8'))
-      .join('');
-    assert.match(journal, /"action":"psc-login","outcome":"ok","request":"browser"/);
     assert.match(
-      journal,
+      journal(),
       /"action":"psc-session-end","outcome":"ok","code":"E_PSC_REFRESH_INVALID"/,
     );
   });
 
-  it('[e2e] a CIBA sign-in of an ORG mailbox’s staff through the server opens the ORG mailbox', async function () {
+  it('[e2e] a CIBA sign-in of establishment staff (national id 5…/…) through the server opens their ORG mailbox', async function () {
     this.timeout(90_000);
     const org = MAILBOXES.find((m) => m.profile === 'ORG')!;
-    const staff = org.owners[0]!;
+    // Establishment staff: a PSC national id of the form 5 + structure id + / + internal id.
+    const staff = NADIA.nationalId;
+    assert.ok(org.owners.includes(staff) && /^5\d+\/\w+$/.test(staff));
     await suite.page(popup, 'sendMessage', { kind: 'pscLogin', method: 'ciba', nationalId: staff });
     await waitFor('the e-CPS request', async () =>
       (
@@ -169,12 +214,84 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
     assert.ok(subjects.includes('Pour le secretariat'));
   });
 
+  it('[e2e] ECO.1.0.1 sends through SMTP with PSC’s ~1.2 KB JWT access token (AUTH XOAUTH2, then the 334 continuation)', async function () {
+    this.timeout(90_000);
+    await cibaSignIn(MARIE.nationalId);
+    await marieAccount();
+    const jwt = (await tokensOf(MARIE.nationalId)).find(
+      (t) => t.split('.').length === 3 && t.length > 1000,
+    );
+    assert.ok(jwt, 'PSC-sized JWT access tokens, as the stub issues by default');
+    const tab = await suite.page<{ id: number }>(popup, 'call', {
+      api: 'compose.beginNew',
+      args: [
+        {
+          identityId,
+          to: [PAUL.mailbox],
+          subject: 'Via le serveur LPS',
+          plainTextBody: 'Bonjour.',
+          isPlainText: true,
+        },
+      ],
+    });
+    await suite.page(popup, 'call', {
+      api: 'compose.sendMessage',
+      args: [tab.id, { mode: 'sendNow' }],
+    });
+    await waitFor(
+      'the message in Paul’s mailbox',
+      async () =>
+        operator.dovecot
+          .readMailbox(PAUL.mailbox)
+          .some((m) => m.includes('Subject: Via le serveur LPS')),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+  });
+
+  it('[e2e] ECO.1.2.7 the operator stops accepting the access token: the server renews it at PSC and mail keeps coming without user action', async function () {
+    this.timeout(90_000);
+    await cibaSignIn(MARIE.nationalId);
+    await marieAccount();
+    const before = new Set(await tokensOf(MARIE.nationalId));
+    await operator.control('expire-access-tokens', { nationalId: MARIE.nationalId });
+    operator.dovecot.deliver(
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Apres expiration\r\nMessage-ID: <lps-2@sandbox>\r\n\r\nBonjour.\r\n`,
+    );
+    await waitFor(
+      'the new message in Thunderbird',
+      async () => (await suite.folderSubjects(accountKey)).includes('Apres expiration'),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    // A refresh grant happened at PSC: an access token that did not exist before.
+    assert.ok((await tokensOf(MARIE.nationalId)).some((t) => !before.has(t)));
+    assert.equal(await pscState(), 'signed-in');
+    assert.match(journal(), /"action":"psc-token-renewed","outcome":"ok"/);
+  });
+
+  it('[e2e] a sign-in whose ID token says eidas3 (CPS card), or carries no acr, succeeds and the journal says which', async function () {
+    this.timeout(120_000);
+    try {
+      await operator.control('acr', { value: 'eidas3' });
+      await cibaSignIn(MARIE.nationalId);
+      await operator.control('acr', { value: 'none' });
+      await cibaSignIn(MARIE.nationalId);
+    } finally {
+      await operator.control('reset', {});
+    }
+    assert.match(
+      journal(),
+      /"action":"psc-login","outcome":"ok","request":"ciba","response":"acr eidas3"/,
+    );
+    assert.match(
+      journal(),
+      /"action":"psc-login","outcome":"ok","request":"ciba","response":"acr none"/,
+    );
+  });
+
   it('[e2e] ECO.1.2.5 no PSC client secret, refresh token or access token on the workstation’s disk (profile, host state, journal, logs)', async () => {
     const needles: string[] = [operator.stub.info.hostClient.clientSecret];
-    for (const person of [
-      MARIE.nationalId,
-      ...MAILBOXES.filter((m) => m.profile === 'ORG').flatMap((m) => m.owners),
-    ]) {
+    for (const person of [MARIE.nationalId, NADIA.nationalId]) {
       const { tokens } = (await operator.control('tokens', { nationalId: person })) as {
         tokens: string[];
       };
