@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
+import { xoauth2Auth } from '../../fixtures/smtp-xoauth2';
 import type { SandboxRuntime } from '../../../lab/sandbox/contracts';
 import { readRuntime } from '../../../lab/sandbox/runtime';
 import { staticLookup } from '../../../native-host/net/static-lookup';
@@ -125,6 +126,7 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
       'imap',
       'smtp',
       'psc',
+      'lps',
       'ldap',
       'autoconfig',
       'crl',
@@ -139,7 +141,12 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     assert.equal('internal' in printed, false);
     assert.deepEqual(
       (printed.mailboxes as Array<{ profile: string }>).map((m) => m.profile).sort(),
-      ['APP', 'ORG', 'PER', 'PER', 'PER'],
+      ['APP', 'ORG', 'PER', 'PER', 'PER', 'PER', 'PER'],
+    );
+    // The intermediate LPS server runs as its own process, on the sandbox's name.
+    assert.match(
+      (printed.lps as { url: string }).url,
+      /^https:\/\/lps\.sandbox\.mssante\.test:\d+$/,
     );
     const again = mssante(dir, 'up', '--json');
     assert.equal(again.code, 0);
@@ -170,20 +177,14 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
   it('ECO.1.0.1 nodemailer sends with XOAUTH2 and the colleague’s mailbox receives it', async () => {
     const stub = { ...runtime.psc, hostClient: runtime.internal.pscHostClient };
     const transport = nodemailer.createTransport({
-      host: runtime.smtp.host,
+      // 127.0.0.1, the certificate checked for its name (a getSocket would drop customAuth).
+      host: '127.0.0.1',
       port: runtime.smtp.port,
       secure: false,
       requireTLS: true,
-      tls: { ca: readFileSync(runtime.internal.pki.chain, 'utf8') },
-      getSocket: (
-        _options: unknown,
-        callback: (e: Error | null, s?: { connection: net.Socket }) => void,
-      ) => callback(null, { connection: net.connect(runtime.smtp.port, '127.0.0.1') }),
-      auth: {
-        type: 'OAuth2',
-        user: MARIE.mailbox,
-        accessToken: await accessToken(stub, MARIE.nationalId),
-      },
+      tls: { ca: readFileSync(runtime.internal.pki.chain, 'utf8'), servername: runtime.smtp.host },
+      // PSC-sized JWTs: AUTH XOAUTH2 then the 334 continuation (RFC 4954 §4).
+      ...xoauth2Auth(MARIE.mailbox, await accessToken(stub, MARIE.nationalId)),
     } as never);
     const subject = `daemon test ${Date.now()}`;
     await transport.sendMail({ from: MARIE.mailbox, to: PAUL.mailbox, subject, text: 'Bonjour' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import nodemailer from 'nodemailer';
+import { xoauth2Auth } from '../../fixtures/smtp-xoauth2';
 import { startOperator, type TestOperator } from '../../../lab/sandbox/operator';
 import { accessToken } from '../../fixtures/psc-tokens';
 import { MARIE, PAUL } from '../../../lab/sandbox/people';
@@ -14,17 +14,17 @@ describe('sandbox MTA: delivery status notifications (RFC 3461/3464) for the mai
     operator = await startOperator();
     const token = await accessToken(operator.stub.info, MARIE.nationalId);
     const transport = nodemailer.createTransport({
-      host: 'smtp.sandbox.mssante.test',
+      // 127.0.0.1, the certificate checked for its name (a getSocket would drop customAuth).
+      host: '127.0.0.1',
       port: operator.dovecot.info.smtp.port,
       secure: false,
       requireTLS: true,
-      tls: { ca: operator.pki.organisations.toString() + operator.pki.root.toString() },
-      getSocket: (
-        _o: unknown,
-        callback: (e: Error | null, s?: { connection: net.Socket }) => void,
-      ) =>
-        callback(null, { connection: net.connect(operator.dovecot.info.smtp.port, '127.0.0.1') }),
-      auth: { type: 'OAuth2', user: MARIE.mailbox, accessToken: token },
+      tls: {
+        ca: operator.pki.organisations.toString() + operator.pki.root.toString(),
+        servername: 'smtp.sandbox.mssante.test',
+      },
+      // PSC-sized JWTs: AUTH XOAUTH2 then the 334 continuation (RFC 4954 §4).
+      ...xoauth2Auth(MARIE.mailbox, token),
     } as never);
     send = (mail) => transport.sendMail({ from: MARIE.mailbox, text: 'Bonjour', ...mail } as never);
   });
