@@ -70,7 +70,13 @@ export function lpsRequest<T>(
     request.on('error', (error) => reject(unreachable(target, error)));
     request.on('response', (response) => {
       readBoundedBody(response, MAX_ANSWER_BYTES, () => new MssanteError('E_LPS_PROTOCOL')).then(
-        (bytes) => resolve(decode(response.statusCode ?? 0, bytes, schema)),
+        (bytes) => {
+          try {
+            resolve(decode(response.statusCode ?? 0, bytes, schema));
+          } catch (error) {
+            reject(error); // an error answer, or one that breaks the protocol
+          }
+        },
         (error: unknown) => {
           request.destroy();
           reject(error instanceof MssanteError ? error : unreachable(target, error));

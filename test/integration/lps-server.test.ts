@@ -147,6 +147,21 @@ describe('intermediate LPS server as its own process (real PSC stub, HTTPS, sess
     await assert.rejects(session.accessToken(), { code: 'E_PSC_REFRESH_INVALID' });
   });
 
+  it('PSC down while the server refreshes: the host keeps the token in hand (still valid) and its session, and is told PSC is unreachable', async () => {
+    const session = host();
+    await cibaSignIn(session, MARIE.nationalId);
+    const token = await session.accessToken();
+    await operator.control('down', { on: 'true' });
+    try {
+      await assert.rejects(session.refresh(), { code: 'E_PSC_UNREACHABLE' });
+      assert.equal(session.facts.state, 'signed-in');
+      assert.equal(await session.accessToken(), token);
+    } finally {
+      await operator.control('down', { on: 'false' });
+    }
+    assert.notEqual(await session.refresh(), token);
+  });
+
   it('two workstations, two professionals: each gets only its own token; signing one out leaves the other working', async () => {
     const marie = host();
     const paul = host();
