@@ -68,6 +68,14 @@ export interface OperatorOptions {
   badServers?: boolean;
   /** Test only: the submission server's message size limit in bytes (SIZE, docs/bridge.md). */
   submissionMaxMailSize?: number;
+  /** Bench only: Dovecot also serves IMAP with implicit TLS (`dovecot.info.imaps`). */
+  imaps?: boolean;
+  /** Bench only: IMAP connections per user and IP at Dovecot (its default is 10). */
+  maxUserIpConnections?: number;
+  /** Bench only: the MTA behind submission drops what it is given (see DovecotOptions). */
+  discardSubmissions?: boolean;
+  /** Bench only: the PSC stub's access token lifetime in seconds (its default is 120). */
+  pscAccessTokenSeconds?: number;
 }
 
 export interface OperatorPorts {
@@ -138,7 +146,11 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
     p12Password: app.p12Password,
     organisationIdNat: app.organisationId,
   };
-  const stub = await startPscStub({ port: await port('psc'), stateDir: path.join(dir, 'psc') });
+  const stub = await startPscStub({
+    port: await port('psc'),
+    stateDir: path.join(dir, 'psc'),
+    ...(options.pscAccessTokenSeconds ? { accessTokenSeconds: options.pscAccessTokenSeconds } : {}),
+  });
   const dovecot = await startDovecot({
     dir: path.join(dir, 'dovecot'),
     tls: { certFile, keyFile },
@@ -155,6 +167,9 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
     ...(options.submissionMaxMailSize
       ? { submissionMaxMailSize: options.submissionMaxMailSize }
       : {}),
+    ...(options.imaps ? { imapsPort: await freePort() } : {}),
+    ...(options.maxUserIpConnections ? { maxUserIpConnections: options.maxUserIpConnections } : {}),
+    ...(options.discardSubmissions ? { discardSubmissions: true } : {}),
   });
   const autoconfigCert = await pki.issue({
     name: HOST_NAMES.autoconfig,
