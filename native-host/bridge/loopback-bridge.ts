@@ -111,8 +111,10 @@ export abstract class LoopbackBridge {
     forwardServer?: (chunk: Buffer) => void,
   ): void {
     let clientGone = false;
-    client.on('data', tap.client);
-    upstream.on('data', tap.server);
+    // Untouched directions are piped before their tap listens, so that a chunk is written on
+    // before it is scanned (the scan is then off the round trip; `peers` bench, NOOP latency).
+    if (forward) client.on('data', tap.client);
+    if (forwardServer) upstream.on('data', tap.server);
     if (upstreamRest.length) {
       tap.server(upstreamRest);
       if (forwardServer) forwardServer(upstreamRest);
@@ -126,11 +128,17 @@ export abstract class LoopbackBridge {
     if (forward) {
       client.on('data', forward);
       client.on('end', () => upstream.end());
-    } else client.pipe(upstream);
+    } else {
+      client.pipe(upstream);
+      client.on('data', tap.client);
+    }
     if (forwardServer) {
       upstream.on('data', forwardServer);
       upstream.on('end', () => client.end());
-    } else upstream.pipe(client);
+    } else {
+      upstream.pipe(client);
+      upstream.on('data', tap.server);
+    }
     client.on('close', () => {
       clientGone = true;
       upstream.destroy();
