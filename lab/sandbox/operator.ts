@@ -76,6 +76,14 @@ export interface OperatorOptions {
    * client (operatorHostConfig).
    */
   lps?: boolean | { sessionCheckSeconds?: number };
+  /** Bench only: Dovecot also serves IMAP with implicit TLS (`dovecot.info.imaps`). */
+  imaps?: boolean;
+  /** Bench only: IMAP connections per user and IP at Dovecot (its default is 10). */
+  maxUserIpConnections?: number;
+  /** Bench only: the MTA behind submission drops what it is given (see DovecotOptions). */
+  discardSubmissions?: boolean;
+  /** Bench only: the PSC stub's access token lifetime in seconds (its default is 120). */
+  pscAccessTokenSeconds?: number;
 }
 
 export interface OperatorPorts {
@@ -152,6 +160,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
   const stub = await startPscStub({
     port: await port('psc'),
     stateDir: path.join(dir, 'psc'),
+    ...(options.pscAccessTokenSeconds ? { accessTokenSeconds: options.pscAccessTokenSeconds } : {}),
     ...(registration
       ? {
           clients: [
@@ -193,6 +202,9 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
     ...(options.submissionMaxMailSize
       ? { submissionMaxMailSize: options.submissionMaxMailSize }
       : {}),
+    ...(options.imaps ? { imapsPort: await freePort() } : {}),
+    ...(options.maxUserIpConnections ? { maxUserIpConnections: options.maxUserIpConnections } : {}),
+    ...(options.discardSubmissions ? { discardSubmissions: true } : {}),
   });
   const autoconfigCert = await pki.issue({
     name: HOST_NAMES.autoconfig,

@@ -27,7 +27,10 @@ export interface LiveConnection {
  * and journaling under the mailbox's author (the login steps through login-journal.ts).
  */
 export abstract class LoopbackBridge {
-  private readonly server = net.createServer((socket) => {
+  // TCP_NODELAY on both legs (here and in upstream/starttls.ts): a relay that forwards a
+  // command's last short segment while the previous one is unacknowledged otherwise waits for
+  // the peer's delayed ACK (40 ms on Linux) — 5× slower SMTP submission (docs/benchmarks.md).
+  private readonly server = net.createServer({ noDelay: true }, (socket) => {
     const entry: LiveConnection = { client: socket, upstream: null };
     this.live.add(entry);
     socket.on('close', () => {
@@ -113,8 +116,10 @@ export abstract class LoopbackBridge {
     forwardServer?: (chunk: Buffer) => void,
   ): void {
     let clientGone = false;
-    client.on('data', tap.client);
-    upstream.on('data', tap.server);
+    // Untouched directions are piped before their tap listens, so that a chunk is written on
+    // before it is scanned (the scan is then off the round trip; `peers` bench, NOOP latency).
+    if (forward) client.on('data', tap.client);
+    if (forwardServer) upstream.on('data', tap.server);
     if (upstreamRest.length) {
       tap.server(upstreamRest);
       if (forwardServer) forwardServer(upstreamRest);
@@ -128,11 +133,17 @@ export abstract class LoopbackBridge {
     if (forward) {
       client.on('data', forward);
       client.on('end', () => upstream.end());
-    } else client.pipe(upstream);
+    } else {
+      client.pipe(upstream);
+      client.on('data', tap.client);
+    }
     if (forwardServer) {
       upstream.on('data', forwardServer);
       upstream.on('end', () => client.end());
-    } else upstream.pipe(client);
+    } else {
+      upstream.pipe(client);
+      upstream.on('data', tap.server);
+    }
     client.on('close', () => {
       clientGone = true;
       upstream.destroy();

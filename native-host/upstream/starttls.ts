@@ -101,6 +101,7 @@ export async function openUpstream(
     const socket = net.connect({
       host: target.host,
       port: target.port,
+      noDelay: true,
       ...(target.lookup ? { lookup: target.lookup } : {}),
     });
     socket.setTimeout(target.timeoutMs ?? 30_000, () =>

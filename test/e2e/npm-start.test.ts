@@ -71,14 +71,13 @@ describe('[e2e] npm start', function () {
       [[MARIE.mailbox, 'PER', 'Dr Marie MARTIN']],
     );
     // The lab wrote a whole config.json (no pointer to the sandbox's runtime.json), which the
-    // product's schema accepts: the stub as PSC, the sandbox's chain, names, ports and Annuaire.
-    const config = parseHostConfig(
-      JSON.parse(readFileSync(path.join(dir, 'host', 'config.json'), 'utf8')),
-    );
-    assert.match(
-      config.psc?.issuer ?? '',
-      /^http:\/\/127\.0\.0\.1:\d+\/auth\/realms\/esante-wallet$/,
-    );
+    // product's schema accepts: the intermediate LPS server (its own process) and no PSC client
+    // credential, the sandbox's chain, names, ports and Annuaire.
+    const text = readFileSync(path.join(dir, 'host', 'config.json'), 'utf8');
+    const config = parseHostConfig(JSON.parse(text));
+    assert.match(config.lps?.url ?? '', /^https:\/\/lps\.sandbox\.mssante\.test:\d+$/);
+    assert.equal(config.psc, undefined);
+    assert.doesNotMatch(text, /clientSecret|keyFile|pkcs12File/);
     assert.equal(config.trust.set, 'sandbox');
     assert.ok(
       config.trust.set === 'sandbox' && config.trust.rootCert.startsWith(path.join(dir, 'sandbox')),

@@ -37,6 +37,18 @@ export interface DovecotOptions {
   /** Test only: submission's message size limit in bytes (Dovecot's default otherwise). */
   submissionMaxMailSize?: number;
   /**
+   * Bench only: IMAP with implicit TLS (IMAPS) on this loopback port too, for clients without
+   * IMAP STARTTLS (email-oauth2-proxy). Default: no IMAPS listener, STARTTLS only.
+   */
+  imapsPort?: number;
+  /** Bench only: IMAP connections per user and IP (Dovecot's default is 10). */
+  maxUserIpConnections?: number;
+  /**
+   * Bench only: the operator's MTA accepts what submission relays and drops it (no delivery, no
+   * DSN), so that submission figures measure the path to the server, not mailbox delivery.
+   */
+  discardSubmissions?: boolean;
+  /**
    * ORG mailboxes opened with an owner's PSC token: each gets its own `oauth2` passdb (selected by
    * `username_filter`) whose introspection URL names the mailbox, as an operator maps BALs to
    * national ids (see sandbox/psc/introspection.ts `operatorView`).
@@ -92,7 +104,11 @@ export interface DovecotAppOptions {
   mailboxes: Array<{ address: string; organisationId: string; password?: string }>;
 }
 
-export interface DovecotHandle extends Started<{ imap: Endpoint; smtp: Endpoint }> {
+export interface DovecotHandle extends Started<{
+  imap: Endpoint;
+  smtp: Endpoint;
+  imaps?: Endpoint;
+}> {
   /** The generated dovecot.conf (for doveadm). */
   conf: string;
   /** `doveadm kick`: the operator ends a user's sessions. */
@@ -183,6 +199,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotHand
   // it cannot deliver (and for delivered ones when asked with NOTIFY=SUCCESS), as real MTAs do
   // after accepting a message.
   const relay = await startRelay(async (mail: Delivery) => {
+    if (options.discardSubmissions) return;
     const reports: RecipientReport[] = [];
     // ECO.2.3.1: MSSanté clients ask for a delivery report with `Return-Receipt-To`. (Dovecot 2.3's
     // submission does not offer the DSN extension, so NOTIFY/ENVID from the client do not reach
@@ -274,10 +291,10 @@ service imap-login {
     port = ${options.imapPort}
   }
   inet_listener imaps {
-    port = 0
+${options.imapsPort ? `    address = 127.0.0.1\n    port = ${options.imapsPort}\n    ssl = yes` : '    port = 0'}
   }
 }
-service submission-login {
+${options.maxUserIpConnections ? `protocol imap {\n  mail_max_userip_connections = ${options.maxUserIpConnections}\n}\n` : ''}service submission-login {
   inet_listener submission {
     address = 127.0.0.1
     port = ${options.smtpPort}
@@ -312,6 +329,7 @@ service stats {
     Promise.all([
       waitForPort(options.imapPort, 20_000, 'Dovecot'),
       waitForPort(options.smtpPort, 20_000, 'Dovecot'),
+      ...(options.imapsPort ? [waitForPort(options.imapsPort, 20_000, 'Dovecot')] : []),
     ]),
     exited,
   ]);
@@ -325,6 +343,7 @@ service stats {
     info: {
       imap: { host: '127.0.0.1', port: options.imapPort },
       smtp: { host: '127.0.0.1', port: options.smtpPort },
+      ...(options.imapsPort ? { imaps: { host: '127.0.0.1', port: options.imapsPort } } : {}),
     },
     async stop() {
       await relay.close();
