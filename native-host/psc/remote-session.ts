@@ -12,8 +12,7 @@ import {
   tokenReply,
 } from '../../shared/protocol/lps/index';
 import { lpsEvents, lpsRequest, type LpsTarget } from './lps-client';
-import type { CibaStart, LoginStart, PscFacts } from './session';
-import type { HostPscSession } from './session-port';
+import type { CibaStart, HostPscSession, LoginStart, PscFacts } from './session-port';
 
 export interface RemoteSessionOptions extends LpsTarget {
   /** How often the host asks the server whether it still holds the session; default 30 s. */

@@ -1,5 +1,28 @@
 import type { ErrorCode } from '../../shared/errors/codes';
-import type { CibaStart, LoginStart, PscFacts } from './session';
+import type { PscIdentity } from './identity';
+
+/** What the extension may see about the session: identity and times, never a token. */
+export interface PscFacts {
+  state: 'signed-out' | 'signing-in' | 'signed-in' | 'ended';
+  identity?: PscIdentity;
+  since?: number;
+  accessExpiresAt?: number;
+  idleExpiresAt?: number;
+  absoluteExpiresAt?: number;
+  ended?: { code: ErrorCode; at: number };
+}
+
+export interface LoginStart {
+  /** Open this in a Thunderbird tab. */
+  url: string;
+  completion: Promise<PscIdentity>;
+}
+
+export interface CibaStart {
+  bindingMessage: string;
+  expiresIn: number;
+  completion: Promise<PscIdentity>;
+}
 
 /**
  * What the host uses of a PSC session, wherever it is held: `PscSession` in the host's own

@@ -5,7 +5,7 @@ import { PscDirectSource } from './direct-source';
 import type { PscClientOptions } from './discovery';
 import type { PscIdentity } from './identity';
 import { SessionClock } from './session-clock';
-import type { HostPscSession } from './session-port';
+import type { CibaStart, HostPscSession, LoginStart, PscFacts } from './session-port';
 import type { PscGrant, PscLogin, PscTokenSource } from './token-source';
 
 export type { ClientAuthConfig } from './client-auth';
@@ -25,29 +25,6 @@ export interface PscSessionOptions extends PscClientOptions {
    */
   sessionCheckSeconds?: number;
   now?: () => number;
-}
-
-/** What the extension may see about the session: identity and times, never a token. */
-export interface PscFacts {
-  state: 'signed-out' | 'signing-in' | 'signed-in' | 'ended';
-  identity?: PscIdentity;
-  since?: number;
-  accessExpiresAt?: number;
-  idleExpiresAt?: number;
-  absoluteExpiresAt?: number;
-  ended?: { code: ErrorCode; at: number };
-}
-
-export interface LoginStart {
-  /** Open this in a Thunderbird tab. */
-  url: string;
-  completion: Promise<PscIdentity>;
-}
-
-export interface CibaStart {
-  bindingMessage: string;
-  expiresIn: number;
-  completion: Promise<PscIdentity>;
 }
 
 /**

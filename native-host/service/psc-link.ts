@@ -4,8 +4,8 @@ import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error'
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
 import type { AuditJournal } from '../audit/journal';
 import { RemotePscSession } from '../psc/remote-session';
-import { type PscFacts, PscSession } from '../psc/session';
-import type { HostPscSession } from '../psc/session-port';
+import { PscSession } from '../psc/session';
+import type { HostPscSession, PscFacts } from '../psc/session-port';
 import type { HostSettings } from './host-settings';
 import type { MailboxHealth } from './mailbox-health';
 
