@@ -84,8 +84,20 @@ export class PscDirectSource implements PscTokenSource {
     }
   }
 
+  /**
+   * Forgets the refresh token, and revokes it at PSC when PSC publishes a revocation endpoint
+   * (RFC 7009; a refresh token's revocation ends its whole grant, so a sign-out here also ends
+   * the session at PSC). Best effort: a session PSC already ended refuses it, which changes
+   * nothing.
+   */
   forget(): void {
+    const refresh = this.#refresh;
+    const config = this.#config;
     this.#refresh = null;
+    if (!refresh || !config?.serverMetadata().revocation_endpoint) return;
+    void client
+      .tokenRevocation(config, refresh, { token_type_hint: 'refresh_token' })
+      .catch(() => undefined);
   }
 
   private async signedIn(

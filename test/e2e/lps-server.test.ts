@@ -5,7 +5,7 @@ import { HOST_NAMES } from '../../lab/sandbox/contracts';
 import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { MAILBOXES, NADIA, PRACTITIONERS } from '../../lab/sandbox/people';
 import { filesHolding, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import { bridgedAccount, operatorHostConfig } from './lib/operator-flow';
+import { bridgedAccount, operatorHostConfig, sendPlain } from './lib/operator-flow';
 
 const MARIE = { ...PRACTITIONERS[0]!, mailbox: PRACTITIONERS[0]!.mailbox! };
 const PAUL = { ...PRACTITIONERS[1]!, mailbox: PRACTITIONERS[1]!.mailbox! };
@@ -222,21 +222,11 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
       (t) => t.split('.').length === 3 && t.length > 1000,
     );
     assert.ok(jwt, 'PSC-sized JWT access tokens, as the stub issues by default');
-    const tab = await suite.page<{ id: number }>(popup, 'call', {
-      api: 'compose.beginNew',
-      args: [
-        {
-          identityId,
-          to: [PAUL.mailbox],
-          subject: 'Via le serveur LPS',
-          plainTextBody: 'Bonjour.',
-          isPlainText: true,
-        },
-      ],
-    });
-    await suite.page(popup, 'call', {
-      api: 'compose.sendMessage',
-      args: [tab.id, { mode: 'sendNow' }],
+    await sendPlain(suite, popup, {
+      identityId,
+      to: [PAUL.mailbox],
+      subject: 'Via le serveur LPS',
+      body: 'Bonjour.',
     });
     await waitFor(
       'the message in Paul’s mailbox',

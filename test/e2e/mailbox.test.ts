@@ -9,6 +9,7 @@ import {
   type ThunderbirdSuite,
   waitFor,
 } from '../../lab/thunderbird/harness';
+import { sendPlain } from './lib/operator-flow';
 import { e2eWorld } from './lib/world';
 
 describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub, Dovecot)', function () {
@@ -100,21 +101,11 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
   it('[e2e] ECO.1.0.1 sends a message from Thunderbird; the colleague receives it', async function () {
     this.timeout(90_000);
     const { identityId } = await marieReading();
-    const tab = await suite.page<{ id: number }>(popup, 'call', {
-      api: 'compose.beginNew',
-      args: [
-        {
-          identityId,
-          to: [PAUL.mailbox],
-          subject: 'Avis demandé',
-          plainTextBody: 'Bonjour Paul, votre avis ?',
-          isPlainText: true,
-        },
-      ],
-    });
-    await suite.page(popup, 'call', {
-      api: 'compose.sendMessage',
-      args: [tab.id, { mode: 'sendNow' }],
+    await sendPlain(suite, popup, {
+      identityId,
+      to: [PAUL.mailbox],
+      subject: 'Avis demandé',
+      body: 'Bonjour Paul, votre avis ?',
     });
     const received = await waitFor(
       'the message in Paul’s mailbox',

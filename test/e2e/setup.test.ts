@@ -6,6 +6,7 @@ import { sandboxMailConfig, startAutoconfig } from '../../lab/sandbox/autoconfig
 import { DOMAIN, HOST_NAMES } from '../../lab/sandbox/contracts';
 import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { operatorHostConfig } from '../../lab/sandbox/host-config';
+import { sendPlain } from './lib/operator-flow';
 import {
   filesHolding,
   ADDON_ID,
@@ -154,21 +155,11 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
   /** Sends from a mailbox's Thunderbird identity and returns the message Paul's mailbox got. */
   const sendFrom = async (bc: number, address: string, subject: string) => {
     const identity = await identityOf(accounts[address]!);
-    const tab = await suite.page<{ id: number }>(bc, 'call', {
-      api: 'compose.beginNew',
-      args: [
-        {
-          identityId: identity.key,
-          to: [PAUL.mailbox],
-          subject,
-          plainTextBody: 'Bonjour.',
-          isPlainText: true,
-        },
-      ],
-    });
-    await suite.page(bc, 'call', {
-      api: 'compose.sendMessage',
-      args: [tab.id, { mode: 'sendNow' }],
+    await sendPlain(suite, bc, {
+      identityId: identity.key,
+      to: [PAUL.mailbox],
+      subject,
+      body: 'Bonjour.',
     });
     return waitFor(
       `“${subject}” in Paul’s mailbox`,
@@ -404,21 +395,11 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     const identity = await identityOf(accounts[MARIE.mailbox]!);
     assert.deepEqual([identity.fullName, identity.email], ['Dr Marie MARTIN', MARIE.mailbox]);
     assert.deepEqual(await subjectsOf(MARIE.mailbox, 'Bonjour Marie'), ['Bonjour Marie']);
-    const tab = await suite.page<{ id: number }>(setup, 'call', {
-      api: 'compose.beginNew',
-      args: [
-        {
-          identityId: identity.key,
-          to: [PAUL.mailbox],
-          subject: 'Depuis la boite configuree',
-          plainTextBody: 'Bonjour Paul.',
-          isPlainText: true,
-        },
-      ],
-    });
-    await suite.page(setup, 'call', {
-      api: 'compose.sendMessage',
-      args: [tab.id, { mode: 'sendNow' }],
+    await sendPlain(suite, setup, {
+      identityId: identity.key,
+      to: [PAUL.mailbox],
+      subject: 'Depuis la boite configuree',
+      body: 'Bonjour Paul.',
     });
     const received = await waitFor(
       'the message in Paul’s mailbox',

@@ -4,13 +4,12 @@ import https from 'node:https';
 import path from 'node:path';
 import { HOST_NAMES } from '../../lab/sandbox/contracts';
 import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
-import { PRACTITIONERS } from '../../lab/sandbox/people';
+import { ELODIE, MARIE, PAUL } from '../../lab/sandbox/people';
 import { LoginDriver } from '../../lab/sandbox/psc/login-driver';
 import { staticLookup } from '../../native-host/net/static-lookup';
 import { RemotePscSession } from '../../native-host/psc/remote-session';
 import { MssanteError } from '../../shared/errors/mssante-error';
 
-const [MARIE, PAUL] = PRACTITIONERS as [(typeof PRACTITIONERS)[0], (typeof PRACTITIONERS)[0]];
 const lookup = staticLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
 
 /** Waits (polling) for `probe` to be true; the test's own timeout bounds it. */
@@ -176,6 +175,20 @@ describe('intermediate LPS server as its own process (real PSC stub, HTTPS, sess
     assert.equal(await paul.accessToken(), paulToken);
     assert.equal(await active(paulToken), true);
     assert.equal(paul.facts.state, 'signed-in');
+  });
+
+  it('signing out at the server revokes the refresh token at PSC (RFC 7009): the PSC session is over there too', async () => {
+    const session = host();
+    await cibaSignIn(session, ELODIE.nationalId);
+    const tokens = async () =>
+      (
+        (await operator.control('tokens', { nationalId: ELODIE.nationalId })) as {
+          tokens: string[];
+        }
+      ).tokens;
+    assert.ok((await tokens()).length > 0);
+    session.signOut();
+    await until('the grant revoked at PSC', async () => (await tokens()).length === 0);
   });
 
   it('refuses malformed, oversized, unbound and unknown requests with a coded error, and keeps serving', async () => {

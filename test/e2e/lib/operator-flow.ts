@@ -110,3 +110,27 @@ export async function bridgedAccount(
       });
   return { ...created, ...added.result };
 }
+
+/** Sends a plain-text message now from a Thunderbird identity, through an add-on page `page`. */
+export async function sendPlain(
+  suite: ThunderbirdSuite,
+  page: number,
+  message: { identityId: string; to: string[]; subject: string; body: string },
+): Promise<void> {
+  const tab = await suite.page<{ id: number }>(page, 'call', {
+    api: 'compose.beginNew',
+    args: [
+      {
+        identityId: message.identityId,
+        to: message.to,
+        subject: message.subject,
+        plainTextBody: message.body,
+        isPlainText: true,
+      },
+    ],
+  });
+  await suite.page(page, 'call', {
+    api: 'compose.sendMessage',
+    args: [tab.id, { mode: 'sendNow' }],
+  });
+}
