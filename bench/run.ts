@@ -37,6 +37,7 @@ for (const [name, file, fn] of [
   ['annuaireLdap', './annuaire-ldap.ts', 'benchAnnuaireLdap'],
   ['annuaireOffline', './annuaire-offline.ts', 'benchAnnuaireOffline'],
   ['pdfa', './pdfa.ts', 'benchPdfa'],
+  ['lpsServer', './lps-server.ts', 'benchLpsServer'],
 ] as const) {
   if (!wanted(name) || !existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;
