@@ -38,6 +38,7 @@ for (const [name, file, fn] of [
   ['annuaireOffline', './annuaire-offline.ts', 'benchAnnuaireOffline'],
   ['pdfa', './pdfa.ts', 'benchPdfa'],
   ['peers', './peers.ts', 'benchPeers'],
+  ['lpsServer', './lps-server.ts', 'benchLpsServer'],
 ] as const) {
   if (!wanted(name) || !existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;

@@ -27,7 +27,7 @@ export class ServerSession {
     psc.on('change', (facts: PscFacts) => this.push({ v: 1, type: 'facts', facts: wire(facts) }));
     psc.on('token', (accessToken: string, expiresAt: number) => {
       this.#token = { accessToken, expiresAt };
-      this.push({ v: 1, type: 'token', accessToken, expiresAt });
+      this.push({ v: 1, type: 'token', accessToken, expiresAt, sentAt: Date.now() });
     });
     psc.on('ended', (code: ErrorCode) => {
       this.#token = null;

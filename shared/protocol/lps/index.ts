@@ -90,6 +90,8 @@ export const lpsEvent = z.discriminatedUnion('type', [
     type: z.literal('token'),
     accessToken: z.string().check(z.minLength(1), z.maxLength(16_384)),
     expiresAt: z.number(),
+    /** When the server pushed it (epoch ms): what bench/lps-server.ts measures the push with. */
+    sentAt: z.optional(z.number()),
   }),
   z.strictObject({ v, type: z.literal('ended'), code: z.string() }),
 ]);
