@@ -105,7 +105,23 @@ function request<T extends MessageType>(type: T, params: Params<T>): Promise<Res
   return connection.ready.request(type, params);
 }
 
+/**
+ * Starts a PSC sign-in; one that cannot start (the intermediate LPS server or PSC unreachable, a
+ * refused national id…) is told in the popup's notice, in words with its code, not only to the
+ * page that asked.
+ */
 async function pscLogin(message: Extract<PageMessage, { kind: 'pscLogin' }>): Promise<unknown> {
+  try {
+    return await startPscLogin(message);
+  } catch (error) {
+    publish({ notice: { ...toMssanteError(error).toWire(locale), at: Date.now() }, ciba: null });
+    throw error;
+  }
+}
+
+async function startPscLogin(
+  message: Extract<PageMessage, { kind: 'pscLogin' }>,
+): Promise<unknown> {
   if (message.method === 'browser') {
     const { url } = await request('psc.login', { method: 'browser' });
     if (url) await browser.tabs.create({ url });

@@ -32,8 +32,18 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
       .filter((f) => f.endsWith('.jsonl'))
       .map((f) => readFileSync(path.join(suite.stateDir, 'audit', f), 'utf8'))
       .join('');
-  const tokensOf = async (nationalId: string) =>
-    ((await operator.control('tokens', { nationalId })) as { tokens: string[] }).tokens;
+  /** Every token PSC issued in this suite (the sign-out revokes them at PSC: kept here). */
+  const issued = new Set<string>();
+  const tokensOf = async (nationalId: string) => {
+    const { tokens } = (await operator.control('tokens', { nationalId })) as { tokens: string[] };
+    for (const token of tokens) issued.add(token);
+    return tokens;
+  };
+  /** The host's config.json: the intermediate server, checked every second. */
+  const suiteHostConfig = () => ({
+    ...operatorHostConfig(operator),
+    lps: { url: operator.lps!.url, caFile: operator.lps!.caFile, checkSeconds: 1 },
+  });
   /** Marie's PER account on the host's bridge, made once (each test may be run alone). */
   const marieAccount = async () => {
     if (!accountKey) {
@@ -60,6 +70,7 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
     await waitFor('the PSC session', async () => (await pscState()) === 'signed-in', {
       timeoutMs: 30_000,
     });
+    await tokensOf(nationalId);
   };
 
   before(async function () {
@@ -71,10 +82,7 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
     );
     suite = new ThunderbirdSuite({
       name: 'lps-server',
-      hostConfig: {
-        ...operatorHostConfig(operator),
-        lps: { url: operator.lps!.url, caFile: operator.lps!.caFile, checkSeconds: 1 },
-      },
+      hostConfig: suiteHostConfig(),
       webServers: { caFile: operator.lps!.caFile, names: [HOST_NAMES.lps] },
     });
     await suite.start();
@@ -279,15 +287,113 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
     );
   });
 
-  it('[e2e] ECO.1.2.5 no PSC client secret, refresh token or access token on the workstation’s disk (profile, host state, journal, logs)', async () => {
-    const needles: string[] = [operator.stub.info.hostClient.clientSecret];
-    for (const person of [MARIE.nationalId, NADIA.nationalId]) {
-      const { tokens } = (await operator.control('tokens', { nationalId: person })) as {
-        tokens: string[];
-      };
-      needles.push(...tokens);
+  it('[e2e] two workstations, one server: two professionals signed in at once, each with their own session; signing one out leaves the other reading', async function () {
+    this.timeout(180_000);
+    await cibaSignIn(MARIE.nationalId);
+    await marieAccount();
+    const second = new ThunderbirdSuite({
+      name: 'lps-server-2',
+      hostConfig: suiteHostConfig(),
+      webServers: { caFile: operator.lps!.caFile, names: [HOST_NAMES.lps] },
+    });
+    try {
+      await second.start();
+      const popup2 = await second.openPage('ui/popup/popup.html');
+      const read2 = (fields: Record<string, string>) =>
+        second.page<Record<string, { text: string; data: Record<string, string> }>>(
+          popup2,
+          'read',
+          fields,
+        );
+      await waitFor(
+        'the second host',
+        async () => (await read2({ s: '#state' })).s!.data.status === 'connected',
+      );
+      await second.page(popup2, 'sendMessage', {
+        kind: 'pscLogin',
+        method: 'ciba',
+        nationalId: PAUL.nationalId,
+      });
+      await waitFor('Paul’s e-CPS request', async () =>
+        (
+          (await operator.control('ciba-pending', {})) as { pending: Array<{ nationalId: string }> }
+        ).pending.some((p) => p.nationalId === PAUL.nationalId),
+      );
+      await operator.control('ciba-approve', { nationalId: PAUL.nationalId });
+      await waitFor(
+        'Paul signed in on the second workstation',
+        async () => (await read2({ s: '#psc-state' })).s!.data.state === 'signed-in',
+        { timeoutMs: 30_000 },
+      );
+      assert.match((await read2({ w: '#psc-who' })).w!.text, /Paul DURAND/);
+      assert.match((await view({ w: '#psc-who' })).w!.text, /Marie MARTIN/);
+      // Paul signs out on his workstation: Marie's session, on the first, goes on.
+      await second.page(popup2, 'sendMessage', { kind: 'host', type: 'psc.logout', params: {} });
+      await waitFor(
+        'Paul signed out',
+        async () => (await read2({ s: '#psc-state' })).s!.data.state !== 'signed-in',
+      );
+    } finally {
+      await second.stop();
     }
-    assert.ok(needles.length > 1, 'PSC issued tokens');
+    assert.equal(await pscState(), 'signed-in');
+    operator.dovecot.deliver(
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Apres le depart de Paul\r\nMessage-ID: <lps-4@sandbox>\r\n\r\nBonjour.\r\n`,
+    );
+    await waitFor(
+      'Marie’s new message',
+      async () => (await suite.folderSubjects(accountKey)).includes('Apres le depart de Paul'),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+  });
+
+  it('[e2e] the intermediate server unreachable at sign-in: the popup says so in words with its code; mail already downloaded stays readable', async function () {
+    this.timeout(120_000);
+    await cibaSignIn(MARIE.nationalId);
+    await marieAccount();
+    await waitFor(
+      'a message in Thunderbird',
+      async () => (await suite.folderSubjects(accountKey)).includes('Par le serveur LPS'),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    await suite.page(popup, 'sendMessage', { kind: 'host', type: 'psc.logout', params: {} });
+    await operator.lps!.stop();
+    try {
+      await suite.page(popup, 'sendMessage', {
+        kind: 'pscLogin',
+        method: 'ciba',
+        nationalId: MARIE.nationalId,
+      });
+      const shown = await waitFor('the notice', async () => {
+        const v = await view({ code: '#psc-notice-code', text: '#psc-notice-text' });
+        return v.code!.text === 'E_LPS_UNREACHABLE' && v;
+      });
+      assert.match(shown.text!.text, /serveur LPS intermédiaire est injoignable/);
+      // What Thunderbird downloaded is still there to read, without any server.
+      assert.ok(
+        (await suite.folderSubjects(accountKey, 'INBOX', { update: false })).includes(
+          'Par le serveur LPS',
+        ),
+      );
+    } finally {
+      await operator.lps!.restart();
+    }
+  });
+
+  it('[e2e] ECO.1.2.5 no PSC client secret, refresh token or access token on the workstation’s disk (profile, host state, journal, logs)', async function () {
+    this.timeout(90_000);
+    await cibaSignIn(MARIE.nationalId);
+    await marieAccount();
+    await waitFor(
+      'Thunderbird reading with the token',
+      async () => (await suite.folderSubjects(accountKey)).includes('Par le serveur LPS'),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    await tokensOf(MARIE.nationalId);
+    await tokensOf(NADIA.nationalId);
+    assert.ok(issued.size > 0, 'PSC issued tokens');
+    const needles = [operator.stub.info.hostClient.clientSecret, ...issued];
     assert.deepEqual(filesHolding(suite.profile, needles), []);
     assert.deepEqual(filesHolding(suite.stateDir, needles), []);
   });
