@@ -43,3 +43,25 @@ describe('the shipped host bundle (dist/host/mssante.mjs and its chunks) holds p
     );
   });
 });
+
+describe('the intermediate LPS server bundle (dist/lps/mssante-lps.mjs) holds product code only', () => {
+  it('takes its sources from lps-server/, native-host/ and shared/ only, and none of the lab’s packages', () => {
+    const meta = path.join(ROOT, 'dist', 'lps.meta.json');
+    assert.ok(existsSync(meta), 'node scripts/build.mjs writes dist/lps.meta.json');
+    const inputs = Object.keys(
+      (JSON.parse(readFileSync(meta, 'utf8')) as { inputs: Record<string, unknown> }).inputs,
+    );
+    assert.ok(inputs.includes('lps-server/main.ts'));
+    assert.deepEqual(
+      inputs.filter(
+        (file) =>
+          !file.includes('node_modules/') && !/^(lps-server|native-host|shared)\//.test(file),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      LAB_PACKAGES.filter((name) => inputs.some((file) => file.includes(`node_modules/${name}/`))),
+      [],
+    );
+  });
+});
