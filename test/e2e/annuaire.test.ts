@@ -233,6 +233,9 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       return /20\s000 adresses/.test(v.s!.text) && v.s!.text;
     });
     assert.match(info, /Extraction_Correspondance_MSSante_202612010000\.txt/);
+    // The generated file carries the header the ANS serves (2026): no known column is missing.
+    const missing = await suite.page<Read>(dialog, 'read', { m: '#offline-missing' });
+    assert.equal(missing.m!.hidden, true, missing.m!.text);
     await suite.closePage(dialog);
 
     await operator.annuaire!.stop();
