@@ -61,6 +61,7 @@ export function wireReport(r: ImportReport): WireImportReport {
     entries: r.entries,
     duplicates: r.duplicates,
     skipped: Object.values(r.counts.malformed).reduce((a, b) => a + b, 0),
+    missingColumns: r.missingColumns ?? [],
   };
 }
 

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import type { ExtractionColumn } from '../../shared/domain/annuaire/entry';
 import { type ExtractionCounts, ExtractionParser } from '../../shared/domain/annuaire/extraction';
 import { LineSplitter } from '../../shared/domain/annuaire/lines';
 import { MssanteError } from '../../shared/errors/mssante-error';
@@ -36,6 +37,12 @@ export interface ImportReport {
   entries: number;
   /** Lines whose address was already seen (merged by the duplicate rule). */
   duplicates: number;
+  /**
+   * Known columns the file's header did not name (EXTRACTION_COLUMNS order): their fields are
+   * empty in every entry, so searches by them find nothing. Absent in reports of indexes built
+   * before this field existed (read as none).
+   */
+  missingColumns: ExtractionColumn[];
 }
 
 export interface ImportOptions {
@@ -76,7 +83,7 @@ export async function buildOfflineIndex(
     db.pragma('stage.cache_size = -16384');
     db.exec(CREATE_STAGING);
 
-    const counts = await readInto(db, source, options.onProgress);
+    const { counts, missingColumns } = await readInto(db, source, options.onProgress);
     const progress = (phase: ImportProgress['phase']) =>
       options.onProgress?.({
         phase,
@@ -106,6 +113,7 @@ export async function buildOfflineIndex(
       counts,
       entries: total,
       duplicates: counts.entries - total,
+      missingColumns,
     };
     const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     meta.run('schema', SCHEMA_VERSION);
@@ -141,7 +149,7 @@ async function readInto(
   db: Database.Database,
   source: Awaited<ReturnType<typeof openExtraction>>,
   onProgress: ImportOptions['onProgress'],
-): Promise<ExtractionCounts> {
+): Promise<{ counts: ExtractionCounts; missingColumns: ExtractionColumn[] }> {
   const insert = db.prepare(INSERT_STAGING);
   const insertBatch = db.transaction((rows: (string | number)[][]) => {
     for (const r of rows) insert.run(r);
@@ -180,5 +188,6 @@ async function readInto(
   take(splitter.push(decoder.decode()));
   take(splitter.end());
   if (batch.length > 0) insertBatch(batch);
-  return parser.finish(splitter.overlongLines);
+  const counts = parser.finish(splitter.overlongLines);
+  return { counts, missingColumns: [...parser.missingColumns] };
 }

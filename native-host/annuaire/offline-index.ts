@@ -54,7 +54,9 @@ export class OfflineAnnuaire {
         ),
       );
       if (meta.get('schema') !== SCHEMA_VERSION) throw new Error('schema version');
-      this.report = JSON.parse(meta.get('report') ?? 'null') as ImportReport;
+      const report = JSON.parse(meta.get('report') ?? 'null') as ImportReport | null;
+      // Reports written before `missingColumns` existed: read as none missing.
+      this.report = report ? { ...report, missingColumns: report.missingColumns ?? [] } : undefined;
       this.db = db;
       return true;
     } catch (error) {

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { generateEntries, writeExtraction } from '../../lab/sandbox/annuaire/generate';
+import { writeFileSync } from 'node:fs';
+import {
+  extractionLines,
+  generateEntries,
+  writeExtraction,
+} from '../../lab/sandbox/annuaire/generate';
 import type { TestOperator } from '../../lab/sandbox/operator';
 import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import { e2eWorld } from './lib/world';
@@ -195,7 +200,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     await closeCompose();
   });
 
-  it('[e2e] ECO.3.1.4 offline: the extraction file chosen with the file picker and imported from the dialog (progress shown) answers the autocomplete with slapd stopped', async function () {
+  it('[e2e] ECO.3.1.4 offline: the extraction file chosen with the file picker and imported from the dialog (progress shown; the columns a cut file lacks named) answers the autocomplete with slapd stopped', async function () {
     this.timeout(240_000);
     const file = path.join(suite.home, 'Extraction_Correspondance_MSSante_202612010000.txt');
     writeExtraction(generateEntries(20_000), file);
@@ -233,6 +238,37 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       return /20\s000 adresses/.test(v.s!.text) && v.s!.text;
     });
     assert.match(info, /Extraction_Correspondance_MSSante_202612010000\.txt/);
+    // The generated file carries the header the ANS serves (2026): no known column is missing.
+    const missing = await suite.page<Read>(dialog, 'read', { m: '#offline-missing' });
+    assert.equal(missing.m!.hidden, true, missing.m!.text);
+
+    // A file whose header stops before the routing line: imported, and the dialog names the
+    // known columns it lacks (searches by postal code or city would find nothing).
+    const cut = path.join(suite.home, 'Extraction_Correspondance_MSSante_202612020000.txt');
+    writeFileSync(
+      cut,
+      extractionLines(generateEntries(200))
+        .map((l) => l.split('|').slice(0, 27).join('|'))
+        .join('\r\n'),
+    );
+    await suite.page(dialog, 'fill', { selector: '#import-path', value: cut });
+    await suite.page(dialog, 'click', '#import-start');
+    const second = await waitFor(
+      'the end of the import of the cut file',
+      async () => {
+        const v = await suite.page<Read>(dialog, 'read', {
+          box: '#import-progress',
+          text: '#import-text',
+          m: '#offline-missing',
+        });
+        return v.box?.data.phase === 'done' && !v.m!.hidden ? v : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+    const said =
+      'Colonnes attendues absentes du fichier : L6LIGNEACHEMINEMENT, Code postal, Département, Pays.';
+    assert.ok(second.text!.text.includes(said), second.text!.text);
+    assert.ok(second.m!.text.startsWith(said), second.m!.text);
     await suite.closePage(dialog);
 
     await operator.annuaire!.stop();

@@ -15,6 +15,7 @@ import {
   runOfflineSearch,
 } from '../../native-host/cli/commands/annuaire-offline';
 import {
+  asExtracted,
   extractionLines,
   generateEntries,
   writeExtraction,
@@ -192,7 +193,7 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
       const marie = index.autocomplete('martin mar');
       assert.equal(marie.entries[0]!.mail, MARIE.mailbox);
       const deep = all[312_345]!;
-      assert.deepEqual(index.lookup(deep.mail.toUpperCase()), deep);
+      assert.deepEqual(index.lookup(deep.mail.toUpperCase()), asExtracted(deep));
       const found = index.search({
         ...(deep.lastName
           ? { name: deep.lastName, firstName: deep.firstName }
@@ -200,7 +201,7 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
         postalCode: deep.postalCode,
         mail: deep.mail,
       });
-      assert.deepEqual(found.entries, [deep]);
+      assert.deepEqual(found.entries, [asExtracted(deep)]);
       const broad = index.autocomplete('m');
       assert.equal(broad.entries.length, 100);
       assert.equal(broad.truncated, true);
@@ -252,7 +253,7 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
       const ma = index.autocomplete('dropsy');
       assert.equal(ma.entries[0]!.lastName, 'DROPSY');
       const o = index.autocomplete('siobhan');
-      assert.deepEqual(o.entries[0], TRICKY[0]);
+      assert.deepEqual(o.entries[0], asExtracted(TRICKY[0]!));
     } finally {
       index.close();
     }
@@ -403,14 +404,14 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
         ...base,
         'Adresse BAL': 'Jean.Dupont@X.mssante.test',
         'Raison Sociale structure BAL': 'Cabinet A',
-        'Commune structure BAL': 'Lyon',
+        L6LIGNEACHEMINEMENT: '69001 LYON',
       }),
       line({
         ...base,
         "Nom d'exercice": 'DUPOND',
         'Adresse BAL': 'jean.dupont@x.mssante.test',
         'Raison Sociale structure BAL': 'Cabinet B',
-        'Commune structure BAL': 'Nice',
+        L6LIGNEACHEMINEMENT: '06000 NICE',
       }),
       line({ ...base, 'Adresse BAL': 'other@x.mssante.test' }),
     ].join('\n');
@@ -448,13 +449,103 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
       assert.equal(report.source, FILE_NAME);
       assert.equal(report.entries, small.length);
       assert.equal(progress.at(-1)!.bytesRead, progress.at(-1)!.totalBytes);
-      assert.deepEqual(index.lookup(TRICKY[2]!.mail), TRICKY[2]);
+      assert.deepEqual(index.lookup(TRICKY[2]!.mail), asExtracted(TRICKY[2]!));
       const noText = path.join(work, 'other.zip');
       writeFileSync(noText, zipSync({ 'other.txt': enc.encode('x') }));
       await assert.rejects(
         index.import(noText),
         (e) => codeOf(e) === 'E_ANNUAIRE_EXTRACTION_NOT_FOUND',
       );
+    } finally {
+      index.close();
+    }
+  });
+
+  it('ECO.3.1.4 imports the ZIP as the ANS serves it: one root entry, streamed with a data descriptor, the 2026 header, repeated addresses', async () => {
+    // 2 000 generated entries, the file as the extraction service names it, the header as
+    // published in 2026, and a mailbox on two situations d'exercice (the second line emptier).
+    const entries = generateEntries(2_000, 7);
+    const lines = extractionLines(entries);
+    assert.equal(
+      lines[0],
+      "Type de BAL|Adresse BAL|Type Identifiant PP|Identifiant PP|Identification nationale PP|Type identifiant structure|Identification Structure|Service de rattachement|Civilité d'exercice|Nom d'exercice|Prénom d'exercice|Catégorie profession|Libellé de catégorie profession|Code Profession|Libellé Profession|Code savoir-faire|Libellé savoir-faire|Dématérialisation|Raison Sociale structure BAL|Enseigne commerciale structure BAL|L2COMPLEMENTLOCALISATION|L3COMPLEMENTDISTRIBUTION|L4NUMEROVOIE|L4COMPLEMENTNUMEROVOIE|NL4TYPEVOIE|L4LIBELLEVOIE|L5LIEUDITMENTION|L6LIGNEACHEMINEMENT|Code postal|Département|Pays",
+    );
+    const repeated = entries[1_234]!;
+    const secondSituation = extractionLines([
+      { ...repeated, organisation: '', service: '', speciality: { code: '', label: '' } },
+    ])[1]!;
+    const text = [...lines, secondSituation, lines[1]!].join('\r\n') + '\r\n';
+    const stamp = '202608261013';
+    const zip = path.join(work, `Extraction_Correspondance_MSSante_${stamp}.zip`);
+    writeFileSync(
+      zip,
+      zipEntries([
+        {
+          name: `Extraction_Correspondance_MSSante_${stamp}.txt`,
+          data: enc.encode(text),
+          dataDescriptor: true,
+        },
+      ]),
+    );
+    const index = new OfflineAnnuaire(freshDir('ans-zip'));
+    const report = await index.import(zip);
+    try {
+      assert.equal(report.source, `Extraction_Correspondance_MSSante_${stamp}.txt`);
+      assert.deepEqual(report.missingColumns, []);
+      assert.equal(report.counts.lines, entries.length + 2);
+      assert.equal(report.entries, entries.length);
+      assert.equal(report.duplicates, 2);
+      assert.deepEqual(index.lookup(repeated.mail), asExtracted(repeated));
+      assert.deepEqual(index.lookup(MARIE.mailbox), asExtracted(entries[0]!));
+
+      // Searches by postal code, department, city: each finds exactly what a literal scan finds.
+      const sample = entries.filter((e) => e.postalCode !== '')[500]!;
+      const byCode = index.search({ postalCode: sample.postalCode, mailboxType: 'ORG' });
+      assert.deepEqual(
+        byCode.entries.map((e) => e.mail).sort(),
+        entries
+          .filter((e) => e.mailboxType === 'ORG' && e.postalCode === sample.postalCode)
+          .map((e) => e.mail)
+          .sort(),
+      );
+      assert.ok(byCode.entries.length > 0);
+      const byCity = index.search({
+        city: sample.city,
+        ...(sample.lastName ? { name: sample.lastName } : {}),
+      });
+      assert.ok(byCity.entries.some((e) => e.mail === sample.mail));
+      assert.ok(byCity.entries.every((e) => wordMatches(e.city, sample.city)));
+      const found = index.lookup(sample.mail)!;
+      assert.deepEqual(found.addressLines, sample.addressLines);
+      assert.equal(found.city, sample.city.toUpperCase());
+
+      // The CLI's report says nothing is missing; a header without the routing line says so.
+      const io = fakeIo();
+      assert.equal(await runOfflineInfo(['--offline', '--dir', freshDir('ans-zip')], io), 0);
+      assert.doesNotMatch(io.out, /missing/i);
+      const short = path.join(work, 'no-routing.txt');
+      writeFileSync(
+        short,
+        lines
+          .slice(0, 50)
+          .map((l) => l.split('|').slice(0, 27).join('|'))
+          .join('\n'),
+      );
+      const dir = freshDir('no-routing');
+      const cli = fakeIo();
+      assert.equal(await runOfflineImport([short, '--dir', dir], cli), 0);
+      assert.match(
+        cli.out,
+        /Expected columns missing \(searches by them find nothing\): L6LIGNEACHEMINEMENT, Code postal, Département, Pays/,
+      );
+      const json = fakeIo();
+      assert.equal(await runOfflineInfo(['--offline', '--json', '--dir', dir], json), 0);
+      assert.deepEqual(JSON.parse(json.out).index.missingColumns, [
+        'L6LIGNEACHEMINEMENT',
+        'Code postal',
+        'Département',
+        'Pays',
+      ]);
     } finally {
       index.close();
     }
@@ -581,7 +672,7 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
       entries: AnnuaireEntry[];
       truncated: boolean;
     };
-    assert.deepEqual(found, { ok: true, entries: [TRICKY[0]], truncated: false });
+    assert.deepEqual(found, { ok: true, entries: [asExtracted(TRICKY[0]!)], truncated: false });
 
     io = fakeIo();
     assert.equal(

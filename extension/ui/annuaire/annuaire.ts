@@ -118,7 +118,15 @@ function showStatus(status: Result<'annuaire.status'>): void {
         o.source,
       ])
     : t('annuaireOfflineNone');
+  const missing = $('offline-missing');
+  missing.textContent = missingText(o?.missingColumns ?? []);
+  missing.hidden = missing.textContent === '';
   if (status.importing) showProgress(status.importing);
+}
+
+/** The known columns the imported file lacked, named as the file names them; '' when none. */
+function missingText(columns: readonly string[]): string {
+  return columns.length > 0 ? t('annuaireMissingColumns', [columns.join(', ')]) : '';
 }
 
 function showProgress(p: Progress): void {
@@ -146,6 +154,8 @@ function showProgress(p: Progress): void {
         number.format(p.report?.duplicates ?? 0),
         number.format(p.report?.skipped ?? 0),
       ]);
+      if (p.report?.missingColumns.length)
+        $('import-text').textContent += ` ${missingText(p.report.missingColumns)}`;
       break;
     case 'failed':
       bar.value = 0;

@@ -11,8 +11,8 @@ import {
  */
 export const EXTRACTION_EOL = '\r\n';
 
-/** `12 rue de la Paix` → number, type, label; anything else is a label alone. */
-const STREET = /^(\d+[A-Za-z]?(?:\s(?:bis|ter))?)\s+(\S+)\s+(.+)$/;
+/** `12 bis rue de la Paix` → number, complement, type, label; anything else is a label alone. */
+const STREET = /^(\d+)([A-Z]|\s(?:bis|ter|quater))?\s+(\S+)\s+(.+)$/;
 
 /** A value as a field: no separator and no line break inside (the format has no quoting). */
 function field(value: string): string {
@@ -39,7 +39,7 @@ function row(entry: AnnuaireEntry): Record<ExtractionColumn, string> {
     "Nom d'exercice": entry.lastName,
     "Prénom d'exercice": entry.firstName,
     'Catégorie profession': entry.profession.code ? 'C' : '',
-    'Libellé catégorie profession': entry.profession.code ? 'Civil' : '',
+    'Libellé de catégorie profession': entry.profession.code ? 'Civil' : '',
     'Code Profession': entry.profession.code,
     'Libellé Profession': entry.profession.label,
     'Code savoir-faire': entry.speciality.code,
@@ -47,19 +47,18 @@ function row(entry: AnnuaireEntry): Record<ExtractionColumn, string> {
     Dématérialisation: 'O',
     'Raison Sociale structure BAL': entry.organisation,
     'Enseigne commerciale structure BAL': '',
-    'Complément localisation structure BAL': lines.slice(0, -1).join(' '),
-    'Complément distribution structure BAL': '',
-    'Numéro Voie structure BAL': street ? street[1]! : '',
-    'Type de voie structure BAL': street ? street[2]! : '',
-    'Libellé Voie structure BAL': street ? street[3]! : streetLine,
-    'Lieu-dit structure BAL': '',
-    'Ligne Acheminement structure BAL': entry.postalCode
-      ? `${entry.postalCode} ${entry.city.toUpperCase()}`
-      : '',
-    'Code postal structure BAL': entry.postalCode,
-    'Département structure BAL': entry.department,
-    'Pays structure BAL': entry.postalCode ? 'France' : '',
-    'Commune structure BAL': entry.city,
+    L2COMPLEMENTLOCALISATION: lines.slice(0, -1).join(' '),
+    L3COMPLEMENTDISTRIBUTION: '',
+    L4NUMEROVOIE: street ? street[1]! : '',
+    L4COMPLEMENTNUMEROVOIE: street ? (street[2] ?? '').trim() : '',
+    NL4TYPEVOIE: street ? street[3]! : '',
+    L4LIBELLEVOIE: street ? street[4]! : streetLine,
+    L5LIEUDITMENTION: '',
+    // The routing line is the only place the file names the city: "CODE CITY", upper case.
+    L6LIGNEACHEMINEMENT: entry.postalCode ? `${entry.postalCode} ${entry.city.toUpperCase()}` : '',
+    'Code postal': entry.postalCode,
+    Département: entry.department,
+    Pays: entry.postalCode ? 'FRANCE' : '',
   };
 }
 
@@ -80,4 +79,12 @@ export function extractionLines(entries: readonly AnnuaireEntry[]): string[] {
 /** Writes the extraction file: UTF-8 without BOM, CRLF line endings, a final line ending. */
 export function writeExtraction(entries: readonly AnnuaireEntry[], file: string): void {
   writeFileSync(file, extractionLines(entries).join(EXTRACTION_EOL) + EXTRACTION_EOL, 'utf8');
+}
+
+/**
+ * What importing the generated line of `entry` gives back: the file names the city only in its
+ * routing line, in upper case (`75012 PARIS`), so that is the city an import reads.
+ */
+export function asExtracted(entry: AnnuaireEntry): AnnuaireEntry {
+  return { ...entry, city: entry.postalCode ? entry.city.toUpperCase() : '' };
 }

@@ -12,7 +12,7 @@ import {
   STREET_TYPES,
 } from './nomenclature';
 
-export { extractionLines, writeExtraction, EXTRACTION_EOL } from './extraction';
+export { asExtracted, extractionLines, writeExtraction, EXTRACTION_EOL } from './extraction';
 
 /** Entries in the demo sandbox's directory. */
 export const DEMO_ENTRY_COUNT = 50;

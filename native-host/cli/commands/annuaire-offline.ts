@@ -54,6 +54,11 @@ function reportText(r: ImportReport, locale: 'fr' | 'en'): string {
               .map(([k, n]) => `${k} ${n}`)
               .join(', ')})`
           : ''),
+      ...(r.missingColumns.length > 0
+        ? [
+            `${fr ? 'Colonnes attendues absentes (recherches par ces champs sans résultat)' : 'Expected columns missing (searches by them find nothing)'}: ${r.missingColumns.join(', ')}`,
+          ]
+        : []),
       `${fr ? 'Importé le' : 'Imported at'}: ${r.importedAt}`,
     ].join('\n') + '\n'
   );

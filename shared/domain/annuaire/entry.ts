@@ -27,8 +27,10 @@ export interface AnnuaireEntry {
 }
 
 /**
- * The 31 columns of the public extraction file, in file order (UTF-8, `|`-separated, one header
- * line). Names as published in the file's header.
+ * The 31 columns of the public extraction file `Extraction_Correspondance_MSSante_<timestamp>.txt`,
+ * in file order, named as the ANS file's header names them in 2026 (UTF-8, `|`-separated, one
+ * header line; docs/annuaire.md, "The file as the ANS serves it"). The address columns carry the
+ * La Poste line numbers (L2 to L6) of the mailbox's structure.
  */
 export const EXTRACTION_COLUMNS = [
   'Type de BAL',
@@ -43,7 +45,7 @@ export const EXTRACTION_COLUMNS = [
   "Nom d'exercice",
   "Prénom d'exercice",
   'Catégorie profession',
-  'Libellé catégorie profession',
+  'Libellé de catégorie profession',
   'Code Profession',
   'Libellé Profession',
   'Code savoir-faire',
@@ -51,17 +53,43 @@ export const EXTRACTION_COLUMNS = [
   'Dématérialisation',
   'Raison Sociale structure BAL',
   'Enseigne commerciale structure BAL',
-  'Complément localisation structure BAL',
-  'Complément distribution structure BAL',
-  'Numéro Voie structure BAL',
-  'Type de voie structure BAL',
-  'Libellé Voie structure BAL',
-  'Lieu-dit structure BAL',
-  'Ligne Acheminement structure BAL',
-  'Code postal structure BAL',
-  'Département structure BAL',
-  'Pays structure BAL',
-  'Commune structure BAL',
+  'L2COMPLEMENTLOCALISATION',
+  'L3COMPLEMENTDISTRIBUTION',
+  'L4NUMEROVOIE',
+  'L4COMPLEMENTNUMEROVOIE',
+  'NL4TYPEVOIE',
+  'L4LIBELLEVOIE',
+  'L5LIEUDITMENTION',
+  'L6LIGNEACHEMINEMENT',
+  'Code postal',
+  'Département',
+  'Pays',
 ] as const;
 
 export type ExtractionColumn = (typeof EXTRACTION_COLUMNS)[number];
+
+/**
+ * Other names the same columns carry in headers seen before 2026: the address columns suffixed
+ * with ` structure BAL` (`L6LIGNEACHEMINEMENT structure BAL`, `Code postal structure BAL`…), as
+ * read by public readers of the data.gouv.fr copy (docs/annuaire.md). Compared like column names
+ * (case, accents, spacing ignored).
+ */
+export const EXTRACTION_COLUMN_ALIASES: Readonly<Record<string, ExtractionColumn>> = Object.freeze(
+  Object.fromEntries(
+    (
+      [
+        'L2COMPLEMENTLOCALISATION',
+        'L3COMPLEMENTDISTRIBUTION',
+        'L4NUMEROVOIE',
+        'L4COMPLEMENTNUMEROVOIE',
+        'NL4TYPEVOIE',
+        'L4LIBELLEVOIE',
+        'L5LIEUDITMENTION',
+        'L6LIGNEACHEMINEMENT',
+        'Code postal',
+        'Département',
+        'Pays',
+      ] as const
+    ).map((c) => [`${c} structure BAL`, c]),
+  ),
+);

@@ -1,10 +1,16 @@
 import { MssanteError } from '../../errors/mssante-error';
-import { type AnnuaireEntry, EXTRACTION_COLUMNS, type ExtractionColumn } from './entry';
+import {
+  type AnnuaireEntry,
+  EXTRACTION_COLUMNS,
+  EXTRACTION_COLUMN_ALIASES,
+  type ExtractionColumn,
+} from './entry';
 
 /**
  * Parsing of the public extraction file `Extraction_Correspondance_MSSante*.txt` (ECO.3.1.4):
- * UTF-8, `|`-separated, one header line, 31 columns. Pure: the host feeds it lines (see
- * LineSplitter), one at a time; nothing here holds the whole file.
+ * UTF-8, `|`-separated, one header line, 31 columns (EXTRACTION_COLUMNS, or the older names of
+ * EXTRACTION_COLUMN_ALIASES). Pure: the host feeds it lines (see LineSplitter), one at a time;
+ * nothing here holds the whole file.
  */
 
 /** Columns without which a line cannot become a useful entry: the header must name them all. */
@@ -21,6 +27,11 @@ export type MalformedReason = 'columns' | 'empty-address' | 'invalid-address' | 
 /** Where each known column sits in the file; columns the header does not name are absent. */
 export interface ExtractionHeader {
   readonly index: ReadonlyMap<ExtractionColumn, number>;
+  /**
+   * Known columns the header does not name, in EXTRACTION_COLUMNS order: their fields are empty
+   * in every entry, so the searches that use them find nothing (the import report says so).
+   */
+  readonly missing: readonly ExtractionColumn[];
   /** Fields per line, a trailing empty field after a final `|` not counted. */
   readonly fieldCount: number;
 }
@@ -43,7 +54,10 @@ export function columnKey(name: string): string {
     .toLowerCase();
 }
 
-const KNOWN = new Map<string, ExtractionColumn>(EXTRACTION_COLUMNS.map((c) => [columnKey(c), c]));
+const KNOWN = new Map<string, ExtractionColumn>([
+  ...Object.entries(EXTRACTION_COLUMN_ALIASES).map(([alias, c]) => [columnKey(alias), c] as const),
+  ...EXTRACTION_COLUMNS.map((c) => [columnKey(c), c] as const),
+]);
 
 /**
  * Splits one line on `|`. A field that starts with `"` and ends with `"` before the next `|`
@@ -126,7 +140,11 @@ export function parseExtractionHeader(line: string): ExtractionHeader {
       detail: `missing ${missing.map((c) => `"${c}"`).join(', ')}`,
     });
   }
-  return { index, fieldCount: fields.length };
+  return {
+    index,
+    missing: EXTRACTION_COLUMNS.filter((c) => !index.has(c)),
+    fieldCount: fields.length,
+  };
 }
 
 /** Shape check of an address: one `@`, no spaces or controls, a dotted domain, ≤ 254 characters. */
@@ -154,19 +172,20 @@ export function parseExtractionLine(line: string, header: ExtractionHeader): Lin
   if (!TYPES.has(type)) return { ok: false, reason: 'invalid-type' };
 
   const street = [
-    get('Numéro Voie structure BAL'),
-    get('Type de voie structure BAL'),
-    get('Libellé Voie structure BAL'),
+    get('L4NUMEROVOIE'),
+    get('L4COMPLEMENTNUMEROVOIE'),
+    get('NL4TYPEVOIE'),
+    get('L4LIBELLEVOIE'),
   ]
     .filter((s) => s !== '')
     .join(' ');
   const addressLines = [
-    get('Complément localisation structure BAL'),
+    get('L2COMPLEMENTLOCALISATION'),
     street,
-    get('Lieu-dit structure BAL'),
-    get('Complément distribution structure BAL'),
+    get('L5LIEUDITMENTION'),
+    get('L3COMPLEMENTDISTRIBUTION'),
   ].filter((s) => s !== '');
-  const postalCode = get('Code postal structure BAL');
+  const postalCode = get('Code postal');
   return {
     ok: true,
     entry: {
@@ -183,25 +202,22 @@ export function parseExtractionLine(line: string, header: ExtractionHeader): Lin
       service: get('Service de rattachement'),
       addressLines,
       postalCode,
-      city: cityOf(
-        get('Commune structure BAL'),
-        get('Ligne Acheminement structure BAL'),
-        postalCode,
-      ),
-      department: get('Département structure BAL'),
+      city: cityOf(get('L6LIGNEACHEMINEMENT'), postalCode),
+      department: get('Département'),
     },
   };
 }
 
 /**
- * The city as a user reads it: the commune when it is a name; when it is a code (or empty), the
- * routing line (`75013 PARIS`) without its postal code.
+ * The city as a user reads it: the file has no commune column, so it is the routing line
+ * (L6, `75013 PARIS`, `13008 MARSEILLE CEDEX 08`) without its leading postal code (the line's own
+ * five characters, or the postal code column's value).
  */
-function cityOf(commune: string, routing: string, postalCode: string): string {
-  if (commune !== '' && !/^\d[\dAB]*$/i.test(commune)) return commune;
-  const stripped = routing.replace(/^\s*\d{5}\s+/, '').trim();
-  if (stripped !== '') return stripped;
-  return postalCode === '' ? commune : '';
+export function cityOf(routing: string, postalCode: string): string {
+  let city = routing.trim();
+  if (postalCode !== '' && city.startsWith(postalCode)) city = city.slice(postalCode.length);
+  else city = city.replace(/^\d[\dAB]\d{3}(?=\s|$)/i, '');
+  return city.trim();
 }
 
 /** Counts of one parse, for the import report. */
@@ -234,6 +250,11 @@ export function emptyCounts(): ExtractionCounts {
 export class ExtractionParser {
   readonly counts: ExtractionCounts = emptyCounts();
   private header: ExtractionHeader | undefined;
+
+  /** Known columns the header did not name (empty before the header is read). */
+  get missingColumns(): readonly ExtractionColumn[] {
+    return this.header?.missing ?? [];
+  }
 
   push(line: string): AnnuaireEntry | undefined {
     if (line.trim() === '') return undefined;

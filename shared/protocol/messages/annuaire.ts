@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { EXTRACTION_COLUMNS } from '../../domain/annuaire/entry';
 
 /**
  * The Annuaire Santé through the host (ECO.3.1.4): autocomplete while the user types a recipient,
@@ -83,6 +84,8 @@ export const annuaireImportReport = z.object({
   duplicates: count,
   /** Lines skipped, in all (their reasons are in the CLI's `info`). */
   skipped: count,
+  /** Known columns the file's header lacked: searches by them find nothing. */
+  missingColumns: z.array(z.enum(EXTRACTION_COLUMNS)),
 });
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { EXTRACTION_COLUMNS } from '../../../shared/domain/annuaire/entry';
 import {
   ExtractionParser,
+  cityOf,
   columnKey,
   isPlausibleAddress,
   parseExtractionHeader,
@@ -33,14 +34,34 @@ const MARTIN = row({
   'Code savoir-faire': 'SM54',
   'Libellé savoir-faire': 'Médecine générale',
   'Raison Sociale structure BAL': 'Cabinet du Parc',
-  'Numéro Voie structure BAL': '12',
-  'Type de voie structure BAL': 'R',
-  'Libellé Voie structure BAL': 'des Lilas',
-  'Ligne Acheminement structure BAL': '75013 PARIS',
-  'Code postal structure BAL': '75013',
-  'Département structure BAL': '75',
-  'Commune structure BAL': 'Paris',
+  L2COMPLEMENTLOCALISATION: 'Bâtiment B',
+  L4NUMEROVOIE: '12',
+  L4COMPLEMENTNUMEROVOIE: 'bis',
+  NL4TYPEVOIE: 'R',
+  L4LIBELLEVOIE: 'des Lilas',
+  L5LIEUDITMENTION: 'Les Gobelins',
+  L3COMPLEMENTDISTRIBUTION: 'BP 12',
+  L6LIGNEACHEMINEMENT: '75013 PARIS',
+  'Code postal': '75013',
+  Département: '75',
+  Pays: 'FRANCE',
 });
+
+/** The header of the file the ANS served in 2026, as published (one line, `|`-separated). */
+const ANS_2026_HEADER =
+  "Type de BAL|Adresse BAL|Type Identifiant PP|Identifiant PP|Identification nationale PP|Type identifiant structure|Identification Structure|Service de rattachement|Civilité d'exercice|Nom d'exercice|Prénom d'exercice|Catégorie profession|Libellé de catégorie profession|Code Profession|Libellé Profession|Code savoir-faire|Libellé savoir-faire|Dématérialisation|Raison Sociale structure BAL|Enseigne commerciale structure BAL|L2COMPLEMENTLOCALISATION|L3COMPLEMENTDISTRIBUTION|L4NUMEROVOIE|L4COMPLEMENTNUMEROVOIE|NL4TYPEVOIE|L4LIBELLEVOIE|L5LIEUDITMENTION|L6LIGNEACHEMINEMENT|Code postal|Département|Pays";
+
+/** The older header: the address columns suffixed with ` structure BAL`. */
+const SUFFIXED_HEADER = ANS_2026_HEADER.replace(
+  /\|(L2COMPLEMENTLOCALISATION|L3COMPLEMENTDISTRIBUTION|L4NUMEROVOIE|L4COMPLEMENTNUMEROVOIE|NL4TYPEVOIE|L4LIBELLEVOIE|L5LIEUDITMENTION|L6LIGNEACHEMINEMENT|Code postal|Département|Pays)(?=\||$)/g,
+  '|$1 structure BAL',
+);
+
+/** The add-on's own header before it knew the real one (invented address column names). */
+const INVENTED_HEADER = ANS_2026_HEADER.replace(
+  'L2COMPLEMENTLOCALISATION|L3COMPLEMENTDISTRIBUTION|L4NUMEROVOIE|L4COMPLEMENTNUMEROVOIE|NL4TYPEVOIE|L4LIBELLEVOIE|L5LIEUDITMENTION|L6LIGNEACHEMINEMENT|Code postal|Département|Pays',
+  'Complément localisation structure BAL|Complément distribution structure BAL|Numéro Voie structure BAL|Complément numéro|Type de voie structure BAL|Libellé Voie structure BAL|Lieu-dit structure BAL|Ligne Acheminement structure BAL|Code postal structure BAL|Département structure BAL|Pays structure BAL',
+);
 
 function refusedCode(fn: () => unknown): string {
   try {
@@ -69,9 +90,9 @@ describe('Annuaire extraction file parser', () => {
       speciality: { code: 'SM54', label: 'Médecine générale' },
       organisation: 'Cabinet du Parc',
       service: '',
-      addressLines: ['12 R des Lilas'],
+      addressLines: ['Bâtiment B', '12 bis R des Lilas', 'Les Gobelins', 'BP 12'],
       postalCode: '75013',
-      city: 'Paris',
+      city: 'PARIS',
       department: '75',
     });
   });
@@ -163,11 +184,67 @@ describe('Annuaire extraction file parser', () => {
     assert.equal(r.entry.organisation, 'Centre "Santé" | Nord');
   });
 
-  it('ECO.3.1.4 takes the city from the routing line when the commune is a code', () => {
-    const header = parseExtractionHeader(HEADER);
-    const r = parseExtractionLine(MARTIN.replace('|Paris', '|75113'), header);
+  it('ECO.3.1.4 takes the city from the routing line (L6) without its postal code', () => {
+    assert.equal(cityOf('75013 PARIS', '75013'), 'PARIS');
+    assert.equal(cityOf('13008 MARSEILLE CEDEX 08', '13008'), 'MARSEILLE CEDEX 08');
+    assert.equal(cityOf('20000 AJACCIO', ''), 'AJACCIO');
+    assert.equal(cityOf('97400 SAINT-DENIS', '97400'), 'SAINT-DENIS');
+    assert.equal(cityOf('LYON', '69001'), 'LYON');
+    assert.equal(cityOf('', '69001'), '');
+  });
+
+  it('ECO.3.1.4 recognises the header the ANS serves in 2026: every column known, none missing', () => {
+    assert.equal(ANS_2026_HEADER, EXTRACTION_COLUMNS.join('|'));
+    const header = parseExtractionHeader(ANS_2026_HEADER);
+    assert.equal(header.fieldCount, 31);
+    assert.equal(header.index.size, 31);
+    assert.deepEqual(header.missing, []);
+    assert.equal(header.index.get('L6LIGNEACHEMINEMENT'), 27);
+    assert.equal(header.index.get('Code postal'), 28);
+  });
+
+  it('ECO.3.1.4 recognises the older header (address columns suffixed " structure BAL") the same way', () => {
+    assert.match(
+      SUFFIXED_HEADER,
+      /\|L6LIGNEACHEMINEMENT structure BAL\|Code postal structure BAL\|/,
+    );
+    const header = parseExtractionHeader(SUFFIXED_HEADER);
+    assert.deepEqual(header.missing, []);
+    const r = parseExtractionLine(MARTIN, header);
     assert.ok(r.ok);
+    assert.equal(r.entry.postalCode, '75013');
     assert.equal(r.entry.city, 'PARIS');
+    assert.deepEqual(r.entry.addressLines, [
+      'Bâtiment B',
+      '12 bis R des Lilas',
+      'Les Gobelins',
+      'BP 12',
+    ]);
+  });
+
+  it('ECO.3.1.4 names the known columns a header lacks, so the import can say which searches find nothing', () => {
+    const header = parseExtractionHeader(INVENTED_HEADER);
+    assert.deepEqual(header.missing, [
+      'L2COMPLEMENTLOCALISATION',
+      'L3COMPLEMENTDISTRIBUTION',
+      'L4NUMEROVOIE',
+      'L4COMPLEMENTNUMEROVOIE',
+      'NL4TYPEVOIE',
+      'L4LIBELLEVOIE',
+      'L5LIEUDITMENTION',
+      'L6LIGNEACHEMINEMENT',
+    ]);
+    const r = parseExtractionLine(MARTIN, header);
+    assert.ok(r.ok);
+    assert.equal(r.entry.postalCode, '75013', '"Code postal structure BAL" is known');
+    assert.equal(r.entry.city, '', 'no routing line, no city');
+    assert.deepEqual(r.entry.addressLines, []);
+    const p = new ExtractionParser();
+    assert.equal(p.missingColumns.length, 0, 'nothing is missing before the header');
+    p.push("Type de BAL|Adresse BAL|Nom d'exercice|Prénom d'exercice");
+    assert.equal(p.missingColumns.length, 27);
+    assert.ok(p.missingColumns.includes('Code postal'));
+    assert.ok(!p.missingColumns.includes('Adresse BAL'));
   });
 
   it('checks the shape of addresses', () => {

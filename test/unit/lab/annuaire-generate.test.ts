@@ -72,8 +72,12 @@ describe('sandbox Annuaire generator', () => {
     assert.equal(column('Code Profession'), '10');
     assert.equal(column('Code savoir-faire'), 'SM04');
     assert.equal(column('Raison Sociale structure BAL'), 'Hôpital Bac à Sable');
-    assert.equal(column('Code postal structure BAL'), '75012');
-    assert.equal(column('Commune structure BAL'), 'Paris');
+    assert.equal(column('Code postal'), '75012');
+    assert.equal(column('L6LIGNEACHEMINEMENT'), '75012 PARIS');
+    assert.equal(column('Département'), '75');
+    assert.equal(column('L4NUMEROVOIE'), '1');
+    assert.equal(column('NL4TYPEVOIE'), 'place');
+    assert.equal(column('L4LIBELLEVOIE'), 'du Bac à Sable');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'extraction-'));
     try {
       const file = path.join(dir, 'Extraction_Correspondance_MSSante_test.txt');

@@ -104,7 +104,7 @@ describe('Annuaire results as the protocol carries them', () => {
     assert.deepEqual(auto.parse({ query: 'dur' }), { query: 'dur', limit: 20 });
   });
 
-  it('counts the skipped lines of an import report', () => {
+  it('counts the skipped lines of an import report and passes the missing columns on', () => {
     const report = wireReport({
       source: 'Extraction_Correspondance_MSSante.txt',
       importedAt: '2026-12-01T00:00:00.000Z',
@@ -121,6 +121,7 @@ describe('Annuaire results as the protocol carries them', () => {
       },
       entries: 6,
       duplicates: 1,
+      missingColumns: ['Code postal'],
     });
     assert.deepEqual(report, {
       source: 'Extraction_Correspondance_MSSante.txt',
@@ -129,6 +130,7 @@ describe('Annuaire results as the protocol carries them', () => {
       entries: 6,
       duplicates: 1,
       skipped: 3,
+      missingColumns: ['Code postal'],
     });
   });
 });
