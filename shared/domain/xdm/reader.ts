@@ -104,13 +104,14 @@ export async function openXdm(source: ZipSource, options: XdmReadOptions = {}): 
   );
   const named = documents.map((d) => withPdfName(d, patient));
   let subject: string | undefined;
-  if (patient.birthName && patient.firstName && named.every((d) => d.displayName)) {
+  const name = nameOnSubject(patient);
+  if (name && patient.firstName && named.every((d) => d.displayName)) {
     subject = composeSubject({
       documents: named.map((d) => ({
         displayName: d.displayName!,
         ...(d.code ? { code: d.code } : {}),
       })),
-      birthName: patient.birthName,
+      birthName: name,
       firstName: patient.firstName,
       ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
     });
@@ -183,15 +184,21 @@ function describe(entry: ZipEntry, metadata: XdsDocumentEntry, header: CdaHeader
   };
 }
 
+/** Seed 001 §3.1.3, `<NOM>`: the birth name "si disponible sinon … le nom usuel". */
+function nameOnSubject(patient: XdmPatient): string | undefined {
+  return patient.birthName ?? patient.usualName;
+}
+
 function withPdfName(d: XdmDocument, patient: XdmPatient): XdmDocument {
   const actDate = d.serviceStart ?? d.header.effectiveTime;
-  if (!actDate || !d.displayName || !patient.birthName || !patient.firstName) return d;
+  const name = nameOnSubject(patient);
+  if (!actDate || !d.displayName || !name || !patient.firstName) return d;
   return {
     ...d,
     pdfName: composePdfName({
       actDate,
       documentType: d.displayName,
-      birthName: patient.birthName,
+      birthName: name,
       firstName: patient.firstName,
     }),
   };
