@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../errors/codes';
 import { toRnivName } from '../identity/rniv';
 import { isValidIns, PATIENT_DOMAIN } from '../ins/ins';
 import type { XdmInspection } from '../xdm/reader';
-import type { XdmPatient } from '../xdm/patient';
+import { type XdmPatient, nameOnSubject } from '../xdm/patient';
 import { toIsoPartial } from '../cda/dates';
 import { checkFromLabel, type MailboxProfile } from './from-label';
 import { DEFAULT_NIL, MSS_HEADERS, appMention, checkHeaderValue } from './headers';
@@ -146,10 +146,11 @@ export function chooseSubject(
 ): { subject: string; kept: boolean; replaced?: string } {
   const user = userSubject.trim();
   if (user === computed || user === '') return { subject: computed, kept: false };
-  if (user.startsWith(XDM_SUBJECT_PREFIX) && patient.birthName && patient.firstName) {
+  const name = nameOnSubject(patient);
+  if (user.startsWith(XDM_SUBJECT_PREFIX) && name && patient.firstName) {
     try {
       const parsed = parseSubject(user, {
-        birthName: patient.birthName,
+        birthName: name,
         firstName: patient.firstName,
       });
       if (parsed.label.length > 0) return { subject: user, kept: true };
@@ -307,15 +308,15 @@ function combinedSubject(
   patient: XdmPatient,
 ): string | undefined {
   const all = xdms.flatMap((a) => a.xdm!.documents);
-  if (!patient.birthName || !patient.firstName || !all.every((d) => d.displayName))
-    return undefined;
+  const name = nameOnSubject(patient);
+  if (!name || !patient.firstName || !all.every((d) => d.displayName)) return undefined;
   try {
     return composeSubject({
       documents: all.map((d) => ({
         displayName: d.displayName!,
         ...(d.code ? { code: d.code } : {}),
       })),
-      birthName: patient.birthName,
+      birthName: name,
       firstName: patient.firstName,
       ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
     });

@@ -27,6 +27,11 @@ export interface XdmPatient {
   readonly qualified: boolean;
 }
 
+/** Seed 001 §3.1.3, `<NOM>`: the birth name "si disponible sinon … le nom usuel". */
+export function nameOnSubject(patient: XdmPatient): string | undefined {
+  return patient.birthName ?? patient.usualName;
+}
+
 const sameCx = (a: CxId, b: CxId) => a.id === b.id && (a.oid ?? '') === (b.oid ?? '');
 
 function refuse(detail: string): never {

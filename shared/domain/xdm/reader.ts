@@ -9,7 +9,7 @@ import { readEntry, readEntryBytes } from '../zip/entry-stream';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../zip/limits';
 import type { ZipSource } from '../zip/source';
 import { type XdsDocumentEntry, type XdsMetadata, parseXdsMetadata } from './metadata';
-import { type XdmPatient, mergePatient } from './patient';
+import { type XdmPatient, mergePatient, nameOnSubject } from './patient';
 
 export interface XdmReadOptions {
   readonly limits?: Readonly<ZipLimits>;
@@ -182,11 +182,6 @@ function describe(entry: ZipEntry, metadata: XdsDocumentEntry, header: CdaHeader
     ...(displayName ? { displayName } : {}),
     ...(serviceStart ? { serviceStart } : {}),
   };
-}
-
-/** Seed 001 §3.1.3, `<NOM>`: the birth name "si disponible sinon … le nom usuel". */
-function nameOnSubject(patient: XdmPatient): string | undefined {
-  return patient.birthName ?? patient.usualName;
 }
 
 function withPdfName(d: XdmDocument, patient: XdmPatient): XdmDocument {

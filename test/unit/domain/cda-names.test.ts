@@ -4,6 +4,9 @@ import { CdaHeaderReader } from '../../../shared/domain/cda/header';
 import { firstName, isQualified } from '../../../shared/domain/cda/patient';
 import { encodeUtf8 } from '../../../shared/domain/bytes/utf8';
 import { bytesSource } from '../../../shared/domain/zip/source';
+import { headerLines } from '../../../shared/domain/pdf/render';
+import { readCdaNarrative } from '../../../shared/domain/pdf/narrative';
+import { n3Cda } from '../../../lab/fixtures/cda-n3';
 import { inspectXdm } from '../../../shared/domain/xdm/reader';
 import {
   BIO,
@@ -185,5 +188,15 @@ describe('patient names of a CI-SIS CDA header (BR, list, CL, SP)', () => {
         JSON.stringify(patient),
       );
     }
+  });
+
+  it('ECO.2.1.5 the PDF copy shows the birth name, the list of birth first names and the used ones', () => {
+    const bytes = encodeUtf8(n3Cda({ patient: DOMINIQUE }));
+    const reader = new CdaHeaderReader();
+    reader.push(bytes);
+    const lines = Object.fromEntries(headerLines(reader.finish(), readCdaNarrative(bytes)));
+    assert.equal(lines['Patient (nom de naissance)'], 'PAT-TROIS (usage : MARTIN)');
+    assert.equal(lines['Prénoms'], 'DOMINIQUE MARIE-LOUISE');
+    assert.equal(lines['Prénom utilisé'], 'MARIE');
   });
 });
