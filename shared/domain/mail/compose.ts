@@ -325,6 +325,34 @@ function combinedSubject(
   }
 }
 
+const STRUCT_STYLES: Record<string, string> = {
+  b: 'font-weight:bold',
+  strong: 'font-weight:bold',
+  i: 'font-style:italic',
+  em: 'font-style:italic',
+  u: 'text-decoration:underline',
+};
+
+/**
+ * ECO.2.2.4 ("2 parties identiques en termes de contenu rédactionnel"): Thunderbird derives the
+ * text/plain part of an HTML message itself and, by default (`converter.html2txt.structs`), writes
+ * `<b>Paul</b>` as `*Paul*`, `<i>` as `/…/`, `<u>` as `_…_`: the two parts then differ. The same
+ * emphasis written as a styled `<span>` looks the same in HTML and gives the bare words in text.
+ */
+export function htmlWithoutStructMarks(html: string): string {
+  return html.replace(
+    /<(\/?)(b|strong|i|em|u)\b([^>]*)>/gi,
+    (_, close: string, tag: string, attrs: string) => {
+      if (close) return '</span>';
+      const style = STRUCT_STYLES[tag.toLowerCase()]!;
+      const styled = /\sstyle\s*=\s*(["'])/i.exec(attrs);
+      if (!styled) return `<span style="${style}"${attrs}>`;
+      const at = styled.index + styled[0].length;
+      return `<span${attrs.slice(0, at)}${style};${attrs.slice(at)}>`;
+    },
+  );
+}
+
 /** Appends the ECO.2.2.5 mention to an HTML body (once), before `</body>` when there is one. */
 export function htmlWithMention(html: string, mention: string): string {
   const escaped = mention.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
