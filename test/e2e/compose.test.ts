@@ -43,6 +43,36 @@ function mimeParts(raw: string): Array<{ head: string; body: string }> {
   });
 }
 
+/** A text part's content, its transfer encoding undone (quoted-printable, base64, 8bit), as UTF-8. */
+function partText(part: { head: string; body: string }): string {
+  const cte = /^Content-Transfer-Encoding:\s*([\w-]+)/im.exec(part.head)?.[1]?.toLowerCase();
+  if (cte === 'base64')
+    return Buffer.from(part.body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (cte !== 'quoted-printable') return part.body;
+  const bytes = part.body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** The words a reader sees: whitespace (flowed soft breaks included) collapsed. */
+const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** What an HTML part says as text: head and tags dropped, block ends as spaces, entities read. */
+function htmlWords(html: string): string {
+  const text = html
+    .replace(/<head[^]*?<\/head>/gi, '')
+    .replace(/<(?:br|\/p|\/div|\/li|\/h\d|\/tr)\b[^>]*>/gi, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&');
+  return words(text);
+}
+
 /** A part's file name, plain or RFC 2231 (`filename*0*=UTF-8''…`, continuations joined). */
 function partFileName(head: string): string | undefined {
   const unfolded = head.replace(/\n[ \t]+/g, ' ');
@@ -512,7 +542,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     assert.match(head, /^X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD$/m);
   });
 
-  it('[e2e] ECO.2.2.4 ECO.2.2.3 an HTML message goes as multipart/alternative, text/plain (UTF-8) first and text/html second', async function () {
+  it('[e2e] ECO.2.2.4 ECO.2.2.3 an HTML message goes as multipart/alternative, text/plain (UTF-8) first and text/html second, the same text in both', async function () {
     this.timeout(120_000);
     const tab = await compose({
       to: [PAUL.mailbox],
@@ -527,6 +557,9 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     assert.equal(parts.length, 2);
     assert.match(parts[0]!.head, /^Content-Type: text\/plain; charset=UTF-8/m);
     assert.match(parts[1]!.head, /^Content-Type: text\/html; charset=UTF-8/m);
+    // "2 parties identiques en termes de contenu rédactionnel": the same words in both parts.
+    assert.equal(words(partText(parts[0]!)), 'Bonjour Paul, à bientôt.');
+    assert.equal(htmlWords(partText(parts[1]!)), words(partText(parts[0]!)));
     assert.match(headBlock(raw), /^X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD$/m);
   });
 
@@ -553,7 +586,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     assert.equal(await send(tab), null);
   });
 
-  it('[e2e] ECO.2.2.5 an APP mailbox: refused until its contact is set, then Reply-To and the mention at the end of the body (both parts when HTML)', async function () {
+  it('[e2e] ECO.2.2.5 ECO.2.2.4 an APP mailbox: refused until its contact is set, then Reply-To and the mention at the end of the body (both parts when HTML, the same words in each)', async function () {
     this.timeout(180_000);
     const { identityId: appIdentity } = await world.account('APP');
     await call('identities.update', appIdentity, { name: 'Laboratoire Central' });
@@ -604,5 +637,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     const parts = mimeParts(rawHtml);
     assert.equal(parts.length, 2);
     for (const part of parts) assert.match(part.body.replace(/\s+/g, ' '), mention);
+    // ECO.2.2.4: the mention added to the HTML part reaches the text part word for word.
+    assert.equal(htmlWords(partText(parts[1]!)), words(partText(parts[0]!)));
   });
 });

@@ -2,6 +2,7 @@ import {
   type ComposePlan,
   DSN_INSTRUCTION_HEADER,
   htmlWithMention,
+  htmlWithoutStructMarks,
 } from '../../../shared/domain/mail/compose';
 import { MSS_HEADERS, withAppMention } from '../../../shared/domain/mail/headers';
 import type { Locale } from '../../../shared/errors/codes';
@@ -34,12 +35,15 @@ export function sendChange(
   if (plan.subject !== undefined) change.subject = plan.subject;
   if (plan.deliveryFormat) change.deliveryFormat = plan.deliveryFormat;
   if (plan.replyTo) change.replyTo = [plan.replyTo];
-  if (plan.appMention) {
-    const contact = plan.replyTo!;
-    if (details.isPlainText !== false)
-      change.plainTextBody = withAppMention(details.plainTextBody ?? '', contact, locale);
-    else change.body = htmlWithMention(details.body ?? '', plan.appMention);
+  if (details.isPlainText !== false) {
+    if (plan.appMention)
+      change.plainTextBody = withAppMention(details.plainTextBody ?? '', plan.replyTo!, locale);
+    return change;
   }
+  // ECO.2.2.4: the text part Thunderbird derives from this HTML must say the same words.
+  let body = htmlWithoutStructMarks(details.body ?? '');
+  if (plan.appMention) body = htmlWithMention(body, plan.appMention);
+  if (body !== (details.body ?? '')) change.body = body;
   return change;
 }
 

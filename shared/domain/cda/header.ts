@@ -119,10 +119,12 @@ export class CdaHeaderReader {
       throw new MssanteError('E_CDA_NO_PDF', { detail: 'embedded PDF not terminated' });
     }
     const d = this.draft;
-    const birth = d.families.find((f) => f.qualifier === 'BR');
-    const other = d.families.find((f) => f.qualifier !== 'BR');
-    const birthName = birth?.text ?? (d.families.length > 0 ? d.families[0]!.text : undefined);
-    const usualName = birth && other ? other.text : undefined;
+    const part = (list: Draft['families'], ...qualifiers: (string | undefined)[]) =>
+      list.find((n) => qualifiers.includes(n.qualifier) && n.text.length > 0)?.text;
+    const birthName = part(d.families, 'BR') ?? part(d.families, undefined);
+    const usualName = part(d.families, 'CL', 'SP');
+    const firstBirthGiven = part(d.givens, 'BR');
+    const usedGiven = part(d.givens, 'CL', 'SP');
     let ins: PatientIdentity['ins'];
     const otherIds: { root: string; extension?: string }[] = [];
     for (const id of d.ids) {
@@ -137,7 +139,11 @@ export class CdaHeaderReader {
       otherIds,
       ...(birthName ? { birthName } : {}),
       ...(usualName ? { usualName } : {}),
-      givenNames: d.givens.filter((g) => g.qualifier !== 'CL').map((g) => g.text),
+      birthGivenNames: d.givens
+        .filter((g) => g.qualifier === undefined && g.text.length > 0)
+        .map((g) => g.text),
+      ...(firstBirthGiven ? { firstBirthGiven } : {}),
+      ...(usedGiven ? { usedGiven } : {}),
       ...(d.sex ? { sex: d.sex } : {}),
       ...(d.birthDate ? { birthDate: d.birthDate } : {}),
     };

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../errors/codes';
 import { toRnivName } from '../identity/rniv';
 import { isValidIns, PATIENT_DOMAIN } from '../ins/ins';
 import type { XdmInspection } from '../xdm/reader';
-import type { XdmPatient } from '../xdm/patient';
+import { type XdmPatient, nameOnSubject } from '../xdm/patient';
 import { toIsoPartial } from '../cda/dates';
 import { checkFromLabel, type MailboxProfile } from './from-label';
 import { DEFAULT_NIL, MSS_HEADERS, appMention, checkHeaderValue } from './headers';
@@ -146,10 +146,11 @@ export function chooseSubject(
 ): { subject: string; kept: boolean; replaced?: string } {
   const user = userSubject.trim();
   if (user === computed || user === '') return { subject: computed, kept: false };
-  if (user.startsWith(XDM_SUBJECT_PREFIX) && patient.birthName && patient.firstName) {
+  const name = nameOnSubject(patient);
+  if (user.startsWith(XDM_SUBJECT_PREFIX) && name && patient.firstName) {
     try {
       const parsed = parseSubject(user, {
-        birthName: patient.birthName,
+        birthName: name,
         firstName: patient.firstName,
       });
       if (parsed.label.length > 0) return { subject: user, kept: true };
@@ -307,21 +308,49 @@ function combinedSubject(
   patient: XdmPatient,
 ): string | undefined {
   const all = xdms.flatMap((a) => a.xdm!.documents);
-  if (!patient.birthName || !patient.firstName || !all.every((d) => d.displayName))
-    return undefined;
+  const name = nameOnSubject(patient);
+  if (!name || !patient.firstName || !all.every((d) => d.displayName)) return undefined;
   try {
     return composeSubject({
       documents: all.map((d) => ({
         displayName: d.displayName!,
         ...(d.code ? { code: d.code } : {}),
       })),
-      birthName: patient.birthName,
+      birthName: name,
       firstName: patient.firstName,
       ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
     });
   } catch {
     return undefined;
   }
+}
+
+const STRUCT_STYLES: Record<string, string> = {
+  b: 'font-weight:bold',
+  strong: 'font-weight:bold',
+  i: 'font-style:italic',
+  em: 'font-style:italic',
+  u: 'text-decoration:underline',
+};
+
+/**
+ * ECO.2.2.4 ("2 parties identiques en termes de contenu rédactionnel"): Thunderbird derives the
+ * text/plain part of an HTML message itself and, by default (`converter.html2txt.structs`), writes
+ * `<b>Paul</b>` as `*Paul*`, `<i>` as `/…/`, `<u>` as `_…_`: the two parts then differ. The same
+ * emphasis written as a styled `<span>` looks the same in HTML and gives the bare words in text.
+ */
+export function htmlWithoutStructMarks(html: string): string {
+  return html.replace(
+    /<(\/?)(b|strong|i|em|u)\b([^>]*)>/gi,
+    (_, close: string, tag: string, attrs: string) => {
+      if (close) return '</span>';
+      const style = STRUCT_STYLES[tag.toLowerCase()]!;
+      const styled = /\sstyle\s*=\s*(["'])/i.exec(attrs);
+      if (!styled) return `<span style="${style}"${attrs}>`;
+      const at = styled.index + styled[0].length;
+      return `<span${attrs.slice(0, at)}${style};${attrs.slice(at)}>`;
+    },
+  );
 }
 
 /** Appends the ECO.2.2.5 mention to an HTML body (once), before `</body>` when there is one. */

@@ -15,6 +15,7 @@ import { MssanteError } from '../../errors/mssante-error';
 import { encodeUtf8 } from '../bytes/utf8';
 import { type CdaHeader, CdaHeaderReader } from '../cda/header';
 import { type PartialDate, toFrenchDate } from '../cda/dates';
+import { birthGivenList, displayName, firstName } from '../cda/patient';
 import {
   type CdaDocumentText,
   DEFAULT_NARRATIVE_LIMITS,
@@ -102,7 +103,8 @@ export function headerLines(header: CdaHeader, text: CdaDocumentText): [string, 
       [header.displayName, header.code ? `(${header.code})` : ''].filter(Boolean).join(' '),
     ],
     ['Patient (nom de naissance)', names],
-    ['Prénoms', p.givenNames.join(' ')],
+    ['Prénoms', birthGivenList(p) ?? p.firstBirthGiven ?? ''],
+    ['Prénom utilisé', p.usedGiven ?? ''],
     ['INS', p.ins ? `${p.ins.value} (${p.ins.kind}, ${p.ins.oid})` : 'non renseigné'],
     ['Date de naissance', p.birthDate ? toFrenchDate(p.birthDate) : ''],
     ['Sexe', p.sex ? (SEX[p.sex] ?? p.sex) : ''],
@@ -482,7 +484,7 @@ export async function renderCdaPdfA(cda: Uint8Array, options: PdfAOptions): Prom
     : '';
   layout.footer(
     `Copie PDF/A générée à partir du document CDA${id ? ` ${id}` : ''} — ${clean(
-      [header.patient.birthName?.toUpperCase(), header.patient.givenNames[0]]
+      [displayName(header.patient)?.toUpperCase(), firstName(header.patient)]
         .filter(Boolean)
         .join(' '),
     )}`,

@@ -9,7 +9,7 @@ import { readEntry, readEntryBytes } from '../zip/entry-stream';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../zip/limits';
 import type { ZipSource } from '../zip/source';
 import { type XdsDocumentEntry, type XdsMetadata, parseXdsMetadata } from './metadata';
-import { type XdmPatient, mergePatient } from './patient';
+import { type XdmPatient, mergePatient, nameOnSubject } from './patient';
 
 export interface XdmReadOptions {
   readonly limits?: Readonly<ZipLimits>;
@@ -104,13 +104,14 @@ export async function openXdm(source: ZipSource, options: XdmReadOptions = {}): 
   );
   const named = documents.map((d) => withPdfName(d, patient));
   let subject: string | undefined;
-  if (patient.birthName && patient.firstName && named.every((d) => d.displayName)) {
+  const name = nameOnSubject(patient);
+  if (name && patient.firstName && named.every((d) => d.displayName)) {
     subject = composeSubject({
       documents: named.map((d) => ({
         displayName: d.displayName!,
         ...(d.code ? { code: d.code } : {}),
       })),
-      birthName: patient.birthName,
+      birthName: name,
       firstName: patient.firstName,
       ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
     });
@@ -185,13 +186,14 @@ function describe(entry: ZipEntry, metadata: XdsDocumentEntry, header: CdaHeader
 
 function withPdfName(d: XdmDocument, patient: XdmPatient): XdmDocument {
   const actDate = d.serviceStart ?? d.header.effectiveTime;
-  if (!actDate || !d.displayName || !patient.birthName || !patient.firstName) return d;
+  const name = nameOnSubject(patient);
+  if (!actDate || !d.displayName || !name || !patient.firstName) return d;
   return {
     ...d,
     pdfName: composePdfName({
       actDate,
       documentType: d.displayName,
-      birthName: patient.birthName,
+      birthName: name,
       firstName: patient.firstName,
     }),
   };

@@ -12,6 +12,7 @@ import {
   chooseSubject,
   type ComposeInput,
   htmlWithMention,
+  htmlWithoutStructMarks,
   planCompose,
 } from '../../../shared/domain/mail/compose';
 import { DEFAULT_NIL } from '../../../shared/domain/mail/headers';
@@ -219,6 +220,15 @@ describe('compose plan (shared/domain/mail/compose)', () => {
     const html = htmlWithMention('<html><body><p>Bonjour</p></body></html>', 'A & <b>');
     assert.equal(html, '<html><body><p>Bonjour</p><p>-- <br>A &amp; &lt;b&gt;</p></body></html>');
     assert.equal(htmlWithMention(html, 'A & <b>'), html);
+  });
+
+  it('ECO.2.2.4 writes emphasis as styled spans, so the text part Thunderbird derives carries no *struct* marks', () => {
+    assert.equal(
+      htmlWithoutStructMarks(
+        '<html><body><p>Bonjour <b>Paul</b>, <STRONG class="x">à</STRONG> <i>bientôt</i> <em style="color:red">ici</em> <u>là</u><br><ul><li>item</li></ul><img src="a.png"></p></body></html>',
+      ),
+      '<html><body><p>Bonjour <span style="font-weight:bold">Paul</span>, <span style="font-weight:bold" class="x">à</span> <span style="font-style:italic">bientôt</span> <span style="font-style:italic;color:red">ici</span> <span style="text-decoration:underline">là</span><br><ul><li>item</li></ul><img src="a.png"></p></body></html>',
+    );
   });
 
   it('ECO.2.2.7 ECO.2.2.4 warns about a From label off the rule and sends HTML as multipart/alternative', () => {

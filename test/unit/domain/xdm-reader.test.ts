@@ -44,6 +44,7 @@ describe('XDM reader (ECO.2.1.1, ECO.2.1.2)', () => {
       oid: '1.2.250.1.213.1.4.8',
       birthName: 'VIAL',
       firstName: 'PAUL',
+      birthGivenNames: 'PAUL ANDRE',
       birthDate: { year: 1978, month: 11, day: 26 },
       sex: 'M',
       qualified: true,
@@ -191,6 +192,52 @@ describe('XDM reader (ECO.2.1.1, ECO.2.1.2)', () => {
       await refusal(bytes, { limits: { ...DEFAULT_ZIP_LIMITS, maxTotalSize: 5000 } }),
       'E_ZIP_BOMB',
     );
+  });
+
+  it('ECO.2.1.2 ECO.2.4.2 METADATA.XML patientId carries the INS and the CDA header none: the patient is identified by it, X-MSS-INS N', async () => {
+    const { ins: _ins, ...noIns } = VIAL_PAUL;
+    const vialCx = `${VIAL_PAUL.ins}^^^&1.2.250.1.213.1.4.8&ISO^NH`;
+    const r = await inspectXdm(
+      bytesSource(
+        buildXdm({
+          patient: { ...noIns, ipp: 'IPP-000123' },
+          documents: [BIO],
+          patientCx: () => vialCx,
+          submissionCx: vialCx,
+        }),
+      ),
+    );
+    assert.equal(r.patient.ins, VIAL_PAUL.ins);
+    assert.equal(r.patient.oid, '1.2.250.1.213.1.4.8');
+    assert.equal(r.subject, "XDM/1.0/DDM+CR d'examens biologiques VIAL PAUL 26/11/1978");
+    // Seed 001 §3.8.2: qualified means the INS *in the CDA header* with the four traits.
+    assert.equal(r.patient.qualified, false);
+    assert.equal(r.headers['X-MSS-INS'], 'N');
+  });
+
+  it('ECO.2.1.2 METADATA.XML patientId and the CDA header carry different INS: refused as two patients', async () => {
+    const otherCx = `${insWithKey('1781175999999')}^^^&1.2.250.1.213.1.4.8&ISO^NH`;
+    assert.equal(
+      await refusal(
+        buildXdm({ documents: [BIO], patientCx: () => otherCx, submissionCx: otherCx }),
+      ),
+      'E_XDM_TWO_PATIENTS',
+    );
+    // Same matricule under another INS OID (NIA instead of NIR) is another identity too.
+    const niaCx = `${VIAL_PAUL.ins}^^^&1.2.250.1.213.1.4.9&ISO^NH`;
+    assert.equal(
+      await refusal(buildXdm({ documents: [BIO], patientCx: () => niaCx, submissionCx: niaCx })),
+      'E_XDM_TWO_PATIENTS',
+    );
+  });
+
+  it('ECO.2.1.2 METADATA.XML patientId carries a local id and the CDA header the INS: the INS from the header', async () => {
+    const ippCx = 'IPP-000123^^^&1.2.250.1.71.4.2.1.99&ISO^PI';
+    const r = await inspectXdm(
+      bytesSource(buildXdm({ documents: [BIO], patientCx: () => ippCx, submissionCx: ippCx })),
+    );
+    assert.equal(r.patient.ins, VIAL_PAUL.ins);
+    assert.equal(r.headers['X-MSS-INS'], 'O');
   });
 
   it('refuses an INS that differs between two CDA headers though the metadata agree', async () => {
