@@ -80,10 +80,11 @@ function serversFor(p: Profile): Endpoints | { code: string; detail: string } | 
 function renderKind(): void {
   const p = profile();
   const chosen = serversFor(p);
-  if (discovered && chosen && 'imap' in chosen) {
+  if (discovered && chosen) {
+    // The pair of the type picked; none for it: its code in place of the host (and at Create).
     for (const k of ['imap', 'smtp'] as const) {
-      $(`found-${k}-host`).textContent = chosen[k].host;
-      $(`found-${k}-port`).textContent = String(chosen[k].port);
+      $(`found-${k}-host`).textContent = 'imap' in chosen ? chosen[k].host : chosen.code;
+      $(`found-${k}-port`).textContent = 'imap' in chosen ? String(chosen[k].port) : '';
     }
   }
   const signedIn = ui?.psc?.state === 'signed-in';
