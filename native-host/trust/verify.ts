@@ -56,6 +56,7 @@ function checkWebCertificate(
   secure: TLSSocket,
   leaf: NodeCertificate,
   servername: string,
+  issuerRaw: Buffer | undefined,
 ): NodeCertificate | undefined {
   const who = describeCertificate(leaf);
   if (!secure.authorized) {
@@ -67,8 +68,7 @@ function checkWebCertificate(
   if (!leaf.checkHost(servername, { subject: 'never' }))
     throw new MssanteError('E_TRUST_HOSTNAME', { detail: `${servername}; ${who}` });
   if (!isServerAuthCertificate(leaf)) throw new MssanteError('E_TRUST_KEY_USAGE', { detail: who });
-  const raw = secure.getPeerCertificate(true).issuerCertificate?.raw;
-  const issuer = raw ? new NodeCertificate(raw) : undefined;
+  const issuer = issuerRaw ? new NodeCertificate(issuerRaw) : undefined;
   return issuer && leaf.checkIssued(issuer) ? issuer : undefined;
 }
 
@@ -159,6 +159,9 @@ export async function secureUpstream(
       );
     });
     const session = checkNegotiated(secure);
+    // The issuer the server sent, for the web PKI's revocation check. Read before
+    // getPeerX509Certificate(): in Node 20, getPeerCertificate() answers {} once that was called.
+    const issuerRaw = webPki ? secure.getPeerCertificate(true).issuerCertificate?.raw : undefined;
     const leaf = secure.getPeerX509Certificate();
     if (!leaf) throw new MssanteError('E_TRUST_UNKNOWN_CA', { detail: 'no certificate' });
     let pki: PeerReport['pki'] = 'igc-sante';
@@ -173,7 +176,7 @@ export async function secureUpstream(
       pki = 'web';
       revocation = await trust.revocation.checkSoft(
         leaf,
-        checkWebCertificate(secure, leaf, servername),
+        checkWebCertificate(secure, leaf, servername, issuerRaw),
       );
     }
     if (late || secure.destroyed)

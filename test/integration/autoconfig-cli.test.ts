@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,25 +37,40 @@ describe('mssante autoconfig ADDRESS [--type] [--json] (the built command, sandb
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  function mssante(args: string[], env: Record<string, string | undefined> = {}) {
-    const run = spawnSync(process.execPath, [BUNDLE, 'autoconfig', ...args], {
-      env: {
-        ...process.env,
-        HOME: home,
-        MSSANTE_STATE_DIR: state,
-        LANG: 'en_US.UTF-8',
-        NODE_EXTRA_CA_CERTS: trusted,
-        ...env,
-      },
-      encoding: 'utf8',
+  /** The built command, spawned asynchronously: the operator answers from this process. */
+  function mssante(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+  ): Promise<{ code: number; out: string; err: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [BUNDLE, 'autoconfig', ...args],
+        {
+          env: {
+            ...process.env,
+            HOME: home,
+            MSSANTE_STATE_DIR: state,
+            LANG: 'en_US.UTF-8',
+            NODE_EXTRA_CA_CERTS: trusted,
+            ...env,
+          },
+          encoding: 'utf8',
+        },
+        (error, stdout, stderr) =>
+          resolve({
+            code: error ? ((error as { code?: number }).code ?? -1) : 0,
+            out: stdout,
+            err: stderr,
+          }),
+      );
     });
-    return { code: run.status, out: run.stdout, err: run.stderr };
   }
 
   const port = (p: 'imap' | 'smtp') => operator.dovecot.info[p].port;
 
-  it('ECO.1.1.9 prints the URL, the commercial issuer and the PSC front chosen for a PER mailbox (JSON)', () => {
-    const r = mssante([MARIE.mailbox, '--json']);
+  it('ECO.1.1.9 prints the URL, the commercial issuer and the PSC front chosen for a PER mailbox (JSON)', async () => {
+    const r = await mssante([MARIE.mailbox, '--json']);
     assert.equal(r.code, 0, r.err);
     const out = JSON.parse(r.out);
     assert.equal(out.ok, true);
@@ -70,8 +85,8 @@ describe('mssante autoconfig ADDRESS [--type] [--json] (the built command, sandb
     assert.deepEqual([out.smtp.host, out.smtp.port], [HOST_NAMES.smtp, port('smtp')]);
   });
 
-  it('ECO.1.1.9 --type APP: the TLS-client-cert front, in words', () => {
-    const r = mssante([MARIE.mailbox, '--type', 'app']);
+  it('ECO.1.1.9 --type APP: the TLS-client-cert front, in words', async () => {
+    const r = await mssante([MARIE.mailbox, '--type', 'app']);
     assert.equal(r.code, 0, r.err);
     assert.match(
       r.out,
@@ -98,24 +113,24 @@ describe('mssante autoconfig ADDRESS [--type] [--json] (the built command, sandb
     );
   });
 
-  it('ECO.1.1.9 without the commercial CA in Node’s default store: the refusal with its code and the certificate', () => {
-    const r = mssante([MARIE.mailbox], { NODE_EXTRA_CA_CERTS: undefined });
+  it('ECO.1.1.9 without the commercial CA in Node’s default store: the refusal with its code and the certificate', async () => {
+    const r = await mssante([MARIE.mailbox], { NODE_EXTRA_CA_CERTS: undefined });
     assert.equal(r.code, 1);
     assert.match(
       r.err,
       /^E_TRUST_AUTOCONFIG_UNKNOWN_CA: .*subject CN=autoconfig\.sandbox\.mssante\.test.*issuer CN=Sandbox Commercial TLS CA 2026.*sha256 /,
     );
-    const json = mssante([MARIE.mailbox, '--json'], { NODE_EXTRA_CA_CERTS: undefined });
+    const json = await mssante([MARIE.mailbox, '--json'], { NODE_EXTRA_CA_CERTS: undefined });
     assert.equal(json.code, 1);
     const out = JSON.parse(json.out);
     assert.deepEqual([out.ok, out.error.code], [false, 'E_TRUST_AUTOCONFIG_UNKNOWN_CA']);
   });
 
-  it('refuses wrong arguments with the usage (exit 2), and says when the host is not configured', () => {
-    assert.equal(mssante([MARIE.mailbox, '--type', 'XYZ']).code, 2);
-    assert.equal(mssante([]).code, 2);
-    assert.equal(mssante([MARIE.mailbox, '--nope']).code, 2);
-    const bare = mssante([MARIE.mailbox], { MSSANTE_STATE_DIR: path.join(home, 'empty') });
+  it('refuses wrong arguments with the usage (exit 2), and says when the host is not configured', async () => {
+    assert.equal((await mssante([MARIE.mailbox, '--type', 'XYZ'])).code, 2);
+    assert.equal((await mssante([])).code, 2);
+    assert.equal((await mssante([MARIE.mailbox, '--nope'])).code, 2);
+    const bare = await mssante([MARIE.mailbox], { MSSANTE_STATE_DIR: path.join(home, 'empty') });
     assert.equal(bare.code, 1);
     assert.match(bare.err, /^E_CONFIG_MISSING: /);
   });
