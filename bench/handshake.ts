@@ -19,7 +19,7 @@ const percentile = (xs: number[], p: number) =>
  * run: the sandbox's HTTPS autoconfiguration server (implicit TLS, the operator's six suites).
  */
 export async function benchHandshake(rounds = 100): Promise<Record<string, unknown>> {
-  const operator = await startOperator();
+  const operator = await startOperator({ autoconfigPki: 'igc-sante' }); // the IGC Santé check
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'bench-handshake-'));
   try {
     const port = Number(new URL(operator.autoconfig.info.url).port);

@@ -22,6 +22,7 @@ import { freePort } from './system/net';
 import { writeProfile } from './thunderbird/profile';
 import { ensurePackages, THUNDERBIRD_PACKAGES } from './system/packages';
 import { launchThunderbird } from './thunderbird/launch';
+import { webTrustBundle } from './sandbox/web-trust';
 import { ensureDisplay } from './thunderbird/xvfb';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -147,7 +148,14 @@ async function main(): Promise<void> {
     home: process.env.HOME ?? '',
     logFile,
     marionette: headless,
-    env: { MSSANTE_STATE_DIR: hostState },
+    env: {
+      MSSANTE_STATE_DIR: hostState,
+      // The host Thunderbird starts trusts the autoconfig server's test "commercial" CA as a
+      // browser trusts a commercial one: through Node's default store (docs/trust.md).
+      ...(runtime.autoconfig.caFile
+        ? { NODE_EXTRA_CA_CERTS: webTrustBundle(runtime.autoconfig.caFile, state) }
+        : {}),
+    },
   });
   const stop = async () => {
     await tb.stop();

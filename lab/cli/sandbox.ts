@@ -26,6 +26,13 @@ function summary(runtime: SandboxRuntime, io: CliIo): string {
     `  PSC control ${runtime.psc.control}`,
     ...(runtime.ldap ? [`  LDAP        ${runtime.ldap.url} (${runtime.ldap.base})`] : []),
     ...(runtime.autoconfig ? [`  autoconfig  ${runtime.autoconfig.url}`] : []),
+    ...(runtime.autoconfig?.caFile
+      ? [
+          fr
+            ? `              (CA « commerciale » de test : NODE_EXTRA_CA_CERTS=${runtime.autoconfig.caFile})`
+            : `              (test "commercial" CA: NODE_EXTRA_CA_CERTS=${runtime.autoconfig.caFile})`,
+        ]
+      : []),
     `  CRL         ${runtime.crl.url}`,
     `  OCSP        ${runtime.ocsp.url}`,
     `  CA          ${runtime.ca.root}`,

@@ -39,6 +39,9 @@ export async function startSandboxPlatform(
   const operator = await startOperator({
     ...(options.dir ? { dir: options.dir } : {}),
     annuaire: { entries: ANNUAIRE_ENTRIES },
+    // The live check downloads autoconfig in this process, without NODE_EXTRA_CA_CERTS naming
+    // the sandbox's test web CA: its autoconfig keeps an IGC Santé certificate.
+    autoconfigPki: 'igc-sante',
   });
   try {
     const { stub, dovecot, autoconfig, annuaire } = operator;

@@ -16,6 +16,8 @@ export const PATIENT_DOMAIN = 'patient.mssante.fr';
 export const HOST_NAMES = {
   imap: `imap.${DOMAIN}`,
   smtp: `smtp.${DOMAIN}`,
+  /** The AUTH_CLI front of APP mailboxes (IMAP and SMTP), seed 001's second front; Dovecot too. */
+  authcli: `authcli.${DOMAIN}`,
   autoconfig: `autoconfig.${DOMAIN}`,
   ldap: `ldap.${DOMAIN}`,
   psc: `psc.${DOMAIN}`,
@@ -44,6 +46,11 @@ export interface PkiFiles {
   crl: string;
   /** The foreign CA (not IGC Santé) that signs the `foreignCa` bad certificate. */
   foreignCaCert: string;
+  /**
+   * The root of the test "commercial" CA (web-PKI-like, not IGC Santé) that issues the autoconfig
+   * server's certificate: what NODE_EXTRA_CA_CERTS names for the host (docs/trust.md).
+   */
+  webCaCert?: string;
   /** Server certificates (cert with its chain + key) per sandbox host name. */
   servers: Record<string, { cert: string; key: string }>;
   /** ORG AUTH_CLI client certificate of the APP mailbox. */
@@ -66,7 +73,8 @@ export interface SandboxRuntime {
   /** The intermediate LPS server (its own process) and the CA file its certificate chains to. */
   lps?: { url: string; caFile: string };
   ldap: { url: string; base: string };
-  autoconfig: { url: string };
+  /** `caFile`: the root of the test "commercial" CA of its certificate (NODE_EXTRA_CA_CERTS). */
+  autoconfig: { url: string; caFile?: string };
   crl: { url: string };
   ocsp: { url: string };
   ca: { root: string; intermediate: string };

@@ -49,7 +49,10 @@ export function runtimeOf(operator: TestOperator, startedAt: Date): SandboxRunti
     psc: { issuer: stub.info.issuer, control: stub.info.control },
     ...(lps ? { lps: { url: lps.url, caFile: lps.caFile } } : {}),
     ldap: { url: annuaire.info.url, base: annuaire.info.base },
-    autoconfig: { url: autoconfig.info.url },
+    autoconfig: {
+      url: autoconfig.info.url,
+      ...(files.webCaCert ? { caFile: files.webCaCert } : {}),
+    },
     badServers: bad.servers,
     crl: { url: revocation.urls.crlUrl },
     ocsp: { url: revocation.urls.ocspUrl },

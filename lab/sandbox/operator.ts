@@ -84,6 +84,13 @@ export interface OperatorOptions {
   discardSubmissions?: boolean;
   /** Bench only: the PSC stub's access token lifetime in seconds (its default is 120). */
   pscAccessTokenSeconds?: number;
+  /**
+   * Who issues the autoconfig server's certificate: `web` (default), the test "commercial" CA
+   * (seed 001, footnote (*) under ECO.1.1.9; a client trusts it through NODE_EXTRA_CA_CERTS =
+   * `files.webCaCert`), or `igc-sante`, the test IGC Santé Organisations CA (the live-check
+   * platform and the handshake bench, which run without that variable).
+   */
+  autoconfigPki?: 'web' | 'igc-sante';
 }
 
 export interface OperatorPorts {
@@ -107,7 +114,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
   revocation.crl = await pki.crl([]);
   const server = await pki.issue({
     name: 'imap.sandbox.mssante.test',
-    altNames: ['smtp.sandbox.mssante.test'],
+    altNames: [HOST_NAMES.smtp, HOST_NAMES.authcli],
     crlUrl: urls.crlUrl,
     ocspUrl: urls.ocspUrl,
   });
@@ -126,8 +133,12 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
     chain: file('chain.pem', pki.root.toString() + pki.organisations.toString()),
     crl: file('crl.der', ''),
     foreignCaCert: file('foreign-ca.pem', pki.foreign.toString()),
+    webCaCert: file('web-ca.pem', pki.webRoot.toString()),
     servers: Object.fromEntries(
-      [HOST_NAMES.imap, HOST_NAMES.smtp].map((name) => [name, { cert: certFile, key: keyFile }]),
+      [HOST_NAMES.imap, HOST_NAMES.smtp, HOST_NAMES.authcli].map((name) => [
+        name,
+        { cert: certFile, key: keyFile },
+      ]),
     ),
   };
   writeFileSync(files.crl, revocation.crl);
@@ -206,19 +217,23 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Test
     ...(options.maxUserIpConnections ? { maxUserIpConnections: options.maxUserIpConnections } : {}),
     ...(options.discardSubmissions ? { discardSubmissions: true } : {}),
   });
-  const autoconfigCert = await pki.issue({
-    name: HOST_NAMES.autoconfig,
-    crlUrl: urls.crlUrl,
-    ocspUrl: urls.ocspUrl,
-  });
+  // The web PKI's leaf names no CRL nor OCSP (docs/trust.md: its revocation is soft-failed).
+  const web = (options.autoconfigPki ?? 'web') === 'web';
+  const autoconfigCert = await pki.issue(
+    web
+      ? { name: HOST_NAMES.autoconfig, issuer: 'web', crlUrl: null }
+      : { name: HOST_NAMES.autoconfig, crlUrl: urls.crlUrl, ocspUrl: urls.ocspUrl },
+  );
+  const autoconfigChain =
+    autoconfigCert.cert.toString() + (web ? pki.webIntermediate : pki.organisations).toString();
   const autoconfig = await startAutoconfig({
     port: await port('autoconfig'),
-    cert: autoconfigCert.cert.toString() + pki.organisations.toString(),
+    cert: autoconfigChain,
     key: autoconfigCert.keyPem,
     config: sandboxMailConfig(dovecot.info.imap, dovecot.info.smtp),
   });
   files.servers[HOST_NAMES.autoconfig] = {
-    cert: file('autoconfig.pem', autoconfigCert.cert.toString() + pki.organisations.toString()),
+    cert: file('autoconfig.pem', autoconfigChain),
     key: file('autoconfig.key', autoconfigCert.keyPem),
   };
   const annuaire = options.annuaire

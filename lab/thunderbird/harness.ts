@@ -20,6 +20,7 @@ import { launchThunderbird, type RunningThunderbird } from './launch';
 import { ensureDisplay, type Display } from './xvfb';
 import { Marionette } from './marionette';
 import { writeHostConfig } from '../../native-host/config/private-file';
+import { webTrustBundle } from '../sandbox/web-trust';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));
@@ -38,6 +39,12 @@ export interface SuiteOptions {
   hostConfig?: Record<string, unknown>;
   /** Web servers of the lab Thunderbird's tabs reach (the intermediate LPS server). */
   webServers?: { caFile: string; names: string[] };
+  /**
+   * A CA the host trusts as part of the web PKI (the operator's test "commercial" CA of its
+   * autoconfig server, `files.webCaCert`): added to NODE_EXTRA_CA_CERTS for Thunderbird, whose
+   * environment the host inherits.
+   */
+  webCaFile?: string;
 }
 
 export async function waitFor<T>(
@@ -86,7 +93,18 @@ export class ThunderbirdSuite {
   }
 
   get hostEnv(): NodeJS.ProcessEnv {
-    return { ...process.env, HOME: this.home, MSSANTE_STATE_DIR: this.stateDir };
+    return {
+      ...process.env,
+      HOME: this.home,
+      MSSANTE_STATE_DIR: this.stateDir,
+      ...this.webCaEnv(),
+    };
+  }
+
+  private webCaEnv(): Record<string, string> {
+    if (!this.options.webCaFile) return {};
+    mkdirSync(this.home, { recursive: true });
+    return { NODE_EXTRA_CA_CERTS: webTrustBundle(this.options.webCaFile, this.home) };
   }
 
   async start(): Promise<void> {
@@ -122,7 +140,7 @@ export class ThunderbirdSuite {
       home: this.home,
       logFile: this.logFile,
       marionette: true,
-      env: { MSSANTE_STATE_DIR: this.stateDir },
+      env: { MSSANTE_STATE_DIR: this.stateDir, ...this.webCaEnv() },
     });
     const port = await waitFor(
       'Marionette to listen',

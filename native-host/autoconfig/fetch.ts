@@ -2,13 +2,18 @@ import http from 'node:http';
 import net, { type LookupFunction } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import {
+  type Autoconfig,
   type AutoconfigServer,
+  chooseServer,
   expandUsername,
+  type MailboxType,
   parseAutoconfig,
 } from '../../shared/domain/autoconfig/config-v1-1';
+import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type PeerReport, secureUpstream, type TrustContext } from '../trust/verify';
 import { readBoundedBody } from '../net/bounded-body';
+import { webPkiAnchors } from '../trust/web-pki';
 
 export interface AutoconfigFetchOptions {
   trust: TrustContext;
@@ -18,6 +23,10 @@ export interface AutoconfigFetchOptions {
   /** For the whole download: connection, TLS, revocation check and answer. */
   timeoutMs?: number;
   maxBytes?: number;
+  /** The mailbox type the servers are chosen for (docs/setup.md); without it PER, else APP. */
+  type?: MailboxType;
+  /** The web PKI's anchors (default webPkiAnchors(): Node's default store); [] for none. */
+  webPki?: readonly string[];
 }
 
 export const AUTOCONFIG_MAX_BYTES = 64 * 1024;
@@ -32,15 +41,28 @@ export interface DiscoveredServer {
   authentication: string[];
 }
 
+export type TypeChoice =
+  { imap: DiscoveredServer; smtp: DiscoveredServer } | { code: ErrorCode; detail: string };
+
 /** What the setup page shows (ECO.1.1.9), and what the autoconfig server proved to be. */
 export interface DiscoveredConfig {
   address: string;
   domain: string;
   url: string;
   providerId?: string;
+  /** The type `imap` and `smtp` were chosen for. */
+  type: MailboxType;
   imap: DiscoveredServer;
   smtp: DiscoveredServer;
-  server: { certificate: string; protocol: string; cipher: string };
+  /** The choice for every mailbox type, or why none fits (the setup page asks before the type). */
+  byType: Record<MailboxType, TypeChoice>;
+  server: {
+    certificate: string;
+    issuer: string;
+    pki: 'igc-sante' | 'web';
+    protocol: string;
+    cipher: string;
+  };
 }
 
 // A DNS name: labels of letters, digits and hyphens (what may go into a URL and a Host header).
@@ -58,9 +80,10 @@ export function mailDomain(address: string): string {
 
 /**
  * ECO.1.1.9: downloads `https://autoconfig.<domain>/mail/config-v1.1.xml` for an address. The
- * TLS connection follows the same rules as the bridge's upstream connections (secureUpstream:
- * TLS 1.2 with the six suites or TLS 1.3, IGC Santé Élémentaire Organisations chain, dates, host
- * name, key usage, revocation) and the request is written only once they all passed. Redirects
+ * TLS connection follows the bridge's rules (secureUpstream: TLS 1.2 with the six suites or TLS
+ * 1.3, dates, host name, key usage, revocation) with one difference (docs/trust.md): the
+ * certificate may come from the IGC Santé Élémentaire Organisations CA or from the web PKI
+ * (Node's default store, seed footnote (*)); the request is written only once they all passed. Redirects
  * are refused (the file must come from the domain's own server), the answer is bounded in size
  * and time, parsed without entities, and must describe IMAP and SMTP with STARTTLS.
  */
@@ -85,7 +108,13 @@ export async function fetchAutoconfig(
   let timedOut = false;
   const download = async () => {
     const plain = await connect(host, port, sockets, options.lookup);
-    const { socket, report } = await secureUpstream(plain, host, options.trust);
+    const { socket, report } = await secureUpstream(
+      plain,
+      host,
+      options.trust,
+      undefined,
+      options.webPki ?? webPkiAnchors(),
+    );
     sockets.push(socket);
     if (timedOut) throw new MssanteError('E_AUTOCONFIG_TIMEOUT', { detail: `${host}:${port}` });
     return { body: await get(socket, host, port, maxBytes), report };
@@ -94,7 +123,7 @@ export async function fetchAutoconfig(
   work.catch(() => {}); // after a timeout, its own failure is of no interest
   try {
     const { body, report } = await Promise.race([work, deadline]);
-    return discovered(address, domain, url, body, report);
+    return discovered(address, domain, url, body, report, options.type);
   } finally {
     timedOut = true;
     clearTimeout(timer);
@@ -184,42 +213,68 @@ function discovered(
   url: string,
   body: Buffer,
   report: PeerReport,
+  type?: MailboxType,
 ): DiscoveredConfig {
   const config = parseAutoconfig(new Uint8Array(body));
   if (!config.domains.some((d) => d.toLowerCase() === domain))
     throw new MssanteError('E_AUTOCONFIG_NOT_MSSANTE', {
       detail: `${domain} not among ${config.domains.join(', ').slice(0, 200)}`,
     });
-  const pick = (servers: readonly AutoconfigServer[], type: 'imap' | 'smtp'): DiscoveredServer => {
-    const found = servers.find((s) => s.type === type && s.socketType.toUpperCase() === 'STARTTLS');
-    if (!found)
-      throw new MssanteError('E_AUTOCONFIG_NOT_MSSANTE', {
-        detail: `no ${type.toUpperCase()} server with STARTTLS`,
-      });
-    const hostname = found.hostname.toLowerCase();
-    if (!DNS_NAME.test(hostname))
-      throw new MssanteError('E_AUTOCONFIG_INVALID', {
-        detail: `${type} hostname ${found.hostname.slice(0, 100)}`,
-      });
-    return {
-      host: hostname,
-      port: found.port,
-      socketType: 'STARTTLS',
-      username: expandUsername(found.username ?? '%EMAILADDRESS%', address),
-      authentication: [...found.authentication],
-    };
+  const byType = {
+    PER: chooseFronts(config, 'PER', address),
+    ORG: chooseFronts(config, 'ORG', address),
+    APP: chooseFronts(config, 'APP', address),
   };
+  const chosen = type ?? ('imap' in byType.PER ? 'PER' : 'imap' in byType.APP ? 'APP' : 'PER');
+  const choice = byType[chosen];
+  if (!('imap' in choice)) throw new MssanteError(choice.code, { detail: choice.detail });
   return {
     address,
     domain,
     url,
     ...(config.providerId ? { providerId: config.providerId } : {}),
-    imap: pick(config.incoming, 'imap'),
-    smtp: pick(config.outgoing, 'smtp'),
+    type: chosen,
+    imap: choice.imap,
+    smtp: choice.smtp,
+    byType,
     server: {
       certificate: report.certificate,
+      issuer: report.issuer,
+      pki: report.pki,
       protocol: report.session.protocol,
       cipher: report.session.cipher,
     },
+  };
+}
+
+/** The IMAP and SMTP servers of one mailbox type (chooseServer), or the refusal as data. */
+export function chooseFronts(config: Autoconfig, type: MailboxType, address: string): TypeChoice {
+  const imap = chooseServer(config.incoming, 'imap', type);
+  if (!imap.ok) return { code: imap.code, detail: imap.detail };
+  const smtp = chooseServer(config.outgoing, 'smtp', type);
+  if (!smtp.ok) return { code: smtp.code, detail: smtp.detail };
+  try {
+    return {
+      imap: discoveredServer(imap.server, address),
+      smtp: discoveredServer(smtp.server, address),
+    };
+  } catch (error) {
+    if (error instanceof MssanteError) return { code: error.code, detail: error.detail ?? '' };
+    throw error;
+  }
+}
+
+function discoveredServer(found: AutoconfigServer, address: string): DiscoveredServer {
+  const hostname = found.hostname.toLowerCase();
+  if (!DNS_NAME.test(hostname))
+    throw new MssanteError('E_AUTOCONFIG_INVALID', {
+      detail: `${found.type} hostname ${found.hostname.slice(0, 100)}`,
+    });
+  return {
+    host: hostname,
+    port: found.port,
+    socketType: 'STARTTLS',
+    username: expandUsername(found.username ?? '%EMAILADDRESS%', address),
+    authentication: [...found.authentication],
   };
 }

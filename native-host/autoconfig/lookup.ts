@@ -1,6 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { toMssanteError } from '../../shared/errors/mssante-error';
 import type { AuditJournal } from '../audit/journal';
+import type { MailboxType } from '../../shared/domain/autoconfig/config-v1-1';
 import type { TrustContext } from '../trust/verify';
 import { type DiscoveredConfig, fetchAutoconfig, mailDomain } from './fetch';
 
@@ -10,6 +11,10 @@ export interface AutoconfigDeps {
   /** The port of autoconfig.<domain> per mail domain (config.json `autoconfig.ports`). */
   ports?: Record<string, number>;
   audit?: AuditJournal;
+  /** The mailbox type the servers are chosen for (fetchAutoconfig's `type`). */
+  type?: MailboxType;
+  /** The web PKI's anchors (fetchAutoconfig's `webPki`; tests). */
+  webPki?: readonly string[];
 }
 
 /**
@@ -43,6 +48,8 @@ export async function lookupAutoconfig(
       trust: deps.trust,
       ...(deps.lookup ? { lookup: deps.lookup } : {}),
       ...(port ? { port } : {}),
+      ...(deps.type ? { type: deps.type } : {}),
+      ...(deps.webPki ? { webPki: deps.webPki } : {}),
     });
     record('ok');
     return found;

@@ -35,6 +35,10 @@ const COMMANDS: CommandTable = {
       'search [WORDS…|--name …] [--url ldap://…|--offline] [--json] | import FILE   (Annuaire Santé, ECO.3.1.4)',
     load: () => import('./commands/annuaire'),
   },
+  autoconfig: {
+    summary: 'ADDRESS [--type PER|ORG|APP] [--json]   (what setup would do: URL, issuer, servers)',
+    load: () => import('./commands/autoconfig'),
+  },
   ins: {
     summary: 'check VALUE [--json]   (INS / NIR / NIA, patient address)',
     load: () => import('./commands/ins'),

@@ -6,5 +6,5 @@ export async function handleAutoconfigLookup(
   params: Params<'autoconfig.lookup'>,
   ctx: HostContext,
 ): Promise<Result<'autoconfig.lookup'>> {
-  return (await appOf(ctx)).autoconfig(params.address);
+  return (await appOf(ctx)).autoconfig(params.address, params.type);
 }

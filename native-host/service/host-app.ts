@@ -91,9 +91,13 @@ export class HostApp {
   }
 
   /** ECO.1.1.9: the autoconfig file of the address's domain, downloaded under the trust rules. */
-  autoconfig(address: string): Promise<Result<'autoconfig.lookup'>> {
+  autoconfig(
+    address: string,
+    type?: Params<'autoconfig.lookup'>['type'],
+  ): Promise<Result<'autoconfig.lookup'>> {
     return lookupAutoconfig(address, {
       ...this.settings.upstreamTls(),
+      ...(type ? { type } : {}),
       audit: this.audit,
       ports: this.settings.resolved().config.autoconfigPorts,
     });

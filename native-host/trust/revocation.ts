@@ -13,6 +13,8 @@ export interface RevocationReport {
     reason?: string;
   }>;
   ocsp: Array<{ url: string; status: string; reason?: string }>;
+  /** Web PKI only (checkSoft): why the status stayed unknown, the connection being accepted. */
+  unknown?: string;
 }
 
 /**
@@ -31,6 +33,42 @@ export class RevocationChecker {
   ) {}
 
   async check(cert: NodeCertificate, issuer: NodeCertificate): Promise<RevocationReport> {
+    const { report, all, summary } = await this.ask(cert, issuer);
+    if (all.includes('revoked')) {
+      throw new MssanteError('E_TRUST_REVOKED', {
+        detail: `${summary}; ${describeCertificate(cert)}`,
+      });
+    }
+    if (!all.includes('good')) {
+      throw new MssanteError('E_TRUST_REVOCATION_UNKNOWN', {
+        detail: `${summary || 'no CRL distribution point or OCSP responder'}; ${describeCertificate(cert)}`,
+      });
+    }
+    return report;
+  }
+
+  /**
+   * The web PKI's rule for the autoconfig download (docs/trust.md): the same sources are asked
+   * and a `revoked` answer refuses, but an unknown status is accepted and reported (as browsers
+   * do): the file carries no secret, and the servers it names are then held to IGC Santé.
+   */
+  async checkSoft(cert: NodeCertificate, issuer?: NodeCertificate): Promise<RevocationReport> {
+    if (!issuer) return { crl: [], ocsp: [], unknown: 'issuer certificate not sent' };
+    const { report, all, summary } = await this.ask(cert, issuer);
+    if (all.includes('revoked')) {
+      throw new MssanteError('E_TRUST_REVOKED', {
+        detail: `${summary}; ${describeCertificate(cert)}`,
+      });
+    }
+    return all.includes('good')
+      ? report
+      : { ...report, unknown: summary || 'no CRL distribution point or OCSP responder' };
+  }
+
+  private async ask(
+    cert: NodeCertificate,
+    issuer: NodeCertificate,
+  ): Promise<{ report: RevocationReport; all: string[]; summary: string }> {
     const pointers = revocationPointers(cert);
     const [crlAnswers, ocspAnswers] = await Promise.all([
       Promise.all(
@@ -55,17 +93,7 @@ export class RevocationChecker {
       ...report.crl.map((c) => `CRL ${c.status}`),
       ...report.ocsp.map((o) => `OCSP ${o.status}`),
     ].join(', ');
-    if (all.includes('revoked')) {
-      throw new MssanteError('E_TRUST_REVOKED', {
-        detail: `${summary}; ${describeCertificate(cert)}`,
-      });
-    }
-    if (!all.includes('good')) {
-      throw new MssanteError('E_TRUST_REVOCATION_UNKNOWN', {
-        detail: `${summary || 'no CRL distribution point or OCSP responder'}; ${describeCertificate(cert)}`,
-      });
-    }
-    return report;
+    return { report, all, summary };
   }
 }
 

@@ -1,6 +1,7 @@
-import type { X509Certificate as NodeCertificate } from 'node:crypto';
+import { X509Certificate as NodeCertificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
+import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { describeCertificate, isServerAuthCertificate } from './certificate-info';
 import type { RevocationChecker, RevocationReport } from './revocation';
@@ -29,7 +30,46 @@ export interface PeerReport {
   server: string;
   session: NegotiatedSession;
   certificate: string;
+  /** The certificate's issuer DN on one line. */
+  issuer: string;
+  /** Who vouched for it: the IGC Santé set, or the web PKI (the autoconfig download only). */
+  pki: 'igc-sante' | 'web';
   revocation: RevocationReport;
+}
+
+const oneLine = (dn: string) => dn.split('\n').join(', ');
+
+/** OpenSSL's verification errors (tls `authorizationError`) as the trust module's codes. */
+function webPkiCode(reason: string): ErrorCode {
+  if (reason === 'CERT_HAS_EXPIRED') return 'E_TRUST_EXPIRED';
+  if (reason === 'CERT_NOT_YET_VALID') return 'E_TRUST_NOT_YET_VALID';
+  if (reason === 'INVALID_PURPOSE') return 'E_TRUST_KEY_USAGE';
+  return 'E_TRUST_AUTOCONFIG_UNKNOWN_CA';
+}
+
+/**
+ * The web PKI's check of a certificate no IGC Santé CA issued (autoconfig only, docs/trust.md):
+ * OpenSSL's chain verification against `webPki` (Node's default store), then our own host name
+ * and key usage checks. Returns the issuing CA when the server sent it (for revocation).
+ */
+function checkWebCertificate(
+  secure: TLSSocket,
+  leaf: NodeCertificate,
+  servername: string,
+  issuerRaw: Buffer | undefined,
+): NodeCertificate | undefined {
+  const who = describeCertificate(leaf);
+  if (!secure.authorized) {
+    const reason = String(secure.authorizationError ?? 'not verified');
+    throw new MssanteError(webPkiCode(reason), {
+      detail: `${who}; neither IGC Santé nor the web PKI: ${reason}`,
+    });
+  }
+  if (!leaf.checkHost(servername, { subject: 'never' }))
+    throw new MssanteError('E_TRUST_HOSTNAME', { detail: `${servername}; ${who}` });
+  if (!isServerAuthCertificate(leaf)) throw new MssanteError('E_TRUST_KEY_USAGE', { detail: who });
+  const issuer = issuerRaw ? new NodeCertificate(issuerRaw) : undefined;
+  return issuer && leaf.checkIssued(issuer) ? issuer : undefined;
 }
 
 /**
@@ -80,6 +120,12 @@ export async function secureUpstream(
   trust: TrustContext,
   /** The APP mailbox's ORG AUTH_CLI certificate (ECO.1.3.1). */
   clientCertificate?: { pfx: Buffer; passphrase: string },
+  /**
+   * The autoconfig download only (seed 001, footnote (*) under ECO.1.1.9): the web PKI's anchors
+   * (webPkiAnchors). A certificate no IGC Santé CA of the set issued is then accepted when
+   * OpenSSL verifies it against them; revocation is soft-failed (RevocationChecker.checkSoft).
+   */
+  webPki?: readonly string[],
 ): Promise<{ socket: TLSSocket; report: PeerReport }> {
   const server = `${servername}:${socket.remotePort ?? '?'}`;
   const secure = tls.connect({
@@ -91,7 +137,10 @@ export async function secureUpstream(
     ...(clientCertificate
       ? { pfx: clientCertificate.pfx, passphrase: clientCertificate.passphrase }
       : {}),
-    ca: [...trust.set.roots, ...trust.set.organisations].map((c) => c.toString()),
+    ca: [
+      ...(webPki ?? []),
+      ...[...trust.set.roots, ...trust.set.organisations].map((c) => c.toString()),
+    ],
     // We verify the chain ourselves against the selected set only (checkCertificate), so that
     // every refusal gets its own code; nothing is sent before that verification passes.
     rejectUnauthorized: false,
@@ -110,17 +159,40 @@ export async function secureUpstream(
       );
     });
     const session = checkNegotiated(secure);
+    // The issuer the server sent, for the web PKI's revocation check. Read before
+    // getPeerX509Certificate(): in Node 20, getPeerCertificate() answers {} once that was called.
+    const issuerRaw = webPki ? secure.getPeerCertificate(true).issuerCertificate?.raw : undefined;
     const leaf = secure.getPeerX509Certificate();
     if (!leaf) throw new MssanteError('E_TRUST_UNKNOWN_CA', { detail: 'no certificate' });
-    const issuer = checkCertificate(leaf, servername, trust.set, trust.now?.() ?? new Date());
-    const revocation = await trust.revocation.check(leaf, issuer);
+    let pki: PeerReport['pki'] = 'igc-sante';
+    let revocation: RevocationReport;
+    try {
+      const issuer = checkCertificate(leaf, servername, trust.set, trust.now?.() ?? new Date());
+      revocation = await trust.revocation.check(leaf, issuer);
+    } catch (error) {
+      // Only a certificate no CA of the IGC Santé set issued may be vouched for by the web PKI.
+      if (!webPki || !(error instanceof MssanteError) || error.code !== 'E_TRUST_UNKNOWN_CA')
+        throw error;
+      pki = 'web';
+      revocation = await trust.revocation.checkSoft(
+        leaf,
+        checkWebCertificate(secure, leaf, servername, issuerRaw),
+      );
+    }
     if (late || secure.destroyed)
       throw handshakeError(late ?? new Error('connection closed after the handshake'));
     secure.removeAllListeners('close');
     secure.removeAllListeners('error');
     return {
       socket: secure,
-      report: { server, session, certificate: describeCertificate(leaf), revocation },
+      report: {
+        server,
+        session,
+        certificate: describeCertificate(leaf),
+        issuer: oneLine(leaf.issuer),
+        pki,
+        revocation,
+      },
     };
   } catch (error) {
     secure.destroy();

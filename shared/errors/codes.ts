@@ -224,6 +224,10 @@ export const ERROR_MESSAGES = {
     fr: 'Le serveur d’autoconfiguration n’a pas répondu à temps.',
     en: 'The autoconfiguration server did not answer in time.',
   },
+  E_AUTOCONFIG_NO_SERVER_FOR_TYPE: {
+    fr: 'Le fichier d’autoconfiguration ne propose pour ce type de BAL aucun serveur IMAP et SMTP avec l’authentification qu’il exige (OAuth2 pour une BAL personnelle ou organisationnelle, TLS-client-cert pour une BAL applicative).',
+    en: 'The autoconfiguration file offers no IMAP and SMTP server with the authentication this mailbox type requires (OAuth2 for a personal or organisational mailbox, TLS-client-cert for an application mailbox).',
+  },
   E_AUTOCONFIG_NOT_MSSANTE: {
     fr: 'Le fichier d’autoconfiguration ne décrit pas une messagerie MSSanté : IMAP et SMTP avec STARTTLS pour ce domaine sont exigés (ECO.1.0.1, ECO.1.0.2).',
     en: 'The autoconfiguration file does not describe an MSSanté mailbox: IMAP and SMTP with STARTTLS for this domain are required (ECO.1.0.1, ECO.1.0.2).',
@@ -272,6 +276,10 @@ export const ERROR_MESSAGES = {
   E_TLS_HANDSHAKE: {
     fr: 'La négociation TLS avec le serveur a échoué.',
     en: 'The TLS handshake with the server failed.',
+  },
+  E_TRUST_AUTOCONFIG_UNKNOWN_CA: {
+    fr: 'Le certificat du serveur d’autoconfiguration n’est émis ni par l’IGC Santé ni par une autorité de certification commerciale reconnue (celles du magasin par défaut de Node) (ECO.1.1.9).',
+    en: 'The autoconfiguration server certificate is issued neither by IGC Santé nor by a recognised commercial certification authority (those of Node’s default store) (ECO.1.1.9).',
   },
   E_TRUST_UNKNOWN_CA: {
     fr: 'Le certificat du serveur n’est pas émis par l’IGC Santé (ECO.1.1.10).',

@@ -187,7 +187,13 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       );
     // The host configured as `npm start` configures it: the lab's config.json for this operator
     // (its PSC stub, trust set, names, autoconfig port and Annuaire).
-    suite = new ThunderbirdSuite({ name: 'setup', hostConfig: operatorHostConfig(operator) });
+    // Its autoconfig server's certificate comes from the lab's test "commercial" CA: the host
+    // Thunderbird spawns trusts it through NODE_EXTRA_CA_CERTS, as Node's default store.
+    suite = new ThunderbirdSuite({
+      name: 'setup',
+      hostConfig: operatorHostConfig(operator),
+      webCaFile: operator.files.webCaCert!,
+    });
     await suite.start();
     base = await suite.marionette.chrome<string>(
       `return 'moz-extension://' + WebExtensionPolicy.getByID(args[0]).mozExtensionHostname + '/';`,
@@ -214,7 +220,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     assert.equal(v.title!.text, 'Ajouter une boîte MSSanté');
   });
 
-  it('[e2e] ECO.1.1.9 refuses an autoconfig server whose certificate IGC Santé did not issue, and shows the certificate; the manual form remains', async function () {
+  it('[e2e] ECO.1.1.9 refuses an autoconfig server whose certificate neither IGC Santé nor the web PKI vouches for (an unknown CA), and shows the certificate; the manual form remains', async function () {
     this.timeout(90_000);
     const { pki, dovecot } = operator;
     const port = Number(new URL(operator.autoconfig.info.url).port);
@@ -246,8 +252,11 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
         },
         { timeoutMs: 30_000 },
       );
-      assert.equal(v.code!.text, 'E_TRUST_UNKNOWN_CA');
-      assert.match(v.text!.text, /IGC Santé/);
+      assert.equal(v.code!.text, 'E_TRUST_AUTOCONFIG_UNKNOWN_CA');
+      assert.match(
+        v.text!.text,
+        /ni par l’IGC Santé ni par une autorité de certification commerciale/,
+      );
       assert.equal(v.subject!.text, foreign.cert.subject.split('\n').join(', '));
       assert.match(
         v.subject!.text,
@@ -324,7 +333,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await click(setup, 'input[name="profile"][value="PER"]');
   });
 
-  it('[e2e] ECO.1.1.9 ECO.2.2.7 sets up a PER mailbox from its address after a PSC sign-in on its page: mail read and sent as Dr Marie MARTIN', async function () {
+  it('[e2e] ECO.1.1.9 ECO.2.2.7 sets up a PER mailbox from its address (autoconfig behind a commercial certificate, the PSC front) after a PSC sign-in on its page: mail read and sent as Dr Marie MARTIN', async function () {
     this.timeout(180_000);
     const { dovecot, stub } = operator;
     await fill(setup, '#address', MARIE.mailbox);
@@ -338,10 +347,13 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
         smtpHost: '#found-smtp-host',
         smtpPort: '#found-smtp-port',
         smtpSec: '#found-smtp-security',
+        certificate: '#found-certificate',
         psc: '#psc-needed',
       });
       return !v.found!.hidden && v;
     });
+    // Accepted through the web PKI: the test commercial CA in the host's NODE_EXTRA_CA_CERTS.
+    assert.match(found.certificate!.text, /issuer CN=Sandbox Commercial TLS CA 2026/);
     assert.deepEqual(
       [
         found.imapHost,
@@ -412,10 +424,16 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     assert.match(received, new RegExp(`^From: "?Dr Marie MARTIN"? <${MARIE.mailbox}>`, 'm'));
   });
 
-  it('[e2e] ECO.1.3.1 sets up an APP mailbox by importing its PKCS#12 in the page; the host keeps it, Thunderbird does not; mail read and sent', async function () {
+  it('[e2e] ECO.1.1.9 ECO.1.3.1 sets up an APP mailbox on the TLS-client-cert front by importing its PKCS#12 in the page; the host keeps it, Thunderbird does not; mail read and sent', async function () {
     this.timeout(120_000);
     const { app } = operator;
     await runSetup(APP.address, 'APP', async (bc) => {
+      // The seed's second front: APP mailboxes go to the TLS-client-cert (AUTH_CLI) servers.
+      const front = await read(bc, { imap: '#found-imap-host', smtp: '#found-smtp-host' });
+      assert.deepEqual(
+        [front.imap!.text, front.smtp!.text],
+        [HOST_NAMES.authcli, HOST_NAMES.authcli],
+      );
       await fill(bc, '#entity', 'Laboratoire — résultats');
       await suite.page(bc, 'file', {
         selector: '#p12',

@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { HostApp } from '../../native-host/service/host-app';
-import { fetchAutoconfig } from '../../native-host/autoconfig/fetch';
+import { type AutoconfigFetchOptions, fetchAutoconfig } from '../../native-host/autoconfig/fetch';
+import { secureUpstream } from '../../native-host/trust/verify';
+import net from 'node:net';
 import { HANDLERS } from '../../native-host/handlers/index';
 import type { Logger } from '../../native-host/log';
 import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
@@ -79,9 +81,10 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
       ocspUrl: urls.ocspUrl,
       ...leaf,
     });
+    const chainCa = leaf.issuer === 'web' ? pki.webIntermediate : pki.organisations;
     const server = await startAutoconfig({
       port: 0,
-      cert: cert.toString() + pki.organisations.toString(),
+      cert: cert.toString() + (leaf.issuer === 'self' ? '' : chainCa.toString()),
       key: keyPem,
       config: CONFIG,
       ...options,
@@ -92,14 +95,14 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
 
   const portOf = (server: AutoconfigServer) => Number(new URL(server.info.url).port);
 
-  function download(server: AutoconfigServer, extra: { timeoutMs?: number } = {}) {
+  function download(server: AutoconfigServer, extra: Partial<AutoconfigFetchOptions> = {}) {
     return fetchAutoconfig(ADDRESS, { trust: trust(), lookup, port: portOf(server), ...extra });
   }
 
   async function refusedWith(
     server: AutoconfigServer,
     code: string,
-    extra: { timeoutMs?: number } = {},
+    extra: Partial<AutoconfigFetchOptions> = {},
   ): Promise<MssanteError> {
     const error = await download(server, extra).then(
       (found) => assert.fail(`accepted: ${JSON.stringify(found)}`),
@@ -111,8 +114,12 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
   }
 
   /** A trust refusal: coded, and the HTTP request never reached the server. */
-  async function untrusted(server: AutoconfigServer, code: string): Promise<MssanteError> {
-    const error = await refusedWith(server, code);
+  async function untrusted(
+    server: AutoconfigServer,
+    code: string,
+    extra: Partial<AutoconfigFetchOptions> = {},
+  ): Promise<MssanteError> {
+    const error = await refusedWith(server, code, extra);
     assert.equal(server.requests(), 0, 'the HTTP request reached an untrusted server');
     return error;
   }
@@ -196,11 +203,169 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
     assert.equal(server.requests(), 0);
   });
 
-  it('ECO.1.1.10 refuses a server certificate from a CA outside IGC Santé, naming it, before any request', async () => {
-    const error = await untrusted(await serve({ issuer: 'foreign' }), 'E_TRUST_UNKNOWN_CA');
+  it('ECO.1.1.9 refuses a server certificate neither IGC Santé nor the web PKI vouches for (an unknown CA), naming it, before any request', async () => {
+    const error = await untrusted(
+      await serve({ issuer: 'foreign' }),
+      'E_TRUST_AUTOCONFIG_UNKNOWN_CA',
+    );
     assert.match(
       error.detail ?? '',
-      /^autoconfig\.sandbox\.mssante\.test:\d+: subject CN=autoconfig\.sandbox\.mssante\.test.*issuer CN=Some Other CA.*sha256 ([0-9A-F]{2}:){31}[0-9A-F]{2}/,
+      /^autoconfig\.sandbox\.mssante\.test:\d+: subject CN=autoconfig\.sandbox\.mssante\.test.*issuer CN=Some Other CA.*sha256 ([0-9A-F]{2}:){31}[0-9A-F]{2}; neither IGC Santé nor the web PKI: UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT_LOCALLY)/,
+    );
+  });
+
+  it('ECO.1.1.9 refuses a self-signed autoconfig certificate, naming it, before any request', async () => {
+    const error = await untrusted(await serve({ issuer: 'self' }), 'E_TRUST_AUTOCONFIG_UNKNOWN_CA');
+    assert.match(
+      error.detail ?? '',
+      /subject CN=autoconfig\.sandbox\.mssante\.test, O=Sandbox, C=FR; issuer CN=autoconfig\.sandbox\.mssante\.test, O=Sandbox, C=FR; sha256 .*DEPTH_ZERO_SELF_SIGNED_CERT/,
+    );
+  });
+
+  describe('a commercial certificate of the web PKI (seed footnote (*) under ECO.1.1.9)', () => {
+    /** Node's default store with the test commercial CA in it (what NODE_EXTRA_CA_CERTS adds). */
+    const withCommercialCa = () => ({ webPki: [...tls.rootCertificates, pki.webRoot.toString()] });
+
+    it('ECO.1.1.9 accepts an autoconfig certificate from a CA of the web PKI, saying who issued it', async () => {
+      const server = await serve({ issuer: 'web', crlUrl: null });
+      const found = await download(server, withCommercialCa());
+      assert.equal(found.server.pki, 'web');
+      assert.equal(found.server.issuer, pki.webIntermediate.subject.split('\n').join(', '));
+      assert.match(found.server.certificate, /issuer CN=Sandbox Commercial TLS CA 2026/);
+      assert.equal(found.imap.host, `imap.${DOMAIN}`);
+      assert.equal(server.requests(), 1);
+    });
+
+    it('ECO.1.1.9 an IGC Santé certificate is still accepted and said so', async () => {
+      const found = await download(await serve(), withCommercialCa());
+      assert.equal(found.server.pki, 'igc-sante');
+      assert.match(found.server.issuer, /^CN=TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS/);
+    });
+
+    it('ECO.1.1.9 the same commercial certificate is refused when its CA is not in Node’s default store', async () => {
+      const server = await serve({ issuer: 'web', crlUrl: null });
+      // Node's bundled roots and this process's NODE_EXTRA_CA_CERTS: no test CA there.
+      await untrusted(server, 'E_TRUST_AUTOCONFIG_UNKNOWN_CA');
+      await untrusted(server, 'E_TRUST_AUTOCONFIG_UNKNOWN_CA', { webPki: [] });
+    });
+
+    it('ECO.1.1.9 ECO.1.1.5 the web PKI’s certificate is still checked: dates, host name, key usage', async () => {
+      const web = { issuer: 'web' as const, crlUrl: null };
+      await untrusted(
+        await serve({
+          ...web,
+          from: new Date(Date.now() - 60 * DAY),
+          to: new Date(Date.now() - DAY),
+        }),
+        'E_TRUST_EXPIRED',
+        withCommercialCa(),
+      );
+      await untrusted(
+        await serve({ ...web, name: `imap.${DOMAIN}` }),
+        'E_TRUST_HOSTNAME',
+        withCommercialCa(),
+      );
+      await untrusted(
+        await serve({ ...web, eku: ['1.3.6.1.5.5.7.3.2'] }),
+        'E_TRUST_KEY_USAGE', // a client-only EKU: OpenSSL's INVALID_PURPOSE
+        withCommercialCa(),
+      );
+    });
+
+    it('ECO.1.1.9 ECO.1.1.6 a web certificate its CA revoked is refused; one whose status cannot be known is accepted', async () => {
+      const webRevocation = new RevocationServer(pki.webIntermediate, pki.webIntermediateKey);
+      const { ocspUrl } = await webRevocation.start();
+      try {
+        webRevocation.ocsp.set('5eb0001', 'revoked');
+        const web = { issuer: 'web' as const, crlUrl: null, ocspUrl };
+        await untrusted(
+          await serve({ ...web, serial: '5eb0001' }),
+          'E_TRUST_REVOKED',
+          withCommercialCa(),
+        );
+        const good = await download(await serve({ ...web, serial: '5eb0002' }), withCommercialCa());
+        assert.equal(good.server.pki, 'web');
+        assert.ok(webRevocation.requests.ocsp >= 2);
+        // The responder down: unknown, accepted (as browsers do; docs/trust.md).
+        webRevocation.ocspDown = true;
+        const unknown = await download(
+          await serve({ ...web, serial: '5eb0003' }),
+          withCommercialCa(),
+        );
+        assert.equal(unknown.server.pki, 'web');
+      } finally {
+        await webRevocation.stop();
+      }
+    });
+
+    it('ECO.1.1.10 the API LPS stays IGC Santé only: the bridge’s and LDAP’s secureUpstream refuses the commercial certificate', async () => {
+      const server = await serve({ issuer: 'web', crlUrl: null });
+      const plain = net.connect({ host: NAME, port: portOf(server), lookup });
+      await new Promise((resolve, reject) => plain.once('connect', resolve).once('error', reject));
+      await assert.rejects(
+        secureUpstream(plain, NAME, trust()),
+        (e: MssanteError) => e.code === 'E_TRUST_UNKNOWN_CA',
+      );
+      plain.destroy();
+      assert.equal(server.requests(), 0);
+    });
+  });
+
+  it('ECO.1.1.9 chooses the front by mailbox type in the seed’s two-front layout (PER/ORG OAuth2, APP TLS-client-cert)', async () => {
+    const app = {
+      imap: { host: `authcli.${DOMAIN}`, port: 10143 },
+      smtp: { host: `authcli.${DOMAIN}`, port: 10587 },
+    };
+    const { cert, keyPem } = await pki.issue({ name: NAME, crlUrl: urls.crlUrl });
+    const server = await startAutoconfig({
+      port: 0,
+      cert: cert.toString() + pki.organisations.toString(),
+      key: keyPem,
+      config: { ...CONFIG, app },
+    });
+    servers.push(server);
+    const per = await download(server);
+    assert.equal(per.type, 'PER');
+    assert.deepEqual(
+      [per.imap.host, per.imap.authentication, per.smtp.host, per.imap.username],
+      [`imap.${DOMAIN}`, ['OAuth2'], `smtp.${DOMAIN}`, 'marie.martin'],
+    );
+    const forApp = await download(server, { type: 'APP' });
+    assert.deepEqual(
+      [
+        forApp.imap.host,
+        forApp.imap.port,
+        forApp.smtp.host,
+        forApp.smtp.port,
+        forApp.smtp.authentication,
+      ],
+      [`authcli.${DOMAIN}`, 10143, `authcli.${DOMAIN}`, 10587, ['TLS-client-cert']],
+    );
+    assert.equal((await download(server, { type: 'ORG' })).imap.host, `imap.${DOMAIN}`);
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(per.byType).map(([t, c]) => [t, 'imap' in c ? c.imap.host : c.code]),
+      ),
+      { PER: `imap.${DOMAIN}`, ORG: `imap.${DOMAIN}`, APP: `authcli.${DOMAIN}` },
+    );
+  });
+
+  it('ECO.1.1.9 a file with no front for the type is refused with E_AUTOCONFIG_NO_SERVER_FOR_TYPE; the others still configure', async () => {
+    const pscOnly = `<clientConfig version="1.1"><emailProvider id="${DOMAIN}"><domain>${DOMAIN}</domain>
+<incomingServer type="imap"><hostname>imap.${DOMAIN}</hostname><port>143</port><socketType>STARTTLS</socketType><authentication>OAuth2</authentication></incomingServer>
+<incomingServer type="imap"><hostname>old.${DOMAIN}</hostname><port>143</port><socketType>STARTTLS</socketType><authentication>password-cleartext</authentication></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.${DOMAIN}</hostname><port>587</port><socketType>STARTTLS</socketType><authentication>OAuth2</authentication></outgoingServer>
+</emailProvider></clientConfig>`;
+    const server = await serve({}, { override: { body: pscOnly } });
+    const error = await refusedWith(server, 'E_AUTOCONFIG_NO_SERVER_FOR_TYPE', { type: 'APP' });
+    assert.match(
+      error.detail ?? '',
+      /APP: no IMAP server with TLS-client-cert; offered: imap\.sandbox\.mssante\.test \(OAuth2\); old\.sandbox\.mssante\.test \(password-cleartext\)/,
+    );
+    const per = await download(server, { type: 'PER' });
+    assert.equal(per.imap.host, `imap.${DOMAIN}`);
+    assert.ok(
+      'code' in per.byType.APP && per.byType.APP.code === 'E_AUTOCONFIG_NO_SERVER_FOR_TYPE',
     );
   });
 

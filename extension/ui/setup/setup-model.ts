@@ -1,4 +1,4 @@
-import type { Params } from '../../../shared/protocol/index';
+import type { Params, Result } from '../../../shared/protocol/index';
 
 /**
  * The setup page's decisions, apart from the DOM and from `browser` so they can be tested alone:
@@ -64,3 +64,22 @@ export function base64Of(bytes: Uint8Array): string {
 
 /** The host refuses PKCS#12 files over 64 KiB of base64; say so before reading a big file. */
 export const MAX_PKCS12_BYTES = 48 * 1024;
+
+type Endpoints = Pick<Params<'mailbox.add'>, 'imap' | 'smtp'>;
+
+/**
+ * The servers autoconfig chose for the mailbox type picked on the page (docs/setup.md "Which
+ * front": OAuth2 for PER/ORG, TLS-client-cert for APP), or why the file has none for it. A host
+ * that does not report `byType` chose one pair for every type.
+ */
+export function endpointsForType(
+  found: Result<'autoconfig.lookup'>,
+  type: Params<'mailbox.add'>['profile'],
+): Endpoints | { code: string; detail: string } {
+  const choice = found.byType ? found.byType[type] : found;
+  if (!('imap' in choice)) return choice;
+  return {
+    imap: { host: choice.imap.host, port: choice.imap.port },
+    smtp: { host: choice.smtp.host, port: choice.smtp.port },
+  };
+}

@@ -7,7 +7,13 @@ import { STATE_PORT } from '../../background/page-messages';
 import type { UiState } from '../../background/ui-state';
 import { hostRequest } from '../lib/host-request';
 import { localize, t } from '../lib/i18n';
-import { base64Of, certificateFacts, MAX_PKCS12_BYTES, manualEndpoints } from './setup-model';
+import {
+  base64Of,
+  certificateFacts,
+  endpointsForType,
+  MAX_PKCS12_BYTES,
+  manualEndpoints,
+} from './setup-model';
 
 /**
  * The setup page (ECO.1.1.9, issue 10 part 1): address → the host's autoconfig lookup (or the
@@ -25,6 +31,8 @@ type Profile = Params<'mailbox.add'>['profile'];
 let ui: UiState | null = null;
 let address = '';
 let servers: Endpoints | null = null;
+/** What autoconfig found (null: the manual form's servers): the servers depend on the type. */
+let discovered: Result<'autoconfig.lookup'> | null = null;
 
 /** The sentence for a code in the page's language (the host speaks French). */
 function sentence(error: MssanteError): string {
@@ -64,8 +72,21 @@ function useServers(endpoints: Endpoints): void {
   renderKind();
 }
 
+/** The servers for the type picked now: autoconfig's choice for it, or the manual form's. */
+function serversFor(p: Profile): Endpoints | { code: string; detail: string } | null {
+  return discovered ? endpointsForType(discovered, p) : servers;
+}
+
 function renderKind(): void {
   const p = profile();
+  const chosen = serversFor(p);
+  if (discovered && chosen) {
+    // The pair of the type picked; none for it: its code in place of the host (and at Create).
+    for (const k of ['imap', 'smtp'] as const) {
+      $(`found-${k}-host`).textContent = 'imap' in chosen ? chosen[k].host : chosen.code;
+      $(`found-${k}-port`).textContent = 'imap' in chosen ? String(chosen[k].port) : '';
+    }
+  }
   const signedIn = ui?.psc?.state === 'signed-in';
   $('psc-needed').hidden = p === 'APP' || signedIn;
   $('entity-field').hidden = p === 'PER';
@@ -84,10 +105,12 @@ async function lookup(event: Event): Promise<void> {
   address = input('address').value.trim();
   for (const id of ['found', 'refused', 'manual', 'step-kind', 'step-result']) $(id).hidden = true;
   servers = null;
+  discovered = null;
   $('lookup-busy').hidden = false;
   try {
     const found = await hostRequest('autoconfig.lookup', { address });
     showFound(found);
+    discovered = found;
     useServers({
       imap: { host: found.imap.host, port: found.imap.port },
       smtp: { host: found.smtp.host, port: found.smtp.port },
@@ -108,7 +131,10 @@ function manual(event: Event): void {
     smtpPort: input('manual-smtp-port').value,
   });
   $('manual-wrong').hidden = !Array.isArray(checked);
-  if (!Array.isArray(checked)) useServers(checked);
+  if (!Array.isArray(checked)) {
+    discovered = null;
+    useServers(checked);
+  }
 }
 
 async function addParams(
@@ -156,9 +182,15 @@ async function create(event: Event): Promise<void> {
     $(id).dataset.ok = '';
   }
   try {
+    const chosen = serversFor(p) ?? servers;
+    if (!('imap' in chosen))
+      throw new MssanteError(
+        isErrorCode(chosen.code) ? chosen.code : 'E_AUTOCONFIG_NO_SERVER_FOR_TYPE',
+        { detail: chosen.detail },
+      );
     const fullName = fromLabelFor(p, ui?.psc?.identity, input('entity').value);
     $('progress').textContent = t('setupProgressHost');
-    const mailbox = await hostRequest('mailbox.add', await addParams(p, servers, fullName));
+    const mailbox = await hostRequest('mailbox.add', await addParams(p, chosen, fullName));
     input('p12').value = '';
     input('p12-password').value = '';
     $('progress').textContent = t('setupProgressAccount');

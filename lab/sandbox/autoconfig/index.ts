@@ -44,8 +44,8 @@ export interface AutoconfigServer extends Started<AutoconfigInfo> {
 }
 
 /**
- * The operator's autoconfiguration server (issue 5 part 5, ECO.1.1.9): HTTPS with the test IGC
- * Santé certificate of `autoconfig.<domain>`, TLS 1.2 limited to the six suites of ECO.1.1.3 (and
+ * The operator's autoconfiguration server (issue 5 part 5, ECO.1.1.9): HTTPS with the certificate
+ * of `autoconfig.<domain>` it is given (the sandbox's: from its test "commercial" CA), TLS 1.2 limited to the six suites of ECO.1.1.3 (and
  * TLS 1.3), serving Mozilla's ConfigFileFormat at /mail/config-v1.1.xml and 404 elsewhere.
  */
 export async function startAutoconfig(options: AutoconfigOptions): Promise<AutoconfigServer> {
@@ -115,11 +115,18 @@ export async function startAutoconfig(options: AutoconfigOptions): Promise<Autoc
   return handle;
 }
 
-/** The sandbox's own configuration (mail domain and the Dovecot endpoints). */
+/**
+ * The sandbox's own configuration: seed 001's sample layout, the PSC front (`imap.`/`smtp.`,
+ * OAuth2) and the AUTH_CLI front (`authcli.`, TLS-client-cert), both served by the one Dovecot.
+ */
 export function sandboxMailConfig(imap: Endpoint, smtp: Endpoint): MailConfig {
   return {
     domain: DOMAIN,
     imap: { host: HOST_NAMES.imap, port: imap.port },
     smtp: { host: HOST_NAMES.smtp, port: smtp.port },
+    app: {
+      imap: { host: HOST_NAMES.authcli, port: imap.port },
+      smtp: { host: HOST_NAMES.authcli, port: smtp.port },
+    },
   };
 }

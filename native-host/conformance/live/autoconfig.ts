@@ -8,8 +8,9 @@ const ID = ['ECO.1.1.9'];
 
 /**
  * ECO.1.1.9: `https://autoconfig.<domain>/mail/config-v1.1.xml` downloaded under the bridge's
- * TLS and IGC Santé rules, and naming the IMAP and SMTP servers the other checks connect to
- * (the "connection test" that follows: the `tls` and `xoauth2` checks).
+ * TLS rules and the autoconfig trust rules (IGC Santé or the web PKI, docs/trust.md), and
+ * naming the IMAP and SMTP servers the other checks connect to (the "connection test" that
+ * follows: the `tls` and `xoauth2` checks).
  */
 export const autoconfigCheck: LiveCheck = {
   name: 'autoconfig',
@@ -26,7 +27,7 @@ export const autoconfigCheck: LiveCheck = {
         url: found.url,
         imap: `${found.imap.host}:${found.imap.port} ${found.imap.socketType} ${found.imap.authentication.join(',')}`,
         smtp: `${found.smtp.host}:${found.smtp.port} ${found.smtp.socketType} ${found.smtp.authentication.join(',')}`,
-        server: `${found.server.protocol} ${found.server.cipher}; ${found.server.certificate}`,
+        server: `${found.server.protocol} ${found.server.cipher}; ${found.server.pki}; ${found.server.certificate}`,
       };
       const same = (a: { host: string; port: number }, b: { host: string; port: number }) =>
         a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port;
@@ -38,8 +39,8 @@ export const autoconfigCheck: LiveCheck = {
           matches ? 'proved' : 'failing',
           matches
             ? {
-                fr: 'Autoconfiguration téléchargée sous les règles TLS et IGC Santé ; elle désigne les serveurs IMAP et SMTP testés.',
-                en: 'Autoconfiguration downloaded under the TLS and IGC Santé rules; it names the IMAP and SMTP servers tested.',
+                fr: 'Autoconfiguration téléchargée sous les règles TLS et de confiance (IGC Santé ou IGC commerciale) ; elle désigne les serveurs IMAP et SMTP testés.',
+                en: 'Autoconfiguration downloaded under the TLS and trust rules (IGC Santé or commercial PKI); it names the IMAP and SMTP servers tested.',
               }
             : {
                 fr: 'L’autoconfiguration désigne d’autres serveurs IMAP/SMTP que ceux de la plateforme.',

@@ -120,6 +120,67 @@ function toServer(
   };
 }
 
+/** The mailbox types of the API LPS (PER personal, ORG organisational, APP application). */
+export type MailboxType = 'PER' | 'ORG' | 'APP';
+
+/**
+ * The `<authentication>` value of the API LPS front each mailbox type uses (seed 001's sample
+ * file, ECO.1.1.9): PER and ORG sign in through Pro Santé Connect (`OAuth2`, XOAUTH2, ECO.1.2.1),
+ * APP with its ORG AUTH_CLI certificate (`TLS-client-cert`, ECO.1.3.1).
+ */
+export const TYPE_AUTHENTICATION: Readonly<Record<MailboxType, string>> = {
+  PER: 'OAuth2',
+  ORG: 'OAuth2',
+  APP: 'TLS-client-cert',
+};
+
+/** Why no server of a file fits a mailbox type (the detail of a refusal). */
+export type ServerChoice =
+  | { ok: true; server: AutoconfigServer }
+  | {
+      ok: false;
+      code: 'E_AUTOCONFIG_NOT_MSSANTE' | 'E_AUTOCONFIG_NO_SERVER_FOR_TYPE';
+      detail: string;
+    };
+
+/**
+ * The server of one protocol for one mailbox type (docs/setup.md "Which front"): among the
+ * servers of that protocol with STARTTLS (none: E_AUTOCONFIG_NOT_MSSANTE), the first, in the
+ * file's order (ConfigFileFormat: the preferred one first), whose `<authentication>` elements
+ * include the type's (TYPE_AUTHENTICATION, compared without case). A server may list several
+ * authentications (one front for every type); authentications this client does not know are
+ * ignored; a server with none fits no type. None that fits: E_AUTOCONFIG_NO_SERVER_FOR_TYPE,
+ * naming what the file offers.
+ */
+export function chooseServer(
+  servers: readonly AutoconfigServer[],
+  protocol: 'imap' | 'smtp',
+  type: MailboxType,
+): ServerChoice {
+  const starttls = servers.filter(
+    (s) => s.type === protocol && s.socketType.toUpperCase() === 'STARTTLS',
+  );
+  if (starttls.length === 0)
+    return {
+      ok: false,
+      code: 'E_AUTOCONFIG_NOT_MSSANTE',
+      detail: `no ${protocol.toUpperCase()} server with STARTTLS`,
+    };
+  const wanted = TYPE_AUTHENTICATION[type].toLowerCase();
+  const server = starttls.find((s) => s.authentication.some((a) => a.toLowerCase() === wanted));
+  if (server) return { ok: true, server };
+  const offered = starttls
+    .map(
+      (s) => `${s.hostname.slice(0, 100)} (${s.authentication.join(', ').slice(0, 100) || 'none'})`,
+    )
+    .join('; ');
+  return {
+    ok: false,
+    code: 'E_AUTOCONFIG_NO_SERVER_FOR_TYPE',
+    detail: `${type}: no ${protocol.toUpperCase()} server with ${TYPE_AUTHENTICATION[type]}; offered: ${offered}`,
+  };
+}
+
 /** Expands `%EMAILADDRESS%`, `%EMAILLOCALPART%` and `%EMAILDOMAIN%` in a username template. */
 export function expandUsername(template: string, address: string): string {
   const at = address.lastIndexOf('@');

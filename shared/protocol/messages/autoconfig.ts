@@ -11,15 +11,23 @@ const discoveredServer = z.object({
   authentication: z.array(z.string()),
 });
 
+const fronts = z.object({ imap: discoveredServer, smtp: discoveredServer });
+/** No server of the file fits this type: the code (E_AUTOCONFIG_*) and what the file offers. */
+const noFront = z.object({ code: z.string(), detail: z.string() });
+const typeChoice = z.union([fronts, noFront]);
+
 /**
  * ECO.1.1.9: the host downloads `https://autoconfig.<domain>/mail/config-v1.1.xml` for an address
- * under the IGC Santé trust rules and says what it found (what the setup page shows). Refusals
- * come back as coded errors (E_TRUST_*, E_TLS_*, E_AUTOCONFIG_*).
+ * under the autoconfig trust rules (IGC Santé or the web PKI, docs/trust.md) and says what it found
+ * (what the setup page shows). `imap`/`smtp` are the servers chosen for `type` (without it: PER,
+ * else APP); `byType` the choice for each mailbox type, or why none fits. Refusals come back as
+ * coded errors (E_TRUST_*, E_TLS_*, E_AUTOCONFIG_*).
  */
 export const autoconfigLookup = {
   type: 'autoconfig.lookup',
   params: z.object({
     address: z.string().check(z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/), z.maxLength(254)),
+    type: z.optional(z.enum(['PER', 'ORG', 'APP'])),
   }),
   result: z.object({
     address: z.string(),
@@ -28,7 +36,19 @@ export const autoconfigLookup = {
     providerId: z.optional(z.string()),
     imap: discoveredServer,
     smtp: discoveredServer,
-    /** The autoconfig server as verified: certificate (subject, issuer, SHA-256) and TLS session. */
-    server: z.object({ certificate: z.string(), protocol: z.string(), cipher: z.string() }),
+    /** The type `imap` and `smtp` were chosen for. */
+    type: z.optional(z.enum(['PER', 'ORG', 'APP'])),
+    byType: z.optional(z.object({ PER: typeChoice, ORG: typeChoice, APP: typeChoice })),
+    /**
+     * The autoconfig server as verified: certificate (subject, issuer, SHA-256), the PKI that
+     * vouched for it (`igc-sante` or `web`) and the TLS session.
+     */
+    server: z.object({
+      certificate: z.string(),
+      issuer: z.optional(z.string()),
+      pki: z.optional(z.enum(['igc-sante', 'web'])),
+      protocol: z.string(),
+      cipher: z.string(),
+    }),
   }),
 } as const;

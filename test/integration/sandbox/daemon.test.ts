@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -20,6 +21,7 @@ import { openUpstream } from '../../../native-host/upstream/starttls';
 import { BAD_CASE_NAMES, BAD_CASES } from '../../../lab/sandbox/bad-servers/index';
 import { accessToken, cibaAccessToken } from '../../fixtures/psc-tokens';
 import { MARIE, PAUL } from '../../../lab/sandbox/people';
+import type { MssanteError } from '../../../shared/errors/mssante-error';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -229,19 +231,41 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     }
   });
 
-  it('ECO.1.1.9 the autoconfiguration is served over HTTPS under the IGC Santé rules and names the API LPS', async () => {
+  it('ECO.1.1.9 the autoconfiguration is served over HTTPS with a certificate of the test commercial CA, in the seed’s two-front layout', async () => {
     const trust = trustContext(
       loadSandboxTrustSet(runtime.internal.pki.rootCert, runtime.internal.pki.intermediateCert),
       { cacheDir: path.join(dir, 'test-crl-cache'), lookup: staticLookup(runtime.hosts) },
     );
-    const found = await fetchAutoconfig(MARIE.mailbox, {
+    const caFile = runtime.autoconfig.caFile;
+    assert.ok(caFile && caFile === runtime.internal.pki.webCaCert, 'the runtime names the web CA');
+    const options = {
       trust,
       lookup: staticLookup(runtime.hosts),
       port: Number(new URL(runtime.autoconfig.url).port),
-    });
+      // Node's default store plus the test commercial CA (what NODE_EXTRA_CA_CERTS adds).
+      webPki: [...tls.rootCertificates, readFileSync(caFile, 'utf8')],
+    };
+    const found = await fetchAutoconfig(MARIE.mailbox, options);
+    assert.equal(found.server.pki, 'web');
+    assert.match(found.server.issuer, /^CN=Sandbox Commercial TLS CA 2026/);
     assert.deepEqual(
       [found.imap.host, found.imap.port, found.smtp.host, found.smtp.port],
       [runtime.imap.host, runtime.imap.port, runtime.smtp.host, runtime.smtp.port],
+    );
+    const app = await fetchAutoconfig(MARIE.mailbox, { ...options, type: 'APP' });
+    assert.deepEqual(
+      [app.imap.host, app.imap.port, app.smtp.host, app.smtp.port],
+      [
+        'authcli.sandbox.mssante.test',
+        runtime.imap.port,
+        'authcli.sandbox.mssante.test',
+        runtime.smtp.port,
+      ],
+    );
+    // Without the commercial CA among the anchors, the same server is refused.
+    await assert.rejects(
+      fetchAutoconfig(MARIE.mailbox, { ...options, webPki: tls.rootCertificates }),
+      (e: MssanteError) => e.code === 'E_TRUST_AUTOCONFIG_UNKNOWN_CA',
     );
   });
 
