@@ -76,20 +76,10 @@ export type ExtractionColumn = (typeof EXTRACTION_COLUMNS)[number];
  */
 export const EXTRACTION_COLUMN_ALIASES: Readonly<Record<string, ExtractionColumn>> = Object.freeze(
   Object.fromEntries(
-    (
-      [
-        'L2COMPLEMENTLOCALISATION',
-        'L3COMPLEMENTDISTRIBUTION',
-        'L4NUMEROVOIE',
-        'L4COMPLEMENTNUMEROVOIE',
-        'NL4TYPEVOIE',
-        'L4LIBELLEVOIE',
-        'L5LIEUDITMENTION',
-        'L6LIGNEACHEMINEMENT',
-        'Code postal',
-        'Département',
-        'Pays',
-      ] as const
-    ).map((c) => [`${c} structure BAL`, c]),
+    // The address columns: from L2COMPLEMENTLOCALISATION to the end of the header.
+    EXTRACTION_COLUMNS.slice(EXTRACTION_COLUMNS.indexOf('L2COMPLEMENTLOCALISATION')).map((c) => [
+      `${c} structure BAL`,
+      c,
+    ]),
   ),
 );
