@@ -38,7 +38,7 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
     page = await suite.openPage('ui/popup/popup.html');
   });
 
-  it('[e2e] ECO.2.2.7 creates an IMAP account, SMTP server and identity pointing at the loopback bridge', async () => {
+  it('[e2e] creates an IMAP account, SMTP server and identity pointing at the loopback bridge', async () => {
     const created = await call<Created>('mssanteAccounts.create', {
       address: MARIE.mailbox,
       fullName: 'Dr Marie MARTIN',

@@ -725,7 +725,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     assert.deepEqual(new Uint8Array(saved), multiDoc);
   });
 
-  it('[e2e] ECO.3.1.2 a hostile XDM attachment gets a clear warning with the code’s sentence, and no crash', async function () {
+  it('[e2e] a hostile XDM attachment gets a clear warning with the code’s sentence, and no crash', async function () {
     this.timeout(60_000);
     assert.equal(await openMessage((await byMessageId('r-hostile@sandbox'))!.id), 'shown');
     const b = await banner({ warning: '.mss-warning', message: '.mss-warning .mss-message' });

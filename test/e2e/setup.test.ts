@@ -294,7 +294,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     }
   });
 
-  it('[e2e] ECO.1.1.9 servers typed in the manual form get the same trust checks: an IMAP server whose certificate IGC Santé did not issue fails the connection test, in words, before any login', async function () {
+  it('[e2e] ECO.1.1.9 ECO.1.1.10 servers typed in the manual form get the same trust checks: an IMAP server whose certificate IGC Santé did not issue fails the connection test, in words, before any login', async function () {
     this.timeout(90_000);
     // The page as the previous test left it: Marie's address, autoconfig refused, manual form.
     const bad = operator.bad!;

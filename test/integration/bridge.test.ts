@@ -112,7 +112,7 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     assert.equal(status && status.messages, 1);
   });
 
-  it('refreshes a token the operator no longer accepts, once, and logs in', async () => {
+  it('ECO.1.2.7 refreshes a token the operator no longer accepts, once, and logs in', async () => {
     await control('expire-access-tokens', { nationalId: MARIE.nationalId });
     const c = client();
     await c.connect();

@@ -145,7 +145,7 @@ describe('live conformance check against the local sandbox (real Dovecot, PSC st
     assert.match(closed[0]!.fr, /^Non vérifiable : /);
   });
 
-  it('ECO.1.1.1 merges the run into the report under the platform’s name, per requirement', () => {
+  it('merges the run into the report under the platform’s name, per requirement', () => {
     const report = mergeLive(
       buildReport({
         requirements: REQUIREMENTS,
