@@ -1,6 +1,7 @@
 import { MssanteError, type WireError } from '../../shared/errors/mssante-error';
 import { type HostEvent, type Result, PROTOCOL_VERSION } from '../../shared/protocol/index';
-import { HostClient, type PortLike, type Timers } from './host-client';
+import { HostClient, type PortLike } from './host-client';
+import type { Timers } from './pending-requests';
 
 export type HostStatus = 'connecting' | 'connected' | 'disconnected';
 

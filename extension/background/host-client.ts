@@ -8,6 +8,7 @@ import {
   parseResponse,
   type HostEvent,
 } from '../../shared/protocol/index';
+import { PendingRequests, type Timers } from './pending-requests';
 
 /** The part of runtime.Port the client uses (so unit tests can hand it a fake). */
 export interface PortLike {
@@ -18,17 +19,6 @@ export interface PortLike {
   error?: { message?: string } | null;
 }
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: MssanteError) => void;
-  timer: unknown;
-}
-
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
@@ -36,7 +26,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * validated against the protocol, everything pending rejected when the port closes.
  */
 export class HostClient {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending: PendingRequests;
   private closed: MssanteError | null = null;
 
   constructor(
@@ -51,6 +41,7 @@ export class HostClient {
       onEvent?: (event: HostEvent) => void;
     },
   ) {
+    this.pending = new PendingRequests(deps.timers);
     port.onMessage.addListener((message) => this.receive(message));
     port.onDisconnect.addListener((p) => {
       const detail = p.error?.message ?? this.port.error?.message ?? undefined;
@@ -73,39 +64,26 @@ export class HostClient {
   ): Promise<Result<T>> {
     if (this.closed) return Promise.reject(this.closed);
     const id = this.deps.newId();
-    return new Promise<Result<T>>((resolve, reject) => {
-      const timer = this.deps.timers.setTimeout(() => {
-        this.pending.delete(id);
-        reject(new MssanteError('E_HOST_TIMEOUT', { detail: `${type} after ${timeoutMs} ms` }));
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      try {
-        this.port.postMessage(makeRequest(type, id, params));
-      } catch (error) {
-        this.settle(id)?.reject(new MssanteError('E_HOST_DISCONNECTED', { cause: error }));
-      }
-    });
+    return this.pending.wait<Result<T>>(
+      id,
+      timeoutMs,
+      () => this.port.postMessage(makeRequest(type, id, params)),
+      () => new MssanteError('E_HOST_TIMEOUT', { detail: `${type} after ${timeoutMs} ms` }),
+      (cause) => new MssanteError('E_HOST_DISCONNECTED', { cause }),
+    );
   }
 
   /** Closes the port and rejects what is pending with `reason`. */
   close(reason: MssanteError = new MssanteError('E_HOST_DISCONNECTED')): void {
     if (this.closed) return;
     this.closed = reason;
-    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(reason);
+    this.pending.rejectAll(reason);
     try {
       this.port.disconnect();
     } catch {
       // Already disconnected by the other side.
     }
     this.deps.onClose(reason);
-  }
-
-  private settle(id: string): Pending | undefined {
-    const entry = this.pending.get(id);
-    if (!entry) return undefined;
-    this.pending.delete(id);
-    this.deps.timers.clearTimeout(entry.timer);
-    return entry;
   }
 
   private receive(message: unknown): void {
@@ -122,7 +100,7 @@ export class HostClient {
       this.close(error instanceof MssanteError ? error : new MssanteError('E_PROTOCOL_INVALID'));
       return;
     }
-    const entry = response.id === null ? undefined : this.settle(response.id);
+    const entry = response.id === null ? undefined : this.pending.settle(response.id);
     if (!entry) {
       if (!response.ok) this.deps.onStray?.(response.error);
       return;

@@ -9,13 +9,7 @@ import {
   parsePanelMessage,
 } from '../../../shared/protocol/compose-panel/index';
 import type { PanelPort } from '../../background/compose/port';
-import type { Timers } from '../../background/host-client';
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: MssanteError) => void;
-  timer: unknown;
-}
+import { PendingRequests, type Timers } from '../../background/pending-requests';
 
 export interface PanelClientDeps {
   readonly timers: Timers;
@@ -32,13 +26,14 @@ export interface PanelClientDeps {
  * views validated against the protocol, everything pending rejected when the port closes.
  */
 export class PanelClient {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending: PendingRequests;
   private closed: MssanteError | null = null;
 
   constructor(
     private readonly port: PanelPort,
     private readonly deps: PanelClientDeps,
   ) {
+    this.pending = new PendingRequests(deps.timers);
     port.onMessage.addListener((message) => this.receive(message));
     port.onDisconnect.addListener(() =>
       this.close(new MssanteError('E_COMPOSE_PANEL_DISCONNECTED')),
@@ -52,34 +47,20 @@ export class PanelClient {
   ): Promise<PanelResult<T>> {
     if (this.closed) return Promise.reject(this.closed);
     const id = this.deps.newId();
-    return new Promise<PanelResult<T>>((resolve, reject) => {
-      const timer = this.deps.timers.setTimeout(() => {
-        this.pending.delete(id);
-        reject(
-          new MssanteError('E_COMPOSE_PANEL_TIMEOUT', { detail: `${type} after ${timeoutMs} ms` }),
-        );
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      try {
-        this.port.postMessage(makePanelRequest(type, id, params));
-      } catch (error) {
-        this.settle(id)?.reject(new MssanteError('E_COMPOSE_PANEL_DISCONNECTED', { cause: error }));
-      }
-    });
+    return this.pending.wait<PanelResult<T>>(
+      id,
+      timeoutMs,
+      () => this.port.postMessage(makePanelRequest(type, id, params)),
+      () =>
+        new MssanteError('E_COMPOSE_PANEL_TIMEOUT', { detail: `${type} after ${timeoutMs} ms` }),
+      (cause) => new MssanteError('E_COMPOSE_PANEL_DISCONNECTED', { cause }),
+    );
   }
 
   private close(reason: MssanteError): void {
     if (this.closed) return;
     this.closed = reason;
-    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(reason);
-  }
-
-  private settle(id: string): Pending | undefined {
-    const entry = this.pending.get(id);
-    if (!entry) return undefined;
-    this.pending.delete(id);
-    this.deps.timers.clearTimeout(entry.timer);
-    return entry;
+    this.pending.rejectAll(reason);
   }
 
   private receive(message: unknown): void {
@@ -91,14 +72,14 @@ export class PanelClient {
         error instanceof MssanteError ? error : new MssanteError('E_COMPOSE_PANEL_INVALID');
       // A broken reply still fails its own request rather than waiting for the deadline.
       const id = (message as { id?: unknown } | null)?.id;
-      const entry = typeof id === 'string' ? this.settle(id) : undefined;
+      const entry = typeof id === 'string' ? this.pending.settle(id) : undefined;
       if (entry) entry.reject(coded);
       else this.deps.onProblem(coded);
       return;
     }
     if (parsed.kind === 'event') return this.deps.onView(parsed.event.data);
     const reply = parsed.reply;
-    const entry = reply.id === null ? undefined : this.settle(reply.id);
+    const entry = reply.id === null ? undefined : this.pending.settle(reply.id);
     if (entry) {
       if (reply.ok) entry.resolve(reply.result);
       else entry.reject(MssanteError.fromWire(reply.error));

@@ -1,4 +1,5 @@
-import type { PortLike, Timers } from '../../../extension/background/host-client';
+import type { PortLike } from '../../../extension/background/host-client';
+import type { Timers } from '../../../extension/background/pending-requests';
 
 /** A native port whose other end is the test. */
 export class FakePort implements PortLike {
