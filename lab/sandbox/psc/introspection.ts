@@ -1,17 +1,10 @@
-import { mailboxesOf, personalMailboxOf, practitionerOf } from './claims';
+import { type AccessTokenFacts, mailboxesOf, personalMailboxOf, practitionerOf } from './claims';
 import { decodeJwt } from './jwt';
 
-/** What introspection reads of oidc-provider's models. */
-interface Introspectable {
+/** What introspection reads of oidc-provider's models: a token's claims, and its kind and state. */
+interface Introspectable extends AccessTokenFacts {
   kind: string;
   jti: string;
-  iat?: number;
-  exp?: number;
-  accountId?: string;
-  clientId: string;
-  grantId?: string;
-  scope?: string;
-  sid?: string;
   isValid: boolean;
 }
 
