@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import * as z from '../shared/protocol/zod';
 import { MssanteError } from '../shared/errors/mssante-error';
 import { type ResolvedConfig, pscConfig } from '../native-host/config/load';
 import { configFault, PscSchema } from '../native-host/config/schema';
+import { readNamedFile } from '../native-host/config/named-file';
 import { staticLookup } from '../native-host/net/static-lookup';
 
 /**
@@ -64,19 +64,11 @@ function invalid(detail: string): never {
   throw new MssanteError('E_LPS_CONFIG', { detail });
 }
 
-function readConfigFile(file: string, field: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return invalid(`${field}: cannot read ${file}`);
-  }
-}
-
 /** Reads and checks the server's configuration; files are relative to its folder. */
 export function loadLpsServerConfig(file: string): LpsServerConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readConfigFile(file, '(file)'));
+    raw = JSON.parse(readNamedFile(file, 'E_LPS_CONFIG', '(file)'));
   } catch (error) {
     if (error instanceof MssanteError) throw error;
     return invalid('not JSON');
@@ -93,8 +85,8 @@ export function loadLpsServerConfig(file: string): LpsServerConfig {
     redirectUri: `${publicUrl}/v1/psc/callback`,
     listen: { host: config.listen.host ?? '0.0.0.0', port: config.listen.port },
     tls: {
-      cert: readConfigFile(path.resolve(dir, config.tls.certFile), 'tls.certFile'),
-      key: readConfigFile(path.resolve(dir, config.tls.keyFile), 'tls.keyFile'),
+      cert: readNamedFile(path.resolve(dir, config.tls.certFile), 'E_LPS_CONFIG', 'tls.certFile'),
+      key: readNamedFile(path.resolve(dir, config.tls.keyFile), 'E_LPS_CONFIG', 'tls.keyFile'),
     },
     psc: pscConfig(config.psc, dir, lookup),
     sessions: {

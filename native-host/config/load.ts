@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { MssanteError } from '../../shared/errors/mssante-error';
@@ -8,6 +7,7 @@ import { projectRoot } from '../project-root';
 import { PSC_PRESETS, type PscEndpoints } from '../psc/presets';
 import type { ClientAuthConfig } from '../psc/session';
 import { loadSandboxTrustSet, loadShippedTrustSet, type TrustSet } from '../trust/trust-sets';
+import { readNamedFile } from './named-file';
 import { readHostConfigText } from './private-file';
 import { resolvePscAuth } from './psc-auth';
 import { type AnnuaireConfigFile, type HostConfigFile, parseHostConfig } from './schema';
@@ -99,17 +99,6 @@ export function pscConfig(
   };
 }
 
-function readCaFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new MssanteError('E_CONFIG_INVALID', {
-      detail: `lps.caFile: cannot read ${file}`,
-      cause,
-    });
-  }
-}
-
 /** The whole configuration of a state folder, its trust set and PSC key files loaded. */
 export function resolveConfig(stateDir: string): ResolvedConfig {
   const config = requireHostConfig(stateDir);
@@ -132,7 +121,15 @@ export function resolveConfig(stateDir: string): ResolvedConfig {
     resolved.preset = 'lps-server';
     resolved.lps = {
       url: config.lps.url,
-      ...(config.lps.caFile ? { ca: readCaFile(path.resolve(stateDir, config.lps.caFile)) } : {}),
+      ...(config.lps.caFile
+        ? {
+            ca: readNamedFile(
+              path.resolve(stateDir, config.lps.caFile),
+              'E_CONFIG_INVALID',
+              'lps.caFile',
+            ),
+          }
+        : {}),
       ...(lookup ? { lookup } : {}),
       ...(config.lps.checkSeconds ? { checkSeconds: config.lps.checkSeconds } : {}),
     };

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readNamedFile } from '../config/named-file';
 import { MssanteError } from '../../shared/errors/mssante-error';
 
 /**
@@ -65,22 +66,13 @@ export function loadShippedTrustSet(
   return buildTrustSet(name, certificates);
 }
 
-/** A PEM file named by config.json; one that cannot be read is E_TRUST_CONFIG naming it. */
-function readPemFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new MssanteError('E_TRUST_CONFIG', { detail: `cannot read ${file}`, cause });
-  }
-}
-
 /**
  * A generated test chain named by config.json (`"set": "sandbox"`: a root and an Organisations CA,
  * as the lab's test IGC Santé PKI writes them).
  */
 export function loadSandboxTrustSet(rootCertFile: string, organisationsCertFile: string): TrustSet {
   return buildTrustSet('sandbox', [
-    ...parsePemBundle(readPemFile(rootCertFile)),
-    ...parsePemBundle(readPemFile(organisationsCertFile)),
+    ...parsePemBundle(readNamedFile(rootCertFile, 'E_TRUST_CONFIG')),
+    ...parsePemBundle(readNamedFile(organisationsCertFile, 'E_TRUST_CONFIG')),
   ]);
 }
