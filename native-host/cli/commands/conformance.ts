@@ -1,16 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Profile } from '../../../shared/requirements';
 import { readReportFile, reportDir, writeReport } from '../../conformance/report-file';
 import { LAYERS, reportFromResults } from '../../conformance/from-results';
-import { mergeLive } from '../../conformance/report';
+import { mergeLive, type Report } from '../../conformance/report';
+import { README_BEGIN, README_END, withReadmeSection } from '../../conformance/markdown';
 import { projectRoot } from '../../project-root';
 import { parseCommandArgs, usageError } from '../args';
-import type { CliCommand } from '../command';
+import type { CliCommand, CliIo } from '../command';
 
 const USAGE =
-  'usage: mssante conformance [--no-run] [--profiles PER,ORG,APP] | mssante conformance --live CONFIG.json';
+  'usage: mssante conformance [--no-run] [--profiles PER,ORG,APP] [--readme README.md] | mssante conformance --live CONFIG.json';
 const PROFILES = new Set<Profile>(['PER', 'ORG', 'APP']);
 
 const SOURCES = ['shared', 'native-host', 'extension', 'lab', 'test', 'manifest.json'];
@@ -35,6 +36,17 @@ function stale(root: string): boolean {
   return oldest < newestSource(root);
 }
 
+/** Rewrites the README's requirement table from the report, between its markers. */
+function updateReadme(file: string, report: Report, io: CliIo): boolean {
+  const next = existsSync(file) ? withReadmeSection(readFileSync(file, 'utf8'), report) : null;
+  if (next === null) {
+    usageError(io, USAGE, `--readme ${file}: ${README_BEGIN} … ${README_END}`);
+    return false;
+  }
+  writeFileSync(file, next);
+  return true;
+}
+
 export const command: CliCommand = {
   name: 'conformance',
   summary:
@@ -47,6 +59,7 @@ export const command: CliCommand = {
         live: { type: 'string' },
         profiles: { type: 'string', default: 'PER,ORG,APP' },
         'no-run': { type: 'boolean' },
+        readme: { type: 'string' },
       },
       io,
       USAGE,
@@ -75,6 +88,8 @@ export const command: CliCommand = {
     let report = reportFromResults(root, profiles);
     for (const run of previous?.live ?? []) report = mergeLive(report, run);
     const written = writeReport(out, report);
+    if (parsed.values.readme !== undefined && !updateReadme(parsed.values.readme, report, io))
+      return 2;
     const s = report.summary;
     io.stdout(
       `${written.html}\n` +
