@@ -562,7 +562,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     assert.equal(await openMessage((await byMessageId('r-colleague@sandbox'))!.id), 'none');
   });
 
-  it('[e2e] ECO.3.1.3 ECO.2.1.2 an XDM attachment is summarised: patient, INS qualified, each document’s type, date and code', async function () {
+  it('[e2e] ECO.3.1.3 ECO.2.1.2 ECO.3.1.2 an XDM attachment is summarised: patient, INS qualified, each document’s type, date and code', async function () {
     this.timeout(60_000);
     assert.equal(await openMessage((await byMessageId('r-xdm-3@sandbox'))!.id), 'shown');
     const b = await banner({

@@ -211,7 +211,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await operator?.stop();
   });
 
-  it('[e2e] ECO.1.1.9 opens the setup page on the first run, when the host serves no mailbox', async function () {
+  it('[e2e] opens the setup page on the first run, when the host serves no mailbox', async function () {
     this.timeout(60_000);
     setup = await waitFor('the setup page in a tab', () => suite.tabBrowsingContext(base + SETUP), {
       timeoutMs: 30_000,
@@ -690,7 +690,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     await suite.closePage(popup);
   });
 
-  it('[e2e] ECO.1.1.9 “Supprimer la boîte” leaves no account, SMTP server, identity or host endpoint behind', async function () {
+  it('[e2e] “Supprimer la boîte” leaves no account, SMTP server, identity or host endpoint behind', async function () {
     this.timeout(90_000);
     const popup = await suite.openPage('ui/popup/popup.html');
     const before = await suite.marionette.chrome<{ servers: number; identities: number }>(

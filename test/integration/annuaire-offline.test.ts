@@ -551,7 +551,7 @@ describe('offline Annuaire index (public extraction file) on a real SQLite/FTS5 
     }
   });
 
-  it('ECO.3.1.4 hostile ZIPs (bomb, lying sizes, path traversal) and bad files are refused with their codes; the previous index keeps answering', async () => {
+  it('hostile ZIPs (bomb, lying sizes, path traversal) and bad files are refused with their codes; the previous index keeps answering', async () => {
     const dir = freshDir('hostile');
     const index = new OfflineAnnuaire(dir);
     await index.import(smallFile);

@@ -147,7 +147,7 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
     assert.equal(server.requests(), 1);
   });
 
-  it('ECO.1.1.9 the sandbox server answers 404 outside /mail/config-v1.1.xml', async () => {
+  it('the sandbox server answers 404 outside /mail/config-v1.1.xml', async () => {
     const server = await serve();
     const status = await new Promise<number>((resolve, reject) => {
       https
@@ -170,7 +170,7 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
     assert.equal(status, 404);
   });
 
-  it('ECO.1.1.3 the sandbox server itself speaks only the six TLS 1.2 suites (and TLS 1.3)', async () => {
+  it('the sandbox server itself speaks only the six TLS 1.2 suites (and TLS 1.3)', async () => {
     const server = await serve();
     const probe = (options: tls.ConnectionOptions) =>
       new Promise<string>((resolve) => {

@@ -144,7 +144,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     if (state) rmSync(state, { recursive: true, force: true });
   });
 
-  it('ECO.1.3.1 the sandbox issues an ORG AUTH_CLI certificate with the organisation IdNat in OU', async () => {
+  it('the sandbox issues an ORG AUTH_CLI certificate with the organisation IdNat in OU', async () => {
     const cert = new (await import('node:crypto')).X509Certificate(readFileSync(operator.app.cert));
     assert.match(cert.subject, /^OU=1750000000$/m);
     assert.match(cert.subject, new RegExp(`^O=${HOSPITAL}$`, 'm'));
@@ -235,7 +235,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     assert.ok(received.some((m) => /Subject: Resultats disponibles/.test(m)));
   });
 
-  it('ECO.1.3.1 Dovecot refuses the APP login without a client certificate, and accepts the same login with it', async () => {
+  it('Dovecot refuses the APP login without a client certificate, and accepts the same login with it', async () => {
     await assert.rejects(direct().connect(), (e: { authenticationFailed?: boolean }) => {
       assert.equal(e.authenticationFailed, true);
       return true;
@@ -245,7 +245,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     await withCert.logout();
   });
 
-  it('ECO.1.3.1 Dovecot refuses a certificate of another CA, and one naming another organisation', async () => {
+  it('Dovecot refuses a certificate of another CA, and one naming another organisation', async () => {
     for (const options of [
       { issuer: 'foreign' as const, organisationId: ORGANISATION.idNat },
       { issuer: 'organisations' as const, organisationId: '1999999999' },

@@ -176,7 +176,7 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
     await assert.rejects(host.test('nobody@sandbox.mssante.test'), { code: 'E_MAILBOX_UNKNOWN' });
   });
 
-  it('ECO.1.1.9 removing a mailbox removes its endpoint and its state', async () => {
+  it('removing a mailbox removes its endpoint and its state', async () => {
     assert.deepEqual(await host.remove(APP.address), { removed: true });
     assert.deepEqual(
       (await host.list()).mailboxes.map((m) => m.address),

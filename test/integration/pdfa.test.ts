@@ -305,7 +305,7 @@ describe('PDF/A-1b copy of a CDA N3 document (shared/domain/pdf)', function () {
     return 'accepted';
   }
 
-  it('ECO.2.1.5 hostile CDA documents are refused with a coded error: entities (DOCTYPE), deep nesting, huge text, too many pages, an N1 document, not a CDA', async function () {
+  it('hostile CDA documents are refused with a coded error: entities (DOCTYPE), deep nesting, huge text, too many pages, an N1 document, not a CDA', async function () {
     const doctype = `<?xml version="1.0"?><!DOCTYPE ClinicalDocument [<!ENTITY x "${'x'.repeat(100)}"><!ENTITY y "&x;&x;&x;&x;">]>${n3Cda()
       .replace(/^<\?xml[^>]*\?>/, '')
       .replace('Motif', '&y;Motif')}`;

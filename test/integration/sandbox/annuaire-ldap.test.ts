@@ -99,7 +99,7 @@ describe('sandbox Annuaire on slapd, and the host LDAP client', function () {
       }
     });
 
-    it('ECO.3.1.4 the server itself returns at most 100 entries to an anonymous search', async () => {
+    it('the server itself returns at most 100 entries to an anonymous search', async () => {
       const client = new Client({ url: slapd.info.url });
       try {
         await assert.rejects(

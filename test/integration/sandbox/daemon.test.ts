@@ -155,7 +155,7 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     assert.equal((JSON.parse(again.out) as { pid: number }).pid, runtime.pid);
   });
 
-  it('ECO.1.2.1 imapflow logs in with XOAUTH2 with a token from the stub’s login page and finds the demo INBOX', async () => {
+  it('imapflow logs in with XOAUTH2 with a token from the stub’s login page and finds the demo INBOX', async () => {
     const token = await accessToken(
       { ...runtime.psc, hostClient: runtime.internal.pscHostClient },
       MARIE.nationalId,
@@ -168,7 +168,7 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     );
   });
 
-  it('ECO.1.2.1 a CIBA token (approved on the e-CPS app) opens the mailbox too', async () => {
+  it('a CIBA token (approved on the e-CPS app) opens the mailbox too', async () => {
     const token = await cibaAccessToken(
       { ...runtime.psc, hostClient: runtime.internal.pscHostClient },
       MARIE.nationalId,
@@ -176,7 +176,7 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     assert.equal((await subjects(runtime, MARIE.mailbox, token)).length, 3);
   });
 
-  it('ECO.1.0.1 nodemailer sends with XOAUTH2 and the colleague’s mailbox receives it', async () => {
+  it('nodemailer sends with XOAUTH2 and the colleague’s mailbox receives it', async () => {
     const stub = { ...runtime.psc, hostClient: runtime.internal.pscHostClient };
     const transport = nodemailer.createTransport({
       // 127.0.0.1, the certificate checked for its name (a getSocket would drop customAuth).
@@ -197,7 +197,7 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     );
   });
 
-  it('ECO.1.1.3 openssl s_client: each of the six TLS 1.2 suites and TLS 1.3 connect; banned suites and TLS 1.1 do not', () => {
+  it('openssl s_client: each of the six TLS 1.2 suites and TLS 1.3 connect; banned suites and TLS 1.1 do not', () => {
     for (const suite of TLS12_SUITES) {
       const run = s_client(runtime, ['-tls1_2', '-cipher', suite]);
       assert.ok(run.ok, `${suite}: ${run.out.slice(-400)}`);
@@ -214,7 +214,7 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     assert.equal(s_client(runtime, ['-tls1_1', '-cipher', 'ALL:@SECLEVEL=0']).ok, false, 'TLS 1.1');
   });
 
-  it('ECO.3.1.4 the Annuaire answers over LDAP (ldapts): the sandbox people by mail and by name prefix', async () => {
+  it('the Annuaire answers over LDAP (ldapts): the sandbox people by mail and by name prefix', async () => {
     const ldap = new LdapClient({ url: runtime.ldap.url });
     try {
       const byMail = await ldap.search(runtime.ldap.base, {
@@ -231,7 +231,7 @@ describe('sandbox daemon: `mssante-lab sandbox up|status|down|reset` (real PSC s
     }
   });
 
-  it('ECO.1.1.9 the autoconfiguration is served over HTTPS with a certificate of the test commercial CA, in the seed’s two-front layout', async () => {
+  it('the autoconfiguration is served over HTTPS with a certificate of the test commercial CA, in the seed’s two-front layout', async () => {
     const trust = trustContext(
       loadSandboxTrustSet(runtime.internal.pki.rootCert, runtime.internal.pki.intermediateCert),
       { cacheDir: path.join(dir, 'test-crl-cache'), lookup: staticLookup(runtime.hosts) },

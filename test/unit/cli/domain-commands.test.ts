@@ -91,7 +91,7 @@ describe('mssante xdm / ins / subject (CLI contract)', () => {
     assert.match(io.out, /qualifiée/);
   });
 
-  it('ECO.2.1.1 `xdm inspect --json` refuses hostile archives with ok:false, the code and a sentence, exit ≠ 0', async () => {
+  it('`xdm inspect --json` refuses hostile archives with ok:false, the code and a sentence, exit ≠ 0', async () => {
     const corpus = hostileCorpus({ bombs: false });
     for (const name of ['not-zip', 'two-patients-ins', 'name-dotdot', 'metadata-billion-laughs']) {
       const io = fakeIo('fr');

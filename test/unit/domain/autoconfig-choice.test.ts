@@ -188,7 +188,7 @@ describe('autoconfig: the server chosen by mailbox type and authentication (ECO.
     });
   });
 
-  it('ECO.1.1.9 the sandbox serves the seed layout: two fronts, distinct host names, chosen by type', () => {
+  it('the sandbox serves the seed layout: two fronts, distinct host names, chosen by type', () => {
     const xml = configXml({
       domain: 'sandbox.mssante.test',
       imap: { host: 'imap.sandbox.mssante.test', port: 10143 },

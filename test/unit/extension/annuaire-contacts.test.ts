@@ -82,7 +82,7 @@ describe('Annuaire entries as Thunderbird contacts (address book provider)', () 
     );
   });
 
-  it('ECO.3.1.4 names every dialog and menu string in French and in English', () => {
+  it('names every dialog and menu string in French and in English', () => {
     const html = readFileSync(path.join(ROOT, 'extension/ui/annuaire/annuaire.html'), 'utf8');
     const script = readFileSync(path.join(ROOT, 'extension/ui/annuaire/annuaire.ts'), 'utf8');
     const background = readFileSync(path.join(ROOT, 'extension/background/annuaire.ts'), 'utf8');

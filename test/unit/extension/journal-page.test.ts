@@ -12,7 +12,7 @@ const messages = (locale: string) =>
 const page = (file: string) => readFileSync(path.join(ROOT, 'extension/ui', file), 'utf8');
 
 describe('extension journal page', () => {
-  it('ECO.4.1.2 names every journaled action in French and in English', () => {
+  it('names every journaled action in French and in English', () => {
     for (const locale of ['fr', 'en']) {
       const m = messages(locale);
       for (const action of AUDIT_ACTIONS)
@@ -21,7 +21,7 @@ describe('extension journal page', () => {
     assert.equal(messages('fr').auditAction_select!.message, 'Ouverture de dossier');
   });
 
-  it('ECO.4.1.2 has every text of the journal page and its popup button in French and in English', () => {
+  it('has every text of the journal page and its popup button in French and in English', () => {
     const keys = [
       ...`${page('journal/journal.html')}${page('popup/popup.html')}`.matchAll(
         /data-i18n="(\w+)"/g,

@@ -55,7 +55,7 @@ describe('sandbox Annuaire generator', () => {
     assert.equal(generateEntries(2).length, 2);
   });
 
-  it('ECO.3.1.4 writes the extraction file: header of the 31 columns, 31 fields a line, CRLF, UTF-8', () => {
+  it('writes the extraction file: header of the 31 columns, 31 fields a line, CRLF, UTF-8', () => {
     const entries = generateEntries(120);
     const lines = extractionLines(entries);
     assert.equal(lines.length, entries.length + 1);

@@ -13,7 +13,7 @@ const codeOf = (fn: () => unknown) => {
 };
 
 describe('shared/protocol audit.query', () => {
-  it('ECO.4.1.2 takes day, mailbox, action and outcome filters, with 200 entries by default', () => {
+  it('takes day, mailbox, action and outcome filters, with 200 entries by default', () => {
     const parsed = parseRequest(
       request({
         from: '2026-11-01',
@@ -49,7 +49,7 @@ describe('shared/protocol audit.query', () => {
         'E_PROTOCOL_INVALID',
       ));
 
-  it('ECO.4.1.1 validates the reply: entries, more, and the chain state', () => {
+  it('validates the reply: entries, more, and the chain state', () => {
     const reply = {
       v: 1,
       id: 'a1',

@@ -36,7 +36,7 @@ const reply = (imapSocketType?: string) => ({
 });
 
 describe('shared/protocol autoconfig.lookup', () => {
-  it('ECO.1.1.9 takes an address and refuses anything that is not one', () => {
+  it('takes an address and refuses anything that is not one', () => {
     const request = parseRequest({
       v: 1,
       id: 'a1',
@@ -54,7 +54,7 @@ describe('shared/protocol autoconfig.lookup', () => {
       );
   });
 
-  it('ECO.1.1.9 accepts a STARTTLS result and refuses one with another socket type', () => {
+  it('accepts a STARTTLS result and refuses one with another socket type', () => {
     const ok = parseResponse(reply()) as Response<'autoconfig.lookup'>;
     assert.equal(ok.ok && ok.result.imap.port, 143);
     assert.equal(

@@ -92,7 +92,7 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.match(result.entries[0]!.ts, /^2026-11-25T\d{2}:02:00\.000[+-]\d{2}:\d{2}$/);
   });
 
-  it('ECO.4.1.2 keeps to the requested local days (from, to, or both)', async () => {
+  it('keeps to the requested local days (from, to, or both)', async () => {
     assert.deepEqual(
       (await q({ from: '2026-11-23', to: '2026-11-24' })).entries.map((e) => e.seq),
       [9, 8, 7, 6, 5, 4],
@@ -108,7 +108,7 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.deepEqual((await q({ from: '2026-12-01' })).entries, []);
   });
 
-  it('ECO.4.1.2 filters by mailbox (any case), action and outcome, together', async () => {
+  it('filters by mailbox (any case), action and outcome, together', async () => {
     const paul = await q({ mailbox: PAUL.mailbox.toUpperCase() });
     assert.deepEqual(
       paul.entries.map((e) => e.seq),
@@ -135,7 +135,7 @@ describe('audit journal query (the viewer’s reads)', () => {
     );
   });
 
-  it('ECO.4.1.1 pages to older entries with before, across days, and says when more remain', async () => {
+  it('pages to older entries with before, across days, and says when more remain', async () => {
     const first = await q({ limit: 5 });
     assert.deepEqual(
       first.entries.map((e) => e.seq),
@@ -158,7 +158,7 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.equal(exact.more, false, 'exactly limit matches: nothing more');
   });
 
-  it('ECO.4.1.1 flags a changed entry in the range with its sequence number', async () => {
+  it('flags a changed entry in the range with its sequence number', async () => {
     rewrite('2026-11-23', (lines) =>
       lines.map((l) => l.replace('SELECT INBOX', 'SELECT Archives')),
     );
@@ -172,7 +172,7 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.deepEqual((await q({ from: '2026-11-25' })).verified, { ok: true });
   });
 
-  it('ECO.4.1.1 flags a removed entry, a removed day, and entries cut from the end of the range', async () => {
+  it('flags a removed entry, a removed day, and entries cut from the end of the range', async () => {
     rewrite('2026-11-24', (lines) => [lines[0]!, lines[2]!]);
     assert.deepEqual(await q({ from: '2026-11-24', to: '2026-11-24' }).then((r) => r.verified), {
       ok: false,
@@ -197,7 +197,7 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.match(cut.verified.detail!, /entries missing at the end of the range/);
   });
 
-  it('ECO.4.1.1 verifies unchanged days once across requests, and again once a day file is changed or cut', async () => {
+  it('verifies unchanged days once across requests, and again once a day file is changed or cut', async () => {
     const verified = () => dayVerificationCount();
     let before = verified();
     assert.deepEqual((await q()).verified, { ok: true });
@@ -226,7 +226,7 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.match(cut.verified.detail!, /journal-2026-11-24\.jsonl:3: not a journal entry/);
   });
 
-  it('ECO.4.1.2 filters by action whatever JSON spelling a line uses (escapes read as the host would)', async () => {
+  it('filters by action whatever JSON spelling a line uses (escapes read as the host would)', async () => {
     rewrite('2026-11-24', (lines) =>
       lines.map((l) => l.replace('"action":"send"', '"action":"s\\u0065nd"')),
     );
@@ -239,7 +239,7 @@ describe('audit journal query (the viewer’s reads)', () => {
     assert.deepEqual(result.verified, { ok: true });
   });
 
-  it('ECO.4.1.1 opens only the days it needs: a broken day outside the range does not matter', async () => {
+  it('opens only the days it needs: a broken day outside the range does not matter', async () => {
     writeFileSync(file('2026-11-22'), 'not a journal\n');
     const result = await q({ from: '2026-11-24' });
     assert.deepEqual(result.verified, { ok: true });

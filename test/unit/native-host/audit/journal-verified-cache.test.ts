@@ -64,7 +64,7 @@ describe('audit journal query: verification results kept across host starts', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ECO.4.1.1 verifies no unchanged day again after a host restart, from a 0600 file beside the journal', async () => {
+  it('verifies no unchanged day again after a host restart, from a 0600 file beside the journal', async () => {
     assert.equal(statSync(cacheFile()).mode & 0o777, 0o600);
     const { result, verified } = await afterRestart();
     assert.deepEqual(result.verified, { ok: true });
@@ -82,7 +82,7 @@ describe('audit journal query: verification results kept across host starts', ()
     assert.equal((await afterRestart()).verified, 0);
   });
 
-  it('ECO.4.1.2 reports a day tampered with after the first listing as tampered after a restart', async () => {
+  it('reports a day tampered with after the first listing as tampered after a restart', async () => {
     tamper();
     const { result, verified } = await afterRestart();
     assert.equal(verified, 1, 'only the changed day is read again');
@@ -95,7 +95,7 @@ describe('audit journal query: verification results kept across host starts', ()
     assert.equal(again.result.verified.firstBad, 5);
   });
 
-  it('ECO.4.1.2 ignores a cache file edited to vouch for a tampered day: the unchanged days are verified again', async () => {
+  it('ignores a cache file edited to vouch for a tampered day: the unchanged days are verified again', async () => {
     tamper();
     // What a writer without the key would do: record the tampered file's new stat and last line.
     const text = readFileSync(cacheFile(), 'utf8');
@@ -113,7 +113,7 @@ describe('audit journal query: verification results kept across host starts', ()
     assert.equal(result.verified.firstBad, 5);
   });
 
-  it('ECO.4.1.1 ignores a corrupt, truncated, other-version or foreign-key cache file and verifies every day', async () => {
+  it('ignores a corrupt, truncated, other-version or foreign-key cache file and verifies every day', async () => {
     const good = readFileSync(cacheFile(), 'utf8');
     const variants: [string, string][] = [
       ['garbage', 'not a cache\n{'],

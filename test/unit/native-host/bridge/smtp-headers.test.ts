@@ -70,7 +70,7 @@ describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)'
     assert.equal(rewriteHeaderBlock(plain, { sender: MARIE.mailbox }), plain);
   });
 
-  it('ECO.2.4.1 keeps 8-bit header bytes (8BITMIME) and the body byte for byte, bare LF and NUL-free binary-ish bytes included', () => {
+  it('keeps 8-bit header bytes (8BITMIME) and the body byte for byte, bare LF and NUL-free binary-ish bytes included', () => {
     const body = Buffer.from([
       0x0a, 0xc3, 0xa9, 0x0d, 0x0a, 0x2e, 0x2e, 0x78, 0x0d, 0x0a, 0xff, 0x0d, 0x0a,
     ]);
@@ -133,7 +133,7 @@ describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)'
     );
   });
 
-  it('ECO.1.2.1 raises MAIL FROM SIZE by the growth bound, which no rewrite of the golden files or a DSN request exceeds', () => {
+  it('raises MAIL FROM SIZE by the growth bound, which no rewrite of the golden files or a DSN request exceeds', () => {
     const bound = headerGrowthBound({ sender: MARIE.mailbox });
     assert.equal(bound, Buffer.byteLength(`Return-Receipt-To: <${MARIE.mailbox}>\r\n`));
     const blocks = [
@@ -197,7 +197,7 @@ describe('SMTP bridge replies (native-host/bridge/smtp-replies)', () => {
     return Buffer.concat(out).toString('latin1');
   };
 
-  it('ECO.1.2.1 gives a "message too big" refusal the coded sentence and the announced limit, in Latin-1', () => {
+  it('gives a "message too big" refusal the coded sentence and the announced limit, in Latin-1', () => {
     const got = run(['552 5.2.3 Message size exceeds ', 'administrative limit\r\n']);
     assert.equal(
       got,

@@ -201,7 +201,7 @@ describe('trust: the shipped IGC Santé anchors (production, ans-test)', functio
     }
   });
 
-  it('ECO.1.1.10 PROVENANCE.md records each shipped file with its fingerprint and official ANS URL', () => {
+  it('PROVENANCE.md records each shipped file with its fingerprint and official ANS URL', () => {
     const provenance = readFileSync(path.join(ANCHORS, 'PROVENANCE.md'), 'utf8');
     for (const [file, hex] of Object.entries(fingerprints)) {
       assert.ok(provenance.includes(`\`${file}\``), `${file} missing from PROVENANCE.md`);
@@ -312,7 +312,7 @@ describe('trust: the shipped IGC Santé anchors (production, ans-test)', functio
     });
   }
 
-  it('ECO.1.1.10 the host finds the anchors from the source tree and from the built dist/host bundle', () => {
+  it('the host finds the anchors from the source tree and from the built dist/host bundle', () => {
     assert.equal(ANCHORS_DIR(), ANCHORS);
     // dist/host/mssante.mjs (and its chunks) resolve the project root from their own folder.
     assert.equal(projectRoot(path.join(ROOT, 'dist', 'host')), ROOT);

@@ -257,7 +257,7 @@ describe('trust: verified CRL index cache (crl-index-cache.ts)', function () {
     assert.equal(answer.status, 'unavailable');
   });
 
-  it("ECO.1.1.6 the cache's serial table answers like a Set: members, prefixes, non-members, iteration", () => {
+  it("the cache's serial table answers like a Set: members, prefixes, non-members, iteration", () => {
     let seed = 7;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const hexOf = (bytes: number) =>
