@@ -1,66 +1,19 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ADDON_ID } from '../../../shared/protocol/names';
 import { fileLogger } from '../../log';
 import { stateDir } from '../../state-dir';
-import { defaultHome, planInstall } from '../../install/host-manifest';
+import { install, isPlatform, uninstall } from './host-install';
 import { serve } from '../../server';
 import { closeAnnuaire } from '../../handlers/annuaire-registry';
 import type { HostApp } from '../../service/host-app';
 import type { HostContext } from '../../handlers/context';
 import { parseCommandArgs, usageError } from '../args';
-import type { CliCommand, CliIo } from '../command';
+import type { CliCommand } from '../command';
 
 const USAGE = `usage:
-  mssante host install [--print]    write the host manifest and its launcher
-  mssante host uninstall [--print]  remove them
+  mssante host install [--print] [--platform linux|darwin|win32] [--system]
+                                    write the host manifest and its launcher (and, on Windows,
+                                    the registry key); --print shows it for any platform
+  mssante host uninstall [--print] [--platform …] [--system]  remove them
   mssante host serve                run the host on stdin/stdout (what Thunderbird spawns)`;
-
-function plan() {
-  return planInstall({
-    home: defaultHome(),
-    stateDir: stateDir(),
-    nodePath: process.execPath,
-    // The bundle this code runs from (dist/host/mssante.mjs, or a chunk beside it).
-    bundlePath: path.join(path.dirname(fileURLToPath(import.meta.url)), 'mssante.mjs'),
-  });
-}
-
-function install(print: boolean, io: CliIo): number {
-  const p = plan();
-  if (print) {
-    io.stdout(`# ${p.manifestPath}\n${p.manifest}\n# ${p.launcherPath}\n${p.launcher}`);
-    return 0;
-  }
-  mkdirSync(path.dirname(p.manifestPath), { recursive: true });
-  mkdirSync(path.dirname(p.launcherPath), { recursive: true, mode: 0o700 });
-  writeFileSync(p.launcherPath, p.launcher);
-  chmodSync(p.launcherPath, 0o755);
-  writeFileSync(p.manifestPath, p.manifest);
-  io.stdout(
-    io.locale === 'fr'
-      ? `Hôte natif installé :\n  manifeste ${p.manifestPath}\n  lanceur   ${p.launcherPath}\nRedémarrez Thunderbird s'il était ouvert.\n`
-      : `Native host installed:\n  manifest ${p.manifestPath}\n  launcher ${p.launcherPath}\nRestart Thunderbird if it was running.\n`,
-  );
-  return 0;
-}
-
-function uninstall(print: boolean, io: CliIo): number {
-  const p = plan();
-  const ours =
-    existsSync(p.manifestPath) && readFileSync(p.manifestPath, 'utf8').includes(ADDON_ID);
-  if (print) {
-    io.stdout(
-      `would remove:\n  ${p.manifestPath}${ours ? '' : ' (absent or not ours)'}\n  ${p.launcherPath}\n`,
-    );
-    return 0;
-  }
-  if (ours) rmSync(p.manifestPath);
-  rmSync(p.launcherPath, { force: true });
-  io.stdout(io.locale === 'fr' ? 'Hôte natif désinstallé.\n' : 'Native host uninstalled.\n');
-  return 0;
-}
 
 async function runServe(): Promise<number> {
   const dir = stateDir();
@@ -108,9 +61,24 @@ export const command: CliCommand = {
     // `serve` takes whatever Thunderbird passes (the manifest's path, the add-on's id).
     if (sub === 'serve') return runServe();
     if (sub !== 'install' && sub !== 'uninstall') return usageError(io, USAGE);
-    const parsed = parseCommandArgs(rest, { print: { type: 'boolean' } }, io, USAGE);
+    const parsed = parseCommandArgs(
+      rest,
+      {
+        print: { type: 'boolean' },
+        platform: { type: 'string', default: process.platform },
+        system: { type: 'boolean' },
+      },
+      io,
+      USAGE,
+    );
     if (!parsed) return 2;
-    const print = parsed.values.print === true;
-    return sub === 'install' ? install(print, io) : uninstall(print, io);
+    const platform = parsed.values.platform;
+    if (!isPlatform(platform)) return usageError(io, USAGE, `--platform ${platform}`);
+    const options = {
+      print: parsed.values.print === true,
+      platform,
+      scope: parsed.values.system ? ('system' as const) : ('user' as const),
+    };
+    return sub === 'install' ? install(options, io) : uninstall(options, io);
   },
 };
