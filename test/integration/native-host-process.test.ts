@@ -50,7 +50,9 @@ describe('native host process (built bundle)', () => {
     });
     assert.equal(run.status, 0, run.stderr);
     assert.ok(
-      run.stdout.includes(`# ${home}/.mozilla/native-messaging-hosts/fr.open_mssante.host.json`),
+      run.stdout.includes(
+        `# file ${home}/.mozilla/native-messaging-hosts/fr.open_mssante.host.json (mode 644)`,
+      ),
     );
     assert.ok(run.stdout.includes(`exec '${process.execPath}' '${BUNDLE}' host serve "$@"`));
     assert.equal(existsSync(path.join(home, '.mozilla')), false);
