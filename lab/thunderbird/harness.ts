@@ -23,6 +23,12 @@ import { writeHostConfig } from '../../native-host/config/private-file';
 import { webTrustBundle } from '../sandbox/web-trust';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `-tb140` when the suite runs on another Thunderbird than the installed one (scripts/test.mjs). */
+function variantSuffix(): string {
+  const variant = process.env.MSSANTE_E2E_VARIANT;
+  return variant ? `-${variant.replace(/[^\w.-]+/g, '_')}` : '';
+}
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));
 export const ADDON_ID: string = manifest.browser_specific_settings.gecko.id;
 const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -88,7 +94,12 @@ export class ThunderbirdSuite {
     this.home = mkdtempSync(path.join(os.tmpdir(), 'mssante-e2e-'));
     this.stateDir = path.join(this.home, 'state');
     this.profile = path.join(this.home, 'profile');
-    this.artifacts = path.join(ROOT, 'test-results', 'e2e', options.name.replace(/[^\w.-]+/g, '_'));
+    this.artifacts = path.join(
+      ROOT,
+      'test-results',
+      `e2e${variantSuffix()}`,
+      options.name.replace(/[^\w.-]+/g, '_'),
+    );
     this.logFile = path.join(this.home, 'thunderbird.log');
   }
 
@@ -351,8 +362,9 @@ export class ThunderbirdSuite {
    */
   async saveScreenshot(name: string): Promise<string> {
     const png = await this.marionette.screenshot();
-    const dirs = [path.join(ROOT, 'test-results', 'screenshots')];
-    if (process.env.MSSANTE_UPDATE_DOCS === '1') dirs.push(path.join(ROOT, 'docs', 'screenshots'));
+    const dirs = [path.join(ROOT, 'test-results', `screenshots${variantSuffix()}`)];
+    if (process.env.MSSANTE_UPDATE_DOCS === '1' && !variantSuffix())
+      dirs.push(path.join(ROOT, 'docs', 'screenshots'));
     for (const dir of dirs) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, name), png);

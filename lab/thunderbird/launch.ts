@@ -17,6 +17,14 @@ export interface RunningThunderbird {
 }
 
 /**
+ * The Thunderbird to run: $MSSANTE_THUNDERBIRD (another ESR unpacked beside the installed one,
+ * lab/thunderbird/esr.ts), else Debian's `thunderbird` on the PATH.
+ */
+export function thunderbirdCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MSSANTE_THUNDERBIRD || 'thunderbird';
+}
+
+/**
  * Starts Debian's `thunderbird` on a profile. It runs in its own process group so that stopping
  * it also stops its content processes and the native host it spawned.
  */
@@ -24,7 +32,7 @@ export function launchThunderbird(options: LaunchOptions): RunningThunderbird {
   const out = openSync(options.logFile, 'a');
   const args = ['--no-remote', '-profile', options.profile];
   if (options.marionette) args.push('--marionette', '-remote-allow-system-access');
-  const child = spawn('thunderbird', args, {
+  const child = spawn(thunderbirdCommand(), args, {
     detached: true,
     stdio: ['ignore', out, out],
     env: {

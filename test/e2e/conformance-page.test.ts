@@ -21,7 +21,7 @@ describe('[e2e] the conformance report page in Thunderbird (a generated report i
     writeReport(path.join(suite.stateDir, 'conformance'), report);
   });
 
-  it('opens from the popup’s button in a tab, in French, with the totals per status and the DOIT verdict', async function () {
+  it('[e2e] opens from the popup’s button in a tab, in French, with the totals per status and the DOIT verdict', async function () {
     this.timeout(60_000);
     const popup = await suite.openPopup();
     await waitFor(
@@ -83,7 +83,7 @@ describe('[e2e] the conformance report page in Thunderbird (a generated report i
     );
   });
 
-  it('shows a proved row and a failing row with their tests, end-to-end proof and live verdicts', async function () {
+  it('[e2e] shows a proved row and a failing row with their tests, end-to-end proof and live verdicts', async function () {
     this.timeout(60_000);
     const v = await read(page, {
       proved: row('ECO.1.1.1'),
@@ -123,7 +123,7 @@ describe('[e2e] the conformance report page in Thunderbird (a generated report i
     await suite.saveScreenshot('conformance.png');
   });
 
-  it('filters by status and by level: only the matching rows remain', async function () {
+  it('[e2e] filters by status and by level: only the matching rows remain', async function () {
     this.timeout(60_000);
     const fields = {
       shown: '#shown',
