@@ -1,4 +1,5 @@
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { scrubCredentials } from '../audit/scrub';
 
 /** TLS alerts a server sends when it will not take the client's certificate. */
 const CERTIFICATE_ALERT =
@@ -38,5 +39,7 @@ export function appCertificateRefusal(error: unknown): unknown {
 
 /** The operator's answer to PLAIN for an APP mailbox, as a coded refusal. */
 export function appLoginRefused(detail: string): MssanteError {
-  return new MssanteError('E_APP_LOGIN_REFUSED', { detail: detail.slice(0, 300) });
+  return new MssanteError('E_APP_LOGIN_REFUSED', {
+    detail: scrubCredentials(detail).slice(0, 300),
+  });
 }
