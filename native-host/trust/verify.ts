@@ -35,6 +35,8 @@ export interface PeerReport {
   /** Who vouched for it: the IGC Santé set, or the web PKI (the autoconfig download only). */
   pki: 'igc-sante' | 'web';
   revocation: RevocationReport;
+  /** The issuing Organisations CA's own revocation status, when its certificate names sources. */
+  caRevocation?: RevocationReport;
 }
 
 const oneLine = (dn: string) => dn.split('\n').join(', ');
@@ -108,6 +110,15 @@ export function checkCertificate(
   return issuer;
 }
 
+/** The Organisations CA's own revocation, asked of the root of the set that signed it. */
+function checkIssuingCa(
+  issuer: NodeCertificate,
+  trust: TrustContext,
+): Promise<RevocationReport | undefined> {
+  const root = trust.set.roots.find((r) => issuer.checkIssued(r) && issuer.verify(r.publicKey));
+  return root ? trust.revocation.checkCa(issuer, root) : Promise.resolve(undefined);
+}
+
 /**
  * Upgrades a connected socket (after STARTTLS was accepted) to TLS under the policy and
  * verifies the server. Nothing is written on the TLS socket before this resolves; on any
@@ -166,9 +177,13 @@ export async function secureUpstream(
     if (!leaf) throw new MssanteError('E_TRUST_UNKNOWN_CA', { detail: 'no certificate' });
     let pki: PeerReport['pki'] = 'igc-sante';
     let revocation: RevocationReport;
+    let caRevocation: RevocationReport | undefined;
     try {
       const issuer = checkCertificate(leaf, servername, trust.set, trust.now?.() ?? new Date());
-      revocation = await trust.revocation.check(leaf, issuer);
+      [revocation, caRevocation] = await Promise.all([
+        trust.revocation.check(leaf, issuer),
+        checkIssuingCa(issuer, trust),
+      ]);
     } catch (error) {
       // Only a certificate no CA of the IGC Santé set issued may be vouched for by the web PKI.
       if (!webPki || !(error instanceof MssanteError) || error.code !== 'E_TRUST_UNKNOWN_CA')
@@ -192,6 +207,7 @@ export async function secureUpstream(
         issuer: oneLine(leaf.issuer),
         pki,
         revocation,
+        ...(caRevocation ? { caRevocation } : {}),
       },
     };
   } catch (error) {
