@@ -21,8 +21,8 @@ function texts(error: unknown): string {
 }
 
 /**
- * ECO.1.3.1: for an APP mailbox, a TLS alert about certificates (during the handshake with TLS
- * 1.2, or on the first read after it with TLS 1.3) means the operator refused the ORG AUTH_CLI
+ * ECO.1.3.1: for an APP mailbox, a TLS alert about certificates (on the first read after the
+ * handshake: APP connections are TLS 1.3 only, see verify.ts) means the operator refused the ORG AUTH_CLI
  * certificate: say so, rather than a generic handshake or network failure.
  */
 export function appCertificateRefusal(error: unknown): unknown {

@@ -79,12 +79,13 @@ describe('hostile: APP upstream login against misbehaving operators', function (
   async function serve(
     tlsOptions: tls.TlsOptions,
     authReply?: (line: string) => string,
+    issuer: 'organisations' | 'foreign' = 'organisations',
   ): Promise<StarttlsServer> {
-    const { cert, keyPem } = await pki.issue({ name: HOST, ...urls });
+    const { cert, keyPem } = await pki.issue({ name: HOST, issuer, ...urls });
     const server = await starttlsServer({
       protocol: 'imap',
       tls: {
-        cert: cert.toString() + pki.organisations.toString(),
+        cert: cert.toString() + (issuer === 'foreign' ? pki.foreign : pki.organisations).toString(),
         key: keyPem,
         requestCert: true,
         rejectUnauthorized: false,
@@ -128,5 +129,24 @@ describe('hostile: APP upstream login against misbehaving operators', function (
       return true;
     });
     assert.equal(server.authAttempts(), 1);
+    assert.deepEqual(server.tlsSessions(), { completed: 1, withClientCertificate: 1 });
+  });
+
+  it('hostile: an operator offering TLS 1.2 at most never gets the ORG AUTH_CLI certificate (E_APP_TLS13_REQUIRED)', async () => {
+    const server = await serve({ maxVersion: 'TLSv1.2' });
+    await assert.rejects(openImapSession(mailbox(server.port), trust()), (error: unknown) => {
+      assert.equal((error as { code: string }).code, 'E_APP_TLS13_REQUIRED');
+      return true;
+    });
+    assert.deepEqual(server.tlsSessions(), { completed: 0, withClientCertificate: 0 });
+    assert.equal(server.authAttempts(), 0);
+  });
+
+  it('hostile: a TLS 1.3 server outside IGC Santé asking for the certificate is refused before PLAIN (E_TRUST_UNKNOWN_CA)', async () => {
+    const server = await serve({}, undefined, 'foreign');
+    await assert.rejects(openImapSession(mailbox(server.port), trust()), {
+      code: 'E_TRUST_UNKNOWN_CA',
+    });
+    assert.equal(server.authAttempts(), 0);
   });
 });
