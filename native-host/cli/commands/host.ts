@@ -11,6 +11,7 @@ import type { HostApp } from '../../service/host-app';
 import type { HostContext } from '../../handlers/context';
 import { parseCommandArgs, usageError } from '../args';
 import type { CliCommand, CliIo } from '../command';
+import { configurationProblem } from './host-config-check';
 
 const USAGE = `usage:
   mssante host install [--print]    write the host manifest and its launcher
@@ -27,7 +28,7 @@ function plan() {
   });
 }
 
-function install(print: boolean, io: CliIo): number {
+async function install(print: boolean, io: CliIo): Promise<number> {
   const p = plan();
   if (print) {
     io.stdout(`# ${p.manifestPath}\n${p.manifest}\n# ${p.launcherPath}\n${p.launcher}`);
@@ -43,6 +44,9 @@ function install(print: boolean, io: CliIo): number {
       ? `Hôte natif installé :\n  manifeste ${p.manifestPath}\n  lanceur   ${p.launcherPath}\nRedémarrez Thunderbird s'il était ouvert.\n`
       : `Native host installed:\n  manifest ${p.manifestPath}\n  launcher ${p.launcherPath}\nRestart Thunderbird if it was running.\n`,
   );
+  // Installed is not configured: say so now, not at the first sign-in.
+  const problem = await configurationProblem(stateDir());
+  if (problem) io.stderr(`${problem.code}: ${problem.toWire(io.locale).message}\n`);
   return 0;
 }
 
@@ -72,6 +76,15 @@ async function runServe(): Promise<number> {
     extension: process.argv.at(-1) ?? null,
     node: process.version,
   });
+  // Without a valid config.json the host's service (bridges, PSC) does not start, and says why in
+  // both languages, on stderr (Thunderbird's Browser Console) and in its log. The messaging stays
+  // up so the add-on can show the same coded sentence (psc.status: not configured).
+  const problem = await configurationProblem(dir);
+  if (problem) {
+    for (const locale of ['fr', 'en'] as const)
+      process.stderr.write(`mssante host: ${problem.code}: ${problem.toWire(locale).message}\n`);
+    log.warn('host.unconfigured', { code: problem.code, detail: problem.detail ?? null });
+  }
   const ctx: HostContext = {
     log,
     startedAt,
@@ -83,7 +96,8 @@ async function runServe(): Promise<number> {
     (app ??= import('../../service/host-app').then(async ({ HostApp }) => {
       const created = new HostApp(dir, log, (event) => ctx.notify?.(event));
       // Bridges of configured mailboxes come back on their ports; failures are logged, not fatal.
-      await created.startAll();
+      // Unconfigured, none is started (each would fail on the missing configuration).
+      if (!problem) await created.startAll();
       return created;
     }));
   const code = await serve({
