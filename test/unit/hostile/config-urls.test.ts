@@ -6,6 +6,7 @@ import { pscConfig } from '../../../native-host/config/load';
 import { parseHostConfig } from '../../../native-host/config/schema';
 import { discoverPsc } from '../../../native-host/psc/discovery';
 import { loadLpsServerConfig } from '../../../lps-server/config';
+import { ldapsTarget } from '../../../native-host/annuaire/ldap-tls';
 import { MssanteError } from '../../../shared/errors/mssante-error';
 
 const REALM = '/auth/realms/esante-wallet';
@@ -160,5 +161,16 @@ describe('hostile: PSC issuer and discovery URLs in config.json', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('hostile: an Annuaire URL without a host is a configuration fault, not a connection to this machine', () => {
+    assert.match(
+      fault(() => ldapsTarget('ldaps:///dc=sante,dc=fr')),
+      /^E_CONFIG_INVALID annuaire\.url: no host/,
+    );
+    assert.deepEqual(ldapsTarget('ldaps://annuaire.example'), {
+      host: 'annuaire.example',
+      port: 636,
+    });
   });
 });
