@@ -9,7 +9,7 @@ export interface PscClientOptions {
   endpoints: PscEndpoints;
   clientId: string;
   auth: ClientAuthConfig;
-  /** Plain-HTTP issuer (the local sandbox only). */
+  /** Plain-HTTP issuer and discovery: on a loopback IP literal only (config/psc-url.ts). */
   allowHttp?: boolean;
 }
 
