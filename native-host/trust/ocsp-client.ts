@@ -17,9 +17,9 @@ export interface OcspClientOptions {
  * How old an answer without `nextUpdate` may be (RFC 6960 §4.2.2.1 allows omitting it: "newer
  * information is always available"). Such an answer is never cached, and is refused once its
  * `thisUpdate` is older than this (plus the clock skew): a responder that stopped updating, or a
- * replayed old `good`, cannot vouch for a certificate forever. One day, as CA/Browser Forum
- * responders refresh at least that often for subscriber certificates and as mozilla::pkix bounds
- * such answers (docs/security.md, 19.8).
+ * replayed old `good`, cannot vouch for a certificate forever. One day: a responder omitting
+ * nextUpdate claims to answer from current data, and a day still tolerates one that pre-signs its
+ * answers daily (docs/security.md, 19.8).
  */
 export const OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE_MS = 24 * 3600 * 1000;
 
