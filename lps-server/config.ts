@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as z from '../shared/protocol/zod';
 import { MssanteError } from '../shared/errors/mssante-error';
 import { type ResolvedConfig, pscConfig } from '../native-host/config/load';
-import { configFault, PscSchema } from '../native-host/config/schema';
+import { configFault, PscSchema, pscEndpointsFault } from '../native-host/config/schema';
 import { readNamedFile } from '../native-host/config/named-file';
 import { staticLookup } from '../native-host/net/static-lookup';
 
@@ -78,7 +78,8 @@ export function loadLpsServerConfig(file: string): LpsServerConfig {
   const config = parsed.data;
   const dir = path.dirname(path.resolve(file));
   const lookup = config.hosts ? staticLookup(config.hosts) : undefined;
-  if (config.psc.preset === 'custom' && !config.psc.issuer) invalid('psc.issuer: required');
+  const pscFault = pscEndpointsFault(config.psc);
+  if (pscFault) invalid(pscFault);
   const publicUrl = config.publicUrl.replace(/\/$/, '');
   return {
     publicUrl,

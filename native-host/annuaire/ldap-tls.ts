@@ -26,7 +26,10 @@ export interface VerifiedLdaps {
 /** The host and port of an `ldaps://` URL (636 when the URL names none). */
 export function ldapsTarget(url: string): LdapsTarget {
   const parsed = new URL(url);
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  // No host is a configuration fault, never a silent fallback to this machine.
+  if (!host)
+    throw new MssanteError('E_CONFIG_INVALID', { detail: `annuaire.url: no host in ${url}` });
   return { host, port: parsed.port ? Number(parsed.port) : 636 };
 }
 

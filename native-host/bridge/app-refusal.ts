@@ -1,4 +1,5 @@
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { scrubCredentials } from '../audit/scrub';
 
 /** TLS alerts a server sends when it will not take the client's certificate. */
 const CERTIFICATE_ALERT =
@@ -20,8 +21,8 @@ function texts(error: unknown): string {
 }
 
 /**
- * ECO.1.3.1: for an APP mailbox, a TLS alert about certificates (during the handshake with TLS
- * 1.2, or on the first read after it with TLS 1.3) means the operator refused the ORG AUTH_CLI
+ * ECO.1.3.1: for an APP mailbox, a TLS alert about certificates (on the first read after the
+ * handshake: APP connections are TLS 1.3 only, see verify.ts) means the operator refused the ORG AUTH_CLI
  * certificate: say so, rather than a generic handshake or network failure.
  */
 export function appCertificateRefusal(error: unknown): unknown {
@@ -38,5 +39,7 @@ export function appCertificateRefusal(error: unknown): unknown {
 
 /** The operator's answer to PLAIN for an APP mailbox, as a coded refusal. */
 export function appLoginRefused(detail: string): MssanteError {
-  return new MssanteError('E_APP_LOGIN_REFUSED', { detail: detail.slice(0, 300) });
+  return new MssanteError('E_APP_LOGIN_REFUSED', {
+    detail: scrubCredentials(detail).slice(0, 300),
+  });
 }

@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import { scrubCredentials } from '../audit/scrub';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { xoauth2InitialResponse } from '../../shared/domain/xoauth2';
 import type { PeerReport, TrustContext } from '../trust/verify';
@@ -50,7 +51,10 @@ async function login(
     const tagged = /^A1 (OK|NO|BAD)\b ?(.*)$/i.exec(line);
     if (!tagged) continue;
     if (tagged[1]!.toUpperCase() !== 'OK') {
-      const detail = `${tagged[1]} ${tagged[2]}${challenge ? ` ${challenge}` : ''}`.slice(0, 300);
+      // What the operator said may echo a credential: scrubbed before it is journaled or shown.
+      const detail = scrubCredentials(
+        `${tagged[1]} ${tagged[2]}${challenge ? ` ${challenge}` : ''}`,
+      ).slice(0, 300);
       throw c.kind === 'app'
         ? appLoginRefused(detail)
         : new MssanteError('E_UPSTREAM_AUTH', { detail });

@@ -1,4 +1,5 @@
 import { type MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
+import { scrubCredentials } from '../audit/scrub';
 import type { Redactor } from '../audit/redact';
 import type { PeerReport } from '../trust/verify';
 import { localCredentialsMatch } from './local-auth';
@@ -55,7 +56,9 @@ export class LoginJournal {
       outcome: 'failed',
       request,
       code: failure.code,
-      ...(failure.detail ? { response: this.redactor.text(failure.detail).slice(0, 300) } : {}),
+      ...(failure.detail
+        ? { response: this.redactor.text(scrubCredentials(failure.detail)).slice(0, 300) }
+        : {}),
     });
     return failure;
   }

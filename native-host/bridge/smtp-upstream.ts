@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import { scrubCredentials } from '../audit/scrub';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { xoauth2InitialResponse } from '../../shared/domain/xoauth2';
 import type { PeerReport, TrustContext } from '../trust/verify';
@@ -88,7 +89,10 @@ async function authOnce(
     reply = await smtpReply(session.reader);
   }
   if (reply.code !== 235) {
-    const detail = `${reply.code} ${reply.lines.join(' ')} ${challenge}`.trim().slice(0, 300);
+    // What the operator said may echo a credential: scrubbed before it is journaled or shown.
+    const detail = scrubCredentials(`${reply.code} ${reply.lines.join(' ')} ${challenge}`)
+      .trim()
+      .slice(0, 300);
     throw c.kind === 'app'
       ? appLoginRefused(detail)
       : new MssanteError('E_UPSTREAM_AUTH', { detail });

@@ -9,6 +9,7 @@ import type { ClientAuthConfig } from '../psc/session';
 import { loadSandboxTrustSet, loadShippedTrustSet, type TrustSet } from '../trust/trust-sets';
 import { readNamedFile } from './named-file';
 import { readHostConfigText } from './private-file';
+import { allowsPlainHttp } from './psc-url';
 import { resolvePscAuth } from './psc-auth';
 import { type AnnuaireConfigFile, type HostConfigFile, parseHostConfig } from './schema';
 
@@ -93,8 +94,8 @@ export function pscConfig(
         : PSC_PRESETS[psc.preset],
     clientId: psc.clientId,
     auth: resolvePscAuth(psc, stateDir, lookup),
-    // Plain HTTP only for an issuer on this machine (a local stub), never for a remote one.
-    allowHttp: psc.preset === 'custom' && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(issuer),
+    // Plain HTTP only for an issuer on a loopback address (a local stub), never a remote one.
+    allowHttp: psc.preset === 'custom' && allowsPlainHttp(issuer),
     ...(psc.sessionCheckSeconds ? { sessionCheckSeconds: psc.sessionCheckSeconds } : {}),
   };
 }

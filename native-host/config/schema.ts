@@ -1,6 +1,9 @@
 import { isIP } from 'node:net';
 import * as z from '../../shared/protocol/zod';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { pscEndpointsFault, pscUrlFault } from './psc-url';
+
+export { pscEndpointsFault };
 
 /**
  * The host's `config.json` (docs/configuration.md): the one door between whoever deploys the
@@ -55,10 +58,18 @@ export type PscAuthFile = z.infer<typeof PscAuthSchema>;
 export type KeyJwtAuthFile = z.infer<typeof keyJwtAuth>;
 export type TlsAuthFile = z.infer<typeof tlsAuth>;
 
+/** An issuer or discovery URL: HTTPS, or HTTP on a loopback IP literal (psc-url.ts). */
+const pscUrl = () =>
+  z.string().check(
+    z.refine((v) => pscUrlFault(v) === undefined, {
+      error: (issue) => pscUrlFault(String(issue.input)),
+    }),
+  );
+
 export const PscSchema = z.strictObject({
   preset: z.enum(['bas', 'production', 'custom']),
-  issuer: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+/))),
-  discovery: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+/))),
+  issuer: z.optional(pscUrl()),
+  discovery: z.optional(pscUrl()),
   clientId: nonEmpty(),
   auth: z.optional(z.unknown()),
   clientSecret: z.optional(z.string()),
@@ -136,7 +147,7 @@ export function parseHostConfig(raw: unknown): HostConfigFile {
     throw new MssanteError('E_CONFIG_INVALID', {
       detail: 'lps: give either lps (an intermediate LPS server) or psc (embedded), not both',
     });
-  if (psc?.preset === 'custom' && !psc.issuer)
-    throw new MssanteError('E_CONFIG_INVALID', { detail: 'psc.issuer: required with "custom"' });
+  const fault = psc && pscEndpointsFault(psc);
+  if (fault) throw new MssanteError('E_CONFIG_INVALID', { detail: fault });
   return parsed.data;
 }

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { pscEndpointsFault } from '../config/psc-url';
 import { type ClientAuthConfig, clientAuthSetup } from './client-auth';
 import type { PscEndpoints } from './presets';
 
@@ -8,7 +9,7 @@ export interface PscClientOptions {
   endpoints: PscEndpoints;
   clientId: string;
   auth: ClientAuthConfig;
-  /** Plain-HTTP issuer (the local sandbox only). */
+  /** Plain-HTTP issuer and discovery: on a loopback IP literal only (config/psc-url.ts). */
   allowHttp?: boolean;
 }
 
@@ -18,6 +19,13 @@ export interface PscClientOptions {
  */
 export async function discoverPsc(options: PscClientOptions): Promise<client.Configuration> {
   const { endpoints, clientId, auth } = options;
+  // The configuration was checked (config/psc-url.ts); this holds whoever builds the endpoints.
+  const fault = pscEndpointsFault({ preset: 'custom', ...endpoints });
+  const plain = new URL(endpoints.discovery).protocol === 'http:';
+  if (fault || (plain && !options.allowHttp))
+    throw new MssanteError('E_PSC_DISCOVERY', {
+      detail: fault ?? `psc.discovery: https required (${endpoints.discovery})`,
+    });
   let metadata: client.ServerMetadata;
   try {
     const response = await fetch(endpoints.discovery, {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -22,8 +23,20 @@ export interface CallbackChannel {
  */
 export type CallbackOpener = (state: string) => Promise<CallbackChannel>;
 
-/** A listener on 127.0.0.1:<free port>/callback for one login, closed after its one callback. */
-export const loopbackCallback: CallbackOpener = async () => {
+/** True when the callback carries this login's `state` (compared in constant time). */
+function sameState(url: URL, state: string): boolean {
+  const got = Buffer.from(url.searchParams.get('state') ?? '');
+  const want = Buffer.from(state);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/**
+ * A listener on 127.0.0.1:<free port>/callback for one login, closed after its one callback.
+ * A request without this login's `state` (a stale tab, another local program probing the port)
+ * is answered 400 and ignored: the login goes on waiting for PSC's real redirect, and only that
+ * redirect (or the login's timeout) ends it.
+ */
+export const loopbackCallback: CallbackOpener = async (state) => {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
@@ -32,6 +45,10 @@ export const loopbackCallback: CallbackOpener = async () => {
       const url = new URL(req.url ?? '/', redirectUri);
       if (url.pathname !== '/callback') {
         res.writeHead(404).end();
+        return;
+      }
+      if (!sameState(url, state)) {
+        answerLoginPage(res, false);
         return;
       }
       server.close();

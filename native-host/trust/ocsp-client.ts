@@ -13,6 +13,16 @@ export interface OcspClientOptions {
   skewMs?: number;
 }
 
+/**
+ * How old an answer without `nextUpdate` may be (RFC 6960 §4.2.2.1 allows omitting it: "newer
+ * information is always available"). Such an answer is never cached, and is refused once its
+ * `thisUpdate` is older than this (plus the clock skew): a responder that stopped updating, or a
+ * replayed old `good`, cannot vouch for a certificate forever. One day: a responder omitting
+ * nextUpdate claims to answer from current data, and a day still tolerates one that pre-signs its
+ * answers daily (docs/security.md, 19.8).
+ */
+export const OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE_MS = 24 * 3600 * 1000;
+
 function pkijsCertificate(cert: NodeCertificate): pkijs.Certificate {
   return pkijs.Certificate.fromBER(new Uint8Array(cert.raw));
 }
@@ -100,6 +110,13 @@ export class OcspClient {
       throw new Error('OCSP answer is from the future');
     if (nextUpdate && nextUpdate.getTime() + this.skewMs < now.getTime())
       throw new Error('OCSP answer has expired');
+    if (
+      !nextUpdate &&
+      thisUpdate.getTime() + OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE_MS + this.skewMs < now.getTime()
+    )
+      throw new Error(
+        `OCSP answer without nextUpdate is older than ${OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE_MS / 3600_000} h (thisUpdate ${thisUpdate.toISOString()})`,
+      );
     const byCode = ['good', 'revoked', 'unknown'] as const;
     return { status: byCode[status.status] ?? 'unknown', thisUpdate, nextUpdate };
   }

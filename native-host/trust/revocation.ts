@@ -48,6 +48,19 @@ export class RevocationChecker {
   }
 
   /**
+   * The issuing Organisations CA's own status (docs/security.md, 19.8), asked of the sources its
+   * certificate names (IGC Santé's CAs name the root's ARL), under the same rule as a server's:
+   * `revoked` refuses, and one valid `good` is needed. A CA of the set that names no source (the
+   * lab's generated one) has nothing to ask: `undefined`, the CA being an anchor the
+   * configuration named.
+   */
+  async checkCa(ca: NodeCertificate, root: NodeCertificate): Promise<RevocationReport | undefined> {
+    const pointers = revocationPointers(ca);
+    if (pointers.crl.length === 0 && pointers.ocsp.length === 0) return undefined;
+    return this.check(ca, root);
+  }
+
+  /**
    * The web PKI's rule for the autoconfig download (docs/trust.md): the same sources are asked
    * and a `revoked` answer refuses, but an unknown status is accepted and reported (as browsers
    * do): the file carries no secret, and the servers it names are then held to IGC Santé.

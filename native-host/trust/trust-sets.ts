@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readNamedFile } from '../config/named-file';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { keyDigest, SHIPPED_ANCHOR_KEYS } from './anchor-keys';
 
 /**
  * The three selectable sets of trust anchors (ECO.1.1.10). Nothing from the system store is ever
@@ -17,38 +18,58 @@ export interface TrustSet {
   organisations: X509Certificate[];
 }
 
-const ROOT_CN = /^CN=(TEST )?AC RACINE IGC-SANTE ELEMENTAIRE$/m;
-const ORGANISATIONS_CN = /^CN=(TEST )?AC IGC-SANTE ELEMENTAIRE ORGANISATIONS$/m;
-
 /** Splits a PEM bundle into certificates. */
 export function parsePemBundle(pem: string): X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((block) => new X509Certificate(block));
 }
 
+const selfSigned = (c: X509Certificate) => c.checkIssued(c) && c.verify(c.publicKey);
+const oneLine = (c: X509Certificate) => c.subject.replace(/\n/g, ', ');
+
 /**
- * Builds a set from certificates, sorting roots from Organisations CAs by their names, and
- * refusing anything else: every Organisations CA must be signed by one of the set's roots.
+ * Builds a set from certificates, telling roots from Organisations CAs by structure, never by
+ * their names: a root is self-signed and signed at least one of the set's Organisations CAs, an
+ * Organisations CA is a CA certificate one of the set's roots signed; anything else is refused. A shipped set (`production`, `ans-test`) must moreover
+ * hold exactly the keys SHIPPED_ANCHOR_KEYS names for it, each in its role.
  */
 export function buildTrustSet(name: TrustSetName, certificates: X509Certificate[]): TrustSet {
-  const roots = certificates.filter(
-    (c) => ROOT_CN.test(c.subject) && c.checkIssued(c) && c.verify(c.publicKey),
+  const signs = (root: X509Certificate, c: X509Certificate) =>
+    c !== root && c.ca && c.checkIssued(root) && c.verify(root.publicKey);
+  // A root is self-signed and signed an Organisations CA of the set (else it is a stray anchor).
+  const roots = certificates.filter((c) => selfSigned(c) && certificates.some((o) => signs(c, o)));
+  const organisations = certificates.filter(
+    (c) => !selfSigned(c) && roots.some((root) => signs(root, c)),
   );
-  const organisations = certificates.filter((c) => ORGANISATIONS_CN.test(c.subject));
   const stray = certificates.filter((c) => !roots.includes(c) && !organisations.includes(c));
   if (roots.length === 0 || organisations.length === 0 || stray.length > 0) {
     throw new MssanteError('E_TRUST_CONFIG', {
-      detail: `${name}: ${roots.length} root(s), ${organisations.length} Organisations CA(s), ${stray.length} other certificate(s)`,
+      detail: `${name}: ${roots.length} root(s), ${organisations.length} Organisations CA(s) signed by them, ${stray.length} other certificate(s)${stray[0] ? ` (${oneLine(stray[0])})` : ''}`,
     });
   }
-  for (const ca of organisations) {
-    if (!roots.some((root) => ca.checkIssued(root) && ca.verify(root.publicKey)) || !ca.ca) {
-      throw new MssanteError('E_TRUST_CONFIG', {
-        detail: `${name}: ${ca.subject.replace(/\n/g, ', ')} is not signed by a root of the set`,
-      });
+  if (name !== 'sandbox') checkShippedKeys(name, roots, organisations);
+  return { name, roots, organisations };
+}
+
+/** Every anchor of a shipped set carries a key pinned for that set and role. */
+function checkShippedKeys(
+  name: keyof typeof SHIPPED_ANCHOR_KEYS,
+  roots: X509Certificate[],
+  organisations: X509Certificate[],
+): void {
+  const pinned = SHIPPED_ANCHOR_KEYS[name];
+  for (const [role, certs, keys] of [
+    ['root', roots, pinned.roots],
+    ['Organisations CA', organisations, pinned.organisations],
+  ] as const) {
+    for (const cert of certs) {
+      const digest = keyDigest(cert);
+      if (!(keys as readonly string[]).includes(digest))
+        throw new MssanteError('E_TRUST_CONFIG', {
+          detail: `${name}: ${oneLine(cert)} is not a ${role} of this set (key SHA-256 ${digest})`,
+        });
     }
   }
-  return { name, roots, organisations };
 }
 
 /** Loads `production` or `ans-test` from the anchors shipped in native-host/trust/anchors/<set>/. */

@@ -35,6 +35,8 @@ export interface PeerReport {
   /** Who vouched for it: the IGC Santé set, or the web PKI (the autoconfig download only). */
   pki: 'igc-sante' | 'web';
   revocation: RevocationReport;
+  /** The issuing Organisations CA's own revocation status, when its certificate names sources. */
+  caRevocation?: RevocationReport;
 }
 
 const oneLine = (dn: string) => dn.split('\n').join(', ');
@@ -109,6 +111,39 @@ export function checkCertificate(
 }
 
 /**
+ * The ORG AUTH_CLI certificate is presented over TLS 1.3 only (docs/security.md, 19.8). Node's
+ * TLS client accepts any server chain *during* the handshake (its OpenSSL verify callback always
+ * says yes; the chain is judged once the handshake is over), so the client certificate cannot be
+ * held back until the server's certificate was verified. TLS 1.3 is what protects it then: the
+ * client's Certificate message is encrypted under the handshake keys and sent only after the
+ * server proved it holds its certificate's key (CertificateVerify) and finished its side; with
+ * TLS 1.2 it would cross the network in clear, before any of our checks. Nothing else — the
+ * PLAIN login — is sent before checkCertificate and the revocation checks pass.
+ */
+function appTlsOptions(client: { pfx: Buffer; passphrase: string }): tls.ConnectionOptions {
+  return { pfx: client.pfx, passphrase: client.passphrase, minVersion: 'TLSv1.3' };
+}
+
+/** An APP connection refused for its TLS version says why: the operator lacks TLS 1.3. */
+function appVersionRefusal(failure: MssanteError, app: boolean): MssanteError {
+  return app && failure.code === 'E_TLS_VERSION'
+    ? new MssanteError('E_APP_TLS13_REQUIRED', {
+        detail: failure.detail ?? 'no TLS 1.3',
+        cause: failure,
+      })
+    : failure;
+}
+
+/** The Organisations CA's own revocation, asked of the root of the set that signed it. */
+function checkIssuingCa(
+  issuer: NodeCertificate,
+  trust: TrustContext,
+): Promise<RevocationReport | undefined> {
+  const root = trust.set.roots.find((r) => issuer.checkIssued(r) && issuer.verify(r.publicKey));
+  return root ? trust.revocation.checkCa(issuer, root) : Promise.resolve(undefined);
+}
+
+/**
  * Upgrades a connected socket (after STARTTLS was accepted) to TLS under the policy and
  * verifies the server. Nothing is written on the TLS socket before this resolves; on any
  * refusal the socket is destroyed and a coded error says which rule, which server, which
@@ -118,7 +153,10 @@ export async function secureUpstream(
   socket: Socket,
   servername: string,
   trust: TrustContext,
-  /** The APP mailbox's ORG AUTH_CLI certificate (ECO.1.3.1). */
+  /**
+   * The APP mailbox's ORG AUTH_CLI certificate (ECO.1.3.1), presented over TLS 1.3 only (see
+   * appTlsOptions).
+   */
   clientCertificate?: { pfx: Buffer; passphrase: string },
   /**
    * The autoconfig download only (seed 001, footnote (*) under ECO.1.1.9): the web PKI's anchors
@@ -134,9 +172,7 @@ export async function secureUpstream(
     ...policyOptions(),
     ...(trust.narrow?.ciphers ? { ciphers: trust.narrow.ciphers } : {}),
     ...(trust.narrow?.maxVersion ? { maxVersion: trust.narrow.maxVersion } : {}),
-    ...(clientCertificate
-      ? { pfx: clientCertificate.pfx, passphrase: clientCertificate.passphrase }
-      : {}),
+    ...(clientCertificate ? appTlsOptions(clientCertificate) : {}),
     ca: [
       ...(webPki ?? []),
       ...[...trust.set.roots, ...trust.set.organisations].map((c) => c.toString()),
@@ -166,9 +202,13 @@ export async function secureUpstream(
     if (!leaf) throw new MssanteError('E_TRUST_UNKNOWN_CA', { detail: 'no certificate' });
     let pki: PeerReport['pki'] = 'igc-sante';
     let revocation: RevocationReport;
+    let caRevocation: RevocationReport | undefined;
     try {
       const issuer = checkCertificate(leaf, servername, trust.set, trust.now?.() ?? new Date());
-      revocation = await trust.revocation.check(leaf, issuer);
+      [revocation, caRevocation] = await Promise.all([
+        trust.revocation.check(leaf, issuer),
+        checkIssuingCa(issuer, trust),
+      ]);
     } catch (error) {
       // Only a certificate no CA of the IGC Santé set issued may be vouched for by the web PKI.
       if (!webPki || !(error instanceof MssanteError) || error.code !== 'E_TRUST_UNKNOWN_CA')
@@ -192,11 +232,15 @@ export async function secureUpstream(
         issuer: oneLine(leaf.issuer),
         pki,
         revocation,
+        ...(caRevocation ? { caRevocation } : {}),
       },
     };
   } catch (error) {
     secure.destroy();
-    const failure = error instanceof MssanteError ? error : handshakeError(error);
+    const failure = appVersionRefusal(
+      error instanceof MssanteError ? error : handshakeError(error),
+      clientCertificate !== undefined,
+    );
     throw failure.detail?.startsWith(server)
       ? failure
       : new MssanteError(failure.code, {

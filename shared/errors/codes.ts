@@ -441,6 +441,10 @@ export const ERROR_MESSAGES = {
     fr: 'L’opérateur MSSanté a refusé le certificat ORG AUTH_CLI de la boîte applicative.',
     en: 'The MSSanté operator refused the application mailbox’s ORG AUTH_CLI certificate.',
   },
+  E_APP_TLS13_REQUIRED: {
+    fr: 'Le serveur de l’opérateur MSSanté ne propose pas TLS 1.3 : le certificat ORG AUTH_CLI d’une boîte applicative n’est présenté que sous TLS 1.3, où il voyage chiffré. Demandez à l’opérateur d’activer TLS 1.3.',
+    en: 'The MSSanté operator’s server does not offer TLS 1.3: an application mailbox’s ORG AUTH_CLI certificate is only presented over TLS 1.3, where it travels encrypted. Ask the operator to enable TLS 1.3.',
+  },
   E_APP_LOGIN_REFUSED: {
     fr: 'L’opérateur MSSanté a refusé la connexion de la boîte applicative : le certificat ORG AUTH_CLI ne correspond pas à cette boîte ou n’est pas accepté.',
     en: 'The MSSanté operator refused the application mailbox’s login: the ORG AUTH_CLI certificate does not match this mailbox or is not accepted.',

@@ -16,6 +16,7 @@ import {
 } from '../../install/platforms';
 import { stateDir } from '../../state-dir';
 import type { CliIo } from '../command';
+import { configurationProblem } from './host-config-check';
 
 export interface InstallOptions {
   print: boolean;
@@ -62,7 +63,7 @@ function runRegistry(command: string[], io: CliIo): boolean {
   return false;
 }
 
-export function install(options: InstallOptions, io: CliIo): number {
+export async function install(options: InstallOptions, io: CliIo): Promise<number> {
   const plan = installPlan(options);
   if (options.print) {
     io.stdout(describePlan(plan));
@@ -83,6 +84,9 @@ export function install(options: InstallOptions, io: CliIo): number {
       ? `Hôte natif installé :\n  manifeste ${plan.manifestPath}\n  lanceur   ${plan.launcherPath}\nRedémarrez Thunderbird s'il était ouvert.\n`
       : `Native host installed:\n  manifest ${plan.manifestPath}\n  launcher ${plan.launcherPath}\nRestart Thunderbird if it was running.\n`,
   );
+  // Installed is not configured: say so now, not at the first sign-in.
+  const problem = await configurationProblem(stateDir());
+  if (problem) io.stderr(`${problem.code}: ${problem.toWire(io.locale).message}\n`);
   return 0;
 }
 

@@ -7,6 +7,7 @@ import type { HostApp } from '../../service/host-app';
 import type { HostContext } from '../../handlers/context';
 import { parseCommandArgs, usageError } from '../args';
 import type { CliCommand } from '../command';
+import { configurationProblem } from './host-config-check';
 
 const USAGE = `usage:
   mssante host install [--print] [--platform linux|darwin|win32] [--system]
@@ -25,6 +26,15 @@ async function runServe(): Promise<number> {
     extension: process.argv.at(-1) ?? null,
     node: process.version,
   });
+  // Without a valid config.json the host's service (bridges, PSC) does not start, and says why in
+  // both languages, on stderr (Thunderbird's Browser Console) and in its log. The messaging stays
+  // up so the add-on can show the same coded sentence (psc.status: not configured).
+  const problem = await configurationProblem(dir);
+  if (problem) {
+    for (const locale of ['fr', 'en'] as const)
+      process.stderr.write(`mssante host: ${problem.code}: ${problem.toWire(locale).message}\n`);
+    log.warn('host.unconfigured', { code: problem.code, detail: problem.detail ?? null });
+  }
   const ctx: HostContext = {
     log,
     startedAt,
@@ -36,7 +46,8 @@ async function runServe(): Promise<number> {
     (app ??= import('../../service/host-app').then(async ({ HostApp }) => {
       const created = new HostApp(dir, log, (event) => ctx.notify?.(event));
       // Bridges of configured mailboxes come back on their ports; failures are logged, not fatal.
-      await created.startAll();
+      // Unconfigured, none is started (each would fail on the missing configuration).
+      if (!problem) await created.startAll();
       return created;
     }));
   const code = await serve({

@@ -6,6 +6,7 @@ import { MssanteError } from '../../../shared/errors/mssante-error';
 import { PSC_PRESETS, type PscEndpoints } from '../../psc/presets';
 import type { PscSessionOptions } from '../../psc/session';
 import { ANCHORS_DIR } from '../../config/load';
+import { allowsPlainHttp, pscEndpointsFault } from '../../config/psc-url';
 import { loadSandboxTrustSet, loadShippedTrustSet, type TrustSet } from '../../trust/trust-sets';
 
 const endpoint = z.object({
@@ -95,15 +96,13 @@ export function parseLiveConfig(raw: unknown): LiveConfig {
   const config = parsed.data;
   if (config.psc.preset === 'custom' && !config.psc.issuer)
     throw new MssanteError('E_CONFORMANCE_CONFIG', { detail: 'psc.issuer: required by custom' });
+  const urlFault = pscEndpointsFault(config.psc);
+  if (urlFault) throw new MssanteError('E_CONFORMANCE_CONFIG', { detail: urlFault });
   if (config.psc.login === 'ciba' && !config.psc.nationalId)
     throw new MssanteError('E_CONFORMANCE_CONFIG', {
       detail: `psc.nationalId: required by ${config.psc.login}`,
     });
   return config;
-}
-
-function isLoopbackIssuer(issuer: string | undefined): boolean {
-  return /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(issuer ?? '');
 }
 
 export function liveTrustSet(config: LiveConfig): TrustSet {
@@ -128,7 +127,7 @@ export function livePscOptions(config: LiveConfig): PscSessionOptions {
     clientId: psc.clientId,
     auth: { method: 'client_secret_basic', secret: psc.clientSecret },
     // Plain HTTP only for an issuer on this machine (the local stub), never for a remote one.
-    allowHttp: psc.preset === 'custom' && isLoopbackIssuer(psc.issuer),
+    allowHttp: psc.preset === 'custom' && allowsPlainHttp(psc.issuer),
     loginTimeoutMs: (psc.loginTimeoutSeconds ?? 300) * 1000,
   };
 }

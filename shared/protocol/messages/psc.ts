@@ -11,7 +11,7 @@ export const pscFacts = z.object({
   configError: z.optional(
     z.object({ code: z.string(), message: z.string(), detail: z.optional(z.string()) }),
   ),
-  /** `sandbox`, `bas`, `production` or `custom`. */
+  /** `bas`, `production`, `custom`, `lps-server` (an intermediate LPS server), or `none`. */
   preset: z.string(),
   state: z.enum(['signed-out', 'signing-in', 'signed-in', 'ended']),
   identity: z.optional(

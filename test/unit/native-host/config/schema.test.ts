@@ -102,7 +102,10 @@ describe('host config.json: one schema, one loader', () => {
       return resolveConfig(dir).psc!;
     };
     assert.equal(psc('http://127.0.0.1:9/realms/x').allowHttp, true);
-    assert.equal(psc('http://psc.lab.test/realms/x').allowHttp, false);
+    assert.match(
+      codeAndDetail(() => psc('http://psc.lab.test/realms/x')),
+      /^E_CONFIG_INVALID psc\.issuer: https required/,
+    );
     assert.equal(
       psc('https://psc.lab.test/realms/x').endpoints.discovery,
       'https://psc.lab.test/realms/x/.well-known/openid-configuration',
