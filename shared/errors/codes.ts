@@ -151,8 +151,8 @@ export const ERROR_MESSAGES = {
     en: 'An XML file nests too many elements inside one another; it is refused for safety.',
   },
   E_XDM_XML_TOO_LARGE: {
-    fr: 'Les fichiers XML de l’archive IHE_XDM (METADATA.XML et en-têtes CDA) dépassent ensemble la taille maximale examinée (4 Mio).',
-    en: 'The XML files of the IHE_XDM archive (METADATA.XML and CDA headers) together exceed the maximum size inspected (4 MiB).',
+    fr: 'Les fichiers XML de l’archive IHE_XDM (METADATA.XML et en-têtes CDA) dépassent ensemble la taille maximale examinée (2 Mio).',
+    en: 'The XML files of the IHE_XDM archive (METADATA.XML and CDA headers) together exceed the maximum size inspected (2 MiB).',
   },
   E_CDA_INVALID: {
     fr: 'Un document de l’archive n’est pas un document CDA R2 exploitable.',

@@ -17,7 +17,7 @@ export interface XdmReadOptions {
   readonly maxHeaderBytes?: number;
   /** Largest METADATA.XML; 8 MiB by default. */
   readonly maxMetadataBytes?: number;
-  /** Most XML bytes parsed in all (every METADATA.XML and CDA header); 4 MiB by default. */
+  /** Most XML bytes parsed in all (every METADATA.XML and CDA header); 2 MiB by default. */
   readonly maxXmlBytes?: number;
 }
 
@@ -27,9 +27,9 @@ export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
  * Most XML parsed for one archive, all files together. The per-file limits alone would let 256
  * entries of 4 MiB headers through (a gigabyte of XML); with this total, the worst archive within
  * the limits is inspected in under a second (bench/xdm-hostile.ts). A real archive of 20
- * documents holds about 200 KiB of METADATA.XML and headers.
+ * documents reads about 100 KiB of METADATA.XML and headers.
  */
-export const MAX_XDM_XML_BYTES = 4 * 1024 * 1024;
+export const MAX_XDM_XML_BYTES = 2 * 1024 * 1024;
 
 /** Counts XML bytes against the archive's budget. */
 class XmlBudget {
