@@ -207,43 +207,51 @@ export function parseXdsMetadata(bytes: Uint8Array, meter: WorkMeter = { steps: 
   for (const id of order) {
     const o = objects.get(id)!;
     meter.steps += 1;
-    const first = (name: string) => o.slots.get(name)?.[0] || undefined;
-    const ext = (scheme: string) => externalIds.get(id, scheme);
     if (o.kind === 'package') {
-      const pid = ext(XDS_SCHEMES.submissionSetPatientId);
+      const pid = externalIds.get(id, XDS_SCHEMES.submissionSetPatientId);
       const cx = pid === undefined ? undefined : parseCx(pid);
       if (cx) submissionSetPatientIds.push(cx);
-      continue;
-    }
-    const type = classifications.get(id, XDS_SCHEMES.documentEntryTypeCode);
-    const pid = ext(XDS_SCHEMES.documentEntryPatientId);
-    const patientId = pid === undefined ? undefined : parseCx(pid);
-    const info: Record<string, string> = {};
-    for (const v of o.slots.get('sourcePatientInfo') ?? []) {
-      const m = /^(PID-[578])\|(.*)$/.exec(v);
-      if (m && info[m[1]!] === undefined) info[m[1]!] = m[2]!;
-    }
-    const uniqueId = ext(XDS_SCHEMES.documentEntryUniqueId);
-    const uri = first('URI');
-    const creationTime = first('creationTime');
-    const serviceStartTime = first('serviceStartTime');
-    documents.push({
-      id,
-      ...(uri ? { uri } : {}),
-      ...(o.mimeType ? { mimeType: o.mimeType } : {}),
-      ...(o.title ? { title: o.title } : {}),
-      ...(creationTime ? { creationTime } : {}),
-      ...(serviceStartTime ? { serviceStartTime } : {}),
-      ...(type?.node ? { typeCode: type.node } : {}),
-      ...(type?.display ? { typeCodeDisplayName: type.display } : {}),
-      ...(patientId ? { patientId } : {}),
-      ...(uniqueId ? { uniqueId } : {}),
-      sourcePatientInfo: {
-        ...(info['PID-5'] ? { pid5: info['PID-5'] } : {}),
-        ...(info['PID-7'] ? { pid7: info['PID-7'] } : {}),
-        ...(info['PID-8'] ? { pid8: info['PID-8'] } : {}),
-      },
-    });
+    } else documents.push(documentEntry(o, externalIds, classifications));
   }
   return { documents, submissionSetPatientIds };
+}
+
+/** One XDSDocumentEntry from its object, identifiers and classifications (one lookup each). */
+function documentEntry(
+  o: ObjectDraft,
+  externalIds: ByOwner<string>,
+  classifications: ByOwner<ClassificationDraft>,
+): XdsDocumentEntry {
+  const id = o.id;
+  const first = (name: string) => o.slots.get(name)?.[0] || undefined;
+  const ext = (scheme: string) => externalIds.get(id, scheme);
+  const type = classifications.get(id, XDS_SCHEMES.documentEntryTypeCode);
+  const pid = ext(XDS_SCHEMES.documentEntryPatientId);
+  const patientId = pid === undefined ? undefined : parseCx(pid);
+  const info: Record<string, string> = {};
+  for (const v of o.slots.get('sourcePatientInfo') ?? []) {
+    const m = /^(PID-[578])\|(.*)$/.exec(v);
+    if (m && info[m[1]!] === undefined) info[m[1]!] = m[2]!;
+  }
+  const uniqueId = ext(XDS_SCHEMES.documentEntryUniqueId);
+  const uri = first('URI');
+  const creationTime = first('creationTime');
+  const serviceStartTime = first('serviceStartTime');
+  return {
+    id,
+    ...(uri ? { uri } : {}),
+    ...(o.mimeType ? { mimeType: o.mimeType } : {}),
+    ...(o.title ? { title: o.title } : {}),
+    ...(creationTime ? { creationTime } : {}),
+    ...(serviceStartTime ? { serviceStartTime } : {}),
+    ...(type?.node ? { typeCode: type.node } : {}),
+    ...(type?.display ? { typeCodeDisplayName: type.display } : {}),
+    ...(patientId ? { patientId } : {}),
+    ...(uniqueId ? { uniqueId } : {}),
+    sourcePatientInfo: {
+      ...(info['PID-5'] ? { pid5: info['PID-5'] } : {}),
+      ...(info['PID-7'] ? { pid7: info['PID-7'] } : {}),
+      ...(info['PID-8'] ? { pid8: info['PID-8'] } : {}),
+    },
+  };
 }
