@@ -12,6 +12,7 @@ import {
 import { deliveryBanner, reportBanner, sentStatus, storedReport } from './delivery';
 import { bannerRequest, isXdmCandidate } from './checks';
 import { embeddedPdf, inspectAttachment, summarise } from './xdm';
+import { XDM_MESSAGE_BUDGET_MS } from './xdm-inspect';
 
 function sender(author: string): SenderClass | null {
   try {
@@ -30,8 +31,9 @@ export async function bannerModel(
   const attachments = await browser.messages.listAttachments(message.id);
   const names = new Set(attachments.map((a) => a.name ?? ''));
   const xdm = [];
+  const deadline = Date.now() + XDM_MESSAGE_BUDGET_MS;
   for (const a of attachments.filter(isXdmCandidate))
-    xdm.push(await summarise(message.id, a, names, locale));
+    xdm.push(await summarise(message.id, a, names, locale, deadline - Date.now()));
   const status = await sentStatus(message.headerMessageId);
   const report = status ? null : await storedReport(message.headerMessageId);
   const delivery = status

@@ -14,6 +14,13 @@ export const XDM_WORKER_SCRIPT = 'background/xdm-worker.js';
  */
 export const XDM_INSPECTION_BUDGET_MS = 5_000;
 
+/**
+ * Time given to all the attachments of one displayed message together: a message with many
+ * hostile archives costs at most this much worker time; the attachments left get the timeout's
+ * warning without a worker being started.
+ */
+export const XDM_MESSAGE_BUDGET_MS = 10_000;
+
 /** Time given to decoding an N1 document's PDF the user asked for (up to ~90 MiB of base64). */
 export const XDM_PDF_BUDGET_MS = 30_000;
 
@@ -36,6 +43,10 @@ export function runInWorker(
   request: WorkerRequest,
   options: WorkerRunOptions,
 ): Promise<WorkerReply & { ok: true }> {
+  if (options.budgetMs <= 0)
+    return Promise.reject(
+      new MssanteError('E_RECEIVE_INSPECTION_TIMEOUT', { detail: 'no time left' }),
+    );
   const worker = options.createWorker();
   return new Promise<WorkerReply & { ok: true }>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -7,6 +7,7 @@ import type { Locale } from '../../../shared/errors/codes';
 import type { BannerXdm } from './banner-model';
 import {
   type WorkerLike,
+  XDM_INSPECTION_BUDGET_MS,
   XDM_WORKER_SCRIPT,
   embeddedPdfInWorker,
   inspectInWorker,
@@ -31,8 +32,12 @@ async function attachmentFile(messageId: number, partName: string): Promise<File
 export async function inspectAttachment(
   messageId: number,
   partName: string,
+  budgetMs = XDM_INSPECTION_BUDGET_MS,
 ): Promise<XdmInspection> {
-  return inspectInWorker(await attachmentFile(messageId, partName), { createWorker: addonWorker });
+  return inspectInWorker(await attachmentFile(messageId, partName), {
+    createWorker: addonWorker,
+    budgetMs: Math.min(budgetMs, XDM_INSPECTION_BUDGET_MS),
+  });
 }
 
 /** The banner's summary of one attachment; a hostile or invalid archive is a coded warning. */
@@ -41,10 +46,11 @@ export async function summarise(
   attachment: browser.messages.MessageAttachment,
   attachmentNames: ReadonlySet<string>,
   locale: Locale,
+  budgetMs: number,
 ): Promise<BannerXdm> {
   const base = { partName: attachment.partName, name: attachment.name ?? '' };
   try {
-    const inspection = await inspectAttachment(messageId, attachment.partName);
+    const inspection = await inspectAttachment(messageId, attachment.partName, budgetMs);
     const p = inspection.patient;
     // The patient picker of the compose window offers the patients of received XDMs (ECO.3.1.5).
     const known = knownFromXdm(p);

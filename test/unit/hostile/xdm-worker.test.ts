@@ -6,6 +6,7 @@ import { BIO, buildXdm } from '../../../lab/fixtures/xdm/generate';
 import { deepCda, worstXdm } from '../../../lab/fixtures/xdm/worst';
 import {
   XDM_INSPECTION_BUDGET_MS,
+  XDM_MESSAGE_BUDGET_MS,
   type WorkerLike,
   embeddedPdfInWorker,
   inspectInWorker,
@@ -56,6 +57,19 @@ describe('hostile: XDM archives read in a worker with a time budget (issue 19.3)
     assert.equal(code, 'E_RECEIVE_INSPECTION_TIMEOUT');
     assert.equal(worker.terminated, 1);
     assert.equal(worker.onmessage, null);
+  });
+
+  it('hostile: once a message’s attachments have spent its budget, the next one starts no worker and gets E_RECEIVE_INSPECTION_TIMEOUT', async () => {
+    assert.ok(XDM_MESSAGE_BUDGET_MS >= XDM_INSPECTION_BUDGET_MS);
+    let started = 0;
+    const file = new Blob([buildXdm({ documents: [BIO] })]);
+    const createWorker = () => (started++, fakeWorker('answer'));
+    for (const budgetMs of [0, -5])
+      assert.equal(
+        await codeOf(inspectInWorker(file, { budgetMs, createWorker })),
+        'E_RECEIVE_INSPECTION_TIMEOUT',
+      );
+    assert.equal(started, 0);
   });
 
   it('hostile: the worker reads a real archive from the Blob it is given, answers, and is terminated', async () => {
