@@ -29,6 +29,7 @@ const results: Record<string, unknown> = {
 // Benchmarks of other modules register here as they land (bench/<module>.ts exporting bench<Module>).
 for (const [name, file, fn] of [
   ['xdm', './xdm.ts', 'benchXdm'],
+  ['xdmHostile', './xdm-hostile.ts', 'benchXdmHostile'],
   ['crl', './crl.ts', 'benchCrl'],
   ['handshake', './handshake.ts', 'benchHandshake'],
   ['sandbox', './sandbox.ts', 'benchSandbox'],

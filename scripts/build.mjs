@@ -32,6 +32,8 @@ async function buildExtension() {
     absWorkingDir: root,
     entryPoints: {
       'background/main': 'extension/background/main.ts',
+      // The XDM inspection worker the banner starts (extension/background/receive/xdm-inspect.ts).
+      'background/xdm-worker': 'extension/background/receive/xdm-worker.ts',
       'ui/popup/popup': 'extension/ui/popup/popup.ts',
       'ui/journal/journal': 'extension/ui/journal/journal.ts',
       'ui/conformance/conformance': 'extension/ui/conformance/conformance.ts',

@@ -146,6 +146,14 @@ export const ERROR_MESSAGES = {
     fr: 'Un fichier XML utilise un encodage de caractères non pris en charge (UTF-8 ou ISO-8859-1 attendu).',
     en: 'An XML file uses an unsupported character encoding (UTF-8 or ISO-8859-1 expected).',
   },
+  E_XML_TOO_DEEP: {
+    fr: 'Un fichier XML imbrique trop d’éléments les uns dans les autres ; il est refusé par sécurité.',
+    en: 'An XML file nests too many elements inside one another; it is refused for safety.',
+  },
+  E_XDM_XML_TOO_LARGE: {
+    fr: 'Les fichiers XML de l’archive IHE_XDM (METADATA.XML et en-têtes CDA) dépassent ensemble la taille maximale examinée (2 Mio).',
+    en: 'The XML files of the IHE_XDM archive (METADATA.XML and CDA headers) together exceed the maximum size inspected (2 MiB).',
+  },
   E_CDA_INVALID: {
     fr: 'Un document de l’archive n’est pas un document CDA R2 exploitable.',
     en: 'A document of the archive is not a usable CDA R2 document.',
@@ -537,6 +545,10 @@ export const ERROR_MESSAGES = {
   E_RECEIVE_ATTACHMENT_TOO_LARGE: {
     fr: 'La pièce jointe est trop volumineuse pour être examinée comme une archive IHE_XDM (plus de 64 Mio).',
     en: 'The attachment is too large to be inspected as an IHE_XDM archive (over 64 MiB).',
+  },
+  E_RECEIVE_INSPECTION_TIMEOUT: {
+    fr: 'L’examen de la pièce jointe comme archive IHE_XDM a pris trop de temps ; il a été interrompu par sécurité.',
+    en: 'Inspecting the attachment as an IHE_XDM archive took too long; it was stopped for safety.',
   },
   E_RECEIVE_NO_MESSAGE: {
     fr: 'Le message affiché n’est plus disponible.',

@@ -12,6 +12,7 @@ import {
   VIAL_PAUL,
   buildXdm,
   hostileCorpus,
+  insWithKey,
   pseudoPdf,
 } from '../../lab/fixtures/xdm/generate';
 import { renderCdaPdfA } from '../../shared/domain/pdf/render';
@@ -560,6 +561,52 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
   it('[e2e] ECO.3.1.2 a colleague’s plain message shows no banner', async function () {
     this.timeout(60_000);
     assert.equal(await openMessage((await byMessageId('r-colleague@sandbox'))!.id), 'none');
+  });
+
+  it('[e2e] a patient’s message with an XDM attachment in another account (Local Folders) gets no banner, and its attachment is never read', async function () {
+    this.timeout(60_000);
+    const outside = { ...VIAL_PAUL, ins: insWithKey('2900175123456'), birthName: 'HORSCOMPTE' };
+    const localId = await suite.marionette.chrome<number>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       let server;
+       try { server = MailServices.accounts.localFoldersServer; } catch { server = null; }
+       if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
+       const root = server.rootFolder;
+       let folder = root.subFolders.find((f) => f.name === 'XDM local');
+       if (!folder) { root.createSubfolder('XDM local', null); folder = root.subFolders.find((f) => f.name === 'XDM local'); }
+       const hdr = folder.QueryInterface(Ci.nsIMsgLocalMailFolder).addMessage(args[1]);
+       return WebExtensionPolicy.getByID(args[0]).extension.messageManager.convert(hdr).id;`,
+      [
+        ADDON_ID,
+        mime(
+          {
+            From: LEO_FROM,
+            To: MARIE.mailbox,
+            Subject: 'Hors compte MSSanté',
+            'Message-ID': '<r-local-xdm@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:09:00 +0100',
+          },
+          'Une archive dans un autre compte.',
+          [
+            {
+              name: 'IHE_XDM.ZIP',
+              type: 'application/zip',
+              bytes: buildXdm({ patient: outside, documents: [BIO] }),
+            },
+          ],
+        ),
+      ],
+    );
+    // The same From in the MSSanté account shows the patient banner (ECO.3.1.2 test above).
+    assert.equal(await openMessage(localId), 'none');
+    const stored = await call<Record<string, Array<{ ins: string }>>>(
+      'storage.local.get',
+      'patients.known',
+    );
+    assert.ok(
+      !(stored['patients.known'] ?? []).some((p) => p.ins === outside.ins),
+      'the XDM of another account was read',
+    );
   });
 
   it('[e2e] ECO.3.1.3 ECO.2.1.2 ECO.3.1.2 an XDM attachment is summarised: patient, INS qualified, each document’s type, date and code', async function () {

@@ -11,7 +11,8 @@ import {
 } from './banner-model';
 import { deliveryBanner, reportBanner, sentStatus, storedReport } from './delivery';
 import { bannerRequest, isXdmCandidate } from './checks';
-import { embeddedPdf, openAttachmentXdm, summarise } from './xdm';
+import { embeddedPdf, inspectAttachment, summarise } from './xdm';
+import { XDM_MESSAGE_BUDGET_MS } from './xdm-inspect';
 
 function sender(author: string): SenderClass | null {
   try {
@@ -30,8 +31,9 @@ export async function bannerModel(
   const attachments = await browser.messages.listAttachments(message.id);
   const names = new Set(attachments.map((a) => a.name ?? ''));
   const xdm = [];
+  const deadline = Date.now() + XDM_MESSAGE_BUDGET_MS;
   for (const a of attachments.filter(isXdmCandidate))
-    xdm.push(await summarise(message.id, a, names, locale));
+    xdm.push(await summarise(message.id, a, names, locale, deadline - Date.now()));
   const status = await sentStatus(message.headerMessageId);
   const report = status ? null : await storedReport(message.headerMessageId);
   const delivery = status
@@ -56,6 +58,16 @@ export async function bannerModel(
   };
 }
 
+/**
+ * Only the messages of MSSanté accounts are looked at: another account's message (or a message
+ * opened from a file) gets no banner, and its attachments are never read.
+ */
+export async function isMssanteMessage(message: browser.messages.MessageHeader): Promise<boolean> {
+  const accountId = message.folder?.accountId;
+  if (!accountId) return false;
+  return (await browser.mssanteReceive.listAccounts()).includes(accountId);
+}
+
 async function displayed(tabId: number | undefined): Promise<browser.messages.MessageHeader> {
   if (tabId === undefined) throw new MssanteError('E_RECEIVE_NO_MESSAGE');
   // MV3 returns a MessageList, MV2 an array.
@@ -71,13 +83,15 @@ async function act(
   message: browser.messages.MessageHeader,
   tabId: number,
 ): Promise<void> {
+  if (!(await isMssanteMessage(message)))
+    throw new MssanteError('E_RECEIVE_NO_MESSAGE', { detail: 'not an MSSanté account' });
   const attachments = await browser.messages.listAttachments(message.id);
   const attachment = attachments.find((a) => a.partName === request.partName);
   if (!attachment) throw new MssanteError('E_RECEIVE_NO_MESSAGE', { detail: request.partName });
   switch (request.kind) {
     case 'openPdf': {
-      const opened = await openAttachmentXdm(message.id, attachment.partName);
-      const pdfName = opened.inspection.documents[request.index]?.pdfName;
+      const inspection = await inspectAttachment(message.id, attachment.partName);
+      const pdfName = inspection.documents[request.index]?.pdfName;
       const pdfAttachment = pdfName ? attachments.find((a) => a.name === pdfName) : undefined;
       if (pdfAttachment) {
         await browser.messages.openAttachment(message.id, pdfAttachment.partName, tabId);
@@ -118,8 +132,10 @@ export function serveBanners(locale: Locale, onError: (error: unknown) => void):
       reply({ kind: 'error', code: wire.code, message: wire.message });
     };
     displayed(tabId)
-      .then((message) => bannerModel(message, locale))
-      .then((model) => reply({ kind: 'model', model: isEmpty(model) ? null : model }))
+      .then(async (message) =>
+        (await isMssanteMessage(message)) ? bannerModel(message, locale) : null,
+      )
+      .then((model) => reply({ kind: 'model', model: !model || isEmpty(model) ? null : model }))
       .catch((error: unknown) => {
         onError(error);
         fail(error);

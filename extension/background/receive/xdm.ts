@@ -1,20 +1,43 @@
 import { toFrenchDate } from '../../../shared/domain/cda/dates';
 import { knownFromXdm } from '../../../shared/domain/mail/compose-patients';
 import { rememberPatient } from '../compose/settings';
-import { type OpenedXdm, openXdm, streamEmbeddedPdf } from '../../../shared/domain/xdm/reader';
+import type { XdmInspection } from '../../../shared/domain/xdm/reader';
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
 import type { Locale } from '../../../shared/errors/codes';
 import type { BannerXdm } from './banner-model';
-import { fileSource } from './checks';
+import {
+  type WorkerLike,
+  XDM_INSPECTION_BUDGET_MS,
+  XDM_WORKER_SCRIPT,
+  embeddedPdfInWorker,
+  inspectInWorker,
+} from './xdm-inspect';
 
 /** Largest attachment inspected as an XDM archive (the reader bounds the rest). */
 export const MAX_XDM_BYTES = 64 * 1024 * 1024;
 
-export async function openAttachmentXdm(messageId: number, partName: string): Promise<OpenedXdm> {
+/** A fresh worker of the add-on's own script (the CSP allows nothing else). */
+function addonWorker(): WorkerLike {
+  return new Worker(browser.runtime.getURL(XDM_WORKER_SCRIPT)) as unknown as WorkerLike;
+}
+
+async function attachmentFile(messageId: number, partName: string): Promise<File> {
   const file = await browser.messages.getAttachmentFile(messageId, partName);
   if (file.size > MAX_XDM_BYTES)
     throw new MssanteError('E_RECEIVE_ATTACHMENT_TOO_LARGE', { detail: `${file.size} bytes` });
-  return openXdm(fileSource(file));
+  return file;
+}
+
+/** An attachment read as an XDM archive, in a worker within a time budget (xdm-inspect.ts). */
+export async function inspectAttachment(
+  messageId: number,
+  partName: string,
+  budgetMs = XDM_INSPECTION_BUDGET_MS,
+): Promise<XdmInspection> {
+  return inspectInWorker(await attachmentFile(messageId, partName), {
+    createWorker: addonWorker,
+    budgetMs: Math.min(budgetMs, XDM_INSPECTION_BUDGET_MS),
+  });
 }
 
 /** The banner's summary of one attachment; a hostile or invalid archive is a coded warning. */
@@ -23,10 +46,11 @@ export async function summarise(
   attachment: browser.messages.MessageAttachment,
   attachmentNames: ReadonlySet<string>,
   locale: Locale,
+  budgetMs: number,
 ): Promise<BannerXdm> {
   const base = { partName: attachment.partName, name: attachment.name ?? '' };
   try {
-    const { inspection } = await openAttachmentXdm(messageId, attachment.partName);
+    const inspection = await inspectAttachment(messageId, attachment.partName, budgetMs);
     const p = inspection.patient;
     // The patient picker of the compose window offers the patients of received XDMs (ECO.3.1.5).
     const known = knownFromXdm(p);
@@ -64,16 +88,13 @@ export async function summarise(
   }
 }
 
-/** The PDF embedded in an N1 document of an attachment, whole (for a Blob). */
+/** The PDF embedded in an N1 document of an attachment, whole (for a Blob), decoded in a worker. */
 export async function embeddedPdf(
   messageId: number,
   partName: string,
   index: number,
 ): Promise<Uint8Array[]> {
-  const opened = await openAttachmentXdm(messageId, partName);
-  const document = opened.inspection.documents[index];
-  if (!document) throw new MssanteError('E_XDM_DOCUMENT_MISSING', { detail: `#${index}` });
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of streamEmbeddedPdf(opened, document)) chunks.push(chunk);
-  return chunks;
+  return embeddedPdfInWorker(await attachmentFile(messageId, partName), index, {
+    createWorker: addonWorker,
+  });
 }

@@ -1,6 +1,13 @@
 import { MssanteError } from '../../errors/mssante-error';
 import { Base64StreamDecoder } from '../bytes/base64';
-import { type XmlTag, SafeXmlStream, StopParsing, attr } from '../xml/safe-xml';
+import {
+  type WorkMeter,
+  type XmlTag,
+  SafeXmlStream,
+  StopParsing,
+  XDM_MAX_XML_DEPTH,
+  attr,
+} from '../xml/safe-xml';
 import { type PartialDate, parseHl7Date } from './dates';
 import { type PatientIdentity, insFromId } from './patient';
 
@@ -27,19 +34,49 @@ export interface CdaHeader {
 /** Default budget of header text: far above a real header, far below an N1 body. */
 export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
+/** A name part as read: its text pieces are joined and normalised once, at the end. */
+interface NamePart {
+  qualifier?: string;
+  pieces: string[];
+}
+
+/** Every element path the reader acts on (the root is `ClinicalDocument`). */
+const PATHS = [
+  'ClinicalDocument/code',
+  'ClinicalDocument/title',
+  'ClinicalDocument/effectiveTime',
+  'ClinicalDocument/recordTarget/patientRole/id',
+  'ClinicalDocument/recordTarget/patientRole/patient/name/family',
+  'ClinicalDocument/recordTarget/patientRole/patient/name/given',
+  'ClinicalDocument/recordTarget/patientRole/patient/administrativeGenderCode',
+  'ClinicalDocument/recordTarget/patientRole/patient/birthTime',
+  'ClinicalDocument/documentationOf/serviceEvent/effectiveTime/low',
+  'ClinicalDocument/component/structuredBody',
+  'ClinicalDocument/component/nonXMLBody/text',
+];
+
+/**
+ * The paths above and all their prefixes. An element's path is known only if its parent's is:
+ * each element costs one lookup of a short string, however deep it sits (the path is never
+ * rebuilt from the whole stack).
+ */
+const KNOWN_PATHS: ReadonlySet<string> = new Set(
+  PATHS.flatMap((p) => p.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))),
+);
+
 interface Draft {
   level?: 'N1' | 'N3';
   code?: string;
   codeSystem?: string;
   displayName?: string;
-  title?: string;
   effectiveTime?: PartialDate;
   serviceStart?: PartialDate;
   mediaType?: string;
   recordTargets: number;
   ids: { root: string; extension?: string }[];
-  families: { qualifier?: string; text: string }[];
-  givens: { qualifier?: string; text: string }[];
+  families: NamePart[];
+  givens: NamePart[];
+  title: string[];
   sex?: string;
   birthDate?: PartialDate;
 }
@@ -51,9 +88,17 @@ interface Draft {
  */
 export class CdaHeaderReader {
   private readonly xml: SafeXmlStream;
-  private readonly stack: string[] = [];
-  private readonly draft: Draft = { recordTargets: 0, ids: [], families: [], givens: [] };
-  private textTarget: ((text: string) => void) | undefined;
+  /** The known path of each open element, `null` below any path the reader acts on. */
+  private readonly stack: (string | null)[] = [];
+  private readonly draft: Draft = {
+    recordTargets: 0,
+    ids: [],
+    families: [],
+    givens: [],
+    title: [],
+  };
+  private readonly meter: WorkMeter;
+  private textTarget: string[] | undefined;
   private bytesRead = 0;
   private state: 'header' | 'done' | 'pdf' | 'pdf-done' = 'header';
   private pdf:
@@ -64,16 +109,22 @@ export class CdaHeaderReader {
     private readonly options: {
       maxHeaderBytes?: number;
       pdfSink?: (chunk: Uint8Array) => void;
+      /** Counts the work done (tests of linear behaviour). */
+      meter?: WorkMeter;
     } = {},
   ) {
-    this.xml = new SafeXmlStream({
-      opentag: (tag) => this.open(tag),
-      closetag: () => {
-        this.stack.pop();
-        this.textTarget = undefined;
+    this.meter = options.meter ?? { steps: 0 };
+    this.xml = new SafeXmlStream(
+      {
+        opentag: (tag) => this.open(tag),
+        closetag: () => {
+          this.stack.pop();
+          this.textTarget = undefined;
+        },
+        text: (text) => this.textTarget?.push(text),
       },
-      text: (text) => this.textTarget?.(text),
-    });
+      { meter: this.meter, maxDepth: XDM_MAX_XML_DEPTH },
+    );
   }
 
   /** Feeds bytes; returns `true` once nothing more is needed. */
@@ -87,8 +138,14 @@ export class CdaHeaderReader {
     if (this.bytesRead > (this.options.maxHeaderBytes ?? MAX_HEADER_BYTES)) {
       throw new MssanteError('E_CDA_HEADER_TOO_LARGE');
     }
+    this.parse(() => this.xml.write(bytes));
+    return this.finished();
+  }
+
+  /** Runs the XML reader; a handler's StopParsing ends the header (and may start the PDF). */
+  private parse(step: () => void): void {
     try {
-      this.xml.write(bytes);
+      step();
     } catch (error) {
       if (!(error instanceof StopParsing)) throw error;
       if (this.phase() === 'pdf') {
@@ -96,7 +153,6 @@ export class CdaHeaderReader {
         this.pdfText(this.xml.currentText.slice(offset));
       }
     }
-    return this.finished();
   }
 
   // Handlers change the state during `write`: read it through calls so TypeScript does not narrow.
@@ -111,20 +167,24 @@ export class CdaHeaderReader {
 
   /** Call once the input ended (or `push` returned true); returns the header. */
   finish(): CdaHeader {
-    if (this.state === 'header') {
-      this.xml.end();
+    // A document shorter than the encoding sniff is parsed only now.
+    if (this.state === 'header') this.parse(() => this.xml.end());
+    if (this.phase() === 'header')
       throw new MssanteError('E_CDA_INVALID', { detail: 'no body after the header' });
-    }
     if (this.options.pdfSink && this.state !== 'pdf-done') {
       throw new MssanteError('E_CDA_NO_PDF', { detail: 'embedded PDF not terminated' });
     }
     const d = this.draft;
-    const part = (list: Draft['families'], ...qualifiers: (string | undefined)[]) =>
+    this.meter.steps += d.families.length + d.givens.length + d.ids.length;
+    const families = d.families.map(nameText);
+    const givens = d.givens.map(nameText);
+    const title = d.title.join('').trim();
+    const part = (list: typeof families, ...qualifiers: (string | undefined)[]) =>
       list.find((n) => qualifiers.includes(n.qualifier) && n.text.length > 0)?.text;
-    const birthName = part(d.families, 'BR') ?? part(d.families, undefined);
-    const usualName = part(d.families, 'CL', 'SP');
-    const firstBirthGiven = part(d.givens, 'BR');
-    const usedGiven = part(d.givens, 'CL', 'SP');
+    const birthName = part(families, 'BR') ?? part(families, undefined);
+    const usualName = part(families, 'CL', 'SP');
+    const firstBirthGiven = part(givens, 'BR');
+    const usedGiven = part(givens, 'CL', 'SP');
     let ins: PatientIdentity['ins'];
     const otherIds: { root: string; extension?: string }[] = [];
     for (const id of d.ids) {
@@ -139,7 +199,7 @@ export class CdaHeaderReader {
       otherIds,
       ...(birthName ? { birthName } : {}),
       ...(usualName ? { usualName } : {}),
-      birthGivenNames: d.givens
+      birthGivenNames: givens
         .filter((g) => g.qualifier === undefined && g.text.length > 0)
         .map((g) => g.text),
       ...(firstBirthGiven ? { firstBirthGiven } : {}),
@@ -152,7 +212,7 @@ export class CdaHeaderReader {
       ...(d.code ? { code: d.code } : {}),
       ...(d.codeSystem ? { codeSystem: d.codeSystem } : {}),
       ...(d.displayName ? { displayName: d.displayName } : {}),
-      ...(d.title ? { title: d.title } : {}),
+      ...(title ? { title } : {}),
       ...(d.effectiveTime ? { effectiveTime: d.effectiveTime } : {}),
       ...(d.serviceStart ? { serviceStart: d.serviceStart } : {}),
       ...(d.mediaType ? { mediaType: d.mediaType } : {}),
@@ -163,15 +223,18 @@ export class CdaHeaderReader {
   private open(tag: XmlTag): void {
     const depth = this.stack.length;
     const name = tag.uri === HL7_NS ? tag.local : `{${tag.uri}}${tag.local}`;
-    this.stack.push(name);
     this.textTarget = undefined;
-    const path = this.stack.join('/');
-    const d = this.draft;
+    this.meter.steps += 1;
     if (depth === 0 && name !== 'ClinicalDocument') {
       throw new MssanteError('E_CDA_INVALID', {
         detail: 'root element is not hl7:ClinicalDocument',
       });
     }
+    const parent = depth === 0 ? '' : this.stack[depth - 1];
+    const candidate = depth === 0 ? name : parent === null ? null : `${parent}/${name}`;
+    const path = candidate !== null && KNOWN_PATHS.has(candidate) ? candidate : null;
+    this.stack.push(path);
+    const d = this.draft;
     switch (path) {
       case 'ClinicalDocument/code':
         setIf(d, 'code', attr(tag, 'code'));
@@ -179,7 +242,7 @@ export class CdaHeaderReader {
         setIf(d, 'displayName', attr(tag, 'displayName')?.trim());
         return;
       case 'ClinicalDocument/title':
-        this.textTarget = (t) => (d.title = ((d.title ?? '') + t).trim());
+        this.textTarget = d.title;
         return;
       case 'ClinicalDocument/effectiveTime':
         setIf(d, 'effectiveTime', parseHl7Date(attr(tag, 'value')));
@@ -198,11 +261,9 @@ export class CdaHeaderReader {
       case 'ClinicalDocument/recordTarget/patientRole/patient/name/family':
       case 'ClinicalDocument/recordTarget/patientRole/patient/name/given': {
         const qualifier = attr(tag, 'qualifier');
-        const entry: { qualifier?: string; text: string } = qualifier
-          ? { qualifier, text: '' }
-          : { text: '' };
+        const entry: NamePart = qualifier ? { qualifier, pieces: [] } : { pieces: [] };
         (tag.local === 'family' ? d.families : d.givens).push(entry);
-        this.textTarget = (t) => (entry.text = (entry.text + t).replace(/\s+/g, ' ').trim());
+        this.textTarget = entry.pieces;
         return;
       }
       case 'ClinicalDocument/recordTarget/patientRole/patient/administrativeGenderCode':
@@ -301,6 +362,12 @@ export class CdaHeaderReader {
     }
     this.options.pdfSink!(joined);
   }
+}
+
+/** A name part's text, whitespace collapsed (once: never per text piece). */
+function nameText(part: NamePart): { qualifier?: string; text: string } {
+  const text = part.pieces.join('').replace(/\s+/g, ' ').trim();
+  return part.qualifier === undefined ? { text } : { qualifier: part.qualifier, text };
 }
 
 function setIf<K extends keyof Draft>(d: Draft, key: K, value: Draft[K] | undefined): void {

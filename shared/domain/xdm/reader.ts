@@ -17,9 +17,31 @@ export interface XdmReadOptions {
   readonly maxHeaderBytes?: number;
   /** Largest METADATA.XML; 8 MiB by default. */
   readonly maxMetadataBytes?: number;
+  /** Most XML bytes parsed in all (every METADATA.XML and CDA header); 2 MiB by default. */
+  readonly maxXmlBytes?: number;
 }
 
 export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Most XML parsed for one archive, all files together. The per-file limits alone would let 256
+ * entries of 4 MiB headers through (a gigabyte of XML); with this total, the worst archive within
+ * the limits is inspected in under a second (bench/xdm-hostile.ts). A real archive of 20
+ * documents reads about 100 KiB of METADATA.XML and headers.
+ */
+export const MAX_XDM_XML_BYTES = 2 * 1024 * 1024;
+
+/** Counts XML bytes against the archive's budget. */
+class XmlBudget {
+  private used = 0;
+  constructor(private readonly max: number) {}
+
+  charge(bytes: number): void {
+    this.used += bytes;
+    if (this.used > this.max)
+      throw new MssanteError('E_XDM_XML_TOO_LARGE', { detail: `over ${this.max} bytes` });
+  }
+}
 
 /** One CDA document of the archive: its metadata entry and its header. */
 export interface XdmDocument {
@@ -71,13 +93,18 @@ export async function openXdm(source: ZipSource, options: XdmReadOptions = {}): 
   const allEntries: XdsDocumentEntry[] = [];
   const submissionSetPatientIds: XdsMetadata['submissionSetPatientIds'][number][] = [];
   const used = new Set<string>();
+  const budget = new XmlBudget(options.maxXmlBytes ?? MAX_XDM_XML_BYTES);
 
   for (const metaEntry of metadataEntries) {
     const folder = metaEntry.name.slice(0, metaEntry.name.lastIndexOf('/') + 1);
     subsets.push(METADATA_PATH.exec(metaEntry.name)![1]!);
-    const metadata = parseXdsMetadata(
-      await readEntryBytes(archive, metaEntry, options.maxMetadataBytes ?? MAX_METADATA_BYTES),
+    const metadataBytes = await readEntryBytes(
+      archive,
+      metaEntry,
+      options.maxMetadataBytes ?? MAX_METADATA_BYTES,
     );
+    budget.charge(metadataBytes.length);
+    const metadata = parseXdsMetadata(metadataBytes);
     submissionSetPatientIds.push(...metadata.submissionSetPatientIds);
     for (const entry of metadata.documents) {
       if (entry.mimeType !== undefined && entry.mimeType !== 'text/xml') continue;
@@ -90,7 +117,12 @@ export async function openXdm(source: ZipSource, options: XdmReadOptions = {}): 
       if (used.has(cda.name))
         throw new MssanteError('E_XDM_METADATA_INVALID', { detail: `${entry.uri} listed twice` });
       used.add(cda.name);
-      const header = await readHeader(archive, cda, options.maxHeaderBytes ?? MAX_HEADER_BYTES);
+      const header = await readHeader(
+        archive,
+        cda,
+        options.maxHeaderBytes ?? MAX_HEADER_BYTES,
+        budget,
+      );
       allEntries.push(entry);
       documents.push(describe(cda, entry, header));
     }
@@ -158,11 +190,15 @@ async function readHeader(
   archive: ZipArchive,
   entry: ZipEntry,
   maxHeaderBytes: number,
+  budget: XmlBudget,
 ): Promise<CdaHeader> {
   const reader = new CdaHeaderReader({ maxHeaderBytes });
   const chunks = readEntry(archive, entry, { crc: false });
   try {
-    for await (const chunk of chunks) if (reader.push(chunk)) break;
+    for await (const chunk of chunks) {
+      budget.charge(chunk.length);
+      if (reader.push(chunk)) break;
+    }
   } finally {
     await chunks.return(undefined);
   }

@@ -18,6 +18,35 @@ export class StopParsing extends Error {
   }
 }
 
+/**
+ * Deepest element nesting accepted (the root is depth 1). saxes resolves each element's
+ * namespace prefix by walking the open elements, so without a bound the work per element grows
+ * with the depth and a deep document costs the square of its size; docs/security.md
+ * ("Parsing hostile attachments (19.3)") explains the figure.
+ */
+export const MAX_XML_DEPTH = 256;
+
+/**
+ * Deepest nesting of the files of an IHE_XDM archive the add-on reads on every displayed message
+ * (METADATA.XML, CDA headers): real ones nest fewer than 15 elements, and the cost of each
+ * element grows with the depth (see MAX_XML_DEPTH).
+ */
+export const XDM_MAX_XML_DEPTH = 32;
+
+/**
+ * A deterministic count of the work a reader does (tokenizer events plus the reader's own
+ * lookups), for tests that prove linear behaviour without a clock.
+ */
+export interface WorkMeter {
+  steps: number;
+}
+
+export interface XmlOptions {
+  /** MAX_XML_DEPTH by default. */
+  readonly maxDepth?: number;
+  readonly meter?: WorkMeter;
+}
+
 type Encoding = 'utf-8' | 'latin1';
 const SNIFF_BYTES = 512;
 
@@ -37,16 +66,33 @@ export class SafeXmlStream {
   private headLength = 0;
   private encoding: Encoding | undefined;
   private readonly utf8 = new Utf8StreamDecoder();
+  private depth = 0;
 
-  constructor(handlers: XmlHandlers) {
+  constructor(handlers: XmlHandlers, options: XmlOptions = {}) {
     this.parser = new SaxesParser({ xmlns: true });
     this.parser.on('doctype', () => {
       throw new MssanteError('E_XML_DOCTYPE');
     });
     this.parser.on('processinginstruction', () => undefined);
-    if (handlers.opentag) this.parser.on('opentag', handlers.opentag);
-    if (handlers.closetag) this.parser.on('closetag', handlers.closetag);
-    if (handlers.text) this.parser.on('text', handlers.text);
+    const maxDepth = options.maxDepth ?? MAX_XML_DEPTH;
+    const meter = options.meter ?? { steps: 0 };
+    const { opentag, closetag, text } = handlers;
+    this.parser.on('opentag', (tag) => {
+      meter.steps += 1;
+      this.depth += 1;
+      if (this.depth > maxDepth)
+        throw new MssanteError('E_XML_TOO_DEEP', { detail: `deeper than ${maxDepth}` });
+      opentag?.(tag);
+    });
+    this.parser.on('closetag', (tag) => {
+      meter.steps += 1;
+      this.depth -= 1;
+      closetag?.(tag);
+    });
+    this.parser.on('text', (t) => {
+      meter.steps += 1;
+      text?.(t);
+    });
   }
 
   write(bytes: Uint8Array): void {
@@ -142,8 +188,8 @@ function sniffEncoding(bytes: Uint8Array): Encoding {
 }
 
 /** Parses a whole XML document held in memory. */
-export function parseXml(bytes: Uint8Array, handlers: XmlHandlers): void {
-  const stream = new SafeXmlStream(handlers);
+export function parseXml(bytes: Uint8Array, handlers: XmlHandlers, options?: XmlOptions): void {
+  const stream = new SafeXmlStream(handlers, options);
   stream.write(bytes);
   stream.end();
 }
