@@ -7,7 +7,7 @@ import { idOf, makeError, makeResult } from '../shared/protocol/replies';
 import type { HostContext } from './handlers/context';
 import { HANDLERS, type Handler } from './handlers/index';
 import { FrameReader } from './messaging/frame-reader';
-import { encodeFrame } from './messaging/frame-writer';
+import { eventFrame, replyFrame } from './messaging/frame-writer';
 import { parseRequestLazily } from './messaging/parse-request';
 import { PARTIAL_FRAME_TIMEOUT_MS } from './messaging/limits';
 
@@ -36,15 +36,17 @@ export function serve({
   let inFlight = Promise.resolve();
 
   const send = (response: Response) => {
-    let frame: Buffer;
-    try {
-      frame = encodeFrame(response);
-    } catch (error) {
-      const wire = toMssanteError(error).toWire();
-      ctx.log.warn('reply.refused', { id: response.id, type: response.type, code: wire.code });
-      frame = encodeFrame(makeError(response.id, response.type, wire));
-    }
-    output.write(frame);
+    output.write(
+      replyFrame(response, ({ code, detail }) =>
+        ctx.log.warn('reply.refused', { id: response.id, type: response.type, code, detail }),
+      ),
+    );
+  };
+  /** Queues a write after the ones before it; a failing step is logged, never stops the queue. */
+  const enqueue = (step: () => void | Promise<void>) => {
+    inFlight = inFlight.then(step).catch((error: unknown) => {
+      ctx.log.error('port.write.failed', { code: toMssanteError(error).code });
+    });
   };
 
   const handle = async (value: unknown): Promise<Response> => {
@@ -71,7 +73,13 @@ export function serve({
 
   // Events go out in order with replies.
   ctx.notify = (event) => {
-    inFlight = inFlight.then(() => void output.write(encodeFrame(event)));
+    enqueue(() => {
+      output.write(
+        eventFrame(event, ({ code, detail }) =>
+          ctx.log.warn('event.refused', { event: event.event, code, detail }),
+        ),
+      );
+    });
   };
 
   return new Promise((resolve) => {
@@ -103,12 +111,12 @@ export function serve({
             detail: event.detail,
           });
           const wire = new MssanteError(event.code, { detail: event.detail }).toWire();
-          inFlight = inFlight.then(() => send(makeError(event.id, null, wire)));
+          enqueue(() => send(makeError(event.id, null, wire)));
           continue;
         }
         const value = event.value;
         // Replies go out in request order; handlers may still run concurrently later if needed.
-        inFlight = inFlight.then(async () => send(await handle(value)));
+        enqueue(async () => send(await handle(value)));
       }
       if (reader.midFrame) {
         stallTimer = setTimeout(

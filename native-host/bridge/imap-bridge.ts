@@ -6,6 +6,8 @@ import { latin1Line, userSentence } from './wire-text';
 import { openImapSession } from './imap-upstream';
 import { ImapScanner } from './imap-scanner';
 import { decodeSaslPlain } from './local-auth';
+import { PRE_AUTH_LINE_TIMEOUT_MS, PRE_AUTH_READER, refuseHttp } from './pre-auth';
+import { MssanteError } from '../../shared/errors/mssante-error';
 
 const PRE_AUTH_CAPABILITIES = 'IMAP4rev1 AUTH=PLAIN ID';
 /** Commands that are not operations on the mailbox: not journaled. */
@@ -30,6 +32,22 @@ const ACTIONS: Record<string, string> = {
   CLOSE: 'close',
 };
 
+/**
+ * A literal (`{n}`, `{n+}`) before login: the bridge does not take them (Thunderbird sends the
+ * address and the local secret, base64url, as quoted strings). A synchronizing literal is
+ * answered BAD (the client waits for a `+` that never comes, so sends no data); a
+ * non-synchronizing one, whose bytes follow at once and would be read as commands, ends the
+ * connection (E_BRIDGE_LITERAL_REFUSED).
+ */
+function refusedLiteral(tag: string, line: string, send: (line: string) => void): boolean {
+  const literal = /\{(\d+)(\+?)\}$/.exec(line);
+  if (!literal) return false;
+  if (literal[2])
+    throw new MssanteError('E_BRIDGE_LITERAL_REFUSED', { detail: `{${literal[1]}+}` });
+  send(`${tag} BAD ${userSentence('E_BRIDGE_LITERAL_REFUSED')}`);
+  return true;
+}
+
 /** Reads an IMAP astring argument list made of atoms and quoted strings (what LOGIN needs). */
 function astrings(text: string): string[] {
   const out: string[] = [];
@@ -53,17 +71,19 @@ export class ImapBridge extends LoopbackBridge {
 
   protected async accept(entry: LiveConnection): Promise<void> {
     const client = entry.client;
-    const reader = new LineReader(client, 5 * 60_000);
+    const reader = new LineReader(client, PRE_AUTH_LINE_TIMEOUT_MS, PRE_AUTH_READER);
     const send = (line: string) => client.write(latin1Line(line));
     send(`* OK [CAPABILITY ${PRE_AUTH_CAPABILITIES}] open-mssante bridge ready`);
     try {
       for (;;) {
         const line = await reader.next();
+        refuseHttp(line);
         const m = /^(\S+) (\S+)(?: (.*))?$/.exec(line);
         if (!m) {
           send('* BAD invalid command');
           continue;
         }
+        if (refusedLiteral(m[1]!, line, send)) continue;
         const [, tag, verbRaw, args = ''] = m;
         const verb = verbRaw!.toUpperCase();
         let presented: { user: string; secret: string } | null = null;
@@ -122,8 +142,8 @@ export class ImapBridge extends LoopbackBridge {
         this.relay(client, rest, session.socket, session.rest);
         return;
       }
-    } catch {
-      client.destroy();
+    } catch (error) {
+      this.drop(client, error);
     }
   }
 

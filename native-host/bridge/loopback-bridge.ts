@@ -1,12 +1,14 @@
 import net, { type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ErrorCode } from '../../shared/errors/codes';
+import { MssanteError } from '../../shared/errors/mssante-error';
 import type { AuditJournal } from '../audit/journal';
 import type { Redactor } from '../audit/redact';
 import type { Logger } from '../log';
 import type { TrustContext } from '../trust/verify';
 import { type JournalFields, LoginJournal } from './login-journal';
 import { authorOf, type BridgeMailbox } from './mailbox';
+import { INPUT_REFUSALS, LINGER_MS, MAX_CONNECTIONS, MAX_PRE_AUTH_CONNECTIONS } from './pre-auth';
 import { latin1Line, userSentence } from './wire-text';
 
 export interface BridgeDeps {
@@ -31,16 +33,23 @@ export abstract class LoopbackBridge {
   // command's last short segment while the previous one is unacknowledged otherwise waits for
   // the peer's delayed ACK (40 ms on Linux) — 5× slower SMTP submission (docs/benchmarks.md).
   private readonly server = net.createServer({ noDelay: true }, (socket) => {
+    socket.on('error', () => socket.destroy());
+    if (this.full()) {
+      this.refuseConnection(socket);
+      return;
+    }
+    this.saturated = false;
     const entry: LiveConnection = { client: socket, upstream: null };
     this.live.add(entry);
     socket.on('close', () => {
       this.live.delete(entry);
       entry.upstream?.destroy();
     });
-    socket.on('error', () => socket.destroy());
     void this.accept(entry);
   });
   protected readonly live = new Set<LiveConnection>();
+  /** Connections are being refused (journaled once per run of refusals). */
+  private saturated = false;
 
   /** The login steps both protocols journal alike. */
   protected readonly logins: LoginJournal;
@@ -88,6 +97,62 @@ export abstract class LoopbackBridge {
   async close(): Promise<void> {
     this.closeAll('E_BRIDGE_CLOSED');
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** At MAX_CONNECTIONS, or at MAX_PRE_AUTH_CONNECTIONS not logged in (no upstream yet). */
+  private full(): boolean {
+    if (this.live.size >= MAX_CONNECTIONS) return true;
+    let preAuth = 0;
+    for (const entry of this.live) if (!entry.upstream) preAuth += 1;
+    return preAuth >= MAX_PRE_AUTH_CONNECTIONS;
+  }
+
+  private refuseConnection(socket: Socket): void {
+    const code = 'E_BRIDGE_TOO_MANY_CONNECTIONS';
+    if (!this.saturated) {
+      this.saturated = true;
+      this.deps.log.warn('bridge.connection.refused', { mailbox: this.mailbox.address, code });
+      this.journal('connect', {
+        outcome: 'failed',
+        request: 'local connection',
+        code,
+        response: `${this.live.size} open`,
+      });
+    }
+    this.closeWith(socket, code);
+  }
+
+  /**
+   * Says why and closes, reading and dropping what the client still sends for a short while:
+   * closing a socket with unread bytes resets the connection, and the client would lose the
+   * sentence. Nothing read is kept; after LINGER_MS the socket is destroyed all the same.
+   */
+  private closeWith(socket: Socket, code: ErrorCode): void {
+    socket.end(latin1Line(this.goodbye(userSentence(code))));
+    socket.resume();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  }
+
+  /**
+   * Ends a client's connection after a failure before login: for input the bridge refuses
+   * (INPUT_REFUSALS) with the coded sentence and a journal line, else silently (the client left).
+   */
+  protected drop(client: Socket, error: unknown): void {
+    if (!(error instanceof MssanteError) || !INPUT_REFUSALS.has(error.code)) {
+      client.destroy();
+      return;
+    }
+    this.deps.log.warn('bridge.input.refused', {
+      mailbox: this.mailbox.address,
+      code: error.code,
+    });
+    this.journal('connect', {
+      outcome: 'failed',
+      request: 'client input before login',
+      code: error.code,
+      ...(error.detail ? { response: error.detail } : {}),
+    });
+    this.closeWith(client, error.code);
   }
 
   protected journal(action: string, fields: JournalFields): void {
@@ -144,6 +209,9 @@ export abstract class LoopbackBridge {
       upstream.pipe(client);
       upstream.on('data', tap.server);
     }
+    // The pre-login reader left the client paused (LineReader pauseWhenIdle): flow again now
+    // that every listener is on.
+    client.resume();
     client.on('close', () => {
       clientGone = true;
       upstream.destroy();

@@ -7,6 +7,7 @@ import { headerGrowthBound, SmtpDataRewriter } from './smtp-headers';
 import { SmtpReplyRewriter } from './smtp-replies';
 import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';
 import { latin1Line, userSentence } from './wire-text';
+import { PRE_AUTH_LINE_TIMEOUT_MS, PRE_AUTH_READER, refuseHttp } from './pre-auth';
 
 /** EHLO keywords not passed on to Thunderbird (the bridge handles them, or we keep DATA only). */
 const HIDDEN = /^(STARTTLS|AUTH\b|CHUNKING|BINARYMIME|SMTPUTF8\b.*|XCLIENT|XFORWARD)/i;
@@ -38,66 +39,135 @@ export class SmtpBridge extends LoopbackBridge {
     return `SIZE ${this.sizeLimit}`;
   }
 
+  /** The operator's EHLO keywords, from the last session opened (null: none yet). */
+  private extensions: string[] | null = null;
+  /** The one probe under way for them, shared by every client waiting. */
+  private probe: Promise<string[]> | null = null;
+
+  /**
+   * What to answer EHLO with, before the client logged in: the operator's keywords as the last
+   * session saw them, or — on a bridge that never opened one — from one probe (STARTTLS, EHLO,
+   * QUIT under the trust policy) that every client waiting shares, so clients that never log in
+   * cannot make the bridge open one operator connection each (docs/security.md).
+   */
+  private operatorExtensions(): Promise<string[]> {
+    if (this.extensions) return Promise.resolve(this.extensions);
+    this.probe ??= openSmtpSession(this.mailbox, this.deps.trust)
+      .then((session) => {
+        this.logins.connected(session.report);
+        session.reader.send('QUIT');
+        session.socket.end();
+        this.extensions = session.extensions;
+        return session.extensions;
+      })
+      .finally(() => {
+        this.probe = null;
+      });
+    return this.probe;
+  }
+
+  /** AUTH PLAIN or LOGIN of the client: what it presented (null: mechanism refused, answered). */
+  private async presented(
+    line: string,
+    reader: LineReader,
+    send: (line: string) => void,
+  ): Promise<{ user: string; secret: string } | null> {
+    const [, mech = '', initial] = line.split(/\s+/);
+    if (mech.toUpperCase() === 'PLAIN') {
+      let payload = initial;
+      if (!payload) {
+        send('334 ');
+        payload = await reader.next();
+      }
+      return decodeSaslPlain(payload) ?? { user: '', secret: '' };
+    }
+    if (mech.toUpperCase() === 'LOGIN') {
+      send(`334 ${Buffer.from('Username:').toString('base64')}`);
+      const user = Buffer.from(initial ?? (await reader.next()), 'base64').toString('utf8');
+      send(`334 ${Buffer.from('Password:').toString('base64')}`);
+      return { user, secret: Buffer.from(await reader.next(), 'base64').toString('utf8') };
+    }
+    send('504 5.5.4 unrecognized authentication type');
+    return null;
+  }
+
+  /**
+   * After the local login: opens the operator's session (only now, ECO.1.0.1) and logs in.
+   * Null when refused, the reply sent: `421` and the connection ended when the operator cannot
+   * be reached or trusted, `535` when it refused the login.
+   */
+  private async upstreamLogin(
+    entry: LiveConnection,
+    send: (line: string) => void,
+  ): Promise<SmtpSession | null> {
+    let session: SmtpSession;
+    try {
+      session = await openSmtpSession(this.mailbox, this.deps.trust);
+    } catch (error) {
+      const failure = this.logins.refused('connect', 'STARTTLS', error);
+      send(`421 4.7.0 ${userSentence(failure.code)}`);
+      entry.client.end();
+      return null;
+    }
+    entry.upstream = session.socket;
+    this.extensions = session.extensions;
+    this.logins.connected(session.report);
+    try {
+      session = await authenticateSmtp(session, this.mailbox, this.deps.trust);
+      entry.upstream = session.socket;
+      return session;
+    } catch (error) {
+      entry.upstream?.destroy();
+      entry.upstream = null;
+      const failure = this.logins.refused('authenticate', 'AUTH', error);
+      send(`535 5.7.8 ${userSentence(failure.code)}`);
+      return null;
+    }
+  }
+
   protected async accept(entry: LiveConnection): Promise<void> {
     const client = entry.client;
-    const reader = new LineReader(client, 5 * 60_000);
+    const reader = new LineReader(client, PRE_AUTH_LINE_TIMEOUT_MS, PRE_AUTH_READER);
     const send = (line: string) => client.write(latin1Line(line));
-    let session: SmtpSession | null = null;
+    let greeted = false;
     send('220 localhost ESMTP open-mssante bridge');
     try {
       for (;;) {
         const line = await reader.next();
+        refuseHttp(line);
         const verb = (line.split(' ')[0] ?? '').toUpperCase();
-        let presented: { user: string; secret: string } | null = null;
         if (verb === 'EHLO' || verb === 'HELO') {
-          if (!session) {
-            try {
-              session = await openSmtpSession(this.mailbox, this.deps.trust);
-              entry.upstream = session.socket;
-              this.logins.connected(session.report);
-            } catch (error) {
-              const failure = this.logins.refused('connect', 'STARTTLS', error);
-              send(`421 4.7.0 ${userSentence(failure.code)}`);
-              client.end();
-              return;
-            }
+          let known: string[];
+          try {
+            known = await this.operatorExtensions();
+          } catch (error) {
+            const failure = this.logins.refused('connect', 'STARTTLS', error);
+            send(`421 4.7.0 ${userSentence(failure.code)}`);
+            client.end();
+            return;
           }
-          const extensions = session.extensions
-            .filter((e) => !HIDDEN.test(e))
-            .map((e) => this.announcedSize(e));
+          greeted = true;
+          const extensions = known.filter((e) => !HIDDEN.test(e)).map((e) => this.announcedSize(e));
           const lines = ['localhost', ...extensions, 'AUTH PLAIN LOGIN'];
           lines.forEach((l, i) => send(`250${i === lines.length - 1 ? ' ' : '-'}${l}`));
-        } else if (verb === 'AUTH') {
-          const [, mech = '', initial] = line.split(/\s+/);
-          if (mech.toUpperCase() === 'PLAIN') {
-            let payload = initial;
-            if (!payload) {
-              send('334 ');
-              payload = await reader.next();
-            }
-            presented = decodeSaslPlain(payload) ?? { user: '', secret: '' };
-          } else if (mech.toUpperCase() === 'LOGIN') {
-            send(`334 ${Buffer.from('Username:').toString('base64')}`);
-            const user = Buffer.from(initial ?? (await reader.next()), 'base64').toString('utf8');
-            send(`334 ${Buffer.from('Password:').toString('base64')}`);
-            presented = {
-              user,
-              secret: Buffer.from(await reader.next(), 'base64').toString('utf8'),
-            };
-          } else {
-            send('504 5.5.4 unrecognized authentication type');
-          }
-        } else if (verb === 'QUIT') {
+          continue;
+        }
+        if (verb === 'QUIT') {
           send('221 2.0.0 bye');
           client.end();
           return;
-        } else if (verb === 'NOOP' || verb === 'RSET') {
-          send('250 2.0.0 OK');
-        } else {
-          send('530 5.7.0 authentication required');
         }
+        if (verb === 'NOOP' || verb === 'RSET') {
+          send('250 2.0.0 OK');
+          continue;
+        }
+        if (verb !== 'AUTH') {
+          send('530 5.7.0 authentication required');
+          continue;
+        }
+        const presented = await this.presented(line, reader, send);
         if (!presented) continue;
-        if (!session) {
+        if (!greeted) {
           send('503 5.5.1 EHLO first');
           continue;
         }
@@ -105,12 +175,9 @@ export class SmtpBridge extends LoopbackBridge {
           send(`535 5.7.8 ${userSentence('E_BRIDGE_LOCAL_AUTH')}`);
           continue;
         }
-        try {
-          session = await authenticateSmtp(session, this.mailbox, this.deps.trust);
-          entry.upstream = session.socket;
-        } catch (error) {
-          const failure = this.logins.refused('authenticate', 'AUTH', error);
-          send(`535 5.7.8 ${userSentence(failure.code)}`);
+        const session = await this.upstreamLogin(entry, send);
+        if (!session) {
+          if (client.writableEnded) return;
           continue;
         }
         this.logins.authenticated('AUTH', '235');
@@ -120,8 +187,8 @@ export class SmtpBridge extends LoopbackBridge {
         this.relay(client, rest, session.socket, upstreamRest);
         return;
       }
-    } catch {
-      client.destroy();
+    } catch (error) {
+      this.drop(client, error);
     }
   }
 

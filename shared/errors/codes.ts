@@ -416,6 +416,22 @@ export const ERROR_MESSAGES = {
     fr: 'La connexion MSSanté a été fermée par le module.',
     en: 'The MSSanté connection was closed by the add-on.',
   },
+  E_BRIDGE_LINE_TOO_LONG: {
+    fr: 'Connexion locale MSSanté fermée : une ligne trop longue (ou des données sans fin de ligne) est arrivée avant l’authentification.',
+    en: 'Local MSSanté connection closed: a line too long (or data without an end of line) arrived before authentication.',
+  },
+  E_BRIDGE_NOT_MAIL: {
+    fr: 'Connexion locale MSSanté fermée : ce port n’accepte que la messagerie (IMAP ou SMTP), pas une requête web.',
+    en: 'Local MSSanté connection closed: this port only speaks mail (IMAP or SMTP), not a web request.',
+  },
+  E_BRIDGE_LITERAL_REFUSED: {
+    fr: 'Connexion locale MSSanté : les littéraux IMAP ne sont pas acceptés avant l’authentification.',
+    en: 'Local MSSanté connection: IMAP literals are not accepted before authentication.',
+  },
+  E_BRIDGE_TOO_MANY_CONNECTIONS: {
+    fr: 'Trop de connexions locales ouvertes sur cette boîte MSSanté ; fermez-en puis réessayez.',
+    en: 'Too many local connections are open on this MSSanté mailbox; close some and try again.',
+  },
   E_SMTP_MESSAGE_TOO_LARGE: {
     fr: 'Le message dépasse la taille maximale acceptée par l’opérateur MSSanté (en-têtes ajoutés par le module compris) : allégez-le, par exemple en retirant ou en compressant des pièces jointes.',
     en: 'The message exceeds the maximum size the MSSanté operator accepts (headers added by the add-on included): make it smaller, e.g. by removing or compressing attachments.',
