@@ -604,7 +604,8 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       return list.some((p) => p.source === 'xdm') && list.some((p) => p.source === 'mes') && list;
     });
     const leo = known.find((p) => p.ins === LEO.address.split('@')[0])!;
-    assert.deepEqual([leo.birthName, leo.qualified, leo.source], ['DUPOND', true, 'mes']);
+    // A From is whatever the sender wrote: the patient is offered, its INS not qualified (19.4).
+    assert.deepEqual([leo.birthName, leo.qualified, leo.source], ['DUPOND', false, 'mes']);
     const vial = known.find((p) => p.ins === VIAL_PAUL.ins)!;
     assert.deepEqual([vial.birthName, vial.qualified, vial.source], ['VIAL', true, 'xdm']);
   });

@@ -10,7 +10,9 @@ import {
   isEmpty,
 } from './banner-model';
 import { deliveryBanner, reportBanner, sentStatus, storedReport } from './delivery';
-import { bannerRequest, isXdmCandidate } from './checks';
+import { bannerRequest, isIn, isXdmCandidate } from './checks';
+import { rememberPatient } from '../compose/settings';
+import type { KnownPatient } from '../../../shared/domain/mail/compose-patients';
 import { embeddedPdf, openAttachmentXdm, summarise } from './xdm';
 
 function sender(author: string): SenderClass | null {
@@ -25,13 +27,14 @@ function sender(author: string): SenderClass | null {
 export async function bannerModel(
   message: browser.messages.MessageHeader,
   locale: Locale,
+  remember?: (patient: KnownPatient) => Promise<void>,
 ): Promise<BannerModel> {
   const from = sender(message.author);
   const attachments = await browser.messages.listAttachments(message.id);
   const names = new Set(attachments.map((a) => a.name ?? ''));
   const xdm = [];
   for (const a of attachments.filter(isXdmCandidate))
-    xdm.push(await summarise(message.id, a, names, locale));
+    xdm.push(await summarise(message.id, a, names, locale, remember));
   const status = await sentStatus(message.headerMessageId);
   const report = status ? null : await storedReport(message.headerMessageId);
   const delivery = status
@@ -102,7 +105,27 @@ async function act(
 }
 
 /** Serves the banner script of each displayed message over its port. */
-export function serveBanners(locale: Locale, onError: (error: unknown) => void): void {
+export function serveBanners(
+  locale: Locale,
+  onError: (error: unknown) => void,
+  mssanteAccounts: () => Promise<readonly string[]>,
+): void {
+  // Only the archives of MSSanté accounts feed the compose picker; a conflict is journaled.
+  const remember = async (patient: KnownPatient) => {
+    const conflict = await rememberPatient(patient);
+    if (conflict)
+      onError(
+        new MssanteError('E_RECEIVE_PATIENT_CONFLICT', {
+          detail: `${conflict.ins}: ${conflict.traits.join(', ')}`,
+        }),
+      );
+  };
+  const modelOf = async (message: browser.messages.MessageHeader) =>
+    bannerModel(
+      message,
+      locale,
+      isIn(message, new Set(await mssanteAccounts())) ? remember : undefined,
+    );
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== BANNER_PORT) return;
     const tabId = port.sender?.tab?.id;
@@ -118,7 +141,7 @@ export function serveBanners(locale: Locale, onError: (error: unknown) => void):
       reply({ kind: 'error', code: wire.code, message: wire.message });
     };
     displayed(tabId)
-      .then((message) => bannerModel(message, locale))
+      .then(modelOf)
       .then((model) => reply({ kind: 'model', model: isEmpty(model) ? null : model }))
       .catch((error: unknown) => {
         onError(error);
