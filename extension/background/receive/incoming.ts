@@ -3,7 +3,7 @@ import { MssanteError } from '../../../shared/errors/mssante-error';
 import { displaySubject, isXdmSubject } from '../../../shared/domain/mail/subject';
 import { rememberPatient } from '../compose/settings';
 import { overallState } from '../../../shared/domain/mail/report-status';
-import { readReport, recordReport, sentStatus } from './delivery';
+import { checkReport, readReport, recordReport, sentStatus } from './delivery';
 import { allMessages } from './list';
 import { isIn, isPatient } from './checks';
 import { addTag, setStatusTag } from './tags';
@@ -70,7 +70,14 @@ export class IncomingMessages {
       if (state) await setStatusTag(message, state);
       if (message.folder?.specialUse?.includes('sent')) return;
       const report = await readReport(message, this.now());
-      if (report) await recordReport(report, message);
+      const verdict = report && (await checkReport(report, message));
+      if (verdict?.ok) await recordReport(verdict.report, message);
+      else if (verdict)
+        this.onError(
+          new MssanteError('E_RECEIVE_REPORT_REFUSED', {
+            detail: `${message.headerMessageId}: ${verdict.reason}`,
+          }),
+        );
     } catch (error) {
       this.seen.delete(message.id); // tried again at the next scan
       this.onError(error);
