@@ -1,3 +1,5 @@
+import { ownAddon } from '../own-addon';
+import { senderKind } from '../page-messages';
 import { readingOf } from './attachments';
 import { type ComposeContext, type ComposeDeps, ComposeTabs } from './context';
 import { handlePanelRequest, type Panel } from './handlers/index';
@@ -39,6 +41,7 @@ export function startCompose(deps: ComposeDeps): void {
 
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== COMPOSE_PANEL_PORT) return;
+    if (senderKind(port.sender, ownAddon()) !== 'page') return port.disconnect();
     const panel: Panel = { ctx, port };
     servePanelPort(port, {
       locale: deps.locale,

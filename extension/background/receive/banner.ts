@@ -11,6 +11,8 @@ import {
 } from './banner-model';
 import { deliveryBanner, reportBanner, sentStatus, storedReport } from './delivery';
 import { bannerRequest, isIn, isXdmCandidate } from './checks';
+import { ownAddon } from '../own-addon';
+import { senderKind } from '../page-messages';
 import { rememberPatient } from '../compose/settings';
 import type { KnownPatient } from '../../../shared/domain/mail/compose-patients';
 import { embeddedPdf, openAttachmentXdm, summarise } from './xdm';
@@ -128,6 +130,8 @@ export function serveBanners(
     );
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== BANNER_PORT) return;
+    // Issue 19.10: the banner port is for the add-on's content script in a displayed message.
+    if (senderKind(port.sender, ownAddon()) !== 'content') return port.disconnect();
     const tabId = port.sender?.tab?.id;
     const reply = (r: BannerReply) => {
       try {
