@@ -9,12 +9,7 @@ import {
 import { HOST_NAME } from '../../shared/protocol/names';
 import { HostConnection } from './connection';
 import type { PortLike } from './host-client';
-import {
-  answerPageMessage,
-  type PageMessage,
-  senderKind,
-  STATE_PORT,
-} from './page-messages';
+import { answerPageMessage, type PageMessage, senderKind, STATE_PORT } from './page-messages';
 import { ownAddon } from './own-addon';
 import type { UiState } from './ui-state';
 import { startReceive } from './receive/index';
