@@ -5,7 +5,7 @@ export const BANNER_CSS = `
   font:
     13px/1.4 system-ui,
     sans-serif;
-  margin: 0 0 12px;
+  margin: 8px 8px 4px;
   padding: 8px 12px;
   border: 1px solid #9bb8d8;
   border-left: 6px solid #1f5fa8;
