@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TestOperator } from '../../lab/sandbox/operator';
-import { BIO, buildXdm, VIAL_PAUL } from '../../lab/fixtures/xdm/generate';
+import { BIO, buildXdm, insWithKey, VIAL_PAUL } from '../../lab/fixtures/xdm/generate';
 import { ADDON_ID, type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import { LEO, MARIE, PAUL } from '../../lab/sandbox/people';
 import { PATIENTS_KEY } from '../../shared/domain/mail/compose-patients';
@@ -12,6 +12,13 @@ import { e2eWorld } from './lib/world';
 const LEO_FROM = `=?UTF-8?Q?L=C3=A9o_Dupond?= <${LEO.address}>`;
 const VIAL_INS = VIAL_PAUL.ins!;
 const ATTACKER = 'eve@attacker.example';
+/** The patient of an archive that reaches Thunderbird outside MSSanté (Local Folders). */
+const OUTSIDER = {
+  ...VIAL_PAUL,
+  ins: insWithKey('1850578006099'),
+  birthName: 'HORS',
+  given: ['COMPTE'],
+};
 
 /** A message as the operator's MTA stores it (CRLF); `html` makes it a text/html message. */
 function mail(headers: Record<string, string>, body: string, html = false): string {
@@ -379,6 +386,53 @@ describe('[e2e] hostile mail: patient picker, reports, banner (issue 19.4, 19.6,
     );
     assert.equal((await read({ box: '#cp-conflicts' })).box!.hidden, true);
     await suite.closePage(panel);
+  });
+
+  it('[e2e] hostile: an XDM shown from a non-MSSanté account (Local Folders) does not feed the picker', async function () {
+    this.timeout(60_000);
+    const localId = await suite.marionette.chrome<number>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       let server;
+       try { server = MailServices.accounts.localFoldersServer; } catch { server = null; }
+       if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
+       const root = server.rootFolder;
+       let folder = root.subFolders.find((f) => f.name === 'Hors MSSante');
+       if (!folder) { root.createSubfolder('Hors MSSante', null); folder = root.subFolders.find((f) => f.name === 'Hors MSSante'); }
+       const hdr = folder.QueryInterface(Ci.nsIMsgLocalMailFolder).addMessage(args[1]);
+       return WebExtensionPolicy.getByID(args[0]).extension.messageManager.convert(hdr).id;`,
+      [
+        ADDON_ID,
+        withAttachment(
+          {
+            From: `Paul DURAND <${PAUL.mailbox}>`,
+            To: MARIE.mailbox,
+            Subject: 'Archive hors MSSanté',
+            'Message-ID': '<h-local-xdm@sandbox>',
+            Date: 'Mon, 05 Jan 2026 09:04:00 +0100',
+          },
+          'IHE_XDM.ZIP',
+          buildXdm({ patient: OUTSIDER, documents: [BIO] }),
+        ),
+      ],
+    );
+    // The banner still summarises the archive for the reader…
+    assert.equal(await openMessage(localId), 'shown');
+    const ins = (await paneScript(
+      `return doc.querySelector('mssante-banner').openOrClosedShadowRoot
+         .querySelector('.mss-xdm [data-field="ins"] .mss-value')?.textContent ?? null;`,
+    )) as string | null;
+    assert.equal(ins, OUTSIDER.ins);
+    // …but the patient is not remembered: after an MSSanté archive shown next, only that one is.
+    await closeMessageTab();
+    assert.equal(await openMessage((await byMessageId('h-xdm@sandbox'))!.id), 'shown');
+    await waitFor('Paul Vial among the known patients', async () =>
+      ((await stored<Known[]>(PATIENTS_KEY)) ?? []).some((p) => p.ins === VIAL_INS),
+    );
+    const known = (await stored<Known[]>(PATIENTS_KEY)) ?? [];
+    assert.equal(
+      known.some((p) => p.ins === OUTSIDER.ins),
+      false,
+    );
   });
 
   it('[e2e] hostile: forged read and delivery reports leave a sent message’s status alone; the recipient’s own read report counts', async function () {
