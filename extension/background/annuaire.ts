@@ -1,4 +1,6 @@
 import type { HostEvent, MessageType, Params, Result } from '../../shared/protocol/index';
+import { ownAddon } from './own-addon';
+import { senderKind } from './page-messages';
 import { entryVCard } from './annuaire-contacts';
 
 /**
@@ -81,6 +83,7 @@ export function startAnnuaire(request: Request): { onProgress: (data: Progress) 
   const ports = new Set<browser.runtime.Port>();
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== ANNUAIRE_PROGRESS_PORT) return;
+    if (senderKind(port.sender, ownAddon()) !== 'page') return port.disconnect();
     ports.add(port);
     port.onDisconnect.addListener(() => ports.delete(port));
   });

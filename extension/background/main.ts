@@ -9,7 +9,8 @@ import {
 import { HOST_NAME } from '../../shared/protocol/names';
 import { HostConnection } from './connection';
 import type { PortLike } from './host-client';
-import { type PageMessage, pageMessage, STATE_PORT } from './page-messages';
+import { answerPageMessage, type PageMessage, senderKind, STATE_PORT } from './page-messages';
+import { ownAddon } from './own-addon';
 import type { UiState } from './ui-state';
 import { startReceive } from './receive/index';
 import { startCompose } from './compose/index';
@@ -52,6 +53,7 @@ function publish(change: Partial<UiState>): void {
 }
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== STATE_PORT) return;
+  if (senderKind(port.sender, ownAddon()) !== 'page') return port.disconnect();
   statePorts.add(port);
   port.onDisconnect.addListener(() => statePorts.delete(port));
   port.postMessage(ui);
@@ -160,18 +162,10 @@ async function handle(message: PageMessage): Promise<unknown> {
   }
 }
 
-browser.runtime.onMessage.addListener((raw: unknown) => {
-  const parsed = pageMessage.safeParse(raw);
-  if (!parsed.success)
-    return Promise.resolve({
-      ok: false,
-      error: new MssanteError('E_PROTOCOL_INVALID').toWire(locale),
-    });
-  return handle(parsed.data).then(
-    (result) => ({ ok: true, result }),
-    (error: unknown) => ({ ok: false, error: toMssanteError(error).toWire(locale) }),
-  );
-});
+// Issue 19.10: only the add-on's own pages are answered (not the banner script, nor anyone else).
+browser.runtime.onMessage.addListener((raw: unknown, sender: browser.runtime.MessageSender) =>
+  answerPageMessage(raw, sender, ownAddon(), handle, locale),
+);
 
 startReceive(); // issue 9: tags, display subjects, banner, receipts, delivery reports
 startCompose({

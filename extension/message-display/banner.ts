@@ -1,7 +1,8 @@
 // The message banner (issue 9), injected into every displayed message by the background
 // (scripting.messageDisplay). It asks the background what to show for this message over a
 // port and renders it with DOM nodes and textContent only: message content is never parsed or
-// trusted here, and nothing of it is inserted as HTML.
+// trusted here, and nothing of it is inserted as HTML. It lives in a closed shadow root that
+// the message's CSS can neither hide nor cover (guard.ts, issue 19.10).
 import {
   BANNER_PORT,
   type BannerDelivery,
@@ -9,6 +10,8 @@ import {
   type BannerReply,
   type BannerXdm,
 } from '../background/receive/banner-model';
+import { BANNER_CSS } from './banner-style';
+import { guard, mountHost } from './guard';
 
 const t = (key: string, ...subs: string[]) => browser.i18n.getMessage(key, subs);
 
@@ -117,7 +120,7 @@ function deliveryRow(d: BannerDelivery): HTMLElement {
 }
 
 function render(model: BannerModel, port: browser.runtime.Port): void {
-  document.getElementById('mssante-banner')?.remove();
+  const { host, root } = mountHost();
   const banner = el('section', { id: 'mssante-banner', class: 'mss-banner', role: 'note' });
   if (model.displaySubject)
     banner.append(
@@ -126,7 +129,8 @@ function render(model: BannerModel, port: browser.runtime.Port): void {
   if (model.patient) banner.append(patientRow(model.patient));
   for (const x of model.xdm) banner.append(xdmBlock(x, port));
   if (model.delivery) banner.append(deliveryRow(model.delivery));
-  document.body.prepend(banner);
+  root.append(el('style', {}, BANNER_CSS), banner);
+  guard(host);
 }
 
 const port = browser.runtime.connect({ name: BANNER_PORT });

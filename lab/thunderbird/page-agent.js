@@ -1,4 +1,4 @@
-/* global addMessageListener, sendAsyncMessage, BrowsingContext, Cu */
+/* global addMessageListener, sendAsyncMessage, BrowsingContext, ChromeUtils, Cu */
 // Test-only agent, loaded by the e2e harness into Thunderbird's content processes through
 // Marionette (Services.ppmm.loadProcessScript with a data: URL). It acts on one add-on page,
 // identified by its browsing context id, in the extension process where that page lives. It is
@@ -94,6 +94,17 @@ async function run(win, op, data) {
       });
       port.disconnect();
       return { replies, disconnect };
+    }
+    case 'contentScript': {
+      // Runs `data.code` (an expression giving a promise of a string) in the content script of
+      // add-on `data.addonId` in this window (a displayed message): what the banner script can do.
+      const { ExtensionContent } = ChromeUtils.importESModule(
+        'resource://gre/modules/ExtensionContent.sys.mjs',
+      );
+      const context = ExtensionContent.getContextByExtensionId(data.addonId, win);
+      const sandbox = context?.sandbox ?? context?.cloneScope;
+      if (!sandbox) throw new Error('no content script of the add-on in this window');
+      return String(await Cu.evalInSandbox(data.code, sandbox));
     }
     default:
       throw new Error('unknown op ' + op);

@@ -570,6 +570,18 @@ export const ERROR_MESSAGES = {
     fr: 'Le message affiché n’est plus disponible.',
     en: 'The displayed message is no longer available.',
   },
+  E_RECEIVE_PATIENT_CONFLICT: {
+    fr: 'Un message ou une archive donne pour un patient connu une autre identité que celle enregistrée : l’identité enregistrée est gardée, le panneau MSSanté de la rédaction vous demande laquelle retenir.',
+    en: 'A message or an archive gives a known patient another identity than the stored one: the stored identity is kept, the MSSanté compose panel asks you which one to keep.',
+  },
+  E_RECEIVE_REPORT_REFUSED: {
+    fr: 'Un accusé de remise ou de lecture a été ignoré : il ne nomme aucun destinataire du message envoyé, ou son expéditeur n’est pas le destinataire dont il annonce la lecture.',
+    en: 'A delivery or read report was ignored: it names no recipient of the sent message, or its sender is not the recipient whose reading it reports.',
+  },
+  E_PAGE_SENDER_REFUSED: {
+    fr: 'Une demande venant d’une page qui n’est pas celle du module MSSanté a été refusée.',
+    en: 'A request from a page that is not one of the MSSanté add-on’s was refused.',
+  },
   // PDF/A-1 copies of N3 documents (shared/domain/pdf)
   E_PDFA_NOT_N3: {
     fr: 'Seul un document CDA de niveau 3 (corps structuré) peut être transcrit en PDF/A ; un document N1 joint le PDF qu’il contient.',

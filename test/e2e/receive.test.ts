@@ -101,14 +101,18 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       { timeoutMs: 30_000, intervalMs: 300 },
     );
   };
-  /** Text (and data attributes) of elements of the displayed message's banner. */
+  /**
+   * Text (and data attributes) of elements of the displayed message's banner, read in its closed
+   * shadow root (chrome code reaches it through openOrClosedShadowRoot; message CSS cannot).
+   */
   const banner = (selectors: Record<string, string>) =>
     suite.marionette.chrome<Record<string, { text: string; data: Record<string, string> }[]>>(
       `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
        const doc = tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument;
+       const root = doc.querySelector('mssante-banner')?.openOrClosedShadowRoot;
        const out = {};
        for (const [k, s] of Object.entries(args[0]))
-         out[k] = [...doc.querySelectorAll(s)].map((e) => ({ text: e.textContent, data: { ...e.dataset } }));
+         out[k] = [...(root?.querySelectorAll(s) ?? [])].map((e) => ({ text: e.textContent, data: { ...e.dataset } }));
        return out;`,
       [selectors],
     );
@@ -651,7 +655,8 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       return list.some((p) => p.source === 'xdm') && list.some((p) => p.source === 'mes') && list;
     });
     const leo = known.find((p) => p.ins === LEO.address.split('@')[0])!;
-    assert.deepEqual([leo.birthName, leo.qualified, leo.source], ['DUPOND', true, 'mes']);
+    // A From is whatever the sender wrote: the patient is offered, its INS not qualified (19.4).
+    assert.deepEqual([leo.birthName, leo.qualified, leo.source], ['DUPOND', false, 'mes']);
     const vial = known.find((p) => p.ins === VIAL_PAUL.ins)!;
     assert.deepEqual([vial.birthName, vial.qualified, vial.source], ['VIAL', true, 'xdm']);
   });
@@ -662,7 +667,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await suite.marionette.chrome(
       `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
        tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument
-         .querySelector('.mss-document[data-level="N1"] .mss-open-pdf').click();
+         .querySelector('mssante-banner').openOrClosedShadowRoot.querySelector('.mss-document[data-level="N1"] .mss-open-pdf').click();
        return true;`,
     );
     const opened = await waitFor('a tab with the PDF', () =>
@@ -723,7 +728,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await suite.marionette.chrome(
       `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
        tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument
-         .querySelector('.mss-document[data-level="N3"] .mss-open-pdf').click();
+         .querySelector('mssante-banner').openOrClosedShadowRoot.querySelector('.mss-document[data-level="N3"] .mss-open-pdf').click();
        return true;`,
     );
     const opened = await waitFor('a tab showing the PDF attachment', () =>
@@ -758,7 +763,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await suite.marionette.chrome(
       `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
        tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument
-         .querySelector('.mss-save-archive').click();
+         .querySelector('mssante-banner').openOrClosedShadowRoot.querySelector('.mss-save-archive').click();
        return true;`,
     );
     const saved = await waitFor(

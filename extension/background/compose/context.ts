@@ -18,6 +18,8 @@ export interface TabState {
   toggles?: Toggles;
   /** Problems of the last refused send, shown in the panel until the next check. */
   refused?: string[];
+  /** What the message let go carries (issue 19.6): recorded once it is sent. */
+  leaving?: { readonly recipients: readonly string[]; readonly accountId?: string };
 }
 
 /** The compose tabs the add-on follows, and the panels open on each. */

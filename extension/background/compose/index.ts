@@ -1,8 +1,10 @@
+import { ownAddon } from '../own-addon';
+import { senderKind } from '../page-messages';
 import { readingOf } from './attachments';
 import { type ComposeContext, type ComposeDeps, ComposeTabs } from './context';
 import { handlePanelRequest, type Panel } from './handlers/index';
 import { COMPOSE_PANEL_PORT, servePanelPort } from './port';
-import { beforeSend } from './send';
+import { afterSend, beforeSend } from './send';
 import { refreshPanels } from './view';
 
 export type { ComposeDeps } from './context';
@@ -30,9 +32,16 @@ export function startCompose(deps: ComposeDeps): void {
   const onBeforeSend = (tab: browser.tabs.Tab, details: browser.compose.ComposeDetails) =>
     beforeSend(ctx, tab, details);
   browser.compose.onBeforeSend.addListener(onBeforeSend as never);
+  browser.compose.onAfterSend.addListener(
+    (tab, info) =>
+      void afterSend(ctx, tab, info).catch((error: unknown) =>
+        console.warn('[mssante compose] recording the sent message failed', error),
+      ),
+  );
 
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== COMPOSE_PANEL_PORT) return;
+    if (senderKind(port.sender, ownAddon()) !== 'page') return port.disconnect();
     const panel: Panel = { ctx, port };
     servePanelPort(port, {
       locale: deps.locale,

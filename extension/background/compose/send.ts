@@ -5,9 +5,11 @@ import {
   htmlWithoutStructMarks,
 } from '../../../shared/domain/mail/compose';
 import { MSS_HEADERS, withAppMention } from '../../../shared/domain/mail/headers';
+import { sentRecord } from '../../../shared/domain/mail/report-trust';
 import type { Locale } from '../../../shared/errors/codes';
+import { recordSent } from '../receive/delivery';
 import type { ComposeContext } from './context';
-import { planFor } from './plan';
+import { planFor, recipientsOf } from './plan';
 import { refusalLines } from './problems';
 import { refreshPanels, wordsOf } from './view';
 
@@ -69,5 +71,26 @@ export async function beforeSend(
     return { cancel: true };
   }
   delete s.refused;
+  const accountId = details.identityId
+    ? (await browser.identities.get(details.identityId))?.accountId
+    : undefined;
+  s.leaving = { recipients: recipientsOf(details), ...(accountId ? { accountId } : {}) };
   return { details: sendChange(details, planned.plan, ctx.deps.locale) };
+}
+
+/**
+ * compose.onAfterSend: the recipients of an MSSanté message that left are recorded under its
+ * Message-ID; delivery and read reports are believed only for them (issue 19.6).
+ */
+export async function afterSend(
+  ctx: ComposeContext,
+  tab: browser.tabs.Tab,
+  info: { error?: string | undefined; headerMessageId?: string | undefined },
+): Promise<void> {
+  if (tab.id === undefined) return;
+  const s = ctx.tabs.state(tab.id);
+  const leaving = s.leaving;
+  delete s.leaving;
+  if (!leaving || info.error || !info.headerMessageId) return;
+  await recordSent(sentRecord(info.headerMessageId, leaving.recipients, leaving.accountId));
 }

@@ -1,9 +1,16 @@
 import {
   type KnownPatient,
-  mergeKnown,
   PATIENTS_KEY,
   readKnown,
 } from '../../../shared/domain/mail/compose-patients';
+import {
+  addConflict,
+  admitKnown,
+  PATIENT_CONFLICTS_KEY,
+  type PatientConflict,
+  readConflicts,
+  resolveConflict,
+} from '../../../shared/domain/mail/patient-admission';
 import { DEFAULT_NIL } from '../../../shared/domain/mail/headers';
 
 /**
@@ -64,8 +71,36 @@ export async function knownPatients(): Promise<KnownPatient[]> {
   return readKnown((await browser.storage.local.get(PATIENTS_KEY))[PATIENTS_KEY]);
 }
 
-export async function rememberPatient(patient: KnownPatient): Promise<KnownPatient[]> {
-  const next = mergeKnown(await knownPatients(), patient);
-  await browser.storage.local.set({ [PATIENTS_KEY]: next });
-  return next;
+/** Identities of known patients that differ from the stored ones, waiting for the user. */
+export async function patientConflicts(): Promise<PatientConflict[]> {
+  return readConflicts(
+    (await browser.storage.local.get(PATIENT_CONFLICTS_KEY))[PATIENT_CONFLICTS_KEY],
+  );
+}
+
+/**
+ * Adds a patient to the known ones (issue 19.4): a stored identity is never overwritten; a
+ * different one becomes a pending conflict the compose panel asks the user about.
+ */
+export async function rememberPatient(patient: KnownPatient): Promise<PatientConflict | null> {
+  const { list, conflict } = admitKnown(await knownPatients(), patient, new Date());
+  if (!conflict) {
+    await browser.storage.local.set({ [PATIENTS_KEY]: list });
+    return null;
+  }
+  const pending = await patientConflicts();
+  const known = pending.find((c) => c.ins === conflict.ins);
+  // The same message seen again (another scan) is not news.
+  if (known && JSON.stringify(known.incoming) === JSON.stringify(conflict.incoming)) return null;
+  await browser.storage.local.set({ [PATIENT_CONFLICTS_KEY]: addConflict(pending, conflict) });
+  return conflict;
+}
+
+/** The user's choice on a pending conflict (compose panel). */
+export async function settlePatientConflict(ins: string, accept: boolean): Promise<void> {
+  const next = resolveConflict(await knownPatients(), await patientConflicts(), ins, accept);
+  await browser.storage.local.set({
+    [PATIENTS_KEY]: next.list,
+    [PATIENT_CONFLICTS_KEY]: next.conflicts,
+  });
 }

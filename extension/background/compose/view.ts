@@ -5,6 +5,7 @@ import { makePanelEvent, type PanelView } from '../../../shared/protocol/compose
 import type { ComposeContext } from './context';
 import { planFor } from './plan';
 import { problemLine, type ProblemWords } from './problems';
+import { patientConflicts } from './settings';
 
 /** The add-on messages in the UI language (French by default) and the matching error sentences. */
 export const wordsOf = (ctx: ComposeContext): ProblemWords => ({
@@ -26,6 +27,10 @@ export async function viewOf(ctx: ComposeContext, tabId: number): Promise<PanelV
   const fix = labelProblems.length ? fromLabelFix(ctx, identity) : undefined;
   const refused = ctx.tabs.state(tabId).refused;
   const words = wordsOf(ctx);
+  const conflicts = (await patientConflicts()).flatMap((c) => {
+    const stored = patients.find((p) => p.ins === c.ins);
+    return stored ? [{ ins: c.ins, stored, incoming: c.incoming, traits: c.traits }] : [];
+  });
   return {
     mssante: true,
     identity: { ...identity, labelProblems, ...(fix ? { labelFix: fix } : {}) },
@@ -43,6 +48,7 @@ export async function viewOf(ctx: ComposeContext, tabId: number): Promise<PanelV
         return k;
       }
     }),
+    ...(conflicts.length ? { conflicts } : {}),
     ...(refused ? { refused } : {}),
   };
 }

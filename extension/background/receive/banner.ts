@@ -11,6 +11,10 @@ import {
 } from './banner-model';
 import { deliveryBanner, reportBanner, sentStatus, storedReport } from './delivery';
 import { bannerRequest, isXdmCandidate } from './checks';
+import { ownAddon } from '../own-addon';
+import { senderKind } from '../page-messages';
+import { rememberPatient } from '../compose/settings';
+import type { KnownPatient } from '../../../shared/domain/mail/compose-patients';
 import { embeddedPdf, inspectAttachment, summarise } from './xdm';
 import { XDM_MESSAGE_BUDGET_MS } from './xdm-inspect';
 
@@ -26,6 +30,7 @@ function sender(author: string): SenderClass | null {
 export async function bannerModel(
   message: browser.messages.MessageHeader,
   locale: Locale,
+  remember?: (patient: KnownPatient) => Promise<void>,
 ): Promise<BannerModel> {
   const from = sender(message.author);
   const attachments = await browser.messages.listAttachments(message.id);
@@ -33,7 +38,7 @@ export async function bannerModel(
   const xdm = [];
   const deadline = Date.now() + XDM_MESSAGE_BUDGET_MS;
   for (const a of attachments.filter(isXdmCandidate))
-    xdm.push(await summarise(message.id, a, names, locale, deadline - Date.now()));
+    xdm.push(await summarise(message.id, a, names, locale, deadline - Date.now(), remember));
   const status = await sentStatus(message.headerMessageId);
   const report = status ? null : await storedReport(message.headerMessageId);
   const delivery = status
@@ -117,8 +122,23 @@ async function act(
 
 /** Serves the banner script of each displayed message over its port. */
 export function serveBanners(locale: Locale, onError: (error: unknown) => void): void {
+  // Only the archives of MSSanté accounts feed the compose picker; a conflict is journaled.
+  const remember = async (patient: KnownPatient) => {
+    const conflict = await rememberPatient(patient);
+    if (conflict)
+      onError(
+        new MssanteError('E_RECEIVE_PATIENT_CONFLICT', {
+          detail: `${conflict.ins}: ${conflict.traits.join(', ')}`,
+        }),
+      );
+  };
+  // Only the messages of MSSanté accounts get a banner and feed the picker (issue 19.3, 19.4).
+  const modelOf = async (message: browser.messages.MessageHeader) =>
+    (await isMssanteMessage(message)) ? bannerModel(message, locale, remember) : null;
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== BANNER_PORT) return;
+    // Issue 19.10: the banner port is for the add-on's content script in a displayed message.
+    if (senderKind(port.sender, ownAddon()) !== 'content') return port.disconnect();
     const tabId = port.sender?.tab?.id;
     const reply = (r: BannerReply) => {
       try {
@@ -132,9 +152,7 @@ export function serveBanners(locale: Locale, onError: (error: unknown) => void):
       reply({ kind: 'error', code: wire.code, message: wire.message });
     };
     displayed(tabId)
-      .then(async (message) =>
-        (await isMssanteMessage(message)) ? bannerModel(message, locale) : null,
-      )
+      .then(modelOf)
       .then((model) => reply({ kind: 'model', model: !model || isEmpty(model) ? null : model }))
       .catch((error: unknown) => {
         onError(error);

@@ -12,6 +12,15 @@ export function isPatient(author: string): boolean {
   }
 }
 
+/** The message is in one of `accounts` (by its folder's account). */
+export function isIn(
+  message: { readonly folder?: { readonly accountId?: string | undefined } | undefined },
+  accounts: ReadonlySet<string>,
+): boolean {
+  const accountId = message.folder?.accountId;
+  return accountId !== undefined && accounts.has(accountId);
+}
+
 /** A request from the banner script, checked (the script runs next to message content). */
 export function bannerRequest(raw: unknown): BannerRequest | null {
   if (typeof raw !== 'object' || raw === null) return null;

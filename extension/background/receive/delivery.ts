@@ -5,6 +5,12 @@ import {
   overallState,
   type SentStatus,
 } from '../../../shared/domain/mail/report-status';
+import {
+  readSentRecord,
+  type ReportVerdict,
+  type SentRecord,
+  trustedReport,
+} from '../../../shared/domain/mail/report-trust';
 import type { Locale } from '../../../shared/errors/codes';
 import type { BannerDelivery } from './banner-model';
 import { allMessages } from './list';
@@ -17,6 +23,28 @@ export const REPORT_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
 const statusKey = (messageId: string) => `receive.status:${messageId.toLowerCase()}`;
 const reportKey = (messageId: string) => `receive.report:${messageId.toLowerCase()}`;
+const sentKey = (messageId: string) => `receive.sent:${messageId.toLowerCase()}`;
+
+/** Keeps a sent message's recipients (issue 19.6): only reports about them are believed. */
+export async function recordSent(record: SentRecord): Promise<void> {
+  await browser.storage.local.set({ [sentKey(record.messageId)]: record });
+}
+
+/** The part of a received report to believe (issue 19.6), or why none. */
+export async function checkReport(
+  report: DeliveryReport,
+  reportMessage: browser.messages.MessageHeader,
+): Promise<ReportVerdict> {
+  const original = report.originalMessageId;
+  const key = original ? sentKey(original) : undefined;
+  const sent = key ? readSentRecord((await browser.storage.local.get(key))[key]) : null;
+  const accountId = reportMessage.folder?.accountId;
+  return trustedReport(
+    report,
+    { from: reportMessage.author, ...(accountId ? { accountId } : {}) },
+    sent,
+  );
+}
 
 /** The delivery status of a sent message (by its Message-ID), as kept in storage.local. */
 export async function sentStatus(messageId: string): Promise<SentStatus | null> {

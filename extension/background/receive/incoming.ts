@@ -1,10 +1,11 @@
 import { knownFromMes } from '../../../shared/domain/mail/compose-patients';
+import { MssanteError } from '../../../shared/errors/mssante-error';
 import { displaySubject, isXdmSubject } from '../../../shared/domain/mail/subject';
 import { rememberPatient } from '../compose/settings';
 import { overallState } from '../../../shared/domain/mail/report-status';
-import { readReport, recordReport, sentStatus } from './delivery';
+import { checkReport, readReport, recordReport, sentStatus } from './delivery';
 import { allMessages } from './list';
-import { isPatient } from './checks';
+import { isIn, isPatient } from './checks';
 import { addTag, setStatusTag } from './tags';
 
 /**
@@ -20,6 +21,8 @@ export class IncomingMessages {
   constructor(
     private readonly now: () => number,
     private readonly onError: (error: unknown) => void,
+    /** The MSSanté accounts (issue 19.4): mail of any other account is not read. */
+    private readonly mssanteAccounts: () => Promise<readonly string[]>,
   ) {}
 
   /** Queues work so scans never overlap (events come in bursts). */
@@ -38,7 +41,8 @@ export class IncomingMessages {
 
   processList(messages: readonly browser.messages.MessageHeader[]): Promise<void> {
     return this.queue(async () => {
-      for (const m of messages) await this.processOne(m);
+      const accounts = new Set(await this.mssanteAccounts());
+      for (const m of messages) if (isIn(m, accounts)) await this.processOne(m);
     });
   }
 
@@ -50,7 +54,13 @@ export class IncomingMessages {
         await addTag(message, 'patient');
         // The patient picker of the compose window offers the patients who wrote (ECO.3.1.5).
         const patient = knownFromMes(message.author);
-        if (patient) await rememberPatient(patient);
+        const conflict = patient && (await rememberPatient(patient));
+        if (conflict)
+          this.onError(
+            new MssanteError('E_RECEIVE_PATIENT_CONFLICT', {
+              detail: `${conflict.ins}: ${conflict.traits.join(', ')}`,
+            }),
+          );
       }
       if (isXdmSubject(message.subject))
         await browser.mssanteReceive.setDisplaySubject(message.id, displaySubject(message.subject));
@@ -60,7 +70,14 @@ export class IncomingMessages {
       if (state) await setStatusTag(message, state);
       if (message.folder?.specialUse?.includes('sent')) return;
       const report = await readReport(message, this.now());
-      if (report) await recordReport(report, message);
+      const verdict = report && (await checkReport(report, message));
+      if (verdict?.ok) await recordReport(verdict.report, message);
+      else if (verdict)
+        this.onError(
+          new MssanteError('E_RECEIVE_REPORT_REFUSED', {
+            detail: `${message.headerMessageId}: ${verdict.reason}`,
+          }),
+        );
     } catch (error) {
       this.seen.delete(message.id); // tried again at the next scan
       this.onError(error);

@@ -19,7 +19,8 @@ export function startReceive(): void {
   const locale: Locale = browser.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
   const onError = (error: unknown) =>
     console.warn('[mssante receive]', toMssanteError(error).toWire(locale).code, error);
-  const incoming = new IncomingMessages(() => Date.now(), onError);
+  const mssanteAccounts = () => browser.mssanteReceive.listAccounts();
+  const incoming = new IncomingMessages(() => Date.now(), onError, mssanteAccounts);
   serveBanners(locale, onError);
 
   const configured = new Set<string>();

@@ -1,6 +1,5 @@
 import { toFrenchDate } from '../../../shared/domain/cda/dates';
-import { knownFromXdm } from '../../../shared/domain/mail/compose-patients';
-import { rememberPatient } from '../compose/settings';
+import { type KnownPatient, knownFromXdm } from '../../../shared/domain/mail/compose-patients';
 import type { XdmInspection } from '../../../shared/domain/xdm/reader';
 import { MssanteError, toMssanteError } from '../../../shared/errors/mssante-error';
 import type { Locale } from '../../../shared/errors/codes';
@@ -47,14 +46,16 @@ export async function summarise(
   attachmentNames: ReadonlySet<string>,
   locale: Locale,
   budgetMs: number,
+  /** Feeds the compose picker (the banner's own: MSSanté accounts only, issue 19.4). */
+  remember?: (patient: KnownPatient) => Promise<void>,
 ): Promise<BannerXdm> {
   const base = { partName: attachment.partName, name: attachment.name ?? '' };
   try {
     const inspection = await inspectAttachment(messageId, attachment.partName, budgetMs);
     const p = inspection.patient;
     // The patient picker of the compose window offers the patients of received XDMs (ECO.3.1.5).
-    const known = knownFromXdm(p);
-    if (known) await rememberPatient(known);
+    const known = remember && knownFromXdm(p);
+    if (known) await remember(known);
     return {
       ok: true,
       ...base,

@@ -82,6 +82,7 @@ function render(view: PanelView): void {
   renderPdfActions(plan);
   renderMessage(view, identity, plan);
   renderPatients(view);
+  renderConflicts(view);
   renderOptions(identity, plan);
 }
 
@@ -231,11 +232,64 @@ function renderPatients(view: PanelView): void {
               ins: p.ins,
             }),
           );
-        else td.textContent = t('composeInsNotQualified');
+        else {
+          // Issue 19.4: a patient who wrote is offered, but written to only once the user
+          // confirms the number against the patient's card (the derogation form, prefilled).
+          td.append(
+            t('composeInsNotQualified'),
+            ' ',
+            button(t('composeCheckNir'), () => checkNirOf(p), { checkIns: p.ins }),
+          );
+        }
         tr.append(td);
         return tr;
       }),
     );
+}
+
+type Known = PanelView['patients'][number];
+
+/** Opens the derogation form on a known patient's number and names. */
+function checkNirOf(p: Known): void {
+  $<HTMLInputElement>('cp-nir').value = p.ins;
+  $<HTMLInputElement>('cp-nir-name').value = p.birthName ?? '';
+  $<HTMLInputElement>('cp-nir-first').value = p.firstName ?? '';
+  $<HTMLDetailsElement>('cp-derogation').open = true;
+  $('cp-nir-check').click();
+}
+const identityLine = (p: Known) =>
+  [p.birthName ?? '—', p.firstName ?? '—', frenchDate(p.birthDate) || '—', p.sex ?? '—'].join(' ');
+
+/**
+ * Issue 19.4: a message or archive gave a known patient another identity. The stored one is
+ * kept and used; the user accepts the incoming one or keeps the stored one.
+ */
+function renderConflicts(view: PanelView): void {
+  const conflicts = view.conflicts ?? [];
+  $('cp-conflicts').hidden = conflicts.length === 0;
+  $('cp-conflict-list').replaceChildren(
+    ...conflicts.map((c) => {
+      const li = item(
+        t('composeConflictLine', [c.ins, identityLine(c.stored), identityLine(c.incoming)]),
+        'warning',
+      );
+      li.dataset.ins = c.ins;
+      li.append(
+        ' ',
+        button(
+          t('composeConflictAccept'),
+          () => void act('patient.resolveConflict', { ins: c.ins, accept: true }),
+          { conflict: 'accept' },
+        ),
+        button(
+          t('composeConflictKeep'),
+          () => void act('patient.resolveConflict', { ins: c.ins, accept: false }),
+          { conflict: 'keep' },
+        ),
+      );
+      return li;
+    }),
+  );
 }
 
 /** The options (X-MSS-NIL, the APP mailbox's contact), unless being typed. */

@@ -1,7 +1,7 @@
 import { MssanteError } from '../../errors/mssante-error';
 import { type PartialDate, toIsoPartial } from '../cda/dates';
 import { toRnivName } from '../identity/rniv';
-import { checkIns, type InsInfo, patientAddress } from '../ins/ins';
+import { checkIns, type InsInfo, isValidIns, patientAddress } from '../ins/ins';
 import type { XdmPatient } from '../xdm/patient';
 import { classifySender } from './sender';
 
@@ -27,25 +27,30 @@ export interface KnownPatient {
   readonly confirmedAt?: string;
 }
 
-/** A known patient from an XDM's patient, when it has an INS. */
+/**
+ * A known patient from an XDM's patient, when it has an INS. Qualified only when the archive's
+ * patient is (an INS OID and the four traits in the CDA header, ECO.2.4.2) and the INS's key is
+ * right: an archive is never trusted for more than its checks show.
+ */
 export function knownFromXdm(patient: XdmPatient): KnownPatient | undefined {
-  if (!patient.ins) return undefined;
+  if (!patient.ins || !isValidIns(patient.ins)) return undefined;
   return {
-    ins: patient.ins,
+    ins: checkIns(patient.ins, 2000).value,
     ...(patient.birthName ? { birthName: toRnivName(patient.birthName) } : {}),
     ...(patient.firstName ? { firstName: patient.firstName } : {}),
     ...(patient.birthDate ? { birthDate: toIsoPartial(patient.birthDate) } : {}),
     ...(patient.sex ? { sex: patient.sex } : {}),
-    qualified: patient.qualified,
+    qualified: patient.qualified === true,
     source: 'xdm',
   };
 }
 
 /**
  * A known patient from a Mon espace santé sender (`Prénom Nom <INS@patient.mssante.fr>`, ECO.3.1.2).
- * Decision: its INS counts as qualified — a MES address exists only for a qualified INS (it is how
- * professionals must build it, ECO.2.2.6) — and the name is the MES display name (first word the
- * first name, the rest the name), in INS-RNIV form.
+ * Never qualified (issue 19.4): the From header, display name and address alike, is whatever
+ * the sender wrote, so the picker offers the patient but builds no address until the user
+ * confirms the number (the NIR derogation, `confirmNir`). The name is the MES display name
+ * (first word the first name, the rest the name), in INS-RNIV form.
  */
 export function knownFromMes(from: string): KnownPatient | undefined {
   const sender = classifySender(from);
@@ -54,23 +59,9 @@ export function knownFromMes(from: string): KnownPatient | undefined {
     ins: sender.ins,
     ...(sender.lastName ? { birthName: toRnivName(sender.lastName) } : {}),
     ...(sender.firstName ? { firstName: sender.firstName } : {}),
-    qualified: true,
+    qualified: false,
     source: 'mes',
   };
-}
-
-/** Adds or updates a patient (same INS): a qualified entry is never downgraded. */
-export function mergeKnown(list: readonly KnownPatient[], patient: KnownPatient): KnownPatient[] {
-  const at = list.findIndex((p) => p.ins === patient.ins);
-  if (at < 0) return [...list, patient];
-  const old = list[at]!;
-  const merged: KnownPatient = {
-    ...old,
-    ...patient,
-    qualified: old.qualified || patient.qualified,
-    ...(old.confirmedAt && !patient.confirmedAt ? { confirmedAt: old.confirmedAt } : {}),
-  };
-  return list.map((p, i) => (i === at ? merged : p));
 }
 
 /** Reads a stored list, dropping entries that are not patients with a valid INS. */

@@ -8,7 +8,7 @@ import {
   panelRequestEnvelope,
 } from './envelope';
 import { panelAttach } from './messages/panel';
-import { patientAdd, patientConfirmNir } from './messages/patients';
+import { patientAdd, patientConfirmNir, patientResolveConflict } from './messages/patients';
 import { pdfAttachEmbedded, pdfAttachPdfA, pdfRename } from './messages/pdf';
 import { receiptsSaveDefaults, receiptsToggle } from './messages/receipts';
 import { senderFixLabel, senderSetAppContact, senderSetNil } from './messages/sender';
@@ -23,6 +23,7 @@ export const PANEL_MESSAGES = {
   'receipts.saveDefaults': receiptsSaveDefaults,
   'patient.add': patientAdd,
   'patient.confirmNir': patientConfirmNir,
+  'patient.resolveConflict': patientResolveConflict,
   'pdf.rename': pdfRename,
   'pdf.attachEmbedded': pdfAttachEmbedded,
   'pdf.attachPdfA': pdfAttachPdfA,

@@ -80,6 +80,13 @@ export const panelView = z.object({
   /** The plan's problems, each with its sentence. */
   problems: list(z.object({ code: text, blocking: z.boolean(), text })),
   patients: list(knownPatient),
+  /**
+   * Issue 19.4: identities a message or archive gave for a known patient that differ from the
+   * stored one; the stored one is used until the user accepts the incoming one.
+   */
+  conflicts: z.optional(
+    list(z.object({ ins: text, stored: knownPatient, incoming: knownPatient, traits: list(text) })),
+  ),
   /** Problems of the last refused send, shown until the next check. */
   refused: z.optional(list(text)),
 });

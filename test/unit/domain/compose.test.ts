@@ -6,8 +6,8 @@ import {
   describeNir,
   knownFromMes,
   knownFromXdm,
-  mergeKnown,
 } from '../../../shared/domain/mail/compose-patients';
+import { admitKnown } from '../../../shared/domain/mail/patient-admission';
 import {
   chooseSubject,
   type ComposeInput,
@@ -249,7 +249,11 @@ describe('known patients and the NIR derogation (shared/domain/mail/compose-pati
     assert.equal(known.birthName, 'VIAL');
     assert.equal(known.birthDate, '1978-11-26');
     assert.equal(addressOfKnown(known), PAUL_ADDRESS);
-    const merged = mergeKnown([known], { ...known, qualified: false, source: 'mes' });
+    const merged = admitKnown(
+      [known],
+      { ...known, qualified: false, source: 'mes' },
+      new Date(),
+    ).list;
     assert.equal(merged.length, 1);
     assert.equal(merged[0]!.qualified, true);
     assert.deepEqual(checkedAddresses(merged), [PAUL_ADDRESS]);
@@ -259,17 +263,17 @@ describe('known patients and the NIR derogation (shared/domain/mail/compose-pati
     );
   });
 
-  it('ECO.3.1.5 a Mon espace santé sender becomes a known patient (qualified INS, MES display name); a professional or a bad INS does not', () => {
+  it('ECO.3.1.5 a Mon espace santé sender becomes a known patient (MES display name, INS not qualified: no address until confirmed); a professional or a bad INS does not', () => {
     assert.deepEqual(knownFromMes('Léo Dupond <279035121518989@patient.mssante.fr>'), {
       ins: LEO.ins,
       birthName: 'DUPOND',
       firstName: 'Léo',
-      qualified: true,
+      qualified: false,
       source: 'mes',
     });
-    assert.equal(
-      addressOfKnown(knownFromMes('<279035121518989@patient.mssante.fr>')!),
-      LEO.address,
+    assert.throws(
+      () => addressOfKnown(knownFromMes('<279035121518989@patient.mssante.fr>')!),
+      (e: MssanteError) => e.code === 'E_COMPOSE_PATIENT_UNCHECKED',
     );
     assert.equal(knownFromMes('Dr Paul DURAND <paul.durand@sandbox.mssante.test>'), undefined);
     assert.equal(knownFromMes('X <279035121518988@patient.mssante.fr>'), undefined);

@@ -3,7 +3,7 @@ import type {
   PanelRequest,
 } from '../../../../shared/protocol/compose-panel/index';
 import { type Handler, handleAttach, type Panel } from './panel';
-import { handleAddPatient, handleConfirmNir } from './patients';
+import { handleAddPatient, handleConfirmNir, handleResolveConflict } from './patients';
 import { handleAttachEmbedded, handleAttachPdfA, handleRenamePdf } from './pdf';
 import { handleSaveDefaults, handleToggle } from './receipts';
 import { handleFixLabel, handleSetAppContact, handleSetNil } from './sender';
@@ -17,6 +17,7 @@ export const PANEL_HANDLERS: { [K in PanelMessageType]: Handler<K> } = {
   'receipts.saveDefaults': handleSaveDefaults,
   'patient.add': handleAddPatient,
   'patient.confirmNir': handleConfirmNir,
+  'patient.resolveConflict': handleResolveConflict,
   'pdf.rename': handleRenamePdf,
   'pdf.attachEmbedded': handleAttachEmbedded,
   'pdf.attachPdfA': handleAttachPdfA,

@@ -1,6 +1,6 @@
 import { addressOfKnown, confirmNir } from '../../../../shared/domain/mail/compose-patients';
 import { MssanteError } from '../../../../shared/errors/mssante-error';
-import { knownPatients, rememberPatient } from '../settings';
+import { knownPatients, rememberPatient, settlePatientConflict } from '../settings';
 import { type Handler, onTab, type Tab } from './panel';
 
 /** Adds `address` to the To field unless a recipient already holds it. */
@@ -37,3 +37,7 @@ export const handleConfirmNir: Handler<'patient.confirmNir'> = (params, panel) =
     await rememberPatient(patient);
     await addRecipient(tab, addressOfKnown(patient));
   });
+
+/** Issue 19.4: the user accepts the incoming identity of a known patient, or keeps the stored one. */
+export const handleResolveConflict: Handler<'patient.resolveConflict'> = ({ ins, accept }, panel) =>
+  onTab(panel, () => settlePatientConflict(ins, accept));

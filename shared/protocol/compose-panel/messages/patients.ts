@@ -29,3 +29,11 @@ export const patientConfirmNir = {
   result: panelView,
   deadlineMs: 30_000,
 } as const;
+
+/** Issue 19.4: the user's choice on a pending identity conflict (accept the incoming one or keep). */
+export const patientResolveConflict = {
+  type: 'patient.resolveConflict',
+  params: z.object({ ins, accept: z.boolean() }),
+  result: panelView,
+  deadlineMs: 30_000,
+} as const;
