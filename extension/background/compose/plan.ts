@@ -57,7 +57,10 @@ export async function planFor(
     recipients: recipientsOf(details),
     attachments: read.map((a) => ({
       name: a.name,
-      ...(a.reading.kind === 'xdm' ? { xdm: a.reading.inspection } : {}),
+      ...(a.reading.kind === 'xdm'
+        ? { xdm: a.reading.inspection, embeddedPdfSha256: a.reading.embeddedPdfSha256 }
+        : {}),
+      ...(a.reading.kind === 'pdf' ? { pdf: a.reading.facts } : {}),
       ...(a.reading.kind === 'refused' ? { xdmError: a.reading.code } : {}),
     })),
     isPlainText: details.isPlainText !== false,
