@@ -4,33 +4,13 @@ import { LineReader } from '../upstream/line-reader';
 import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
 import { latin1Line, userSentence } from './wire-text';
 import { openImapSession } from './imap-upstream';
+import { imapAction } from './imap-actions';
 import { ImapScanner } from './imap-scanner';
 import { decodeSaslPlain } from './local-auth';
 import { PRE_AUTH_LINE_TIMEOUT_MS, PRE_AUTH_READER, refuseHttp } from './pre-auth';
 import { MssanteError } from '../../shared/errors/mssante-error';
 
 const PRE_AUTH_CAPABILITIES = 'IMAP4rev1 AUTH=PLAIN ID';
-/** Commands that are not operations on the mailbox: not journaled. */
-const NOISE = new Set(['NOOP', 'IDLE', 'CHECK', 'CAPABILITY', 'ID', 'NAMESPACE', 'ENABLE']);
-const ACTIONS: Record<string, string> = {
-  SELECT: 'select',
-  EXAMINE: 'select',
-  FETCH: 'fetch',
-  STORE: 'store',
-  COPY: 'copy',
-  MOVE: 'move',
-  EXPUNGE: 'expunge',
-  APPEND: 'append',
-  CREATE: 'create-folder',
-  DELETE: 'delete-folder',
-  RENAME: 'rename-folder',
-  SEARCH: 'search',
-  LIST: 'list',
-  LSUB: 'list',
-  STATUS: 'list',
-  LOGOUT: 'logout',
-  CLOSE: 'close',
-};
 
 /**
  * A literal (`{n}`, `{n+}`) before login: the bridge does not take them (Thunderbird sends the
@@ -156,12 +136,12 @@ export class ImapBridge extends LoopbackBridge {
     const pending = new Map<string, { action: string; request: string }>();
     const fromClient = new ImapScanner((line) => {
       this.touch();
-      const m = /^([A-Za-z0-9.]+) (UID )?([A-Za-z]+)\b/i.exec(line);
+      const m = /^([A-Za-z0-9.]+) (UID )?([A-Za-z]+)\b(.*)$/i.exec(line);
       if (!m) return;
-      const verb = m[3]!.toUpperCase();
-      if (NOISE.has(verb)) return;
+      const action = imapAction(m[3]!.toUpperCase(), m[4]!);
+      if (!action) return;
       pending.set(m[1]!, {
-        action: ACTIONS[verb] ?? verb.toLowerCase(),
+        action,
         request: this.deps.redactor.imap(line.slice(m[1]!.length + 1)),
       });
     });

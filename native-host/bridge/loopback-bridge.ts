@@ -16,6 +16,8 @@ export interface BridgeDeps {
   audit: AuditJournal;
   redactor: Redactor;
   log: Logger;
+  /** ECO.2.4.3: X-MSS-NIL for a message sent without it (config.json `productReference`). */
+  productReference?: string;
 }
 
 export interface LiveConnection {

@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { LineReader } from '../upstream/line-reader';
 import { decodeSaslPlain } from './local-auth';
 import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
-import { headerGrowthBound, SmtpDataRewriter } from './smtp-headers';
+import { headerGrowthBound, type HeaderRewriteOptions, SmtpDataRewriter } from './smtp-headers';
 import { SmtpReplyRewriter } from './smtp-replies';
 import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';
 import { latin1Line, userSentence } from './wire-text';
@@ -23,6 +23,14 @@ export class SmtpBridge extends LoopbackBridge {
     return `421 4.7.0 ${sentence}`;
   }
 
+  /** What the DATA rewrite needs: the mailbox (Return-Receipt-To), the X-MSS-NIL value. */
+  private rewriteOptions(): HeaderRewriteOptions {
+    return {
+      sender: this.mailbox.address,
+      ...(this.deps.productReference ? { nil: this.deps.productReference } : {}),
+    };
+  }
+
   /** The SIZE limit announced to Thunderbird (0: the operator announced none). */
   private sizeLimit = 0;
 
@@ -34,7 +42,7 @@ export class SmtpBridge extends LoopbackBridge {
   private announcedSize(extension: string): string {
     const m = /^SIZE\s+(\d+)\s*$/i.exec(extension);
     if (!m || Number(m[1]) === 0) return extension;
-    const growth = headerGrowthBound({ sender: this.mailbox.address });
+    const growth = headerGrowthBound(this.rewriteOptions());
     this.sizeLimit = Math.max(1, Number(m[1]) - growth);
     return `SIZE ${this.sizeLimit}`;
   }
@@ -195,7 +203,7 @@ export class SmtpBridge extends LoopbackBridge {
   /**
    * Relays bytes untouched but for the top-level header block of each DATA message, which
    * smtp-headers.ts canonicalizes (MSSanté header spelling, Return-Receipt-To from the add-on's
-   * instruction; docs/compose.md), the SIZE of MAIL FROM raised by the rewrite's bound, and the
+   * instruction, X-MSS-NIL on a message without it; docs/compose.md), the SIZE of MAIL FROM raised by the rewrite's bound, and the
    * operator's "message too big" replies, given the coded sentence (smtp-replies.ts); a tap
    * follows commands and replies (in order, pipelining included) to journal each message sent
    * with its envelope (ECO.4.1.2), skipping DATA content.
@@ -225,7 +233,7 @@ export class SmtpBridge extends LoopbackBridge {
       else if (verb === 'RCPT') envelope.push(this.deps.redactor.smtp(line));
       queue.push(verb);
     };
-    const rewriter = new SmtpDataRewriter({ sender: this.mailbox.address }, (out) => {
+    const rewriter = new SmtpDataRewriter(this.rewriteOptions(), (out) => {
       if (!upstream.write(out)) {
         client.pause();
         upstream.once('drain', () => client.resume());

@@ -5,9 +5,14 @@
  * - the MSSanté names get the Référentiel's spelling (X-MSS-CODECDA, X-MSS-INS, X-MSS-NIL,
  *   X-MSS-MES), their values untouched;
  * - the add-on's private instruction `X-Open-Mssante-Dsn: 1` becomes
- *   `Return-Receipt-To: <sender mailbox>` (ECO.2.3.1) and is removed.
+ *   `Return-Receipt-To: <sender mailbox>` (ECO.2.3.1) and is removed;
+ * - a message leaving without `X-MSS-NIL` (the read receipts Thunderbird generates itself, any
+ *   message not composed through the add-on) gets `X-MSS-NIL: <product reference>` at the end
+ *   of its header block (ECO.2.4.3 "dans tous les courriels envoyés"); one already there is kept.
  * Everything else — body bytes, other headers, their order and folding — passes unchanged.
  */
+
+import { DEFAULT_NIL } from '../../shared/domain/mail/headers';
 
 /** Referentiel spellings, keyed by the lower-case name. */
 export const CANONICAL_NAMES: ReadonlyMap<string, string> = new Map(
@@ -23,7 +28,13 @@ export const MAX_HEADER_BLOCK = 256 * 1024;
 export interface HeaderRewriteOptions {
   /** The mailbox the bridge serves: the Return-Receipt-To address. */
   readonly sender: string;
+  /** ECO.2.4.3 product reference added to a message without X-MSS-NIL (DEFAULT_NIL if absent). */
+  readonly nil?: string;
 }
+
+/** The X-MSS-NIL field the bridge adds to a message leaving without one. */
+export const nilField = (options: HeaderRewriteOptions): string =>
+  `X-MSS-NIL: ${options.nil ?? DEFAULT_NIL}`;
 
 const CRLF = Buffer.from('\r\n', 'latin1');
 
@@ -42,6 +53,7 @@ export function rewriteHeaderBlock(block: Buffer, options: HeaderRewriteOptions)
     else fields.push([line]);
   }
   let changed = false;
+  let hasNil = false;
   let dsnRequested = false;
   let dsnIndex = -1;
   const out: string[][] = [];
@@ -56,6 +68,7 @@ export function rewriteHeaderBlock(block: Buffer, options: HeaderRewriteOptions)
       if (dsnIndex < 0) dsnIndex = out.length;
       continue;
     }
+    if (lower === 'x-mss-nil') hasNil = true;
     const canonical = CANONICAL_NAMES.get(lower);
     if (canonical && name !== canonical) {
       changed = true;
@@ -63,6 +76,10 @@ export function rewriteHeaderBlock(block: Buffer, options: HeaderRewriteOptions)
       continue;
     }
     out.push(field);
+  }
+  if (!hasNil) {
+    changed = true;
+    out.push([nilField(options)]);
   }
   if (!changed) return block;
   if (dsnRequested) {
@@ -78,13 +95,17 @@ export function rewriteHeaderBlock(block: Buffer, options: HeaderRewriteOptions)
 
 /**
  * The most a header block can grow through rewriteHeaderBlock for this sender: renaming keeps
- * the length, the DSN instruction is removed, and at most one line is added, our
- * `Return-Receipt-To: <sender>` (it does not start with a dot, so stuffing adds nothing). The
+ * the length, the DSN instruction is removed, and at most two lines are added, our
+ * `Return-Receipt-To: <sender>` and `X-MSS-NIL: <reference>` (neither starts with a dot, so
+ * stuffing adds nothing). The
  * bridge adds it to the SIZE a client declares on MAIL FROM, and takes it off the SIZE limit it
  * announces (docs/bridge.md, "Message size").
  */
 export function headerGrowthBound(options: HeaderRewriteOptions): number {
-  return Buffer.byteLength(`Return-Receipt-To: <${options.sender}>\r\n`, 'latin1');
+  return Buffer.byteLength(
+    `Return-Receipt-To: <${options.sender}>\r\n${nilField(options)}\r\n`,
+    'latin1',
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { DEFAULT_NIL } from '../../shared/domain/mail/headers';
 import { ANNUAIRE_PRESET } from '../annuaire/preset';
 import { staticLookup } from '../net/static-lookup';
 import { projectRoot } from '../project-root';
@@ -37,6 +38,8 @@ export interface ResolvedConfig {
   /** The port of autoconfig.<domain> per mail domain (443 for the others). */
   autoconfigPorts: Record<string, number>;
   annuaire: AnnuaireConfig;
+  /** ECO.2.4.3: the X-MSS-NIL value the SMTP bridge adds to a message sent without one. */
+  productReference: string;
 }
 
 /**
@@ -116,6 +119,7 @@ export function resolveConfig(stateDir: string): ResolvedConfig {
       Object.entries(config.autoconfig?.ports ?? {}).map(([d, p]) => [d.toLowerCase(), p]),
     ),
     annuaire: annuaireConfig(config.annuaire),
+    productReference: config.productReference ?? DEFAULT_NIL,
   };
   if (config.psc) resolved.psc = pscConfig(config.psc, stateDir, lookup);
   if (config.lps) {

@@ -21,7 +21,8 @@ export { pscEndpointsFault };
  *     "hosts"?: { "<name or *.domain>": "<IP address>" },
  *     "autoconfig"?: { "ports": { "<mail domain>": <port of autoconfig.<domain>> } },
  *     "annuaire"?: { "source": "ldap", "url": "ldap[s]://…", "base"? }
- *                | { "source": "ldap", "preset": "public" } | { "source": "offline" } }
+ *                | { "source": "ldap", "preset": "public" } | { "source": "offline" },
+ *     "productReference"?: "<X-MSS-NIL value>" }
  *
  * Unknown keys are refused (a misspelt key would otherwise be silently ignored), and so is the
  * `{ "sandbox": "<dir>" }` shape of earlier versions: the lab now writes a whole file.
@@ -118,6 +119,14 @@ export const HostConfigSchema = z.strictObject({
   /** The port of autoconfig.<domain> per mail domain (443 when not listed). */
   autoconfig: z.optional(z.strictObject({ ports: z.record(hostName, port) })),
   annuaire: z.optional(AnnuaireSchema),
+  /**
+   * ECO.2.4.3: the "référence produit" convergence.esante.gouv.fr gives the editor, sent as
+   * X-MSS-NIL by the SMTP bridge on a message leaving without it (DEFAULT_NIL when absent).
+   * Printable ASCII, no leading or trailing space: it goes into a header line as it is.
+   */
+  productReference: z.optional(
+    z.string().check(z.regex(/^[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?$/)),
+  ),
 });
 
 export type HostConfigFile = z.infer<typeof HostConfigSchema>;

@@ -69,6 +69,7 @@ export class MailboxBridges {
       audit: this.deps.health.watch(this.deps.audit),
       redactor: this.deps.redactor,
       log: this.deps.log,
+      productReference: config.productReference,
     };
     const imap = new ImapBridge(mailbox, deps);
     const smtp = new SmtpBridge(mailbox, deps);

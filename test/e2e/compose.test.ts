@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDF_TOOL_PACKAGES, ensurePackages } from '../../lab/system/packages';
 import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda } from '../../lab/fixtures/cda-n3';
+import { trueCopies } from '../../lab/fixtures/pdf-copies';
 import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import { e2eWorld } from './lib/world';
 import { PATIENTS_KEY } from '../../shared/domain/mail/compose-patients';
@@ -170,7 +171,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
       plainTextBody: 'Bonjour Paul, voici le bilan de M. Vial.',
     });
     await attach(tab, 'IHE_XDM.ZIP', xdm);
-    await attach(tab, pdfName, pseudoPdf(3000, 1));
+    await attach(tab, pdfName, (await trueCopies(xdm))[0]!.bytes);
     const panel = await openPanel(tab);
     const shown = await waitFor('the patient and documents in the panel', async () => {
       const v = await read(panel, {
@@ -229,8 +230,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     assert.equal(inspection.subject, 'XDM/1.0/DDM+3 documents VIAL PAUL 26/11/1978');
     const tab = await compose({ to: [PAUL.mailbox], plainTextBody: 'Le dossier complet.' });
     await attach(tab, 'IHE_XDM.ZIP', xdm);
-    for (const [i, d] of inspection.documents.entries())
-      await attach(tab, d.pdfName!, pseudoPdf(2000, 10 + i));
+    for (const copy of await trueCopies(xdm)) await attach(tab, copy.name, copy.bytes);
     const panel = await openPanel(tab);
     await waitFor('the three documents', async () => {
       const v = await read(panel, { doc: '#cp-documents li:nth-child(3)', ok: '#cp-no-problem' });
@@ -289,8 +289,8 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     });
     await attach(two, 'PAUL.ZIP', paul);
     await attach(two, 'LUCIE.ZIP', lucie);
-    await attach(two, names[0]!, pseudoPdf(1500, 2));
-    await attach(two, names[1]!, pseudoPdf(1500, 3));
+    await attach(two, names[0]!, (await trueCopies(paul))[0]!.bytes);
+    await attach(two, names[1]!, (await trueCopies(lucie))[0]!.bytes);
     assert.notEqual(await send(two), null);
     const noPdf = await compose({
       to: [PAUL.mailbox],
@@ -336,7 +336,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
       );
   });
 
-  it('[e2e] ECO.2.1.5 ECO.2.1.6 offers the PDF an N1 document embeds and the right name for a misnamed PDF; both go with those names', async function () {
+  it('[e2e] ECO.2.1.5 ECO.2.1.6 offers the PDF an N1 document embeds and the right name for a true copy under another name; both go with those names', async function () {
     this.timeout(120_000);
     const embedded = pseudoPdf(5000, 77);
     const xdm = buildXdm({ documents: [BIO, { ...ANESTH, pdf: embedded }] });
@@ -344,7 +344,8 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     const [bioName, anesthName] = inspection.documents.map((d) => d.pdfName!);
     const tab = await compose({ to: [PAUL.mailbox], plainTextBody: 'Compte rendu opératoire.' });
     await attach(tab, 'IHE_XDM.ZIP', xdm);
-    await attach(tab, 'resultats.pdf', pseudoPdf(1500, 5));
+    // The BIO document's PDF/A-1 copy (the generator's output), under a name of the user's.
+    await attach(tab, 'resultats.pdf', (await trueCopies(xdm))[0]!.bytes);
     const panel = await openPanel(tab);
     await waitFor('the offers', async () => {
       const v = await read(panel, {
@@ -378,6 +379,61 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
     assert.deepEqual(
       Buffer.from(pdfPart.body.replace(/\s+/g, ''), 'base64'),
       Buffer.from(embedded),
+    );
+  });
+
+  it('[e2e] ECO.2.1.1 ECO.2.1.5 a PDF that is not a document’s copy is not renamed onto it: the panel says which documents lack a true copy, and nothing is delivered', async function () {
+    this.timeout(120_000);
+    const xdm = buildXdm({ documents: [BIO, { ...ANESTH, pdf: pseudoPdf(5000, 77) }] });
+    const inspection = await inspectXdm(bytesSource(xdm));
+    const bioName = inspection.documents[0]!.pdfName!;
+    const anesthName = inspection.documents[1]!.pdfName!;
+    const tab = await compose({
+      to: [PAUL.mailbox],
+      subject: 'REFUS-PDF-ETRANGER',
+      plainTextBody: 'x',
+    });
+    await attach(tab, 'IHE_XDM.ZIP', xdm);
+    // Under the BIO document's name: the PDF/A-1 copy of another document (a VSM whose
+    // ClinicalDocument/id, 1.2.250.1.213.1.1.9.2^DOC-2, is not BIO's …9.1^DOC-1).
+    const other = await trueCopies(buildXdm({ documents: [LETTRE, VSM] }));
+    await attach(tab, bioName, other[1]!.bytes);
+    // A real PDF, but not the one the N1 document embeds.
+    await attach(tab, 'compte-rendu.pdf', pseudoPdf(5000, 78));
+    const panel = await openPanel(tab);
+    const v = await waitFor('the foreign PDFs and the missing copies in the panel', async () => {
+      const r = await read(panel, {
+        foreign: '#cp-problems li[data-code="pdf-foreign"]',
+        missing: '#cp-problems li.blocking[data-code="E_COMPOSE_PDF_MISSING"]',
+        rename: '#cp-pdf-actions button[data-rename]',
+        embedded: `#cp-pdf-actions button[data-embedded="${anesthName}"]`,
+        pdfa: `#cp-pdf-actions button[data-pdfa="${bioName}"]`,
+      });
+      return r.foreign && r.missing && r;
+    });
+    assert.match(
+      v.missing!.text,
+      /sans la copie PDF\/A de chacun de ses documents.*\(CR d'examens biologiques, CR d'anesthésie\)/,
+    );
+    assert.match(v.foreign!.text, /n’est la copie d’aucun document de l’archive/);
+    assert.equal(v.rename, null, 'a foreign PDF is never offered a document’s name');
+    assert.ok(v.embedded, 'the N1 document’s own PDF is offered');
+    assert.ok(v.pdfa, 'the N3 document’s PDF/A-1 generation is offered');
+    const lines = await read(panel, { all: '#cp-problems' });
+    assert.ok(lines.all!.text.includes(`${bioName} ≠ CR d'examens biologiques`), lines.all!.text);
+    assert.ok(lines.all!.text.includes('(compte-rendu.pdf)'), lines.all!.text);
+    await suite.closePage(panel);
+    assert.notEqual(await send(tab), null);
+    const after = await compose({
+      to: [PAUL.mailbox],
+      subject: 'APRES-PDF-ETRANGER',
+      plainTextBody: 'ok',
+    });
+    assert.equal(await send(after), null);
+    await delivered(PAUL.mailbox, 'Subject: APRES-PDF-ETRANGER');
+    assert.deepEqual(
+      dovecot.readMailbox(PAUL.mailbox).filter((m) => m.includes('REFUS-PDF-ETRANGER')),
+      [],
     );
   });
 

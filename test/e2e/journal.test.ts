@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AuditEntry } from '../../native-host/audit/journal';
 import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import { e2eWorld } from './lib/world';
 import { MARIE, PAUL } from '../../lab/sandbox/people';
@@ -10,14 +14,20 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
   // bridge, which journals connect, authenticate, select, fetch…
   const world = e2eWorld({
     name: 'journal',
-    deliver: ({ dovecot }) =>
+    deliver: ({ dovecot }) => {
       dovecot.deliver(
         MARIE.mailbox,
         `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Bonjour Marie\r\nMessage-ID: <journal-1@sandbox>\r\n\r\nPremier message.\r\n`,
-      ),
+      );
+      for (const id of ['delete', 'move', 'move-fail'])
+        dovecot.deliver(
+          MARIE.mailbox,
+          `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: A ${id}\r\nMessage-ID: <journal-${id}@sandbox>\r\n\r\nMessage.\r\n`,
+        );
+    },
     signIn: 'page',
     mailboxes: ['PER'],
-    inboxAtLeast: 1,
+    inboxAtLeast: 4,
   });
   let suite: ThunderbirdSuite;
   let popup: number;
@@ -26,6 +36,76 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
   before(function () {
     ({ suite, popup } = world);
   });
+
+  /** Marie's entries of the host's journal, as written (the day files under the state folder). */
+  const journalEntries = (): AuditEntry[] => {
+    const dir = path.join(suite.stateDir, 'audit');
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort()
+      .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n'))
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as AuditEntry)
+      .filter((e) => e.mailbox === MARIE.mailbox);
+  };
+  /**
+   * Runs a folder operation in Thunderbird's mail code (the calls its WebExtension
+   * messages.delete / messages.move and its folder pane make: nsIMsgFolder.deleteMessages,
+   * nsIMsgCopyService.copyMessages, createSubfolder; its File › Compact, which on IMAP is
+   * EXPUNGE: nsIMsgFolder.compact), on the message of a Message-ID in INBOX.
+   * Error alerts Thunderbird shows are closed (a modal alert would stop the script).
+   */
+  const mailOperation = (
+    op: 'delete' | 'move' | 'create' | 'compact',
+    messageId: string,
+    folder = '',
+  ) =>
+    suite.marionette.chrome<string>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       const win = Services.wm.getMostRecentWindow('mail:3pane');
+       if (!win.mssAlertCloser) {
+         win.mssAlertCloser = { observe(subject) {
+           const doc = subject.document ?? subject.ownerDocument;
+           win.setTimeout(() => { try { (subject.close ? subject : doc.defaultView).close(); } catch {} }, 200);
+         } };
+         Services.obs.addObserver(win.mssAlertCloser, 'common-dialog-loaded');
+         Services.obs.addObserver(win.mssAlertCloser, 'tabmodal-dialog-loaded');
+       }
+       const [account, op, messageId, folderName] = args;
+       const root = MailServices.accounts.getAccount(account).incomingServer.rootFolder;
+       const inbox = root.getFolderWithFlags(Ci.nsMsgFolderFlags.Inbox);
+       if (op === 'create') {
+         root.createSubfolder(folderName, null);
+         for (let i = 0; i < 100 && !root.containsChildNamed(folderName); i++)
+           await new Promise((r) => setTimeout(r, 200));
+         return root.containsChildNamed(folderName) ? 'created' : 'not created';
+       }
+       if (op === 'compact')
+         return new Promise((resolve) => {
+           setTimeout(() => resolve('no answer'), 20000);
+           inbox.compact({
+             OnStartRunningUrl() {},
+             OnStopRunningUrl(url, status) { resolve(status === Cr.NS_OK ? 'ok' : 'failed ' + status); },
+           }, null);
+         });
+       let hdr = null;
+       for (let i = 0; i < 50 && !hdr; i++) {
+         hdr = [...inbox.messages].find((m) => m.messageId === messageId) ?? null;
+         if (!hdr) { inbox.updateFolder(null); await new Promise((r) => setTimeout(r, 200)); }
+       }
+       if (!hdr) throw new Error('no message ' + messageId);
+       return new Promise((resolve) => {
+         const listener = {
+           onStartCopy() {}, onProgress() {}, setMessageKey() {},
+           getMessageId() { return null; },
+           onStopCopy(status) { resolve(status === Cr.NS_OK ? 'ok' : 'failed ' + status); },
+         };
+         setTimeout(() => resolve('no answer'), 20000);
+         if (op === 'delete') inbox.deleteMessages([hdr], null, true, false, listener, false);
+         else MailServices.copy.copyMessages(inbox, [hdr], root.getChildNamed(folderName), true, listener, null, false);
+       });`,
+      [world.accounts.PER!.accountId, op, messageId, folder],
+    );
 
   it('[e2e] ECO.4.1.1 opens from the popup’s button in a tab, in French, and shows the INBOX reading with its action and outcome', async function () {
     this.timeout(60_000);
@@ -114,5 +194,69 @@ describe('[e2e] the audit journal viewer in Thunderbird (PSC stub, Dovecot, the 
     });
     assert.equal(empty.empty!.hidden, false);
     assert.equal(empty.empty!.text, 'Aucune entrée ne correspond à ces filtres.');
+  });
+
+  it('[e2e] ECO.4.1.1 ECO.4.1.2 deleting, moving and expunging a message in Thunderbird are journaled with the operator’s response, by Marie, at local time', async function () {
+    this.timeout(120_000);
+    const seen = journalEntries().length;
+    assert.equal(await mailOperation('create', '', 'Classement'), 'created');
+    assert.equal(await mailOperation('move', 'journal-move@sandbox', 'Classement'), 'ok');
+    assert.equal(await mailOperation('delete', 'journal-delete@sandbox'), 'ok');
+    assert.equal(await mailOperation('compact', ''), 'ok');
+    const wanted = ['delete', 'move', 'expunge'];
+    const entries = await waitFor(
+      'the deletion, the move and the expunge in the journal',
+      async () => {
+        const fresh = journalEntries().slice(seen);
+        return wanted.every((a) => fresh.some((e) => e.action === a)) ? fresh : undefined;
+      },
+    ).catch(() => journalEntries().slice(seen));
+    assert.deepEqual(
+      wanted.filter((a) => !entries.some((e) => e.action === a)),
+      [],
+      entries.map((e) => `${e.action} ${e.request} → ${e.response}`).join('\n'),
+    );
+    const one = (action: string) => entries.find((e) => e.action === action)!;
+    const del = one('delete');
+    assert.match(del.request!, /^(UID )?STORE \S+ \+FLAGS(\.SILENT)? \(?[^)]*\\Deleted/i);
+    assert.equal(del.outcome, 'ok');
+    assert.match(del.response!, /^OK\b/);
+    const move = one('move');
+    assert.match(move.request!, /^(UID )?MOVE \S+ "?Classement"?$/i);
+    assert.equal(move.outcome, 'ok');
+    assert.match(move.response!, /^OK\b/);
+    const expunge = one('expunge');
+    assert.match(expunge.request!, /^(UID )?EXPUNGE\b/i);
+    assert.equal(expunge.outcome, 'ok');
+    assert.match(expunge.response!, /^OK\b/);
+    for (const e of [del, move, expunge]) {
+      assert.equal(e.author, MARIE.nationalId);
+      assert.match(e.ts, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
+    }
+    // The operator did it: the moved message is in Classement, the deleted one is gone.
+    const subjects = await suite.folderSubjects(world.accounts.PER!.accountId, 'Classement');
+    assert.deepEqual(subjects, ['A move']);
+    assert.ok(!(await suite.folderSubjects(world.accounts.PER!.accountId)).includes('A delete'));
+  });
+
+  it('[e2e] ECO.4.1.2 a move the operator refuses (its folder deleted on the server behind Thunderbird’s back) is journaled as failed with the operator’s NO', async function () {
+    this.timeout(120_000);
+    assert.equal(await mailOperation('create', '', 'Disparu'), 'created');
+    const run = spawnSync(
+      'doveadm',
+      ['-c', world.operator.dovecot.conf, 'mailbox', 'delete', '-u', MARIE.mailbox, 'Disparu'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const seen = journalEntries().length;
+    await mailOperation('move', 'journal-move-fail@sandbox', 'Disparu');
+    const failed = await waitFor('the refused move in the journal', async () =>
+      journalEntries()
+        .slice(seen)
+        .find((e) => e.action === 'move' && e.outcome === 'failed'),
+    );
+    assert.match(failed.request!, /^(UID )?MOVE \S+ "?Disparu"?$/i);
+    assert.match(failed.response!, /^NO\b.*\S/);
+    assert.equal(failed.author, MARIE.nationalId);
   });
 });

@@ -5,6 +5,7 @@ import type { TestOperator } from '../../lab/sandbox/operator';
 import { inspectXdm } from '../../shared/domain/xdm/reader';
 import { bytesSource } from '../../shared/domain/zip/source';
 import { errorMessage } from '../../shared/errors/codes';
+import { DEFAULT_NIL } from '../../shared/domain/mail/headers';
 import {
   ANESTH,
   BIO,
@@ -786,7 +787,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await screenshot('xdm-hostile.png');
   });
 
-  it('[e2e] ECO.3.1.6 returns the MDN a message asks for once it is displayed: it arrives in the sender’s mailbox', async function () {
+  it('[e2e] ECO.3.1.6 ECO.2.4.3 returns the MDN a message asks for once it is displayed: it arrives in the sender’s mailbox with X-MSS-NIL, which the bridge added', async function () {
     this.timeout(90_000);
     const before = dovecot
       .readMailbox(PAUL.mailbox)
@@ -806,6 +807,9 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     assert.match(mdn, /^Disposition: .*displayed/m);
     assert.match(mdn, /^Original-Message-ID: <r-mdn@sandbox>/m);
     assert.match(mdn, new RegExp(`^Final-Recipient: rfc822;\\s*${MARIE.mailbox}`, 'm'));
+    // Thunderbird's MDN generator sets no custom header: the SMTP bridge adds the product
+    // reference of config.json (the sandbox's host config sets none: DEFAULT_NIL).
+    assert.deepEqual(mdn.match(/^X-MSS-NIL:.*$/gim), [`X-MSS-NIL: ${DEFAULT_NIL}`]);
   });
 
   it('[e2e] a message sent to an unknown mailbox is bounced by the operator’s MTA: the sent message is tagged “Non remis” and its banner names the recipient and the cause', async function () {

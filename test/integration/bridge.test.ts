@@ -12,6 +12,7 @@ import type { TestOperator } from '../../lab/sandbox/operator';
 import { LEO, MARIE, PAUL } from '../../lab/sandbox/people';
 
 const SECRET = 'local-secret-for-tests';
+const PRODUCT_REFERENCE = 'NIL-INTEGRATION-0007';
 
 describe('API LPS bridge against Dovecot and the PSC stub (real servers)', function () {
   this.timeout(120_000);
@@ -39,7 +40,12 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
   const control = (action: string, form: Record<string, string>) => operator.control(action, form);
 
   before(async () => {
-    rig = await bridgeRig({ address: MARIE.mailbox, nationalId: MARIE.nationalId, secret: SECRET });
+    rig = await bridgeRig({
+      address: MARIE.mailbox,
+      nationalId: MARIE.nationalId,
+      secret: SECRET,
+      productReference: PRODUCT_REFERENCE,
+    });
     ({ operator, session, imap, smtp, imapPort, smtpPort } = rig);
     dir = operator.dir;
     dovecot = operator.dovecot;
@@ -97,6 +103,52 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
       assert.equal(received.length, 1, to);
       assert.match(received[0]!, /Subject: =\?UTF-8\?Q\?R=C3=A9sultats\?=/);
     }
+  });
+
+  it('ECO.2.4.3 a read receipt (MDN) sent without X-MSS-NIL arrives with the configured product reference; a message with its own keeps it', async () => {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtpPort,
+      secure: false,
+      ignoreTLS: true,
+      auth: { user: MARIE.mailbox, pass: SECRET },
+    });
+    // What Thunderbird's MDN generator writes (mailnews/extensions/mdn): no custom header.
+    const mdn = [
+      `From: Dr Marie MARTIN <${MARIE.mailbox}>`,
+      `To: ${PAUL.mailbox}`,
+      'Subject: Lu : Bonjour',
+      'Message-ID: <mdn-nil@sandbox>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=disposition-notification; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'Ceci est un accusé de lecture.',
+      '--b',
+      'Content-Type: message/disposition-notification',
+      '',
+      `Final-Recipient: rfc822;${MARIE.mailbox}`,
+      'Original-Message-ID: <m1@sandbox>',
+      'Disposition: manual-action/MDN-sent-manually; displayed',
+      '--b--',
+      '',
+    ].join('\r\n');
+    await transport.sendMail({ envelope: { from: MARIE.mailbox, to: [PAUL.mailbox] }, raw: mdn });
+    await transport.sendMail({
+      from: MARIE.mailbox,
+      to: PAUL.mailbox,
+      subject: 'Avec sa référence',
+      messageId: '<own-nil@sandbox>',
+      headers: { 'X-MSS-NIL': 'OPEN-MSSANTE-THUNDERBIRD' },
+      text: 'x',
+    });
+    const received = dovecot.readMailbox(PAUL.mailbox);
+    const arrived = received.find((m) => m.includes('<mdn-nil@sandbox>'))!;
+    assert.deepEqual(arrived.match(/^X-MSS-NIL:.*$/gim), [`X-MSS-NIL: ${PRODUCT_REFERENCE}`]);
+    const own = received.find((m) => m.includes('<own-nil@sandbox>'))!;
+    assert.deepEqual(own.match(/^X-MSS-NIL:.*$/gim), ['X-MSS-NIL: OPEN-MSSANTE-THUNDERBIRD']);
   });
 
   it('ECO.1.2.7 reconnects after the operator kicks the session (doveadm kick)', async () => {

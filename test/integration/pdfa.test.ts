@@ -19,7 +19,9 @@ import { renderCdaPdfA } from '../../shared/domain/pdf/render';
 import { readCdaNarrative } from '../../shared/domain/pdf/narrative';
 import { srgbIccProfile } from '../../shared/domain/pdf/icc';
 import { CR_HOSPI, NARRATIVE_SENTENCE, n3Cda, oneSection } from '../../lab/fixtures/cda-n3';
-import { ANESTH, VIAL_PAUL } from '../../lab/fixtures/xdm/generate';
+import { ANESTH, BIO, VIAL_PAUL, buildXdm, pseudoPdf } from '../../lab/fixtures/xdm/generate';
+import { trueCopies } from '../../lab/fixtures/pdf-copies';
+import { readPdfCopyFacts } from '../../shared/domain/pdf/copy-facts';
 import { cdaXml } from '../../lab/fixtures/xdm/templates';
 
 const fontDir = path.resolve('node_modules/dejavu-fonts-ttf/ttf');
@@ -70,6 +72,33 @@ describe('PDF/A-1b copy of a CDA N3 document (shared/domain/pdf)', function () {
       'Identifiant du document : 1.2.250.1.213.1.1.9.1 / DOC-1',
     ])
       assert.ok(t.includes(expected), `missing «${expected}» in: ${t.slice(0, 600)}`);
+  });
+
+  it('ECO.2.1.5 carries its CDA document’s identity in the XMP (dc:identifier root^extension) next to pdfaid:part 1: the add-on recognises it as that document’s copy by its content', function () {
+    const facts = readPdfCopyFacts(pdf);
+    assert.deepEqual(facts, {
+      isPdf: true,
+      pdfaPart: 1,
+      identifiers: ['1.2.250.1.213.1.1.9.1^DOC-1'],
+    });
+    const xmp = Buffer.from(pdf).toString('latin1');
+    assert.match(xmp, /<dc:identifier>1\.2\.250\.1\.213\.1\.1\.9\.1\^DOC-1<\/dc:identifier>/);
+  });
+
+  it('ECO.2.1.5 the lab’s N1 fixture embeds a real PDF (qpdf --check, pdftotext), and its true copy is those bytes exactly', async function () {
+    const embedded = pseudoPdf(5000, 77);
+    const xdm = buildXdm({ documents: [BIO, { ...ANESTH, pdf: embedded }] });
+    const copies = await trueCopies(xdm, NOW);
+    assert.deepEqual(
+      copies.map((c) => c.level),
+      ['N3', 'N1'],
+    );
+    assert.deepEqual(Buffer.from(copies[1]!.bytes), Buffer.from(embedded));
+    const n1 = path.join(dir, 'n1.pdf');
+    writeFileSync(n1, copies[1]!.bytes);
+    assert.match(tool('qpdf', '--check', n1), /No syntax or stream encoding errors found/);
+    assert.match(text(n1), /Document N1 de test 77/);
+    assert.equal(readPdfCopyFacts(copies[0]!.bytes).pdfaPart, 1);
   });
 
   it('ECO.2.1.5 transcribes every section’s title and narrative in document order: paragraphs, line breaks, lists, tables, unknown markup as text; deleted revisions and coded entries are not shown', function () {

@@ -47,6 +47,13 @@ export async function planFor(
   const identity = await identityOf(ctx.deps, details.identityId);
   if (!identity) return null;
   const read = await readAttachments(ctx, tabId);
+  // ECO.2.1.5: the N1 documents' embedded PDF digests, needed only when a PDF is attached.
+  const withPdf = read.some((a) => a.reading.kind === 'pdf');
+  const digests = await Promise.all(
+    read.map((a) =>
+      withPdf && a.reading.kind === 'xdm' ? a.reading.embeddedPdfSha256() : undefined,
+    ),
+  );
   const settings = await readSettings();
   const toggles = await togglesOf(ctx, tabId, identity);
   const patients = await knownPatients();
@@ -55,9 +62,11 @@ export async function planFor(
     identity,
     subject: details.subject ?? '',
     recipients: recipientsOf(details),
-    attachments: read.map((a) => ({
+    attachments: read.map((a, i) => ({
       name: a.name,
       ...(a.reading.kind === 'xdm' ? { xdm: a.reading.inspection } : {}),
+      ...(digests[i] ? { embeddedPdfSha256: digests[i] } : {}),
+      ...(a.reading.kind === 'pdf' ? { pdf: a.reading.facts } : {}),
       ...(a.reading.kind === 'refused' ? { xdmError: a.reading.code } : {}),
     })),
     isPlainText: details.isPlainText !== false,

@@ -10,6 +10,7 @@ export const WARNING_MESSAGES: Readonly<Record<ComposeWarning, string>> = {
   'subject-replaced': 'composeWarningSubjectReplaced',
   'subject-kept': 'composeWarningSubjectKept',
   'pdf-name': 'composeWarningPdfName',
+  'pdf-foreign': 'composeWarningPdfForeign',
   'from-label': 'composeWarningFromLabel',
   'fin-without-patient': 'composeWarningFinWithoutPatient',
   'html-made-alternative': 'composeWarningHtmlMadeAlternative',

@@ -29,6 +29,8 @@ export interface CdaHeader {
   readonly patient: PatientIdentity;
   /** `nonXMLBody/text/@mediaType` for N1 documents. */
   readonly mediaType?: string;
+  /** `ClinicalDocument/id`: the document's identity (its PDF/A copy carries it, ECO.2.1.5). */
+  readonly documentId?: { readonly root: string; readonly extension?: string };
 }
 
 /** Default budget of header text: far above a real header, far below an N1 body. */
@@ -72,6 +74,7 @@ interface Draft {
   effectiveTime?: PartialDate;
   serviceStart?: PartialDate;
   mediaType?: string;
+  documentId?: { root: string; extension?: string };
   recordTargets: number;
   ids: { root: string; extension?: string }[];
   families: NamePart[];
@@ -216,6 +219,7 @@ export class CdaHeaderReader {
       ...(d.effectiveTime ? { effectiveTime: d.effectiveTime } : {}),
       ...(d.serviceStart ? { serviceStart: d.serviceStart } : {}),
       ...(d.mediaType ? { mediaType: d.mediaType } : {}),
+      ...(d.documentId ? { documentId: d.documentId } : {}),
       patient,
     };
   }
@@ -236,6 +240,12 @@ export class CdaHeaderReader {
     this.stack.push(path);
     const d = this.draft;
     switch (path) {
+      case 'ClinicalDocument/id': {
+        const root = attr(tag, 'root');
+        const extension = attr(tag, 'extension');
+        if (root && !d.documentId) d.documentId = extension ? { root, extension } : { root };
+        return;
+      }
       case 'ClinicalDocument/code':
         setIf(d, 'code', attr(tag, 'code'));
         setIf(d, 'codeSystem', attr(tag, 'codeSystem'));

@@ -6,6 +6,7 @@ import { type XdmPatient, nameOnSubject } from '../xdm/patient';
 import { toIsoPartial } from '../cda/dates';
 import { checkFromLabel, type MailboxProfile } from './from-label';
 import { DEFAULT_NIL, MSS_HEADERS, appMention, checkHeaderValue } from './headers';
+import { documentIdentity, type PdfCopyFacts } from '../pdf/copy-facts';
 import { parsePdfName } from './pdf-name';
 import { composeSubject, parseSubject, XDM_SUBJECT_PREFIX } from './subject';
 
@@ -23,6 +24,10 @@ export interface ComposeAttachment {
   /** Inspection of an IHE_XDM ZIP; `error` when it is an XDM the core refused. */
   readonly xdm?: XdmInspection;
   readonly xdmError?: ErrorCode;
+  /** XDM: the SHA-256 (hex) of the PDF each N1 document embeds, by CDA entry name. */
+  readonly embeddedPdfSha256?: Readonly<Record<string, string>>;
+  /** A PDF attachment: what its bytes say (copy-facts.ts) and their SHA-256 (hex). */
+  readonly pdf?: PdfCopyFacts & { readonly sha256: string };
 }
 
 export interface ComposeIdentity {
@@ -67,6 +72,7 @@ export const COMPOSE_WARNINGS = [
   'subject-replaced',
   'subject-kept',
   'pdf-name',
+  'pdf-foreign',
   'from-label',
   'fin-without-patient',
   'html-made-alternative',
@@ -182,44 +188,22 @@ export function planCompose(input: ComposeInput): ComposePlan {
       attachment: a.name,
       entryName: d.entryName,
       level: d.level,
+      ...(d.header.documentId ? { identity: documentIdentity(d.header.documentId) } : {}),
+      ...(a.embeddedPdfSha256?.[d.entryName]
+        ? { embeddedSha256: a.embeddedPdfSha256[d.entryName] }
+        : {}),
       ...(d.displayName ? { displayName: d.displayName } : {}),
       ...(d.code ? { code: d.code } : {}),
       ...(d.pdfName ? { pdfName: d.pdfName } : {}),
     })),
   );
 
-  // ECO.2.1.1 / 2.1.5 / 2.1.6: each document travels with its PDF/A copy, correctly named.
-  const pdfs = input.attachments.filter((a) => isPdf(a.name) && !a.xdm).map((a) => a.name);
-  const unmatchedPdfs = pdfs.filter((n) => !documents.some((d) => d.pdfName === n));
-  const unmatchedDocs = documents.filter((d) => !d.pdfName || !pdfs.includes(d.pdfName));
-  const pdfRenames: PdfRename[] = [];
-  const embeddedPdfOffers: EmbeddedPdfOffer[] = [];
-  const pdfaOffers: EmbeddedPdfOffer[] = [];
-  const leftDocs = [...unmatchedDocs];
-  for (const name of unmatchedPdfs) {
-    const doc = leftDocs.shift();
-    if (!doc) break;
-    let wellFormed = true;
-    try {
-      parsePdfName(name);
-    } catch {
-      wellFormed = false;
-    }
-    if (doc.pdfName) {
-      pdfRenames.push({ from: name, to: doc.pdfName });
-      warn('pdf-name', `${name} → ${doc.pdfName}${wellFormed ? '' : ' (ECO.2.1.6)'}`);
-    }
-  }
-  for (const doc of leftDocs) {
-    if (doc.pdfName)
-      (doc.level === 'N1' ? embeddedPdfOffers : pdfaOffers).push({
-        attachment: doc.attachment,
-        entryName: doc.entryName,
-        pdfName: doc.pdfName,
-      });
-  }
-  if (leftDocs.length > 0)
-    block('E_COMPOSE_PDF_MISSING', leftDocs.map((d) => d.displayName ?? d.entryName).join(', '));
+  // ECO.2.1.1 / 2.1.5 / 2.1.6: each document travels with its true PDF copy, correctly named.
+  const { pdfRenames, embeddedPdfOffers, pdfaOffers } = planPdfCopies(
+    input.attachments,
+    documents,
+    problems,
+  );
 
   // ECO.2.1.3 subject; ECO.2.4.1/2.4.2 headers.
   let subject: string | undefined;
@@ -287,7 +271,9 @@ export function planCompose(input: ComposeInput): ComposePlan {
 
   return {
     ...(patient ? { patient } : {}),
-    documents: documents.map(({ attachment: _a, entryName: _e, ...d }) => d),
+    documents: documents.map(
+      ({ attachment: _a, entryName: _e, identity: _i, embeddedSha256: _s, ...d }) => d,
+    ),
     ...(subject ? { subject } : {}),
     headers,
     returnReceipt: input.options.mdn,
@@ -300,6 +286,111 @@ export function planCompose(input: ComposeInput): ComposePlan {
     pdfaOffers,
     problems,
   };
+}
+
+/** A document of an attached XDM, with what its true PDF copy must match. */
+interface PlannedDocument {
+  readonly attachment: string;
+  readonly entryName: string;
+  readonly level: 'N1' | 'N3';
+  readonly displayName?: string;
+  readonly pdfName?: string;
+  /** N3: `ClinicalDocument/id` as `root^extension`. */
+  readonly identity?: string;
+  /** N1: SHA-256 of the embedded PDF. */
+  readonly embeddedSha256?: string;
+}
+
+const documentLabel = (d: PlannedDocument) => d.displayName ?? d.entryName;
+
+/**
+ * ECO.2.1.5: is this PDF the copy of this document, by its content — N1: byte for byte the PDF
+ * the CDA embeds (same SHA-256); N3: a PDF/A-1 (XMP `pdfaid:part` 1) carrying the document's
+ * identity (XMP `dc:identifier` = its `ClinicalDocument/id`), as the add-on's generator writes.
+ */
+export function isPdfCopyOf(doc: PlannedDocument, pdf: ComposeAttachment['pdf']): boolean {
+  if (!pdf?.isPdf) return false;
+  if (doc.level === 'N1') return !!doc.embeddedSha256 && pdf.sha256 === doc.embeddedSha256;
+  return pdf.pdfaPart === 1 && !!doc.identity && pdf.identifiers.includes(doc.identity);
+}
+
+/**
+ * Pairs each document with a true copy among the PDF attachments: first a copy already under
+ * the document's ECO.2.1.6 name, then any other copy (renamed). A PDF that is no document's
+ * copy is never renamed onto one: it is `foreign` (with the document whose name it took), and
+ * the documents left are `lacking`.
+ */
+function matchPdfCopies(
+  attachments: readonly ComposeAttachment[],
+  documents: readonly PlannedDocument[],
+): { renames: PdfRename[]; foreign: string[]; lacking: PlannedDocument[] } {
+  const pdfs = attachments.filter((a) => !a.xdm && !a.xdmError && (isPdf(a.name) || a.pdf?.isPdf));
+  const taken = new Set<ComposeAttachment>();
+  const matched = new Map<PlannedDocument, ComposeAttachment>();
+  for (const doc of documents) {
+    const named = pdfs.find(
+      (p) => !taken.has(p) && p.name === doc.pdfName && isPdfCopyOf(doc, p.pdf),
+    );
+    if (!named) continue;
+    taken.add(named);
+    matched.set(doc, named);
+  }
+  const renames: PdfRename[] = [];
+  for (const doc of documents) {
+    if (matched.has(doc)) continue;
+    const copy = pdfs.find((p) => !taken.has(p) && isPdfCopyOf(doc, p.pdf));
+    if (!copy) continue;
+    taken.add(copy);
+    matched.set(doc, copy);
+    if (doc.pdfName && copy.name !== doc.pdfName)
+      renames.push({ from: copy.name, to: doc.pdfName });
+  }
+  const foreign = pdfs
+    .filter((p) => !taken.has(p))
+    .map((p) => {
+      const owner = documents.find((d) => d.pdfName === p.name);
+      return owner ? `${p.name} ≠ ${documentLabel(owner)}` : p.name;
+    });
+  return { renames, foreign, lacking: documents.filter((d) => !matched.has(d)) };
+}
+
+/**
+ * ECO.2.1.1 / 2.1.5 / 2.1.6: the renames of true copies under another name, the offers for the
+ * documents without one (N1: the PDF it embeds; N3: the generated PDF/A-1), and their problems.
+ */
+function planPdfCopies(
+  attachments: readonly ComposeAttachment[],
+  documents: readonly PlannedDocument[],
+  problems: ComposeProblem[],
+): Pick<ComposePlan, 'pdfRenames' | 'embeddedPdfOffers' | 'pdfaOffers'> {
+  const warn = (code: ComposeWarning, detail: string) =>
+    problems.push({ code, blocking: false, detail });
+  const block = (code: ErrorCode, detail: string) =>
+    problems.push({ code, blocking: true, detail });
+  const copies = matchPdfCopies(attachments, documents);
+  for (const r of copies.renames) {
+    let wellFormed = true;
+    try {
+      parsePdfName(r.from);
+    } catch {
+      wellFormed = false;
+    }
+    warn('pdf-name', `${r.from} → ${r.to}${wellFormed ? '' : ' (ECO.2.1.6)'}`);
+  }
+  for (const f of copies.foreign) warn('pdf-foreign', f);
+  const embeddedPdfOffers: EmbeddedPdfOffer[] = [];
+  const pdfaOffers: EmbeddedPdfOffer[] = [];
+  for (const doc of copies.lacking) {
+    if (doc.pdfName)
+      (doc.level === 'N1' ? embeddedPdfOffers : pdfaOffers).push({
+        attachment: doc.attachment,
+        entryName: doc.entryName,
+        pdfName: doc.pdfName,
+      });
+  }
+  if (copies.lacking.length > 0)
+    block('E_COMPOSE_PDF_MISSING', copies.lacking.map(documentLabel).join(', '));
+  return { pdfRenames: copies.renames, embeddedPdfOffers, pdfaOffers };
 }
 
 /** Several XDM archives about one patient: the subject counts their documents together. */

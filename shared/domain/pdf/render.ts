@@ -24,6 +24,7 @@ import {
   readCdaNarrative,
 } from './narrative';
 import { srgbIccProfile } from './icc';
+import { documentIdentity } from './copy-facts';
 import { type PdfInfo, pdfaXmp } from './xmp';
 
 /** DejaVu Sans, regular and bold (TrueType bytes): the only fonts the PDF uses, as subsets. */
@@ -498,6 +499,7 @@ export async function renderCdaPdfA(cda: Uint8Array, options: PdfAOptions): Prom
     creator: 'open MSSanté — copie PDF/A-1 d’un document CDA R2 N3',
     created: now,
     language: 'fr-FR',
+    ...(text.documentId ? { identifier: documentIdentity(text.documentId) } : {}),
   };
   doc.setTitle(info.title);
   doc.setAuthor(info.author);

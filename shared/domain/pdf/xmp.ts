@@ -8,6 +8,8 @@ export interface PdfInfo {
   /** Whole seconds, UTC. */
   readonly created: Date;
   readonly language?: string;
+  /** XMP `dc:identifier`: the CDA document's identity (`root^extension`), ECO.2.1.5. */
+  readonly identifier?: string;
 }
 
 const escapeXml = (s: string) =>
@@ -26,7 +28,8 @@ export const xmpDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
  * The XMP metadata packet of a PDF/A-1b file (ISO 19005-1 §6.7): pdfaid:part 1 and
  * conformance B, and the Dublin Core / XMP / PDF properties mirroring the Info dictionary
  * (Title → dc:title, Author → dc:creator, Subject → dc:description, Producer → pdf:Producer,
- * Creator → xmp:CreatorTool, CreationDate/ModDate → xmp:CreateDate/ModifyDate).
+ * Creator → xmp:CreatorTool, CreationDate/ModDate → xmp:CreateDate/ModifyDate), and
+ * dc:identifier, the CDA document's identity, which has no Info entry.
  */
 export function pdfaXmp(info: PdfInfo): string {
   const date = xmpDate(info.created);
@@ -39,7 +42,12 @@ export function pdfaXmp(info: PdfInfo): string {
    <pdfaid:conformance>B</pdfaid:conformance>
   </rdf:Description>
   <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
-   <dc:format>application/pdf</dc:format>
+   <dc:format>application/pdf</dc:format>${
+     info.identifier
+       ? `
+   <dc:identifier>${escapeXml(info.identifier)}</dc:identifier>`
+       : ''
+   }
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(info.title)}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>${escapeXml(info.author)}</rdf:li></rdf:Seq></dc:creator>${
      info.subject

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'select',
   'fetch',
   'store',
+  'delete',
+  'undelete',
   'copy',
   'move',
   'expunge',

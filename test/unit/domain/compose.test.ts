@@ -57,6 +57,37 @@ const header = (plan: ReturnType<typeof planCompose>, name: string) =>
   plan.headers.find((h) => h.name === name)?.value;
 const blocking = (plan: ReturnType<typeof planCompose>) =>
   plan.problems.filter((p) => p.blocking).map((p) => p.code);
+type Inspection = Awaited<ReturnType<typeof xdm>>;
+/** The digest the extension computes of an N1 document's embedded PDF (stands for SHA-256). */
+const EMBEDDED = (i: number) => `embedded-${i}`;
+/** The XDM attachment as the extension reads it: with its N1 documents' embedded PDF digests. */
+const xdmAttachment = (name: string, inspection: Inspection) => ({
+  name,
+  xdm: inspection,
+  embeddedPdfSha256: Object.fromEntries(
+    inspection.documents.map((d, i) => [d.entryName, EMBEDDED(i)]),
+  ),
+});
+/**
+ * What reading the true copy of document i gives: N1, the embedded PDF's bytes (same digest);
+ * N3, a PDF/A-1 carrying the document's ClinicalDocument/id (the generator's output).
+ */
+const copyOf = (inspection: Inspection, i: number, name = inspection.documents[i]!.pdfName!) => {
+  const d = inspection.documents[i]!;
+  const id = d.header.documentId!;
+  return {
+    name,
+    pdf:
+      d.level === 'N1'
+        ? { isPdf: true, identifiers: [], sha256: EMBEDDED(i) }
+        : {
+            isPdf: true,
+            pdfaPart: 1,
+            identifiers: [`${id.root}^${id.extension}`],
+            sha256: `generated-${i}`,
+          },
+  };
+};
 
 describe('compose plan (shared/domain/mail/compose)', () => {
   it('ECO.2.4.3 puts X-MSS-NIL on every message, the configured value or the default', () => {
@@ -74,7 +105,7 @@ describe('compose plan (shared/domain/mail/compose)', () => {
     const pdf = inspection.documents[0]!.pdfName!;
     assert.equal(pdf, "20150802_CR d'examens biologiques_VIAL_PAUL.pdf");
     const plan = planCompose(
-      input({ attachments: [{ name: 'IHE_XDM.ZIP', xdm: inspection }, { name: pdf }] }),
+      input({ attachments: [xdmAttachment('IHE_XDM.ZIP', inspection), copyOf(inspection, 0)] }),
     );
     assert.deepEqual(blocking(plan), []);
     assert.equal(plan.subject, "XDM/1.0/DDM+CR d'examens biologiques VIAL PAUL 26/11/1978");
@@ -126,11 +157,13 @@ describe('compose plan (shared/domain/mail/compose)', () => {
   it('ECO.2.1.1 refuses an XDM without the PDF copies of its documents, and documents of two patients', async () => {
     const one = await xdm({ documents: [BIO, VSM] });
     const plan = planCompose(
-      input({
-        attachments: [{ name: 'IHE_XDM.ZIP', xdm: one }, { name: one.documents[0]!.pdfName! }],
-      }),
+      input({ attachments: [xdmAttachment('IHE_XDM.ZIP', one), copyOf(one, 0)] }),
     );
     assert.deepEqual(blocking(plan), ['E_COMPOSE_PDF_MISSING']);
+    assert.equal(
+      plan.problems.find((p) => p.code === 'E_COMPOSE_PDF_MISSING')!.detail,
+      'Volet de synthèse médicale',
+    );
     const lucie = await xdm({
       patient: {
         ...VIAL_PAUL,
@@ -145,10 +178,10 @@ describe('compose plan (shared/domain/mail/compose)', () => {
     const two = planCompose(
       input({
         attachments: [
-          { name: 'A.ZIP', xdm: paul },
-          { name: 'B.ZIP', xdm: lucie },
-          { name: paul.documents[0]!.pdfName! },
-          { name: lucie.documents[0]!.pdfName! },
+          xdmAttachment('A.ZIP', paul),
+          xdmAttachment('B.ZIP', lucie),
+          copyOf(paul, 0),
+          copyOf(lucie, 0),
         ],
       }),
     );
@@ -159,10 +192,15 @@ describe('compose plan (shared/domain/mail/compose)', () => {
     assert.deepEqual(blocking(refused), ['E_XDM_TWO_PATIENTS']);
   });
 
-  it('ECO.2.1.6 offers the right name for a badly named PDF; ECO.2.1.5 offers the PDF an N1 document embeds', async () => {
+  it('ECO.2.1.6 offers the right name for a true copy badly named; ECO.2.1.5 offers the PDF an N1 document embeds', async () => {
     const inspection = await xdm({ documents: [BIO, ANESTH] });
     const plan = planCompose(
-      input({ attachments: [{ name: 'IHE_XDM.ZIP', xdm: inspection }, { name: 'resultats.pdf' }] }),
+      input({
+        attachments: [
+          xdmAttachment('IHE_XDM.ZIP', inspection),
+          copyOf(inspection, 0, 'resultats.pdf'),
+        ],
+      }),
     );
     assert.deepEqual(plan.pdfRenames, [
       { from: 'resultats.pdf', to: "20150802_CR d'examens biologiques_VIAL_PAUL.pdf" },
@@ -175,6 +213,55 @@ describe('compose plan (shared/domain/mail/compose)', () => {
       },
     ]);
     assert.deepEqual(blocking(plan), ['E_COMPOSE_PDF_MISSING']);
+  });
+
+  it('ECO.2.1.1 ECO.2.1.5 a PDF is a copy by its content: a foreign or misnamed PDF is never renamed onto a document, and the panel says which document lacks a true copy', async () => {
+    const inspection = await xdm({ documents: [BIO, ANESTH] });
+    const bioName = inspection.documents[0]!.pdfName!;
+    const anesthName = inspection.documents[1]!.pdfName!;
+    const withPdfs = (...pdfs: { name: string; pdf?: unknown }[]) =>
+      planCompose(
+        input({ attachments: [xdmAttachment('IHE_XDM.ZIP', inspection), ...(pdfs as [])] }),
+      );
+    const problem = (plan: ReturnType<typeof planCompose>, code: string) =>
+      plan.problems.filter((p) => p.code === code).map((p) => p.detail);
+    // Both true copies, under their names: nothing to say.
+    const good = withPdfs(copyOf(inspection, 0), copyOf(inspection, 1));
+    assert.deepEqual(good.problems, []);
+    // Swapped names: each is renamed to its own document's name, by content.
+    const swapped = withPdfs(copyOf(inspection, 0, anesthName), copyOf(inspection, 1, bioName));
+    assert.deepEqual(swapped.pdfRenames, [
+      { from: anesthName, to: bioName },
+      { from: bioName, to: anesthName },
+    ]);
+    assert.deepEqual(blocking(swapped), []);
+    // A PDF under the N1 document's name, not byte-identical to the embedded one: foreign.
+    const foreignN1 = withPdfs(copyOf(inspection, 0), {
+      name: anesthName,
+      pdf: { isPdf: true, identifiers: [], sha256: 'another-pdf' },
+    });
+    assert.deepEqual(foreignN1.pdfRenames, []);
+    assert.deepEqual(problem(foreignN1, 'pdf-foreign'), [`${anesthName} ≠ CR d'anesthésie`]);
+    assert.deepEqual(problem(foreignN1, 'E_COMPOSE_PDF_MISSING'), ["CR d'anesthésie"]);
+    assert.equal(foreignN1.embeddedPdfOffers[0]!.pdfName, anesthName);
+    // N3: a PDF/A-2, a PDF/A-1 of another document, a plain PDF, a pseudo-PDF: none is a copy.
+    const id = inspection.documents[0]!.header.documentId!;
+    for (const pdf of [
+      { isPdf: true, pdfaPart: 2, identifiers: [`${id.root}^${id.extension}`], sha256: 'a' },
+      { isPdf: true, pdfaPart: 1, identifiers: ['1.2.3^OTHER'], sha256: 'b' },
+      { isPdf: true, identifiers: [], sha256: 'c' },
+      { isPdf: false, identifiers: [], sha256: 'd' },
+    ]) {
+      const plan = withPdfs({ name: 'resultats.pdf', pdf }, copyOf(inspection, 1));
+      assert.deepEqual(plan.pdfRenames, [], JSON.stringify(pdf));
+      assert.deepEqual(problem(plan, 'pdf-foreign'), ['resultats.pdf']);
+      assert.deepEqual(problem(plan, 'E_COMPOSE_PDF_MISSING'), ["CR d'examens biologiques"]);
+      assert.equal(plan.pdfaOffers[0]!.pdfName, bioName);
+    }
+    // A PDF whose content was not read (no facts) is no copy either.
+    assert.deepEqual(blocking(withPdfs({ name: bioName }, copyOf(inspection, 1))), [
+      'E_COMPOSE_PDF_MISSING',
+    ]);
   });
 
   it('ECO.2.2.6 ECO.2.2.8 writes to a patient only at a checked address, and FIN only to a patient', () => {

@@ -11,6 +11,7 @@ import {
 } from '../../../../native-host/bridge/smtp-headers';
 import { SmtpReplyRewriter } from '../../../../native-host/bridge/smtp-replies';
 import { MARIE, PAUL } from '../../../../lab/sandbox/people';
+import { DEFAULT_NIL } from '../../../../shared/domain/mail/headers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const goldenDir = path.join(here, 'smtp-headers');
@@ -64,10 +65,36 @@ describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)'
     );
     assert.equal(
       rewriteHeaderBlock(block, { sender: MARIE.mailbox }).toString('latin1'),
-      `Return-Receipt-To: <${MARIE.mailbox}>\r\nSubject: a\r\n`,
+      `Return-Receipt-To: <${MARIE.mailbox}>\r\nSubject: a\r\nX-MSS-NIL: ${DEFAULT_NIL}\r\n`,
     );
-    const plain = Buffer.from('Return-Receipt-To: other@x.test\r\nSubject: a\r\n', 'latin1');
+    const plain = Buffer.from(
+      'Return-Receipt-To: other@x.test\r\nSubject: a\r\nX-MSS-NIL: A\r\n',
+      'latin1',
+    );
     assert.equal(rewriteHeaderBlock(plain, { sender: MARIE.mailbox }), plain);
+  });
+
+  it('ECO.2.4.3 adds X-MSS-NIL with the configured reference to a message leaving without it, and keeps one already there', () => {
+    const mdn = Buffer.from(
+      'Content-Type: multipart/report; report-type=disposition-notification;\r\n boundary="b"\r\nSubject: Lu\r\n',
+      'latin1',
+    );
+    assert.equal(
+      rewriteHeaderBlock(mdn, { sender: MARIE.mailbox, nil: 'REF-EDITEUR-42' }).toString('latin1'),
+      `${mdn.toString('latin1')}X-MSS-NIL: REF-EDITEUR-42\r\n`,
+    );
+    assert.equal(
+      rewriteHeaderBlock(mdn, { sender: MARIE.mailbox }).toString('latin1'),
+      `${mdn.toString('latin1')}X-MSS-NIL: ${DEFAULT_NIL}\r\n`,
+    );
+    const own = Buffer.from('Subject: a\r\nx-mss-nil: MINE\r\n', 'latin1');
+    assert.equal(
+      rewriteHeaderBlock(own, { sender: MARIE.mailbox, nil: 'OTHER' }).toString('latin1'),
+      'Subject: a\r\nX-MSS-NIL: MINE\r\n',
+    );
+    // Exactly one X-MSS-NIL on the wire, the message's own.
+    const got = session([HELLO, { reply: 354 }, 'Subject: a\r\nX-Mss-Nil: MINE\r\n\r\nb\r\n.\r\n']);
+    assert.equal(got.toString('latin1').match(/^x-mss-nil:/gim)?.length, 1);
   });
 
   it('keeps 8-bit header bytes (8BITMIME) and the body byte for byte, bare LF and NUL-free binary-ish bytes included', () => {
@@ -125,17 +152,20 @@ describe('SMTP bridge header canonicalization (native-host/bridge/smtp-headers)'
   it('handles a message without body and one without headers', () => {
     assert.equal(
       session([HELLO, { reply: 354 }, 'X-Mss-Mes: FIN\r\n.\r\nQUIT\r\n']).toString('latin1'),
-      `${HELLO}X-MSS-MES: FIN\r\n.\r\nQUIT\r\n`,
+      `${HELLO}X-MSS-MES: FIN\r\nX-MSS-NIL: ${DEFAULT_NIL}\r\n.\r\nQUIT\r\n`,
     );
     assert.equal(
       session([HELLO, { reply: 354 }, '\r\nX-Mss-Mes: FIN\r\n.\r\nQUIT\r\n']).toString('latin1'),
-      `${HELLO}\r\nX-Mss-Mes: FIN\r\n.\r\nQUIT\r\n`,
+      `${HELLO}X-MSS-NIL: ${DEFAULT_NIL}\r\n\r\nX-Mss-Mes: FIN\r\n.\r\nQUIT\r\n`,
     );
   });
 
   it('raises MAIL FROM SIZE by the growth bound, which no rewrite of the golden files or a DSN request exceeds', () => {
     const bound = headerGrowthBound({ sender: MARIE.mailbox });
-    assert.equal(bound, Buffer.byteLength(`Return-Receipt-To: <${MARIE.mailbox}>\r\n`));
+    assert.equal(
+      bound,
+      Buffer.byteLength(`Return-Receipt-To: <${MARIE.mailbox}>\r\nX-MSS-NIL: ${DEFAULT_NIL}\r\n`),
+    );
     const blocks = [
       ...cases.map((c) => crlf(`${c}.in.eml`).split('\r\n\r\n')[0]! + '\r\n'),
       'X-Open-Mssante-Dsn: 1\r\n',

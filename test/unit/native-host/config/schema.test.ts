@@ -6,6 +6,7 @@ import { readHostConfig, resolveConfig } from '../../../../native-host/config/lo
 import { writeHostConfig } from '../../../../native-host/config/private-file';
 import { parseHostConfig } from '../../../../native-host/config/schema';
 import { MssanteError } from '../../../../shared/errors/mssante-error';
+import { DEFAULT_NIL } from '../../../../shared/domain/mail/headers';
 
 const codeAndDetail = (fn: () => unknown): string => {
   try {
@@ -91,6 +92,21 @@ describe('host config.json: one schema, one loader', () => {
       ),
     );
     assert.equal(address, '127.0.0.1');
+  });
+
+  it('ECO.2.4.3 productReference: the X-MSS-NIL value, DEFAULT_NIL when absent; a value that cannot go into a header line is refused', () => {
+    writeHostConfig(dir, { trust: { set: 'production' } });
+    assert.equal(resolveConfig(dir).productReference, DEFAULT_NIL);
+    writeHostConfig(dir, { trust: { set: 'production' }, productReference: 'NIL-2026-0042' });
+    assert.equal(resolveConfig(dir).productReference, 'NIL-2026-0042');
+    for (const bad of ['', ' lead', 'a\r\nBcc: x@y', 'é', 'x'.repeat(201)])
+      assert.match(
+        codeAndDetail(() =>
+          parseHostConfig({ trust: { set: 'production' }, productReference: bad }),
+        ),
+        /^E_CONFIG_INVALID productReference: /,
+        JSON.stringify(bad),
+      );
   });
 
   it('a custom PSC issuer over plain HTTP is allowed on loopback only', () => {
