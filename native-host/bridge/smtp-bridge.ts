@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { LineReader } from '../upstream/line-reader';
 import { decodeSaslPlain } from './local-auth';
-import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
+import { type LiveConnection, LoopbackBridge, SessionFailedClosed } from './loopback-bridge';
 import { headerGrowthBound, SmtpDataRewriter } from './smtp-headers';
 import { SmtpReplyRewriter } from './smtp-replies';
 import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';
@@ -40,6 +40,7 @@ export class SmtpBridge extends LoopbackBridge {
 
   protected async accept(entry: LiveConnection): Promise<void> {
     const client = entry.client;
+    const logins = this.loginsFor(client);
     const reader = new LineReader(client, 5 * 60_000);
     const send = (line: string) => client.write(latin1Line(line));
     let session: SmtpSession | null = null;
@@ -54,9 +55,9 @@ export class SmtpBridge extends LoopbackBridge {
             try {
               session = await openSmtpSession(this.mailbox, this.deps.trust);
               entry.upstream = session.socket;
-              this.logins.connected(session.report);
+              logins.connected(session.report);
             } catch (error) {
-              const failure = this.logins.refused('connect', 'STARTTLS', error);
+              const failure = logins.refused('connect', 'STARTTLS', error);
               send(`421 4.7.0 ${userSentence(failure.code)}`);
               client.end();
               return;
@@ -101,7 +102,7 @@ export class SmtpBridge extends LoopbackBridge {
           send('503 5.5.1 EHLO first');
           continue;
         }
-        if (!this.logins.localAccepted(presented)) {
+        if (!logins.localAccepted(presented)) {
           send(`535 5.7.8 ${userSentence('E_BRIDGE_LOCAL_AUTH')}`);
           continue;
         }
@@ -109,19 +110,20 @@ export class SmtpBridge extends LoopbackBridge {
           session = await authenticateSmtp(session, this.mailbox, this.deps.trust);
           entry.upstream = session.socket;
         } catch (error) {
-          const failure = this.logins.refused('authenticate', 'AUTH', error);
+          const failure = logins.refused('authenticate', 'AUTH', error);
           send(`535 5.7.8 ${userSentence(failure.code)}`);
           continue;
         }
-        this.logins.authenticated('AUTH', '235');
+        logins.authenticated('AUTH', '235');
         send('235 2.7.0 Authentication successful');
         const { rest } = reader.detach();
         const upstreamRest = session.reader.detach().rest;
         this.relay(client, rest, session.socket, upstreamRest);
         return;
       }
-    } catch {
-      client.destroy();
+    } catch (error) {
+      // A session closed because it could not be journaled is already saying goodbye.
+      if (!(error instanceof SessionFailedClosed)) client.destroy();
     }
   }
 
@@ -182,7 +184,7 @@ export class SmtpBridge extends LoopbackBridge {
       }
       const tooLarge = code === 552 && /^5\.(2\.3|3\.4)\b/.test(text);
       if (verb === '.') {
-        this.journal('send', {
+        this.journalFor(client, 'send', {
           outcome: code < 400 ? 'ok' : 'failed',
           request: envelope.join(' '),
           response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
@@ -190,14 +192,14 @@ export class SmtpBridge extends LoopbackBridge {
         });
         envelope = [];
       } else if (verb === 'MAIL' && code >= 400) {
-        this.journal('send', {
+        this.journalFor(client, 'send', {
           outcome: 'failed',
           request: envelope[0] ?? 'MAIL',
           response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
           ...(tooLarge ? { code: 'E_SMTP_MESSAGE_TOO_LARGE' } : {}),
         });
       } else if (verb === 'RCPT' && code >= 400) {
-        this.journal('send', {
+        this.journalFor(client, 'send', {
           outcome: 'failed',
           request: envelope.at(-1) ?? 'RCPT',
           response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
