@@ -20,6 +20,7 @@ import {
   type AuditEntry,
 } from '../../../native-host/audit/journal';
 import { HEAD, PRUNED, sealKey, writePruned } from '../../../native-host/audit/journal-head';
+import { clearVerificationCache, queryJournal } from '../../../native-host/audit/journal-query';
 
 /** The journal's faults and forgeries on real files (docs/audit.md, "The journal under faults"). */
 describe('hostile: the audit journal under faults and forgeries (journal.ts, journal-head.ts)', () => {
@@ -111,6 +112,22 @@ describe('hostile: the audit journal under faults and forgeries (journal.ts, jou
     assert.equal(integrity.outcome, 'failed');
     result = verifyJournal(dir);
     assert.deepEqual(result.codes, ['E_AUDIT_TRUNCATED']);
+  });
+
+  it('hostile: the journal viewer flags the newest entries cut when its range reaches the newest day', async () => {
+    fill();
+    const lines = readFileSync(newest(), 'utf8').split('\n').filter(Boolean);
+    writeFileSync(newest(), lines.slice(0, 1).join('\n') + '\n');
+    clearVerificationCache();
+    const page = await queryJournal(dir, { limit: 200 });
+    assert.deepEqual(page.verified, {
+      ok: false,
+      firstBad: 6,
+      detail:
+        'E_AUDIT_TRUNCATED head.json: the signed head is entry 7; journal-2026-11-25.jsonl ends at entry 5 (newest entries removed)',
+    });
+    const older = await queryJournal(dir, { limit: 200, to: '2026-11-24' });
+    assert.deepEqual(older.verified, { ok: true });
   });
 
   it('hostile: removing the newest day file is detected (E_AUDIT_TRUNCATED)', () => {
