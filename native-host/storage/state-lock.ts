@@ -103,6 +103,22 @@ export class StateLock {
     throw new MssanteError('E_STATE_LOCKED', { detail: 'lock contended' });
   }
 
+  /**
+   * `acquire`, retried for a short while when another host holds the lock: the host Thunderbird
+   * replaces (a restart, a reconnection) may still be closing its bridges when the new one starts.
+   */
+  static async acquireWaiting(dir: string, waitMs = 3_000): Promise<StateLock> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return StateLock.acquire(dir);
+      } catch (error) {
+        if ((error as MssanteError).code !== 'E_STATE_LOCKED' || Date.now() >= until) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** Removes the lock if it is still this process's. */
   release(): void {
     if (this.released) return;

@@ -83,9 +83,10 @@ async function runServe(): Promise<number> {
   let lock: StateLock | null = null;
   const start = async (): Promise<HostApp> => {
     const { HostApp } = await import('../../service/host-app');
-    // One host per state folder: a second one fails its requests with E_STATE_LOCKED and
-    // writes nothing (docs/security.md, "The journal under faults (19.5)").
-    lock = StateLock.acquire(dir);
+    // One host per state folder: a second one fails its requests with E_STATE_LOCKED (after a
+    // short wait for a host that is closing) and writes nothing (docs/security.md, "The journal
+    // under faults (19.5)").
+    lock = await StateLock.acquireWaiting(dir);
     try {
       const created = new HostApp(dir, log, (event) => ctx.notify?.(event));
       // Bridges of configured mailboxes come back on their ports; failures are logged, not fatal.

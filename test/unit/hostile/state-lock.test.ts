@@ -50,6 +50,14 @@ describe('hostile: one host per state folder (storage/state-lock.ts)', () => {
     StateLock.acquire(dir).release();
   });
 
+  it('hostile: a host starting while the previous one closes waits for its lock, and gives up with E_STATE_LOCKED if it stays', async () => {
+    const previous = StateLock.acquire(dir);
+    setTimeout(() => previous.release(), 200);
+    const next = await StateLock.acquireWaiting(dir, 5_000);
+    await assert.rejects(StateLock.acquireWaiting(dir, 300), locked);
+    next.release();
+  });
+
   it('hostile: release leaves a lock that is no longer this process’s', () => {
     const lock = StateLock.acquire(dir);
     writeFileSync(
