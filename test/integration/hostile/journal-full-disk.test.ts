@@ -92,7 +92,7 @@ describe('hostile: the audit journal on a full disk (64 KiB tmpfs, real bridge a
     if (auditDir) rmSync(auditDir, { recursive: true, force: true });
   });
 
-  it('hostile: a full disk ends the session whose entry cannot be written with E_AUDIT_WRITE_FAILED, refuses new logins the same way, and the bridge and other sessions go on', async () => {
+  it('hostile: a full disk ends the session whose entry cannot be written with E_AUDIT_WRITE_FAILED, refuses new IMAP logins and SMTP sessions the same way, and the bridge and other sessions go on', async () => {
     const a = new RawImap(rig.imapPort);
     const b = new RawImap(rig.imapPort);
     assert.equal(await a.login(), true, a.received);
@@ -127,6 +127,21 @@ describe('hostile: the audit journal on a full disk (64 KiB tmpfs, real bridge a
     assert.equal(await c.login(), false, 'no login while nothing can be journaled');
     assert.match(c.received, /^\* BYE \[ALERT\] .*\[E_AUDIT_WRITE_FAILED\]/m);
     assert.doesNotMatch(c.received, /^l OK /m);
+
+    // The SMTP endpoint the same way: its upstream session is journaled before anything else.
+    const smtp = net.connect(rig.smtpPort, '127.0.0.1');
+    let said = '';
+    let greeted = false;
+    smtp.on('data', (chunk: Buffer) => {
+      said += chunk.toString('latin1');
+      if (!greeted && /^220 /m.test(said)) {
+        greeted = true;
+        smtp.write('EHLO localhost\r\n');
+      }
+    });
+    await new Promise((resolve) => smtp.once('close', resolve));
+    assert.match(said, /^421 4\.7\.0 .*\[E_AUDIT_WRITE_FAILED\]/m);
+    assert.doesNotMatch(said, /^250/m);
 
     // Session b and the bridge go on (NOOP is not journaled).
     b.send('n NOOP');
