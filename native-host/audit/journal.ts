@@ -16,7 +16,7 @@ import path from 'node:path';
 import { MssanteError } from '../../shared/errors/mssante-error';
 import { type ChainPoint, readPruned, sealKey, writeHead, writePruned } from './journal-head';
 import { reconcileHead } from './journal-reconcile';
-import { recoverTornTail } from './journal-tail';
+import { recoverTornTail, type TornTail } from './journal-tail';
 import { journalKey } from './key';
 
 /**
@@ -151,7 +151,12 @@ export class AuditJournal {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.seal = sealKey(key ?? journalKey(dir));
     const newest = journalFiles(dir).at(-1);
-    const torn = newest ? recoverTornTail(dir, newest) : null;
+    let torn: TornTail | null = null;
+    try {
+      torn = newest ? recoverTornTail(dir, newest) : null;
+    } catch (error) {
+      throw writeFailed(error);
+    }
     const last = lastEntry(dir, this.seal);
     this.seq = last.seq;
     this.prev = last.hash;
