@@ -91,8 +91,13 @@ export abstract class LoopbackBridge {
     if (this.live.size) {
       try {
         this.record('disconnect', { outcome: 'ok', code, request: 'session closed by the host' });
-      } catch {
-        // Every session ends here anyway.
+      } catch (error) {
+        // Every session ends here anyway; the failure is logged.
+        this.deps.log.error('journal.write.failed', {
+          mailbox: this.mailbox.address,
+          action: 'disconnect',
+          code: toMssanteError(error).code,
+        });
       }
     }
     for (const entry of this.live) {
