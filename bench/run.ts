@@ -35,6 +35,7 @@ for (const [name, file, fn] of [
   ['sandbox', './sandbox.ts', 'benchSandbox'],
   ['bridge', './bridge.ts', 'benchBridge'],
   ['audit', './audit.ts', 'benchAudit'],
+  ['journalAppend', './journal-append.ts', 'benchJournalAppend'],
   ['annuaireLdap', './annuaire-ldap.ts', 'benchAnnuaireLdap'],
   ['annuaireOffline', './annuaire-offline.ts', 'benchAnnuaireOffline'],
   ['pdfa', './pdfa.ts', 'benchPdfa'],

@@ -30,7 +30,11 @@ export function fileLogger(dir: string, clock: () => Date = () => new Date()): L
     for (const [key, value] of Object.entries(fields)) {
       safe[key] = typeof value === 'string' ? value.slice(0, 200) : value;
     }
-    writeSync(fd, JSON.stringify({ t: clock().toISOString(), level, event, ...safe }) + '\n');
+    try {
+      writeSync(fd, JSON.stringify({ t: clock().toISOString(), level, event, ...safe }) + '\n');
+    } catch {
+      // A full disk loses log lines, never the host (the journal fails closed on its own).
+    }
   };
   return {
     info: (event, fields) => write('info', event, fields),

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import type { Params, Result } from '../../shared/protocol/index';
 import { AUDIT_FIELD_CAPS } from '../../shared/protocol/messages/audit';
 import { type AuditEntry, GENESIS, hashOf, journalFiles, PRUNED } from './journal';
+import { readHead, readSealKey } from './journal-head';
 import { type DayRecord, type DaySummary, loadVerified, saveVerified } from './verified-cache';
 
 /**
@@ -365,6 +366,29 @@ export async function verifyRange(
   return { ok: true };
 }
 
+/**
+ * The newest entries cut: the signed head (journal-head.ts) names a later entry than the newest
+ * day file ends with. Checked when the range reaches the newest day; a head missing or not
+ * signed is the host start's to journal (journal-reconcile.ts), and `mssante audit verify`'s.
+ */
+function headCheck(dir: string, all: string[], range: string[]): RangeVerification {
+  const newest = all.at(-1);
+  if (!newest || range.at(-1) !== newest) return { ok: true };
+  const head = readHead(dir, readSealKey(dir));
+  if (head.state !== 'valid') return { ok: true };
+  const line = lastLine(path.join(dir, newest));
+  const entry = line ? parse(line) : null;
+  if (!entry || head.value.seq <= entry.seq) return { ok: true };
+  return {
+    ok: false,
+    firstBad: entry.seq + 1,
+    detail: cap(
+      `E_AUDIT_TRUNCATED head.json: the signed head is entry ${head.value.seq}; ${newest} ends at entry ${entry.seq} (newest entries removed)`,
+      DETAIL_CAP,
+    ),
+  };
+}
+
 /** Answers `audit.query`: a page of entries, newest first, and the chain's state over the range. */
 export async function queryJournal(
   dir: string,
@@ -386,7 +410,8 @@ export async function queryJournal(
     }
     entries.push(shown);
   }
-  const verified = await verifyRange(dir, all, range);
+  const chain = await verifyRange(dir, all, range);
+  const verified = chain.ok ? headCheck(dir, all, range) : chain;
   persist(dir, all);
   return { entries, more, verified };
 }

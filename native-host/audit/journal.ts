@@ -1,17 +1,23 @@
 import { createHash } from 'node:crypto';
 import {
-  appendFileSync,
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   rmSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { MssanteError } from '../../shared/errors/mssante-error';
+import { type ChainPoint, readPruned, sealKey, writeHead, writePruned } from './journal-head';
+import { reconcileHead } from './journal-reconcile';
+import { recoverTornTail, type TornTail } from './journal-tail';
+import { journalKey } from './key';
 
 /**
  * The ECO.4 audit journal: one JSON line per operation on an MSSanté mailbox, append-only,
@@ -44,7 +50,7 @@ export interface AuditEntry extends AuditInput {
 export const GENESIS = '0'.repeat(64);
 export const DEFAULT_RETENTION_DAYS = 183;
 const FILE = /^journal-(\d{4}-\d{2}-\d{2})\.jsonl$/;
-export const PRUNED = 'pruned.json';
+export { PRUNED } from './journal-head';
 
 /** ISO 8601 local time with offset, e.g. 2026-11-25T04:29:39.123+01:00. */
 export function localTimestamp(date: Date): string {
@@ -68,36 +74,121 @@ export function journalFiles(dir: string): string[] {
     : [];
 }
 
-function lastEntry(dir: string): { seq: number; hash: string } {
+/** A parsed entry's place in the chain, or null for a line that is not one. */
+export function chainPointOf(line: string): ChainPoint | null {
+  try {
+    const entry = JSON.parse(line) as Partial<AuditEntry> | null;
+    return entry && typeof entry.seq === 'number' && typeof entry.hash === 'string'
+      ? { seq: entry.seq, hash: entry.hash }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The newest entry that parses (an unparsable line is verify's to report, not a reason to stop). */
+function lastEntry(dir: string, seal: Buffer): ChainPoint {
   for (const file of journalFiles(dir).reverse()) {
     const lines = readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean);
-    const last = lines.at(-1);
-    if (last) {
-      const entry = JSON.parse(last) as AuditEntry;
-      return { seq: entry.seq, hash: entry.hash };
+    for (const line of lines.reverse()) {
+      const point = chainPointOf(line);
+      if (point) return point;
     }
   }
-  const pruned = path.join(dir, PRUNED);
-  if (existsSync(pruned))
-    return JSON.parse(readFileSync(pruned, 'utf8')) as { seq: number; hash: string };
+  const pruned = readPruned(dir, seal);
+  if (pruned.state !== 'absent' && pruned.value) return pruned.value;
   return { seq: 0, hash: GENESIS };
+}
+
+/** Appends one line and flushes it; on any failure the file is cut back to where it was. */
+function appendLine(file: string, line: string): void {
+  const fd = openSync(file, 'a', 0o600);
+  let size = -1;
+  try {
+    size = fstatSync(fd).size;
+    const bytes = Buffer.from(line, 'utf8');
+    for (let done = 0; done < bytes.length;)
+      done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+  } catch (error) {
+    try {
+      if (size >= 0) ftruncateSync(fd, size);
+    } catch {
+      // The torn tail is then cut at the next start (journal-tail.ts).
+    }
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeFailed(error: unknown): MssanteError {
+  const errno = (error as NodeJS.ErrnoException).code;
+  return new MssanteError('E_AUDIT_WRITE_FAILED', {
+    ...(errno ? { detail: errno } : {}),
+    cause: error,
+  });
 }
 
 export class AuditJournal {
   private seq: number;
   private prev: string;
+  /** Signs head.json and pruned.json (journal-head.ts). */
+  private readonly seal: Buffer;
 
+  /**
+   * Opens the journal at start: cuts a torn last line (journaled as `recovered`), then checks
+   * the signed head against the files (journal-reconcile.ts). Throws E_AUDIT_WRITE_FAILED when
+   * what it has to journal cannot be written.
+   */
   constructor(
     /** Where the day files are (the journal viewer reads them, see journal-query.ts). */
     readonly dir: string,
     private readonly now: () => Date = () => new Date(),
+    /** The journal key (key.ts); read or made in `dir` when not given. */
+    key?: Uint8Array,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const last = lastEntry(dir);
+    this.seal = sealKey(key ?? journalKey(dir));
+    const newest = journalFiles(dir).at(-1);
+    let torn: TornTail | null = null;
+    try {
+      torn = newest ? recoverTornTail(dir, newest) : null;
+    } catch (error) {
+      throw writeFailed(error);
+    }
+    const last = lastEntry(dir, this.seal);
     this.seq = last.seq;
     this.prev = last.hash;
+    if (torn)
+      this.record({
+        author: 'system',
+        action: 'recovered',
+        request: `${torn.file}: torn last line dropped (${torn.bytes} bytes, sha256 ${torn.sha256})`,
+        outcome: 'ok',
+      });
+    try {
+      reconcileHead(
+        dir,
+        this.seal,
+        this.head,
+        (input) => this.record(input),
+        () => journalFiles(dir),
+      );
+    } catch (error) {
+      throw error instanceof MssanteError ? error : writeFailed(error);
+    }
   }
 
+  /** The newest entry written. */
+  get head(): ChainPoint {
+    return { seq: this.seq, hash: this.prev };
+  }
+
+  /**
+   * Appends one entry, flushed, then signs the head. Throws E_AUDIT_WRITE_FAILED (and leaves
+   * the file as it was) when the entry cannot be written: the caller fails closed.
+   */
   record(input: AuditInput): AuditEntry {
     const date = this.now();
     const ts = localTimestamp(date);
@@ -108,19 +199,26 @@ export class AuditJournal {
       ...definedOnly(input),
     };
     const entry: AuditEntry = { ...body, hash: hashOf(body) };
-    const fd = openSync(path.join(this.dir, `journal-${ts.slice(0, 10)}.jsonl`), 'a', 0o600);
     try {
-      appendFileSync(fd, JSON.stringify(entry) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      appendLine(
+        path.join(this.dir, `journal-${ts.slice(0, 10)}.jsonl`),
+        JSON.stringify(entry) + '\n',
+      );
+    } catch (error) {
+      throw writeFailed(error);
     }
     this.seq = entry.seq;
     this.prev = entry.hash;
+    try {
+      writeHead(this.dir, this.seal, this.head);
+    } catch (error) {
+      // The entry is in the file; its head is one behind until the next entry or start.
+      throw writeFailed(error);
+    }
     return entry;
   }
 
-  /** Deletes day files older than the retention, remembering where the chain continues. */
+  /** Deletes day files older than the retention, remembering (signed) where the chain continues. */
   prune(retentionDays = DEFAULT_RETENTION_DAYS): string[] {
     const cutoff = localTimestamp(
       new Date(this.now().getTime() - retentionDays * 86_400_000),
@@ -130,13 +228,13 @@ export class AuditJournal {
     const lastOld = readFileSync(path.join(this.dir, old.at(-1)!), 'utf8')
       .split('\n')
       .filter(Boolean)
+      .map(chainPointOf)
+      .filter((p) => p !== null)
       .at(-1);
-    if (lastOld) {
-      const entry = JSON.parse(lastOld) as AuditEntry;
-      writeFileSync(
-        path.join(this.dir, PRUNED),
-        JSON.stringify({ seq: entry.seq, hash: entry.hash, before: cutoff }) + '\n',
-      );
+    try {
+      if (lastOld) writePruned(this.dir, this.seal, { ...lastOld, before: cutoff });
+    } catch (error) {
+      throw writeFailed(error);
     }
     for (const f of old) rmSync(path.join(this.dir, f));
     return old;
@@ -149,48 +247,4 @@ function definedOnly(input: AuditInput): AuditInput {
   ) as unknown as AuditInput;
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  entries: number;
-  files: number;
-  problems: string[];
-}
-
-/** Walks every day file: detects a changed, removed, reordered or inserted entry, or a missing file. */
-export function verifyJournal(dir: string): VerifyResult {
-  const problems: string[] = [];
-  const prunedFile = path.join(dir, PRUNED);
-  let expected = existsSync(prunedFile)
-    ? (JSON.parse(readFileSync(prunedFile, 'utf8')) as { seq: number; hash: string })
-    : { seq: 0, hash: GENESIS };
-  let count = 0;
-  const list = journalFiles(dir);
-  for (const file of list) {
-    const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
-    lines.forEach((line, index) => {
-      if (!line) return;
-      const where = `${file}:${index + 1}`;
-      let entry: AuditEntry;
-      try {
-        entry = JSON.parse(line) as AuditEntry;
-      } catch {
-        problems.push(`${where}: not JSON`);
-        return;
-      }
-      count += 1;
-      const { hash, ...body } = entry;
-      if (hashOf(body) !== hash)
-        problems.push(`${where}: entry ${entry.seq} was changed (hash mismatch)`);
-      if (entry.seq !== expected.seq + 1)
-        problems.push(
-          `${where}: expected entry ${expected.seq + 1}, found ${entry.seq} (entries missing or reordered)`,
-        );
-      if (entry.prev !== expected.hash)
-        problems.push(
-          `${where}: entry ${entry.seq} does not follow the previous entry (chain broken)`,
-        );
-      expected = { seq: entry.seq, hash };
-    });
-  }
-  return { ok: problems.length === 0, entries: count, files: list.length, problems };
-}
+export { type VerifyResult, verifyJournal } from './journal-verify';

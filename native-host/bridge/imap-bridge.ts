@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { LineReader } from '../upstream/line-reader';
-import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
+import { type LiveConnection, LoopbackBridge, SessionFailedClosed } from './loopback-bridge';
 import { latin1Line, userSentence } from './wire-text';
 import { openImapSession } from './imap-upstream';
 import { imapAction } from './imap-actions';
@@ -51,6 +51,7 @@ export class ImapBridge extends LoopbackBridge {
 
   protected async accept(entry: LiveConnection): Promise<void> {
     const client = entry.client;
+    const logins = this.loginsFor(client);
     const reader = new LineReader(client, PRE_AUTH_LINE_TIMEOUT_MS, PRE_AUTH_READER);
     const send = (line: string) => client.write(latin1Line(line));
     send(`* OK [CAPABILITY ${PRE_AUTH_CAPABILITIES}] open-mssante bridge ready`);
@@ -96,7 +97,7 @@ export class ImapBridge extends LoopbackBridge {
           send(`${tag} BAD command not allowed before authentication`);
         }
         if (!presented) continue;
-        if (!this.logins.localAccepted(presented)) {
+        if (!logins.localAccepted(presented)) {
           send(`${tag} NO [AUTHENTICATIONFAILED] ${userSentence('E_BRIDGE_LOCAL_AUTH')}`);
           continue;
         }
@@ -104,7 +105,7 @@ export class ImapBridge extends LoopbackBridge {
         try {
           session = await openImapSession(this.mailbox, this.deps.trust);
         } catch (error) {
-          const failure = this.logins.refused('authenticate', 'AUTHENTICATE', error);
+          const failure = logins.refused('authenticate', 'AUTHENTICATE', error);
           this.deps.log.warn('imap.upstream.failed', {
             mailbox: this.mailbox.address,
             code: failure.code,
@@ -115,15 +116,16 @@ export class ImapBridge extends LoopbackBridge {
           continue;
         }
         entry.upstream = session.socket;
-        this.logins.connected(session.report);
-        this.logins.authenticated('AUTHENTICATE', 'OK');
+        logins.connected(session.report);
+        logins.authenticated('AUTHENTICATE', 'OK');
         send(`${tag} OK [CAPABILITY ${session.capabilities}] Logged in`);
         const { rest } = reader.detach();
         this.relay(client, rest, session.socket, session.rest);
         return;
       }
     } catch (error) {
-      this.drop(client, error);
+      // A session closed because it could not be journaled is already saying goodbye.
+      if (!(error instanceof SessionFailedClosed)) this.drop(client, error);
     }
   }
 
@@ -152,7 +154,7 @@ export class ImapBridge extends LoopbackBridge {
       if (!command) return;
       pending.delete(m[1]!);
       const status = m[2]!.toUpperCase();
-      this.journal(command.action, {
+      this.journalFor(client, command.action, {
         outcome: status === 'OK' ? 'ok' : 'failed',
         request: command.request,
         response: `${status} ${this.deps.redactor.text(m[3]!)}`.trim().slice(0, 200),

@@ -1,7 +1,7 @@
 import net, { type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ErrorCode } from '../../shared/errors/codes';
-import { MssanteError } from '../../shared/errors/mssante-error';
+import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
 import type { AuditJournal } from '../audit/journal';
 import type { Redactor } from '../audit/redact';
 import type { Logger } from '../log';
@@ -18,6 +18,14 @@ export interface BridgeDeps {
   log: Logger;
   /** ECO.2.4.3: X-MSS-NIL for a message sent without it (config.json `productReference`). */
   productReference?: string;
+}
+
+/** Thrown out of a login flow whose session was closed because it could not be journaled. */
+export class SessionFailedClosed extends Error {
+  constructor() {
+    super('session closed: the journal could not be written');
+    this.name = 'SessionFailedClosed';
+  }
 }
 
 export interface LiveConnection {
@@ -53,16 +61,20 @@ export abstract class LoopbackBridge {
   /** Connections are being refused (journaled once per run of refusals). */
   private saturated = false;
 
-  /** The login steps both protocols journal alike. */
-  protected readonly logins: LoginJournal;
-
   constructor(
     readonly mailbox: BridgeMailbox,
     protected readonly deps: BridgeDeps,
-  ) {
-    this.logins = new LoginJournal(mailbox, deps.redactor, (action, fields) =>
-      this.journal(action, fields),
-    );
+  ) {}
+
+  /**
+   * The login steps both protocols journal alike, for one connection: when a step cannot be
+   * journaled the connection is closed (`journalFor`) and SessionFailedClosed is thrown, which
+   * ends the login flow before anything is relayed.
+   */
+  protected loginsFor(client: Socket): LoginJournal {
+    return new LoginJournal(this.mailbox, this.deps.redactor, (action, fields) => {
+      if (!this.journalFor(client, action, fields)) throw new SessionFailedClosed();
+    });
   }
 
   /** Serves one client connection (the entry is tracked and cleaned up by the base). */
@@ -86,8 +98,18 @@ export abstract class LoopbackBridge {
 
   /** ECO.1.2.6: end every session of this mailbox, telling Thunderbird why. */
   closeAll(code: ErrorCode): void {
-    if (this.live.size)
-      this.journal('disconnect', { outcome: 'ok', code, request: 'session closed by the host' });
+    if (this.live.size) {
+      try {
+        this.record('disconnect', { outcome: 'ok', code, request: 'session closed by the host' });
+      } catch (error) {
+        // Every session ends here anyway; the failure is logged.
+        this.deps.log.error('journal.write.failed', {
+          mailbox: this.mailbox.address,
+          action: 'disconnect',
+          code: toMssanteError(error).code,
+        });
+      }
+    }
     for (const entry of this.live) {
       entry.client.end(latin1Line(this.goodbye(userSentence(code))));
       entry.upstream?.destroy();
@@ -114,12 +136,13 @@ export abstract class LoopbackBridge {
     if (!this.saturated) {
       this.saturated = true;
       this.deps.log.warn('bridge.connection.refused', { mailbox: this.mailbox.address, code });
-      this.journal('connect', {
+      const journaled = this.journalFor(socket, 'connect', {
         outcome: 'failed',
         request: 'local connection',
         code,
         response: `${this.live.size} open`,
       });
+      if (!journaled) return; // closed already, with E_AUDIT_WRITE_FAILED
     }
     this.closeWith(socket, code);
   }
@@ -148,22 +171,60 @@ export abstract class LoopbackBridge {
       mailbox: this.mailbox.address,
       code: error.code,
     });
-    this.journal('connect', {
+    const journaled = this.journalFor(client, 'connect', {
       outcome: 'failed',
       request: 'client input before login',
       code: error.code,
       ...(error.detail ? { response: error.detail } : {}),
     });
-    this.closeWith(client, error.code);
+    if (journaled) this.closeWith(client, error.code);
   }
 
-  protected journal(action: string, fields: JournalFields): void {
+  /** Journals under the mailbox's author; throws E_AUDIT_WRITE_FAILED when it cannot. */
+  private record(action: string, fields: JournalFields): void {
     this.deps.audit.record({
       author: authorOf(this.mailbox),
       mailbox: this.mailbox.address,
       action,
       ...fields,
     });
+  }
+
+  /**
+   * Journals an operation of `client`'s session. Fails closed: when the entry cannot be written
+   * (full disk, write error), that session ends now with the coded sentence (IMAP BYE, SMTP 421)
+   * and its upstream is cut, so nothing more is relayed unjournaled; the bridge, the host and the
+   * other sessions go on. Never throws (it runs inside socket handlers). False when it failed.
+   */
+  protected journalFor(client: Socket, action: string, fields: JournalFields): boolean {
+    try {
+      this.record(action, fields);
+      return true;
+    } catch (error) {
+      const code = toMssanteError(error).code;
+      this.deps.log.error('journal.write.failed', {
+        mailbox: this.mailbox.address,
+        action,
+        code,
+      });
+      this.failClosed(client, code === 'E_INTERNAL' ? 'E_AUDIT_WRITE_FAILED' : code);
+      return false;
+    }
+  }
+
+  /** Ends one client's session with the coded sentence and cuts its upstream. */
+  private failClosed(client: Socket, code: ErrorCode): void {
+    for (const entry of this.live) {
+      if (entry.client !== client) continue;
+      entry.upstream?.destroy();
+      this.live.delete(entry);
+    }
+    // Stop reading: no further command of this client goes anywhere.
+    client.pause();
+    client.removeAllListeners('data');
+    if (!client.destroyed && !client.writableEnded)
+      client.end(latin1Line(this.goodbye(userSentence(code))));
+    client.destroySoon();
   }
 
   /**
@@ -220,7 +281,7 @@ export abstract class LoopbackBridge {
     });
     upstream.on('close', () => {
       if (!clientGone)
-        this.journal('disconnect', { outcome: 'ok', request: 'closed by the server' });
+        this.journalFor(client, 'disconnect', { outcome: 'ok', request: 'closed by the server' });
       client.destroySoon();
     });
     upstream.on('error', () => upstream.destroy());

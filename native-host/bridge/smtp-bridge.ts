@@ -2,8 +2,9 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { LineReader } from '../upstream/line-reader';
 import { decodeSaslPlain } from './local-auth';
-import { type LiveConnection, LoopbackBridge } from './loopback-bridge';
+import { type LiveConnection, LoopbackBridge, SessionFailedClosed } from './loopback-bridge';
 import { headerGrowthBound, type HeaderRewriteOptions, SmtpDataRewriter } from './smtp-headers';
+import type { LoginJournal } from './login-journal';
 import { SmtpReplyRewriter } from './smtp-replies';
 import { authenticateSmtp, openSmtpSession, type SmtpSession } from './smtp-upstream';
 import { latin1Line, userSentence } from './wire-text';
@@ -58,11 +59,11 @@ export class SmtpBridge extends LoopbackBridge {
    * QUIT under the trust policy) that every client waiting shares, so clients that never log in
    * cannot make the bridge open one operator connection each (docs/security.md).
    */
-  private operatorExtensions(): Promise<string[]> {
+  private operatorExtensions(logins: LoginJournal): Promise<string[]> {
     if (this.extensions) return Promise.resolve(this.extensions);
     this.probe ??= openSmtpSession(this.mailbox, this.deps.trust)
       .then((session) => {
-        this.logins.connected(session.report);
+        logins.connected(session.report);
         session.reader.send('QUIT');
         session.socket.end();
         this.extensions = session.extensions;
@@ -107,19 +108,20 @@ export class SmtpBridge extends LoopbackBridge {
   private async upstreamLogin(
     entry: LiveConnection,
     send: (line: string) => void,
+    logins: LoginJournal,
   ): Promise<SmtpSession | null> {
     let session: SmtpSession;
     try {
       session = await openSmtpSession(this.mailbox, this.deps.trust);
     } catch (error) {
-      const failure = this.logins.refused('connect', 'STARTTLS', error);
+      const failure = logins.refused('connect', 'STARTTLS', error);
       send(`421 4.7.0 ${userSentence(failure.code)}`);
       entry.client.end();
       return null;
     }
     entry.upstream = session.socket;
     this.extensions = session.extensions;
-    this.logins.connected(session.report);
+    logins.connected(session.report);
     try {
       session = await authenticateSmtp(session, this.mailbox, this.deps.trust);
       entry.upstream = session.socket;
@@ -127,7 +129,7 @@ export class SmtpBridge extends LoopbackBridge {
     } catch (error) {
       entry.upstream?.destroy();
       entry.upstream = null;
-      const failure = this.logins.refused('authenticate', 'AUTH', error);
+      const failure = logins.refused('authenticate', 'AUTH', error);
       send(`535 5.7.8 ${userSentence(failure.code)}`);
       return null;
     }
@@ -135,6 +137,7 @@ export class SmtpBridge extends LoopbackBridge {
 
   protected async accept(entry: LiveConnection): Promise<void> {
     const client = entry.client;
+    const logins = this.loginsFor(client);
     const reader = new LineReader(client, PRE_AUTH_LINE_TIMEOUT_MS, PRE_AUTH_READER);
     const send = (line: string) => client.write(latin1Line(line));
     let greeted = false;
@@ -147,9 +150,10 @@ export class SmtpBridge extends LoopbackBridge {
         if (verb === 'EHLO' || verb === 'HELO') {
           let known: string[];
           try {
-            known = await this.operatorExtensions();
+            known = await this.operatorExtensions(logins);
           } catch (error) {
-            const failure = this.logins.refused('connect', 'STARTTLS', error);
+            if (error instanceof SessionFailedClosed) throw error;
+            const failure = logins.refused('connect', 'STARTTLS', error);
             send(`421 4.7.0 ${userSentence(failure.code)}`);
             client.end();
             return;
@@ -179,16 +183,16 @@ export class SmtpBridge extends LoopbackBridge {
           send('503 5.5.1 EHLO first');
           continue;
         }
-        if (!this.logins.localAccepted(presented)) {
+        if (!logins.localAccepted(presented)) {
           send(`535 5.7.8 ${userSentence('E_BRIDGE_LOCAL_AUTH')}`);
           continue;
         }
-        const session = await this.upstreamLogin(entry, send);
+        const session = await this.upstreamLogin(entry, send, logins);
         if (!session) {
           if (client.writableEnded) return;
           continue;
         }
-        this.logins.authenticated('AUTH', '235');
+        logins.authenticated('AUTH', '235');
         send('235 2.7.0 Authentication successful');
         const { rest } = reader.detach();
         const upstreamRest = session.reader.detach().rest;
@@ -196,7 +200,8 @@ export class SmtpBridge extends LoopbackBridge {
         return;
       }
     } catch (error) {
-      this.drop(client, error);
+      // A session closed because it could not be journaled is already saying goodbye.
+      if (!(error instanceof SessionFailedClosed)) this.drop(client, error);
     }
   }
 
@@ -257,7 +262,7 @@ export class SmtpBridge extends LoopbackBridge {
       }
       const tooLarge = code === 552 && /^5\.(2\.3|3\.4)\b/.test(text);
       if (verb === '.') {
-        this.journal('send', {
+        this.journalFor(client, 'send', {
           outcome: code < 400 ? 'ok' : 'failed',
           request: envelope.join(' '),
           response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
@@ -265,14 +270,14 @@ export class SmtpBridge extends LoopbackBridge {
         });
         envelope = [];
       } else if (verb === 'MAIL' && code >= 400) {
-        this.journal('send', {
+        this.journalFor(client, 'send', {
           outcome: 'failed',
           request: envelope[0] ?? 'MAIL',
           response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),
           ...(tooLarge ? { code: 'E_SMTP_MESSAGE_TOO_LARGE' } : {}),
         });
       } else if (verb === 'RCPT' && code >= 400) {
-        this.journal('send', {
+        this.journalFor(client, 'send', {
           outcome: 'failed',
           request: envelope.at(-1) ?? 'RCPT',
           response: `${code} ${this.deps.redactor.text(text)}`.slice(0, 200),

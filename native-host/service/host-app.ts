@@ -40,18 +40,19 @@ export class HostApp {
     notify: (event: HostEvent) => void = () => {},
   ) {
     const auditDir = path.join(stateDir, 'audit');
-    this.audit = new AuditJournal(auditDir);
+    let replaced: number | undefined;
+    const key = journalKey(auditDir, (length) => (replaced = length));
+    // Opening the journal cuts a torn last line and checks its signed head (journal.ts).
+    this.audit = new AuditJournal(auditDir, undefined, key);
+    if (replaced !== undefined)
+      this.audit.record({
+        author: 'system',
+        action: 'key-replaced',
+        request: `journal.key (was ${replaced} bytes): earlier patient pseudonyms no longer match`,
+        outcome: 'ok',
+      });
     this.audit.prune();
-    const redactor = new Redactor(
-      journalKey(auditDir, (length) =>
-        this.audit.record({
-          author: 'system',
-          action: 'key-replaced',
-          request: `journal.key (was ${length} bytes): earlier patient pseudonyms no longer match`,
-          outcome: 'ok',
-        }),
-      ),
-    );
+    const redactor = new Redactor(key);
     this.store = new MailboxStore(stateDir, this.audit);
     this.settings = new HostSettings(stateDir);
     this.psc = new PscLink({

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
 import { type HostEvent, makeEvent, type Params, type Result } from '../../shared/protocol/index';
-import type { AuditJournal } from '../audit/journal';
+import type { AuditInput, AuditJournal } from '../audit/journal';
 import { RemotePscSession } from '../psc/remote-session';
 import { PscSession } from '../psc/session';
 import type { HostPscSession, PscFacts } from '../psc/session-port';
@@ -28,6 +28,19 @@ export class PscLink {
 
   constructor(private readonly deps: PscLinkDeps) {}
 
+  /**
+   * Journals from the session's events and logins' ends, outside any request: an entry that
+   * cannot be written (E_AUDIT_WRITE_FAILED) is told to the extension, never thrown into the
+   * session's event loop.
+   */
+  private journal(input: AuditInput): void {
+    try {
+      this.deps.audit.record(input);
+    } catch (error) {
+      this.deps.notify(makeEvent('notice', toMssanteError(error).toWire()));
+    }
+  }
+
   /** The session as it is, without making one. */
   get current(): HostPscSession | null {
     return this.#session;
@@ -52,7 +65,7 @@ export class PscLink {
       // ECO.4: a new access token while signed in (renewed by the intermediate server or here),
       // journaled without the token.
       if (facts.state === 'signed-in' && lastExpiry && facts.accessExpiresAt !== lastExpiry)
-        this.deps.audit.record({
+        this.journal({
           author: facts.identity?.nationalId ?? 'unknown',
           action: 'psc-token-renewed',
           outcome: 'ok',
@@ -63,7 +76,7 @@ export class PscLink {
     session.on('ended', (code: ErrorCode) => {
       // ECO.1.2.6: the refresh token is gone; close every IMAP and SMTP session and say why.
       this.deps.endSessions(code);
-      this.deps.audit.record({
+      this.journal({
         author: session.facts.identity?.nationalId ?? 'unknown',
         action: 'psc-session-end',
         outcome: 'ok',
@@ -114,7 +127,7 @@ export class PscLink {
   ): Promise<void> {
     return completion.then(
       () =>
-        void this.deps.audit.record({
+        this.journal({
           author: session.facts.identity?.nationalId ?? 'unknown',
           action: 'psc-login',
           outcome: 'ok',
@@ -125,7 +138,7 @@ export class PscLink {
       (error: unknown) => {
         const failure =
           error instanceof MssanteError ? error : new MssanteError('E_PSC_LOGIN_FAILED');
-        this.deps.audit.record({
+        this.journal({
           author: params.method === 'ciba' ? params.nationalId : 'unknown',
           action: 'psc-login',
           outcome: 'failed',

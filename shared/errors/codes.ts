@@ -498,6 +498,31 @@ export const ERROR_MESSAGES = {
     fr: 'Cette boîte MSSanté n’est pas configurée dans le module.',
     en: 'This MSSanté mailbox is not configured in the add-on.',
   },
+  // Audit journal under faults and its keyed head (native-host/audit, issue 19.5)
+  E_AUDIT_WRITE_FAILED: {
+    fr: 'L’hôte n’a pas pu écrire le journal d’audit (disque plein ou erreur d’écriture) : cette session est fermée, rien n’est transmis sans être journalisé. Libérez de la place puis reconnectez-vous.',
+    en: 'The host could not write the audit journal (disk full or write error): this session is closed, nothing is relayed unjournaled. Free some space, then reconnect.',
+  },
+  E_STATE_LOCKED: {
+    fr: 'Un autre hôte MSSanté utilise déjà ce dossier d’état (un autre profil Thunderbird ouvert ?) : fermez-le, puis réessayez.',
+    en: 'Another MSSanté host already uses this state folder (another Thunderbird profile open?): close it, then try again.',
+  },
+  E_AUDIT_TRUNCATED: {
+    fr: 'Les dernières entrées du journal d’audit ont été supprimées : l’en-tête signé du journal annonce des entrées absentes des fichiers.',
+    en: 'The newest entries of the audit journal were removed: the journal’s signed head names entries missing from the files.',
+  },
+  E_AUDIT_PRUNED_FORGED: {
+    fr: 'Le fichier pruned.json du journal d’audit n’a pas été écrit par cet hôte (signature absente ou fausse) : la purge du journal a pu être falsifiée.',
+    en: 'The audit journal’s pruned.json was not written by this host (missing or wrong signature): the journal’s pruning may have been forged.',
+  },
+  E_AUDIT_HEAD_INVALID: {
+    fr: 'L’en-tête signé du journal d’audit (head.json) est absent, faux, ou ne correspond pas aux dernières entrées.',
+    en: 'The audit journal’s signed head (head.json) is missing, wrong, or does not match the newest entries.',
+  },
+  E_AUDIT_CHAIN_BROKEN: {
+    fr: 'Le chaînage du journal d’audit est rompu : une entrée a été modifiée, supprimée, déplacée ou insérée.',
+    en: 'The audit journal’s hash chain is broken: an entry was changed, removed, moved or inserted.',
+  },
   // Annuaire offline index (native-host/annuaire, ECO.3.1.4)
   E_ANNUAIRE_EXTRACTION_HEADER: {
     fr: 'Ce fichier n’est pas une extraction publique de l’Annuaire Santé MSSanté : sa ligne d’en-tête ne contient pas les colonnes attendues.',

@@ -5,6 +5,7 @@ import { serve } from '../../server';
 import { closeAnnuaire } from '../../handlers/annuaire-registry';
 import type { HostApp } from '../../service/host-app';
 import type { HostContext } from '../../handlers/context';
+import { StateLock } from '../../storage/state-lock';
 import { parseCommandArgs, usageError } from '../args';
 import type { CliCommand } from '../command';
 import { configurationProblem } from './host-config-check';
@@ -42,13 +43,31 @@ async function runServe(): Promise<number> {
     counters: { requestsServed: 0, frameErrors: 0 },
   };
   let app: Promise<HostApp> | null = null;
-  ctx.app = () =>
-    (app ??= import('../../service/host-app').then(async ({ HostApp }) => {
+  let lock: StateLock | null = null;
+  const start = async (): Promise<HostApp> => {
+    const { HostApp } = await import('../../service/host-app');
+    // One host per state folder: a second one fails its requests with E_STATE_LOCKED (after a
+    // short wait for a host that is closing) and writes nothing (docs/security.md, "The journal
+    // under faults (19.5)").
+    lock = await StateLock.acquireWaiting(dir);
+    try {
       const created = new HostApp(dir, log, (event) => ctx.notify?.(event));
       // Bridges of configured mailboxes come back on their ports; failures are logged, not fatal.
       // Unconfigured, none is started (each would fail on the missing configuration).
       if (!problem) await created.startAll();
       return created;
+    } catch (error) {
+      lock.release();
+      lock = null;
+      throw error;
+    }
+  };
+  // A failed start is not kept: the next request tries again (the other host may have exited,
+  // the disk may have room again).
+  ctx.app = () =>
+    (app ??= start().catch((error: unknown) => {
+      app = null;
+      throw error;
     }));
   const code = await serve({
     input: process.stdin,
@@ -57,7 +76,9 @@ async function runServe(): Promise<number> {
     ctx,
   });
   const loaded = app as Promise<HostApp> | null; // assigned by ctx.app() when first used
-  if (loaded) await (await loaded).close();
+  const running = loaded ? await loaded.catch(() => null) : null;
+  if (running) await running.close();
+  (lock as StateLock | null)?.release();
   await closeAnnuaire(ctx);
   log.info('host.exit', { code });
   log.close();
