@@ -44,6 +44,7 @@ interface NamePart {
 
 /** Every element path the reader acts on (the root is `ClinicalDocument`). */
 const PATHS = [
+  'ClinicalDocument/id',
   'ClinicalDocument/code',
   'ClinicalDocument/title',
   'ClinicalDocument/effectiveTime',
