@@ -6,18 +6,20 @@ import { type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
 import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import { type StarttlsServer, starttlsServer } from '../../lab/sandbox/bad-servers/starttls-server';
 import { hostPids, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { DOMAIN } from '../../lab/sandbox/contracts';
 import { PRACTITIONERS } from '../../lab/sandbox/people';
 
 const DAY = 86_400_000;
 
 /** One operator server per rule family, each behind its own mailbox and Thunderbird account. */
-type Case = 'expired' | 'tls11' | 'banned' | 'revoked' | 'cached';
+type Case = 'expired' | 'tls11' | 'banned' | 'ecdh224' | 'revoked' | 'cached';
 const ADDRESS: Record<Case, string> = {
   expired: PRACTITIONERS[0]!.mailbox!,
   tls11: PRACTITIONERS[1]!.mailbox!,
   banned: PRACTITIONERS[2]!.mailbox!,
   revoked: PRACTITIONERS[3]!.mailbox!,
   cached: PRACTITIONERS[4]!.mailbox!,
+  ecdh224: `curve.224@${DOMAIN}`,
 };
 const REVOKED_SERIAL = '0a11ce06';
 
@@ -121,6 +123,12 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
       maxVersion: 'TLSv1.2',
       ciphers: 'AES128-SHA:@SECLEVEL=0',
     });
+    // ECDHE with a curve under 256 bits only (ECO.1.1.3; the sandbox's `ecdh224` bad server).
+    await operatorServers('ecdh224', valid, {
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256',
+      ecdhCurve: 'secp224r1',
+    });
     // A certificate the CRL lists (ECO.1.1.6), and a good one (ECO.1.1.7).
     await operatorServers('revoked', { ...valid, serial: REVOKED_SERIAL });
     await operatorServers('cached', valid);
@@ -209,7 +217,7 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
     );
   }
 
-  it('[e2e] ECO.1.1.1 ECO.1.1.3 tells the user a server speaking only TLS 1.1, or offering only a banned suite, is refused; no login reaches either', async function () {
+  it('[e2e] ECO.1.1.1 ECO.1.1.3 tells the user a server speaking only TLS 1.1, offering only a banned suite, or only an ECDHE curve under 256 bits is refused; no login reaches them', async function () {
     this.timeout(150_000);
     assert.match(
       await suite.alertsOnOpening(accountKeys.get('tls11')!),
@@ -219,8 +227,13 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
       await suite.alertsOnOpening(accountKeys.get('banned')!),
       /: Le serveur n.accepte aucune des six suites de chiffrement autorisées par le Référentiel \(ECO\.1\.1\.3\)\. \[E_TLS_SUITE\]/,
     );
-    assert.equal(imapOf('tls11').authAttempts(), 0);
-    assert.equal(imapOf('banned').authAttempts(), 0);
+    // No group in common with a server whose only ECDHE curve is secp224r1: the same refusal.
+    assert.match(
+      await suite.alertsOnOpening(accountKeys.get('ecdh224')!),
+      /\(ECO\.1\.1\.3\)\. \[E_TLS_SUITE\]/,
+    );
+    for (const c of ['tls11', 'banned', 'ecdh224'] as const)
+      assert.equal(imapOf(c).authAttempts(), 0, c);
     assert.ok(entries('banned').some((e) => e.outcome === 'failed' && e.code === 'E_TLS_SUITE'));
   });
 
