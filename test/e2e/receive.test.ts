@@ -483,6 +483,115 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     }
   });
 
+  it('[e2e] ECO.3.1.3 the cards view, the new-mail notification’s text and the file name “Save as” proposes show XDM subjects without “XDM/1.0/DDM+”', async function () {
+    this.timeout(90_000);
+    const one = (await byMessageId('r-xdm-1@sandbox'))!;
+    const colleague = (await byMessageId('r-colleague@sandbox'))!;
+    await listColumn([one.id, colleague.id], 'mssanteSubjectCol'); // the INBOX in the mail tab
+    // Cards: the user picks the cards view (Thunderbird's View > Message list > Cards).
+    const cards = await suite.marionette.chrome<{ rows: string; subjects: string[] }>(
+      `const [addonId, ids] = args;
+       const pref = 'mail.threadpane.listview';
+       const before = Services.prefs.prefHasUserValue(pref) ? Services.prefs.getIntPref(pref) : null;
+       const win = Services.wm.getMostRecentWindow('mail:3pane');
+       win.focus();
+       const about3Pane = win.document.getElementById('tabmail').tabInfo[0].chromeBrowser.contentWindow;
+       const tree = about3Pane.document.getElementById('threadTree');
+       const ext = WebExtensionPolicy.getByID(addonId).extension;
+       try {
+         Services.prefs.setIntPref(pref, 0);
+         for (let i = 0; i < 100 && tree.getAttribute('rows') !== 'thread-card'; i++)
+           await new Promise((r) => setTimeout(r, 100));
+         const subjects = [];
+         for (const id of ids) {
+           const index = about3Pane.gDBView.findIndexOfMsgHdr(ext.messageManager.get(id), true);
+           tree.scrollToIndex(index, true);
+           let row = null;
+           for (let i = 0; i < 100 && !row?.subjectLine?.textContent; i++) {
+             if (i === 30) tree.invalidate(); // rows are redrawn on the next frame
+             await new Promise((r) => setTimeout(r, 100));
+             row = tree.getRowAtIndex(index);
+           }
+           if (!row?.subjectLine) throw new Error('no card at ' + index + ': ' + row?.localName);
+           subjects.push(row.subjectLine.textContent + ' | ' + row.subjectLine.title);
+         }
+         return { rows: tree.getAttribute('rows'), subjects };
+       } finally {
+         if (before === null) Services.prefs.clearUserPref(pref);
+         else Services.prefs.setIntPref(pref, before);
+       }`,
+      [ADDON_ID, [one.id, colleague.id]],
+    );
+    assert.equal(cards.rows, 'thread-card');
+    assert.deepEqual(cards.subjects, [
+      `${cleaned(oneSubject)} | ${cleaned(oneSubject)}`,
+      'Avis cardiologique | Avis cardiologique',
+    ]);
+    // The new-mail notification's text, as Thunderbird builds it for the first new message.
+    const alertText = await suite.marionette.chrome<string>(
+      `const { MailNotificationManager } = ChromeUtils.importESModule('resource:///modules/MailNotificationManager.sys.mjs');
+       const hdr = WebExtensionPolicy.getByID(args[0]).extension.messageManager.get(args[1]);
+       return MailNotificationManager._getAlertBody(hdr.folder, hdr);`,
+      [ADDON_ID, one.id],
+    );
+    assert.ok(alertText.startsWith(cleaned(oneSubject)), alertText);
+    assert.doesNotMatch(alertText, /XDM\/1\.0\/DDM\+/);
+    // "Save as": the file name Thunderbird proposes (mailCommands.js SaveAsFile), in the 3-pane
+    // window and in a message window.
+    await call('messageDisplay.open', { messageId: one.id, location: 'window' });
+    try {
+      await shownIn('window', one.id);
+      const names = await suite.marionette.chrome<string[]>(
+        `const hdr = WebExtensionPolicy.getByID(args[0]).extension.messageManager.get(args[1]);
+         return ['mail:3pane', 'mail:messageWindow'].map((type) => {
+           const win = Services.wm.getMostRecentWindow(type);
+           return win.GenerateValidFilename(win.GenerateFilenameFromMsgHdr(hdr), '.eml');
+         });`,
+        [ADDON_ID, one.id],
+      );
+      for (const name of names) {
+        assert.ok(name.startsWith(cleaned(oneSubject).replace(/\//g, '_').slice(0, 20)), name);
+        assert.doesNotMatch(name, /^XDM/);
+        assert.match(name, /\.eml$/);
+      }
+    } finally {
+      await suite.marionette.chrome(
+        `for (const w of Services.wm.getEnumerator('mail:messageWindow')) w.close();
+         return true;`,
+      );
+    }
+  });
+
+  it('[e2e] ECO.3.1.3 printing an XDM message: the print preview’s header shows its subject without “XDM/1.0/DDM+”', async function () {
+    this.timeout(90_000);
+    const one = (await byMessageId('r-xdm-1@sandbox'))!;
+    await listColumn([one.id], 'mssanteSubjectCol'); // the INBOX in the mail tab
+    const [mailTab] = await call<Array<{ id: number }>>('mailTabs.query', {});
+    await call('mailTabs.setSelectedMessages', mailTab!.id, [one.id]);
+    await shownIn('pane', one.id);
+    // File > Print on the displayed message; the preview is a static clone of what is printed.
+    const previewHeader = await suite.marionette.chrome<string[]>(
+      `const win = Services.wm.getMostRecentWindow('mail:3pane');
+       const about = win.document.getElementById('tabmail').tabInfo[0].chromeBrowser.contentWindow.messageBrowser.contentWindow;
+       for (let i = 0; i < 100 && about.getMessagePaneBrowser().contentDocument?.readyState !== 'complete'; i++)
+         await new Promise((r) => setTimeout(r, 100));
+       about.commandController.doCommand('cmd_print');
+       // The preview browsers sit in the window's print preview stack (printUtils.js).
+       const previews = () => [...win.document.querySelectorAll('browser.printPreviewBrowser')]
+         .map((b) => b.contentDocument)
+         .filter((doc) => doc?.querySelector('table.moz-main-header'));
+       for (let i = 0; i < 150 && previews().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+       const found = previews().map((doc) => [...doc.querySelectorAll('table.moz-main-header td')].map((td) => td.textContent).join(' | '));
+       for (const b of win.document.querySelectorAll('browser.printSettingsBrowser')) b.contentWindow?.close();
+       return found;`,
+    );
+    assert.ok(previewHeader.length > 0, 'a print preview of the message');
+    for (const header of previewHeader) {
+      assert.ok(header.includes(cleaned(oneSubject)), header);
+      assert.doesNotMatch(header, /XDM\/1\.0\/DDM\+/);
+    }
+  });
+
   it('[e2e] ECO.3.1.3 the stored message and a reply keep “XDM/1.0/DDM+”; a non-XDM subject and a non-MSSanté account’s XDM message are left alone', async function () {
     this.timeout(90_000);
     const one = (await byMessageId('r-xdm-1@sandbox'))!;

@@ -189,20 +189,4 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     assert.doesNotMatch(everything, new RegExp(SECRET));
     assert.doesNotMatch(everything, /279035121518989/);
   });
-
-  it('ECO.1.2.6 closes every session with the reason when PSC ends the session', async () => {
-    const c = client();
-    await c.connect();
-    const closed = new Promise((resolve) => c.once('close', resolve));
-    await control('end-session', { nationalId: MARIE.nationalId });
-    await assert.rejects(session.refresh(), { code: 'E_PSC_REFRESH_INVALID' });
-    await closed;
-    await assert.rejects(client().connect(), (e: { responseText?: string }) => {
-      assert.match(
-        e.responseText ?? '',
-        /session Pro Sant. Connect a pris fin.*\[E_PSC_REFRESH_INVALID\]/,
-      );
-      return true;
-    });
-  });
 });

@@ -189,6 +189,25 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
     await refused(badServer('dh1024'), 'E_TLS_DH_TOO_SMALL');
   });
 
+  it('ECO.1.1.3 refuses a server whose only ECDHE curve is under 256 bits (secp224r1)', async () => {
+    await refused(badServer('ecdh224'), 'E_TLS_SUITE');
+  });
+
+  it('ECO.1.1.3 never offers an ECDHE curve under 256 bits: a server preferring secp224r1 (or secp192r1) gets P-256', async () => {
+    const server = await serve(
+      {},
+      {
+        maxVersion: 'TLSv1.2',
+        ciphers: 'ECDHE-RSA-AES128-GCM-SHA256',
+        ecdhCurve: 'secp224r1:prime192v1:P-256',
+        honorCipherOrder: true,
+      },
+    );
+    const result = await attempt(server);
+    assert.equal(result.outcome, 'connected', JSON.stringify(result));
+    assert.match(result.session!.keyExchange, /^ECDH prime256v1 256 bits$/);
+  });
+
   it('ECO.1.1.10 refuses a certificate from a CA outside IGC Santé, naming it', async () => {
     const { detail } = await refused(badServer('foreignCa'), 'E_TRUST_UNKNOWN_CA');
     assert.match(

@@ -1,3 +1,4 @@
+import { XDM_SUBJECT_PREFIX } from '../../../shared/domain/mail/subject';
 import { toMssanteError } from '../../../shared/errors/mssante-error';
 import type { Locale } from '../../../shared/errors/codes';
 import { serveBanners } from './banner';
@@ -51,7 +52,9 @@ export function startReceive(): void {
   void (async () => {
     await ensureTags();
     await browser.mssanteReceive.addSubjectColumn(browser.i18n.getMessage('receiveColumnSubject'));
-    await browser.mssanteReceive.showDisplaySubjects();
+    // ECO.3.1.3: Thunderbird's displays of a received subject show the display subject; the
+    // new-mail notification waits briefly for that of a subject with the XDM prefix.
+    await browser.mssanteReceive.showDisplaySubjects(XDM_SUBJECT_PREFIX);
     const registered = await browser.scripting.messageDisplay.getRegisteredScripts();
     if (!registered.some((s) => s.id === BANNER_SCRIPT.id))
       await browser.scripting.messageDisplay.registerScripts([BANNER_SCRIPT]);

@@ -7,5 +7,5 @@ declare namespace browser.mssanteReceive {
   function addSubjectColumn(label: string): Promise<void>;
   function useSubjectColumn(accountId: string): Promise<number>;
   function setDisplaySubject(messageId: number, subject: string): Promise<void>;
-  function showDisplaySubjects(): Promise<void>;
+  function showDisplaySubjects(pendingPrefix?: string): Promise<void>;
 }

@@ -10,6 +10,10 @@
   const { ThreadPaneColumns } = ChromeUtils.importESModule(
     'chrome://messenger/content/ThreadPaneColumns.mjs',
   );
+  const { MailNotificationManager } = ChromeUtils.importESModule(
+    'resource:///modules/MailNotificationManager.sys.mjs',
+  );
+  const { setTimeout } = ChromeUtils.importESModule('resource://gre/modules/Timer.sys.mjs');
 
   /** The mark mssanteAccounts.create puts on the servers it creates. */
   const MARK = 'mssante_address';
@@ -31,6 +35,36 @@
   /** about:message windows whose gMessageListeners hold our listener (window -> listener). */
   const hooked = new Map();
   let ExtensionSupport;
+  /**
+   * Subjects starting with this (the background's rule, passed in: the XDM prefix) get a display
+   * subject soon after they arrive: the new-mail notification waits for it, briefly.
+   */
+  let pendingPrefix = '';
+  /** How long the new-mail notification waits for a display subject not stored yet. */
+  const NOTIFICATION_WAIT_MS = 3000;
+
+  /** Thunderbird chrome functions wrapped to show display subjects: [owner, name, original]. */
+  const wrapped = [];
+
+  /** Replaces `owner[name]` by `make(original)` once; unwrapAll puts the original back. */
+  function wrap(owner, name, make) {
+    const original = owner?.[name];
+    if (typeof original !== 'function' || original.mssanteWrapped) return;
+    const replacement = make(original);
+    replacement.mssanteWrapped = true;
+    owner[name] = replacement;
+    wrapped.push([owner, name, original]);
+  }
+
+  function unwrapAll() {
+    for (const [owner, name, original] of wrapped.splice(0)) {
+      try {
+        owner[name] = original;
+      } catch {
+        // The window is gone, and its function with it.
+      }
+    }
+  }
 
   /**
    * What the header pane and the title show for a message: its display subject (set by
@@ -65,6 +99,45 @@
     }
   }
 
+  /**
+   * Printing a displayed message (aboutMessage.js cmd_print hands the message pane to
+   * PrintUtils.startPrintWindow): libmime writes the headers in that document as
+   * `.moz-main-header` tables, hidden on screen and printed. Just before the print preview clones
+   * the document, the subject cell's text, which ends with the stored subject, ends with the
+   * display subject instead.
+   */
+  function wrapPrint(win) {
+    wrap(
+      win.PrintUtils,
+      'startPrintWindow',
+      (original) =>
+        function startPrintWindow(browsingContext, ...rest) {
+          try {
+            showPrintSubject(browsingContext);
+          } catch {
+            // Printing goes on with Thunderbird's own header.
+          }
+          return original.call(this, browsingContext, ...rest);
+        },
+    );
+  }
+
+  function showPrintSubject(browsingContext) {
+    // The message pane (#messagepane) of an about:message document: its message is gMessage.
+    const pane = browsingContext?.embedderElement;
+    const hdr = pane?.id === 'messagepane' ? pane.ownerDocument.defaultView?.gMessage : null;
+    if (!shownSubject(hdr)) return;
+    const stored = hdr.mime2DecodedSubject;
+    const subject = hdr.getStringProperty(PROPERTY);
+    for (const cell of browsingContext.window?.document.querySelectorAll(
+      'table.moz-main-header td',
+    ) ?? []) {
+      const text = cell.lastChild;
+      if (text?.nodeType !== text?.TEXT_NODE || !text.data.endsWith(stored)) continue;
+      text.data = text.data.slice(0, text.data.length - stored.length) + subject;
+    }
+  }
+
   /** Joins the about:message window's gMessageListeners (msgHdrView.js, meant for add-ons). */
   function hookAboutMessage(aboutMessage) {
     if (hooked.has(aboutMessage) || !Array.isArray(aboutMessage.gMessageListeners)) return;
@@ -81,16 +154,113 @@
     showSubject(aboutMessage, true); // a message displayed before the hook
   }
 
+  /**
+   * The cards view (thread-card.mjs, ThreadCard.fillRow writes the subject line from the view's
+   * subject cell): after Thunderbird fills a card, its subject line and tooltip take the display
+   * subject. The class is per about:3pane document, so each one is wrapped once.
+   */
+  function wrapCards(about3Pane) {
+    const registry = about3Pane?.customElements;
+    if (!registry) return;
+    const ThreadCard = registry.get('thread-card');
+    if (!ThreadCard) {
+      registry.whenDefined('thread-card').then(
+        () => wrapCards(about3Pane),
+        () => undefined,
+      );
+      return;
+    }
+    wrap(
+      ThreadCard.prototype,
+      'fillRow',
+      (original) =>
+        function fillRow(...args) {
+          const result = original.apply(this, args);
+          const subject = cardSubject(this);
+          if (subject && this.subjectLine) {
+            this.subjectLine.textContent = subject;
+            this.subjectLine.title = subject;
+          }
+          return result;
+        },
+    );
+  }
+
+  function cardSubject(card) {
+    try {
+      return shownSubject(card.view?.getMsgHdrAt(card._index));
+    } catch {
+      return null; // a dummy row (grouped by sort) has no message header
+    }
+  }
+
+  /**
+   * "Save as" (mailCommands.js SaveAsFile): the file name Thunderbird proposes begins with the
+   * stored subject (GenerateFilenameFromMsgHdr); that beginning becomes the display subject.
+   */
+  function wrapSaveAs(win) {
+    wrap(
+      win,
+      'GenerateFilenameFromMsgHdr',
+      (original) =>
+        function GenerateFilenameFromMsgHdr(msgHdr) {
+          const name = original.call(this, msgHdr);
+          const subject = shownSubject(msgHdr);
+          if (!subject) return name;
+          const stored =
+            (msgHdr.flags & Ci.nsMsgMessageFlags.HasRe ? 'Re: ' : '') + msgHdr.mime2DecodedSubject;
+          return name.startsWith(stored) ? subject + name.slice(stored.length) : name;
+        },
+    );
+  }
+
+  /**
+   * The new-mail notification (MailNotificationManager._getAlertBody puts the stored subject in
+   * the alert's text): the display subject replaces it. A message whose subject starts with the
+   * pending prefix may not have its display subject yet (the add-on sets it as the message
+   * arrives): the text waits for it, at most NOTIFICATION_WAIT_MS.
+   */
+  function wrapNotification() {
+    wrap(
+      MailNotificationManager,
+      '_getAlertBody',
+      (original) =>
+        async function _getAlertBody(folder, msgHdr) {
+          const body = await original.call(this, folder, msgHdr);
+          return notificationText(body, msgHdr);
+        },
+    );
+  }
+
+  async function notificationText(body, hdr) {
+    const stored = hdr?.mime2DecodedSubject;
+    if (!body || !stored || !hdr.folder?.server?.getStringValue(MARK)) return body;
+    let waited = 0;
+    while (!hdr.getStringProperty(PROPERTY) && pendingPrefix && stored.startsWith(pendingPrefix)) {
+      if (waited >= NOTIFICATION_WAIT_MS) return body;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      waited += 100;
+    }
+    const subject = hdr.getStringProperty(PROPERTY);
+    return subject ? body.replace(stored, () => subject) : body;
+  }
+
   function hookWindow(win) {
     win.addEventListener('aboutMessageLoaded', onAboutMessageLoaded);
+    wrapSaveAs(win);
+    wrapPrint(win);
     for (const bc of win.browsingContext.getAllBrowsingContextsInSubtree()) {
       if (bc.currentURI?.spec === 'about:message' && bc.window) hookAboutMessage(bc.window);
+      if (bc.currentURI?.spec === 'about:3pane' && bc.window) wrapCards(bc.window);
     }
   }
 
   function onAboutMessageLoaded(event) {
-    // event.target is the about:message window (aboutMessage.js dispatches it there).
+    // event.target is the about:message window (aboutMessage.js dispatches it there); in a mail
+    // tab its parent is the tab's about:3pane (a new tab's list too).
     hookAboutMessage(event.target);
+    const parent = event.target.browsingContext?.parent?.window;
+    if (parent?.location?.href === 'about:3pane') wrapCards(parent);
   }
 
   function unhookAll() {
@@ -104,6 +274,7 @@
       if (at >= 0) list.splice(at, 1);
     }
     hooked.clear();
+    unwrapAll();
     ExtensionSupport = undefined;
   }
 
@@ -221,8 +392,10 @@
             }
           },
 
-          async showDisplaySubjects() {
+          async showDisplaySubjects(prefix) {
+            pendingPrefix = typeof prefix === 'string' ? prefix : '';
             if (ExtensionSupport) return;
+            wrapNotification();
             ({ ExtensionSupport } = ChromeUtils.importESModule(
               'resource:///modules/ExtensionSupport.sys.mjs',
             ));

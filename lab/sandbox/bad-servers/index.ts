@@ -48,6 +48,18 @@ export const BAD_CASES = {
     tls: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' },
   },
   dh1024: { protocol: 'imap', breaks: 'ECO.1.1.3', expected: 'E_TLS_DH_TOO_SMALL', tls: 'dh1024' },
+  // ECDHE with a 224-bit curve only: the client offers P-256, P-384 and P-521, so no group is
+  // shared and the handshake fails (handshake_failure alert: E_TLS_SUITE, docs/trust.md).
+  ecdh224: {
+    protocol: 'imap',
+    breaks: 'ECO.1.1.3',
+    expected: 'E_TLS_SUITE',
+    tls: {
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256',
+      ecdhCurve: 'secp224r1',
+    },
+  },
   expired: {
     protocol: 'imap',
     breaks: 'ECO.1.1.5',

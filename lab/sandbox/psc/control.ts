@@ -48,8 +48,18 @@ interface CibaProvider {
   backchannelResult(request: unknown, result: unknown, options?: unknown): Promise<void>;
 }
 
+/** A token request PSC answered with tokens, as oidc-provider reports it (`grant.success`). */
+export interface ServedGrant {
+  accountId: string;
+  /** `authorization_code`, `refresh_token` or CIBA's grant type. */
+  grantType: string;
+  at: number;
+}
+
 export interface ControlContext {
   state: ControlState;
+  /** The grants served, oldest first (bounded): tests read them to see a refresh happened. */
+  served: readonly ServedGrant[];
   store: Store;
   limits: SessionLimits;
   cibaPending: Map<string, CibaPending>;
@@ -109,6 +119,13 @@ export async function controlRoute(
       ]);
       return reply({ removed });
     }
+    case 'grants':
+      // What the token endpoint served this practitioner (ECO.1.2.7: a refresh happened).
+      return reply({
+        grants: ctx.served
+          .filter((g) => g.accountId === accountId)
+          .map((g) => ({ grantType: g.grantType, at: g.at })),
+      });
     case 'tokens':
       // The tokens PSC issued to this practitioner, so a test can prove they never reached the
       // disk of the workstation (ECO.1.2.5).

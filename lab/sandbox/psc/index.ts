@@ -15,7 +15,13 @@ import {
   SCOPE_ALL_CLAIMS,
   userinfoOf,
 } from './claims';
-import { type CibaPending, type ControlState, controlRoute, NORMAL_STATE } from './control';
+import {
+  type CibaPending,
+  type ControlState,
+  controlRoute,
+  NORMAL_STATE,
+  type ServedGrant,
+} from './control';
 import { authenticateClient, type ClientSecretEntry, readForm, sendJson } from './http';
 import { introspect, operatorView } from './introspection';
 import { foreignKey, persistentKey, resign, signJwt, type SigningKey } from './jwt';
@@ -96,6 +102,14 @@ function secret(dir: string, name: string): string {
 const epoch = () => Math.floor(Date.now() / 1000);
 /** oidc-provider works in whole seconds: its lifetimes are a ceiling, PSC's rules are enforced by SessionLimits. */
 const backstop = (seconds: number) => Math.ceil(seconds) + 1;
+
+/** What the stub reads of the context oidc-provider passes with `grant.success`. */
+interface GrantSuccessContext {
+  oidc: {
+    params: { grant_type?: unknown };
+    entities: { Account?: { accountId: string }; Grant?: { accountId: string } };
+  };
+}
 
 /** What the stub reads of oidc-provider's token models. */
 interface TokenModel extends AccessTokenFacts {
@@ -358,6 +372,15 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
     return forgetGrant(store, grantId);
   };
   const foreign = (): SigningKey => (nonPscKey ??= foreignKey());
+  // Observed, not inferred: oidc-provider emits `grant.success` once a grant handler has issued
+  // tokens; the control endpoint `grants` lists them per practitioner.
+  const served: ServedGrant[] = [];
+  provider.on('grant.success', (ctx: GrantSuccessContext) => {
+    const accountId =
+      ctx.oidc.entities.Account?.accountId ?? ctx.oidc.entities.Grant?.accountId ?? '';
+    served.push({ accountId, grantType: String(ctx.oidc.params.grant_type), at: Date.now() });
+    if (served.length > 1000) served.splice(0, served.length - 1000);
+  });
 
   provider.use(
     async (
@@ -405,6 +428,7 @@ export async function startPscStub(options: PscStubOptions): Promise<Started<Psc
           cibaPending,
           provider,
           endGrant,
+          served,
         });
       }
       if (state.down) return sendJson(res, 503, { error: 'temporarily_unavailable' });
