@@ -5,137 +5,43 @@
 // add-on in a dedicated profile (.state/profile) — on your display, or under Xvfb with a
 // screenshot saved and its path printed when there is none.
 // Options: --once (Xvfb mode: exit after the screenshot), --fresh (recreate the profile).
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { writePrivateFile } from '../native-host/config/private-file';
-import type { SandboxRuntime } from './sandbox/contracts';
-import { sandboxDir } from './sandbox/paths';
-import { readRuntime } from './sandbox/runtime';
-import { sandboxHostConfig, writeLabHostConfig } from './sandbox/host-config';
-import { PRACTITIONERS, titleCodeOf } from './sandbox/people';
-import { composeFromLabel, displayTitle } from '../shared/domain/mail/from-label';
 import { Marionette } from './thunderbird/marionette';
 import { freePort } from './system/net';
-import { writeProfile } from './thunderbird/profile';
-import { ensurePackages, THUNDERBIRD_PACKAGES } from './system/packages';
 import { launchThunderbird } from './thunderbird/launch';
-import { webTrustBundle } from './sandbox/web-trust';
 import { ensureDisplay } from './thunderbird/xvfb';
+import {
+  addonId,
+  prepareReadyState,
+  ROOT as root,
+  run,
+  startPaths,
+  waitForHandshake,
+  writeReadyProfile,
+} from './ready';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 // Everything `npm start` keeps is under .state/ ($MSSANTE_START_DIR moves it: the test of npm start).
-const state = process.env.MSSANTE_START_DIR
-  ? path.resolve(process.env.MSSANTE_START_DIR)
-  : path.join(root, '.state');
-const hostState = path.join(state, 'host');
+const paths = startPaths();
+const { state, hostState } = paths;
 const profile = path.join(state, 'profile');
-const sandbox = process.env.MSSANTE_START_DIR ? path.join(state, 'sandbox') : sandboxDir(root);
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
-const addonId: string = manifest.browser_specific_settings.gecko.id;
 const say = (line: string) => console.log(`[start] ${line}`);
-
-function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): void {
-  const result = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env });
-  if (result.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed`);
-}
-
-/** Waits until the host log shows the add-on's hello: the add-on and its host are connected. */
-async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<boolean> {
-  const log = path.join(hostState, 'logs', 'host.log');
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (existsSync(log)) {
-      const hello = readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as { t: string; event: string })
-        .some((entry) => entry.event === 'hello' && Date.parse(entry.t) >= since);
-      if (hello) return true;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
-
-/**
- * The host's configuration for the sandbox (a whole config.json, written by the lab and checked
- * by the product's schema), and the demo mailbox (kept across starts with its local secret and
- * bridge ports).
- */
-function configureHost(runtime: SandboxRuntime): string {
-  const marie = { ...PRACTITIONERS[0]!, mailbox: PRACTITIONERS[0]!.mailbox! };
-  writeLabHostConfig(hostState, sandboxHostConfig(runtime));
-  const file = path.join(hostState, 'mailboxes.json');
-  const previous = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Array<Record<string, unknown>>)
-    : [];
-  const kept = previous.find((m) => m.address === marie.mailbox);
-  const mailbox = {
-    address: marie.mailbox,
-    profile: 'PER',
-    imap: runtime.imap,
-    smtp: runtime.smtp,
-    secret: (kept?.secret as string | undefined) ?? randomBytes(24).toString('base64url'),
-    imapPort: (kept?.imapPort as number | undefined) ?? 0,
-    smtpPort: (kept?.smtpPort as number | undefined) ?? 0,
-    // ECO.2.2.7: the From name the setup page would have given it (the account is made by the
-    // add-on's sync before any PSC sign-in, so it takes the name the host keeps).
-    displayName: composeFromLabel('PER', {
-      title: displayTitle(titleCodeOf(marie)),
-      firstName: marie.firstName,
-      lastName: marie.lastName,
-    }),
-  };
-  const others = previous.filter((m) => m.address !== marie.mailbox);
-  writePrivateFile(file, JSON.stringify([mailbox, ...others], null, 2) + '\n');
-  return marie.mailbox;
-}
-
-/** `mssante-lab sandbox up`; returns its runtime and whether this run started it. */
-function sandboxUp(): { runtime: SandboxRuntime; startedHere: boolean } {
-  const before = readRuntime(sandbox);
-  run(process.execPath, ['bin/mssante-lab.mjs', 'sandbox', 'up', '--dir', sandbox]);
-  const runtime = readRuntime(sandbox);
-  if (!runtime) throw new Error(`the sandbox is not running (see ${sandbox}/daemon.log)`);
-  return { runtime, startedHere: !before };
-}
 
 async function main(): Promise<void> {
   run(process.execPath, ['scripts/build.mjs']);
-  ensurePackages(THUNDERBIRD_PACKAGES, say);
-  mkdirSync(state, { recursive: true });
-  run(process.execPath, ['dist/host/mssante.mjs', 'host', 'install'], {
-    ...process.env,
-    MSSANTE_STATE_DIR: hostState,
-  });
-  const { runtime, startedHere } = sandboxUp();
-  const address = configureHost(runtime);
-  say(`sandbox up (${path.relative(root, sandbox)}), mailbox ${address} configured in the host`);
-  const stopSandbox = () => {
-    // A sandbox that was already running before `npm start` is left as it was.
-    if (startedHere)
-      run(process.execPath, ['bin/mssante-lab.mjs', 'sandbox', 'down', '--dir', sandbox]);
-  };
+  const ready = prepareReadyState({ paths, sandbox: true, say });
+  const address = ready.address!;
+  const stopSandbox = ready.stopSandbox;
 
-  if (args.has('--fresh')) rmSync(profile, { recursive: true, force: true });
   const display = await ensureDisplay({ preferExisting: true });
   const headless = display.process !== null;
   const marionettePort = headless ? await freePort() : 0;
-  writeProfile({
+  writeReadyProfile(ready, {
     dir: profile,
-    xpi: path.join(root, 'dist', `open-mssante-${pkg.version}.xpi`),
-    addonId,
-    locale: 'fr',
+    fresh: args.has('--fresh'),
+    installXpi: true,
     prefs: headless ? { 'marionette.port': marionettePort } : {},
-    // The PSC page sends the sign-in tab back to the intermediate LPS server.
-    ...(runtime.lps
-      ? { webServers: { caFile: runtime.lps.caFile, names: [new URL(runtime.lps.url).hostname] } }
-      : {}),
   });
   const logFile = path.join(state, 'thunderbird.log');
   const since = Date.now();
@@ -148,14 +54,7 @@ async function main(): Promise<void> {
     home: process.env.HOME ?? '',
     logFile,
     marionette: headless,
-    env: {
-      MSSANTE_STATE_DIR: hostState,
-      // The host Thunderbird starts trusts the autoconfig server's test "commercial" CA as a
-      // browser trusts a commercial one: through Node's default store (docs/trust.md).
-      ...(runtime.autoconfig.caFile
-        ? { NODE_EXTRA_CA_CERTS: webTrustBundle(runtime.autoconfig.caFile, state) }
-        : {}),
-    },
+    env: ready.env,
   });
   const stop = async () => {
     await tb.stop();
@@ -165,7 +64,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
 
-  const connected = await waitForHandshake(since);
+  const connected = await waitForHandshake(hostState, since);
   say(
     connected
       ? 'the add-on is connected to its native host'
@@ -198,7 +97,7 @@ async function main(): Promise<void> {
        Services.wm.getMostRecentWindow('mail:3pane').openTab('contentTab', { url: 'moz-extension://' + policy.mozExtensionHostname + '/ui/popup/popup.html' });
        await new Promise((r) => setTimeout(r, 1500));
        return true;`,
-      [addonId],
+      [addonId()],
     );
     const shots = path.join(state, 'screenshots');
     mkdirSync(shots, { recursive: true });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePackages } from '../system/packages';
 
@@ -38,7 +38,11 @@ export const BASE_PREFS: Record<string, PrefValue> = {
 
 export interface ProfileOptions {
   dir: string;
-  xpi: string;
+  /**
+   * The add-on to install permanently (copied to <profile>/extensions/<id>.xpi). Without it, no
+   * copy is left there: `web-ext run` installs its own temporary one.
+   */
+  xpi?: string;
   addonId: string;
   /** UI locale ('fr' needs Debian's thunderbird-l10n-fr). */
   locale?: string;
@@ -77,7 +81,9 @@ export function writeProfile({
     trustCa(dir, webServers.caFile);
     prefs = { 'network.dns.localDomains': webServers.names.join(','), ...prefs };
   }
-  copyFileSync(xpi, path.join(dir, 'extensions', `${addonId}.xpi`));
+  const installed = path.join(dir, 'extensions', `${addonId}.xpi`);
+  if (xpi) copyFileSync(xpi, installed);
+  else rmSync(installed, { force: true });
   const all: Record<string, PrefValue> = {
     ...BASE_PREFS,
     'intl.locale.requested': locale,
