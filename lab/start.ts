@@ -6,7 +6,6 @@
 // screenshot saved and its path printed when there is none.
 // Options: --once (Xvfb mode: exit after the screenshot), --fresh (recreate the profile).
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,8 +63,8 @@ async function waitForHandshake(since: number, timeoutMs = 60_000): Promise<bool
 
 /**
  * The host's configuration for the sandbox (a whole config.json, written by the lab and checked
- * by the product's schema), and the demo mailbox (kept across starts with its local secret and
- * bridge ports).
+ * by the product's schema), and the demo mailbox (kept across starts with its bridge ports; the
+ * host makes a new local secret at each start).
  */
 function configureHost(runtime: SandboxRuntime): string {
   const marie = { ...PRACTITIONERS[0]!, mailbox: PRACTITIONERS[0]!.mailbox! };
@@ -80,7 +79,6 @@ function configureHost(runtime: SandboxRuntime): string {
     profile: 'PER',
     imap: runtime.imap,
     smtp: runtime.smtp,
-    secret: (kept?.secret as string | undefined) ?? randomBytes(24).toString('base64url'),
     imapPort: (kept?.imapPort as number | undefined) ?? 0,
     smtpPort: (kept?.smtpPort as number | undefined) ?? 0,
     // ECO.2.2.7: the From name the setup page would have given it (the account is made by the

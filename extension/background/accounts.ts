@@ -1,3 +1,4 @@
+import { MssanteError } from '../../shared/errors/mssante-error';
 import type { MessageType, Params, Result } from '../../shared/protocol/index';
 
 type Request = <T extends MessageType>(type: T, params: Params<T>) => Promise<Result<T>>;
@@ -5,22 +6,28 @@ type Mailbox = Result<'mailbox.list'>['mailboxes'][number];
 
 export const SETUP_PAGE = 'ui/setup/setup.html';
 
+/** The bridge of this host start: its ports, local secret and certificate; null while unbound. */
+function endpointOf(
+  mailbox: Pick<Mailbox, 'imapPort' | 'smtpPort' | 'secret' | 'tlsCertificate'>,
+): browser.mssanteAccounts.BridgeEndpoint | null {
+  const { imapPort, smtpPort, secret, tlsCertificate } = mailbox;
+  if (secret === undefined || tlsCertificate === undefined) return null;
+  return { imapPort, smtpPort, secret, tlsCertificate };
+}
+
 /**
  * The Thunderbird side of an MSSanté mailbox (experiment mssanteAccounts): an IMAP account, an
- * SMTP server and an identity on the bridge's loopback ports, the bridge's local secret as their
- * password, and the From display name (ECO.2.2.7).
+ * SMTP server and an identity on the bridge's loopback ports over TLS with the bridge's pinned
+ * certificate, the bridge's local secret as their password, and the From display name
+ * (ECO.2.2.7). A mailbox whose bridge is not bound (E_BRIDGE_PORT_TAKEN) gets no account.
  */
 export function createAccount(
-  mailbox: Pick<Mailbox, 'address' | 'imapPort' | 'smtpPort' | 'secret'>,
+  mailbox: Pick<Mailbox, 'address' | 'imapPort' | 'smtpPort' | 'secret' | 'tlsCertificate'>,
   fullName: string,
 ): ReturnType<typeof browser.mssanteAccounts.create> {
-  return browser.mssanteAccounts.create({
-    address: mailbox.address,
-    fullName,
-    imapPort: mailbox.imapPort,
-    smtpPort: mailbox.smtpPort,
-    secret: mailbox.secret,
-  });
+  const endpoint = endpointOf(mailbox);
+  if (!endpoint) throw new MssanteError('E_BRIDGE_PORT_TAKEN', { detail: mailbox.address });
+  return browser.mssanteAccounts.create({ address: mailbox.address, fullName, ...endpoint });
 }
 
 /**
@@ -48,8 +55,10 @@ export function watchFirstRun(): void {
 
 /**
  * The host's mailboxes are the source of truth: each gets its Thunderbird account, pointed at
- * the bridge's current ports (the host may have had to move them). `fullName` names an account
- * that has to be created again (the setup page names new ones itself).
+ * the bridge of this host start (ports, local secret and pinned certificate change with it). A
+ * mailbox whose bridge is not bound (its port taken, E_BRIDGE_PORT_TAKEN, shown in the popup)
+ * is left alone: Thunderbird keeps the old pin, which the program holding the port cannot pass.
+ * `fullName` names an account that has to be created again (the setup page names new ones).
  */
 export async function syncAccounts(
   request: Request,
@@ -57,8 +66,10 @@ export async function syncAccounts(
 ): Promise<void> {
   const { mailboxes } = await request('mailbox.list', {});
   for (const m of mailboxes) {
+    const endpoint = endpointOf(m);
+    if (!endpoint) continue;
     const accountId = await browser.mssanteAccounts.find(m.address);
-    if (accountId) await browser.mssanteAccounts.updatePorts(accountId, m.imapPort, m.smtpPort);
+    if (accountId) await browser.mssanteAccounts.update(accountId, endpoint);
     else await createAccount(m, fullName(m));
   }
   if (firstRun && mailboxes.length === 0) {

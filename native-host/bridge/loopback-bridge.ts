@@ -1,12 +1,14 @@
 import net, { type Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import type { ErrorCode } from '../../shared/errors/codes';
 import type { AuditJournal } from '../audit/journal';
 import type { Redactor } from '../audit/redact';
 import type { Logger } from '../log';
 import type { TrustContext } from '../trust/verify';
 import { type JournalFields, LoginJournal } from './login-journal';
+import type { LoopbackIdentity } from './loopback-identity';
 import { authorOf, type BridgeMailbox } from './mailbox';
+import { checkPeerUser, type LoopbackPair, type PeerVerdict } from './peer-uid';
 import { latin1Line, userSentence } from './wire-text';
 
 export interface BridgeDeps {
@@ -14,6 +16,10 @@ export interface BridgeDeps {
   audit: AuditJournal;
   redactor: Redactor;
   log: Logger;
+  /** The host's loopback TLS identity (generated at its start, pinned by Thunderbird). */
+  identity: LoopbackIdentity;
+  /** Who owns the peer's socket (peer-uid.ts; replaced only in unit tests). */
+  peerUser?: (pair: LoopbackPair) => Promise<PeerVerdict>;
 }
 
 export interface LiveConnection {
@@ -31,15 +37,10 @@ export abstract class LoopbackBridge {
   // command's last short segment while the previous one is unacknowledged otherwise waits for
   // the peer's delayed ACK (40 ms on Linux) — 5× slower SMTP submission (docs/benchmarks.md).
   private readonly server = net.createServer({ noDelay: true }, (socket) => {
-    const entry: LiveConnection = { client: socket, upstream: null };
-    this.live.add(entry);
-    socket.on('close', () => {
-      this.live.delete(entry);
-      entry.upstream?.destroy();
-    });
     socket.on('error', () => socket.destroy());
-    void this.accept(entry);
+    void this.admit(socket);
   });
+  private readonly tls: SecureContext;
   protected readonly live = new Set<LiveConnection>();
 
   /** The login steps both protocols journal alike. */
@@ -52,6 +53,48 @@ export abstract class LoopbackBridge {
     this.logins = new LoginJournal(mailbox, deps.redactor, (action, fields) =>
       this.journal(action, fields),
     );
+    this.tls = createSecureContext({
+      key: deps.identity.keyPem,
+      cert: deps.identity.certPem,
+      minVersion: 'TLSv1.2',
+    });
+  }
+
+  /**
+   * A new loopback connection: refused before any byte when its socket belongs to another OS
+   * user (E_BRIDGE_PEER_REFUSED, journaled), else served over TLS with the host's identity.
+   */
+  private async admit(socket: Socket): Promise<void> {
+    const pair: LoopbackPair = {
+      peer: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+    };
+    const verdict = await (this.deps.peerUser ?? checkPeerUser)(pair);
+    if (verdict.kind === 'other') {
+      socket.destroy();
+      this.journal('connect', {
+        outcome: 'failed',
+        code: 'E_BRIDGE_PEER_REFUSED',
+        request: `loopback peer of uid ${verdict.uid ?? 'unknown'}`,
+      });
+      this.deps.log.warn('bridge.peer.refused', {
+        mailbox: this.mailbox.address,
+        uid: verdict.uid ?? 'unknown',
+      });
+      return;
+    }
+    if (socket.destroyed) return;
+    const client = new TLSSocket(socket, { isServer: true, secureContext: this.tls });
+    client.on('error', () => client.destroy());
+    client.once('secure', () => {
+      const entry: LiveConnection = { client, upstream: null };
+      this.live.add(entry);
+      client.on('close', () => {
+        this.live.delete(entry);
+        entry.upstream?.destroy();
+      });
+      void this.accept(entry);
+    });
   }
 
   /** Serves one client connection (the entry is tracked and cleaned up by the base). */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { isErrorCode } from '../../shared/errors/codes';
@@ -105,29 +104,46 @@ export class HostApp {
 
   // — mailboxes —
 
+  /**
+   * Starts every stored mailbox that is not running yet. One whose port another program holds
+   * stays stopped, its E_BRIDGE_PORT_TAKEN journaled and shown as its last error (19.1); it is
+   * tried again at the next list.
+   */
   async startAll(): Promise<void> {
     const list = this.store.read();
+    let started = false;
     for (const stored of list) {
+      if (this.bridges.get(stored.address)) continue;
       try {
         await this.bridges.start(stored);
+        started = true;
+        if (this.health.lastError(stored.address)?.code === 'E_BRIDGE_PORT_TAKEN')
+          this.health.clear(stored.address);
       } catch (error) {
-        this.log.warn('mailbox.start.failed', {
+        const code = error instanceof MssanteError ? error.code : 'E_INTERNAL';
+        this.log.warn('mailbox.start.failed', { mailbox: stored.address, code });
+        this.health.fail(stored.address, code);
+        this.audit.record({
+          author: 'system',
           mailbox: stored.address,
-          code: error instanceof MssanteError ? error.code : 'E_INTERNAL',
+          action: 'bridge-listen',
+          outcome: 'failed',
+          code,
+          ...(error instanceof MssanteError && error.detail ? { request: error.detail } : {}),
         });
       }
     }
-    if (list.length) this.store.save(list);
+    if (started) this.store.save(list.map((m) => this.bridges.get(m.address)?.stored ?? m));
+    this.stopped = list.filter((m) => !this.bridges.get(m.address));
   }
 
-  /** The stored mailboxes' bridges, started when none runs yet (the host started lazily). */
-  private async started(): Promise<void> {
-    if (this.bridges.size === 0 && this.store.read().length > 0) await this.startAll();
-  }
+  /** Stored mailboxes whose bridges could not start (their ports taken). */
+  private stopped: StoredMailbox[] = [];
 
   async list(): Promise<Result<'mailbox.list'>> {
-    await this.started();
-    return { mailboxes: this.bridges.all().map((m) => this.bridges.describe(m)) };
+    await this.startAll();
+    const mailboxes = [...this.bridges.all().map((m) => m.stored), ...this.stopped];
+    return { mailboxes: await Promise.all(mailboxes.map((s) => this.bridges.describe(s))) };
   }
 
   async add(params: Params<'mailbox.add'>): Promise<Result<'mailbox.add'>> {
@@ -147,7 +163,7 @@ export class HostApp {
       profile: params.profile,
       imap: params.imap,
       smtp: params.smtp,
-      secret: randomBytes(24).toString('base64url'),
+      secret: '',
       imapPort: 0,
       smtpPort: 0,
       ...(app ? { app } : {}),
@@ -161,7 +177,7 @@ export class HostApp {
       action: 'mailbox-add',
       outcome: 'ok',
     });
-    return this.bridges.describe(live);
+    return this.bridges.describe(live.stored);
   }
 
   /**
@@ -169,7 +185,7 @@ export class HostApp {
    * (the outcome also becomes the mailbox's state, ECO.1.2.3).
    */
   async test(address: string): Promise<Result<'mailbox.test'>> {
-    await this.started();
+    await this.startAll();
     const live = this.bridges.get(address);
     if (!live) throw new MssanteError('E_MAILBOX_UNKNOWN', { detail: address.slice(0, 254) });
     const result = await testMailboxConnection(live.imap.mailbox, this.settings.resolved().trust);
@@ -188,6 +204,7 @@ export class HostApp {
 
   async remove(address: string): Promise<Result<'mailbox.remove'>> {
     this.health.clear(address);
+    this.stopped = this.stopped.filter((m) => m.address.toLowerCase() !== address.toLowerCase());
     const stopped = await this.bridges.stop(address);
     const removed = this.store.remove(address);
     return { removed: stopped || removed };
