@@ -1,19 +1,11 @@
 import { MssanteError } from '../../shared/errors/mssante-error';
 import type { MessageType, Params, Result } from '../../shared/protocol/index';
+import { endpointOf, syncPlan } from './bridge-endpoints';
 
 type Request = <T extends MessageType>(type: T, params: Params<T>) => Promise<Result<T>>;
 type Mailbox = Result<'mailbox.list'>['mailboxes'][number];
 
 export const SETUP_PAGE = 'ui/setup/setup.html';
-
-/** The bridge of this host start: its ports, local secret and certificate; null while unbound. */
-function endpointOf(
-  mailbox: Pick<Mailbox, 'imapPort' | 'smtpPort' | 'secret' | 'tlsCertificate'>,
-): browser.mssanteAccounts.BridgeEndpoint | null {
-  const { imapPort, smtpPort, secret, tlsCertificate } = mailbox;
-  if (secret === undefined || tlsCertificate === undefined) return null;
-  return { imapPort, smtpPort, secret, tlsCertificate };
-}
 
 /**
  * The Thunderbird side of an MSSanté mailbox (experiment mssanteAccounts): an IMAP account, an
@@ -57,17 +49,17 @@ export function watchFirstRun(): void {
  * The host's mailboxes are the source of truth: each gets its Thunderbird account, pointed at
  * the bridge of this host start (ports, local secret and pinned certificate change with it). A
  * mailbox whose bridge is not bound (its port taken, E_BRIDGE_PORT_TAKEN, shown in the popup)
- * is left alone: Thunderbird keeps the old pin, which the program holding the port cannot pass.
- * `fullName` names an account that has to be created again (the setup page names new ones).
+ * is left alone: Thunderbird keeps the old pin, which the program holding the port cannot pass;
+ * the sync then throws E_BRIDGE_PORT_TAKEN naming those mailboxes. `fullName` names an account
+ * that has to be created again (the setup page names new ones).
  */
 export async function syncAccounts(
   request: Request,
   fullName: (mailbox: Mailbox) => string,
 ): Promise<void> {
   const { mailboxes } = await request('mailbox.list', {});
-  for (const m of mailboxes) {
-    const endpoint = endpointOf(m);
-    if (!endpoint) continue;
+  const { bound, unbound } = syncPlan(mailboxes);
+  for (const { mailbox: m, endpoint } of bound) {
     const accountId = await browser.mssanteAccounts.find(m.address);
     if (accountId) await browser.mssanteAccounts.update(accountId, endpoint);
     else await createAccount(m, fullName(m));
@@ -77,4 +69,7 @@ export async function syncAccounts(
     await browser.tabs.create({ url: browser.runtime.getURL(SETUP_PAGE) });
   }
   firstRun = false;
+  // Told, not hidden: the caller shows the sentence (a notification), the popup the mailbox's line.
+  if (unbound.length)
+    throw new MssanteError('E_BRIDGE_PORT_TAKEN', { detail: unbound.join(', ').slice(0, 500) });
 }

@@ -8,12 +8,7 @@ declare namespace browser.mssanteAccounts {
     secret: string;
     tlsCertificate: string;
   }
-  interface BridgeEndpoint {
-    imapPort: number;
-    smtpPort: number;
-    secret: string;
-    tlsCertificate: string;
-  }
+  type BridgeEndpoint = import('./bridge-endpoints').BridgeEndpoint;
   function create(
     account: BridgedAccount,
   ): Promise<{ accountId: string; identityId: string; smtpServerId: string }>;
