@@ -41,6 +41,8 @@ export abstract class LoopbackBridge {
     void this.admit(socket);
   });
   private readonly tls: SecureContext;
+  /** Closing connections unserved until this start's credentials were handed out (see hold). */
+  private held = false;
   protected readonly live = new Set<LiveConnection>();
 
   /** The login steps both protocols journal alike. */
@@ -83,7 +85,10 @@ export abstract class LoopbackBridge {
       });
       return;
     }
-    if (socket.destroyed) return;
+    if (this.held || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
     const client = new TLSSocket(socket, { isServer: true, secureContext: this.tls });
     client.on('error', () => client.destroy());
     client.once('secure', () => {
@@ -102,6 +107,21 @@ export abstract class LoopbackBridge {
 
   /** The protocol's way of telling a client the session ends now (IMAP BYE, SMTP 421). */
   protected abstract goodbye(sentence: string): string;
+
+  /**
+   * Until release(), connections of the host's own user are closed before any byte: Thunderbird
+   * still holds the previous start's secret and pin, and a failed TLS handshake or login would
+   * have it ask the user for a password or a certificate exception; a closed connection it just
+   * retries later (docs/security.md, 19.1).
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** This start's secret and certificate reached the add-on: serve connections. */
+  release(): void {
+    this.held = false;
+  }
 
   listen(port = 0): Promise<number> {
     return new Promise((resolve, reject) => {

@@ -105,6 +105,8 @@ export class MailboxBridges {
     };
     const imap = new ImapBridge(mailbox, deps);
     const smtp = new SmtpBridge(mailbox, deps);
+    imap.hold();
+    smtp.hold();
     try {
       stored.imapPort = await bind(imap, stored.imapPort);
       stored.smtpPort = await bind(smtp, stored.smtpPort);
@@ -146,6 +148,8 @@ export class MailboxBridges {
    */
   async describe(s: StoredMailbox): Promise<Result<'mailbox.add'>> {
     const m = this.get(s.address);
+    m?.imap.release(); // the add-on gets this start's secret and pin now (hold, 19.1)
+    m?.smtp.release();
     const lastError = this.deps.health.lastError(s.address);
     return {
       address: s.address,

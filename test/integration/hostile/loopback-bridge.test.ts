@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { writeHostConfig } from '../../../native-host/config/private-file';
@@ -109,6 +110,22 @@ s.on('close', () => { process.stdout.write(JSON.stringify({ event: 'closed', sec
 setTimeout(() => { process.stdout.write(JSON.stringify({ event: 'still-open', secure, bytes }) + '\\n'); process.exit(0); }, 5000);
 `;
 
+/** A TLS client of the host's own user (no pin): whether it got a session, and the bytes it read. */
+function knockAsMe(port: number): Promise<{ secure: boolean; bytes: number }> {
+  return new Promise((resolve) => {
+    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+    let secure = false;
+    let bytes = 0;
+    s.on('secureConnect', () => {
+      secure = true;
+      s.destroy();
+    });
+    s.on('data', (d: Buffer) => (bytes += d.length));
+    s.on('error', () => undefined);
+    s.on('close', () => resolve({ secure, bytes }));
+  });
+}
+
 describe('hostile: the loopback bridge cannot be impersonated by another local user (19.1)', function () {
   this.timeout(120_000);
   let operator: TestOperator;
@@ -156,11 +173,15 @@ describe('hostile: the loopback bridge cannot be impersonated by another local u
     if (state) rmSync(state, { recursive: true, force: true });
   });
 
-  it('hostile: the local secret is new at each host start, never written to disk, and the previous one no longer opens the bridge', async () => {
+  it('hostile: the local secret is new at each host start, never written to disk, handed out only once bound (connections closed until then), and the previous one no longer opens the bridge', async () => {
     const first = await listed(host);
     await host.close();
     host = new HostApp(state, fileLogger(state));
+    await host.startAll();
+    // Bound, but Thunderbird still holds the previous secret and pin: closed before any byte.
+    assert.deepEqual(await knockAsMe(first.imapPort), { secure: false, bytes: 0 });
     const second = await listed(host);
+    assert.equal((await knockAsMe(second.imapPort)).secure, true, 'served once handed out');
     assert.ok(first.secret && second.secret);
     assert.notEqual(second.secret, first.secret);
     assert.notEqual(second.tlsCertificate, first.tlsCertificate, 'a new loopback certificate too');
