@@ -104,12 +104,21 @@ export class HostApp {
 
   // — mailboxes —
 
+  /** The start in progress: two lists at once must not bind the same ports twice. */
+  private starting: Promise<void> = Promise.resolve();
+
   /**
    * Starts every stored mailbox that is not running yet. One whose port another program holds
-   * stays stopped, its E_BRIDGE_PORT_TAKEN journaled and shown as its last error (19.1); it is
-   * tried again at the next list.
+   * stays stopped, its E_BRIDGE_PORT_TAKEN journaled (when it starts failing) and shown as its
+   * last error (19.1); it is tried again at the next list.
    */
-  async startAll(): Promise<void> {
+  startAll(): Promise<void> {
+    const run = this.starting.then(() => this.startStopped());
+    this.starting = run.catch(() => undefined);
+    return run;
+  }
+
+  private async startStopped(): Promise<void> {
     const list = this.store.read();
     let started = false;
     for (const stored of list) {
@@ -121,8 +130,10 @@ export class HostApp {
           this.health.clear(stored.address);
       } catch (error) {
         const code = error instanceof MssanteError ? error.code : 'E_INTERNAL';
-        this.log.warn('mailbox.start.failed', { mailbox: stored.address, code });
+        const known = this.health.lastError(stored.address)?.code === code;
         this.health.fail(stored.address, code);
+        if (known) continue; // still failing the same way: journaled when it started
+        this.log.warn('mailbox.start.failed', { mailbox: stored.address, code });
         this.audit.record({
           author: 'system',
           mailbox: stored.address,
