@@ -9,22 +9,38 @@ export interface LoopbackPair {
   local: { address: string; port: number };
 }
 
-/** `127.0.0.1:993` as /proc/net/tcp prints it (address in the kernel's byte order, port big-endian). */
-export function procAddress(address: string, port: number, order = endianness()): string {
+/**
+ * `127.0.0.1:993` as /proc/net/tcp prints it (address in the kernel's byte order, port
+ * big-endian); `mapped`: as /proc/net/tcp6 prints the IPv4-mapped `::ffff:127.0.0.1` of a
+ * dual-stack client socket (four 32-bit words, each in the kernel's byte order).
+ */
+export function procAddress(
+  address: string,
+  port: number,
+  order = endianness(),
+  mapped = false,
+): string {
   const bytes = address.split('.').map((b) => Number(b).toString(16).padStart(2, '0'));
   if (order === 'LE') bytes.reverse();
-  return `${bytes.join('').toUpperCase()}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const v4 = bytes.join('').toUpperCase();
+  const host = mapped ? `0000000000000000${order === 'LE' ? 'FFFF0000' : '0000FFFF'}${v4}` : v4;
+  return `${host}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /**
- * The owning uid of the peer's socket of `pair` in the text of /proc/net/tcp: the line whose
- * local address is the peer's end and whose remote address is the bridge's. Null when no line
- * matches (the peer already closed) or the connection is not IPv4.
+ * The owning uid of the peer's socket of `pair` in the text of /proc/net/tcp (or tcp6 with
+ * `mapped`): the line whose local address is the peer's end and whose remote address is the
+ * bridge's. Null when no line matches (the peer already closed) or the connection is not IPv4.
  */
-export function peerUidIn(table: string, pair: LoopbackPair, order = endianness()): number | null {
+export function peerUidIn(
+  table: string,
+  pair: LoopbackPair,
+  order = endianness(),
+  mapped = false,
+): number | null {
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(pair.peer.address)) return null;
-  const local = procAddress(pair.peer.address, pair.peer.port, order);
-  const remote = procAddress(pair.local.address, pair.local.port, order);
+  const local = procAddress(pair.peer.address, pair.peer.port, order, mapped);
+  const remote = procAddress(pair.local.address, pair.local.port, order, mapped);
   for (const line of table.split('\n')) {
     // sl local rem st tx:rx tr:when retrnsmt uid …
     const fields = line.trim().split(/\s+/);
@@ -45,20 +61,24 @@ export function peerUidIn(table: string, pair: LoopbackPair, order = endianness(
 export type PeerVerdict =
   { kind: 'same' } | { kind: 'other'; uid: number | null } | { kind: 'unchecked' };
 
-/** Linux: reads /proc/net/tcp (no dependency, no subprocess) and compares with our own uid. */
+/**
+ * Linux: reads /proc/net/tcp, then /proc/net/tcp6 for a dual-stack client (no dependency, no
+ * subprocess), and compares the owner with our own uid.
+ */
 export async function checkPeerUser(
   pair: LoopbackPair,
-  read: () => Promise<string> = () => readFile('/proc/net/tcp', 'latin1'),
+  read: (file: string) => Promise<string> = (file) => readFile(file, 'latin1'),
   platform: NodeJS.Platform = process.platform,
   ownUid: number | undefined = process.getuid?.(),
 ): Promise<PeerVerdict> {
   if (platform !== 'linux' || ownUid === undefined) return { kind: 'unchecked' };
-  let table: string;
+  let uid: number | null;
   try {
-    table = await read();
+    uid = peerUidIn(await read('/proc/net/tcp'), pair);
+    if (uid === null)
+      uid = peerUidIn(await read('/proc/net/tcp6').catch(() => ''), pair, endianness(), true);
   } catch {
     return { kind: 'other', uid: null };
   }
-  const uid = peerUidIn(table, pair);
   return uid === ownUid ? { kind: 'same' } : { kind: 'other', uid };
 }

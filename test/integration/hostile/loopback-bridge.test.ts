@@ -111,9 +111,9 @@ setTimeout(() => { process.stdout.write(JSON.stringify({ event: 'still-open', se
 `;
 
 /** A TLS client of the host's own user (no pin): whether it got a session, and the bytes it read. */
-function knockAsMe(port: number): Promise<{ secure: boolean; bytes: number }> {
+function knockAsMe(port: number, host = '127.0.0.1'): Promise<{ secure: boolean; bytes: number }> {
   return new Promise((resolve) => {
-    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+    const s = tls.connect({ host, port, rejectUnauthorized: false });
     let secure = false;
     let bytes = 0;
     s.on('secureConnect', () => {
@@ -213,6 +213,8 @@ describe('hostile: the loopback bridge cannot be impersonated by another local u
       )?.length,
       2,
     );
+    // The host's own user is served, from a dual-stack socket too (found in /proc/net/tcp6).
+    assert.equal((await knockAsMe(m.imapPort, '::ffff:127.0.0.1')).secure, true);
     // The host's own user still gets the greeting (the refusal is by user, not for everyone).
     const own = imapClient({ imapPort: m.imapPort, secret: 'wrong' }, bridgeTls(m.tlsCertificate));
     await assert.rejects(own.connect(), (e: { responseText?: string }) => {
