@@ -412,6 +412,14 @@ export const ERROR_MESSAGES = {
     fr: 'Identifiants locaux incorrects pour cette boîte MSSanté : recréez le compte depuis le module.',
     en: 'Wrong local credentials for this MSSanté mailbox: recreate the account from the add-on.',
   },
+  E_BRIDGE_PORT_TAKEN: {
+    fr: 'Un autre programme occupe le port local de cette boîte MSSanté : l’hôte refuse de s’y substituer. Fermez ce programme (ou redémarrez l’ordinateur) puis rouvrez Thunderbird.',
+    en: 'Another program holds this MSSanté mailbox’s local port: the host refuses to stand in for it elsewhere. Close that program (or restart the computer), then reopen Thunderbird.',
+  },
+  E_BRIDGE_PEER_REFUSED: {
+    fr: 'Connexion locale refusée : elle venait d’un autre utilisateur de cet ordinateur que celui de Thunderbird.',
+    en: 'Local connection refused: it came from another user of this computer than Thunderbird’s.',
+  },
   E_BRIDGE_CLOSED: {
     fr: 'La connexion MSSanté a été fermée par le module.',
     en: 'The MSSanté connection was closed by the add-on.',
