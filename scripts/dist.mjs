@@ -77,7 +77,8 @@ function readme(target) {
     'EN: put this folder where it will stay, then run ' + install + '.',
     '    The host needs no Node.js: ' + target.exe + ' contains it.',
     '',
-    'docs/release.md, docs/install.md: https://github.com/ (project repository)',
+    'FR : documentation — docs/release.md et docs/install.md du dépôt du projet.',
+    "EN: documentation — the project repository's docs/release.md and docs/install.md.",
     '',
   ].join('\n');
 }
