@@ -548,6 +548,10 @@ export const ERROR_MESSAGES = {
     fr: 'L’index hors ligne de l’Annuaire Santé est illisible ; importez à nouveau le fichier d’extraction.',
     en: 'The offline Annuaire Santé index cannot be read; import the extraction file again.',
   },
+  E_ANNUAIRE_OFFLINE_UNAVAILABLE: {
+    fr: 'L’index hors ligne de l’Annuaire Santé n’est pas disponible dans ce paquet de l’hôte (module SQLite absent) ; la recherche LDAP reste disponible.',
+    en: 'The offline Annuaire Santé index is not available in this host package (SQLite module missing); LDAP search still works.',
+  },
   E_ANNUAIRE_IMPORT_FAILED: {
     fr: 'L’import du fichier d’extraction de l’Annuaire Santé a échoué ; l’index précédent reste utilisé.',
     en: 'Importing the Annuaire Santé extraction file failed; the previous index stays in use.',
