@@ -109,8 +109,8 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: smtpPort,
-      secure: false,
-      ignoreTLS: true,
+      secure: true,
+      tls: rig.tls,
       auth: { user: MARIE.mailbox, pass: SECRET },
     });
     // What Thunderbird's MDN generator writes (mailnews/extensions/mdn): no custom header.
