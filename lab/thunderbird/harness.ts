@@ -35,6 +35,17 @@ const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'),
 export const XPI = path.join(ROOT, 'dist', `open-mssante-${version}.xpi`);
 const HOST_BUNDLE = path.join(ROOT, 'dist', 'host', 'mssante.mjs');
 
+/** What axe-core found on a page (see page-agent.js, op `axe`). */
+export interface AxeReport {
+  violations: Array<{
+    id: string;
+    impact: 'minor' | 'moderate' | 'serious' | 'critical' | null;
+    help: string;
+    nodes: Array<{ target: string[]; summary: string }>;
+  }>;
+}
+let axeSource: string | undefined;
+
 export interface SuiteOptions {
   name: string;
   locale?: string;
@@ -416,6 +427,84 @@ export class ThunderbirdSuite {
     );
     if (!reply.ok) throw new Error(`page agent ${op}: ${reply.error}`);
     return reply.value;
+  }
+
+  /**
+   * Runs axe-core (the devDependency, test-only: its source goes through the page agent, never
+   * into the add-on) on an add-on page, WCAG 2.1 A/AA rules; returns its violations.
+   */
+  async axe(bcId: number): Promise<AxeReport> {
+    axeSource ??= readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    return this.page<AxeReport>(bcId, 'axe', {
+      source: axeSource,
+      options: {
+        runOnly: {
+          type: 'tag',
+          values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+        },
+        resultTypes: ['violations'],
+      },
+    });
+  }
+
+  /**
+   * Switches Thunderbird to its built-in dark theme (the "Dark" add-on a user picks in Add-ons
+   * and Themes) or back to the default one, and makes content follow it: extension pages then see
+   * `prefers-color-scheme: dark`.
+   */
+  async colorScheme(scheme: 'dark' | 'light'): Promise<void> {
+    await this.marionette.chrome(
+      `const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+       const id = args[0] === 'dark' ? 'thunderbird-compact-dark@mozilla.org' : 'default-theme@mozilla.org';
+       const theme = await AddonManager.getAddonByID(id);
+       if (theme) await theme.enable();
+       // 0: dark, 1: light — what Thunderbird's "Websites appearance" setting writes.
+       Services.prefs.setIntPref('layout.css.prefers-color-scheme.content-override', args[0] === 'dark' ? 0 : 1);
+       return true;`,
+      [scheme],
+    );
+  }
+
+  /**
+   * Presses keys as a user does, through Marionette's WebDriver actions (real key events that
+   * go to whatever has the focus): each item is a key value ('\uE004' Tab, '\uE007' Enter,
+   * '\uE00D' Space…) or a string typed character by character; `{ shift: '\uE004' }` presses
+   * Shift+key.
+   */
+  async keys(...items: Array<string | { shift: string }>): Promise<void> {
+    const actions: Array<Record<string, string>> = [];
+    for (const item of items) {
+      if (typeof item === 'object') {
+        actions.push({ type: 'keyDown', value: '\uE008' });
+        actions.push({ type: 'keyDown', value: item.shift }, { type: 'keyUp', value: item.shift });
+        actions.push({ type: 'keyUp', value: '\uE008' });
+        continue;
+      }
+      const chars = item.length === 1 || /^[\uE000-\uF8FF]$/.test(item) ? [item] : [...item];
+      for (const c of chars)
+        actions.push({ type: 'keyDown', value: c }, { type: 'keyUp', value: c });
+    }
+    await this.marionette.command('WebDriver:PerformActions', {
+      actions: [{ type: 'key', id: 'keyboard', actions }],
+    });
+    await this.marionette.command('WebDriver:ReleaseActions');
+  }
+
+  /** Gives the focus to a Thunderbird tab's page (the user clicked into it), nothing inside it. */
+  async focusTab(bcId: number): Promise<void> {
+    await this.marionette.chrome(
+      `const win = Services.wm.getMostRecentWindow('mail:3pane');
+       const tabmail = win.document.getElementById('tabmail');
+       for (const info of tabmail.tabInfo)
+         if (info.browser?.browsingContext?.id === args[0]) {
+           tabmail.switchToTab(info);
+           win.focus();
+           info.browser.focus();
+           return true;
+         }
+       throw new Error('no tab for browsing context ' + args[0]);`,
+      [bcId],
+    );
   }
 
   private async loadAgent(): Promise<void> {
