@@ -35,6 +35,16 @@ const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'),
 export const XPI = path.join(ROOT, 'dist', `open-mssante-${version}.xpi`);
 const HOST_BUNDLE = path.join(ROOT, 'dist', 'host', 'mssante.mjs');
 
+/** WebDriver key values for `ThunderbirdSuite.keys`. */
+export const KEY = {
+  tab: '\uE004',
+  enter: '\uE007',
+  shift: '\uE008',
+  control: '\uE009',
+  space: '\uE00D',
+  down: '\uE015',
+} as const;
+
 /** What axe-core found on a page (see page-agent.js, op `axe`). */
 export interface AxeReport {
   violations: Array<{
@@ -45,6 +55,9 @@ export interface AxeReport {
   }>;
 }
 let axeSource: string | undefined;
+
+/** Thunderbird's main window in the e2e suites (the display is 1680×1050). */
+const WINDOW = { width: 1600, height: 1000 };
 
 export interface SuiteOptions {
   name: string;
@@ -181,6 +194,14 @@ export class ThunderbirdSuite {
       this.marionette.chrome<boolean>(`return !!WebExtensionPolicy.getByID(args[0])?.active;`, [
         ADDON_ID,
       ]),
+    );
+    // A window wide enough for the message list's columns to be read (and for the pictures).
+    await this.marionette.chrome(
+      `const win = Services.wm.getMostRecentWindow('mail:3pane');
+       win.moveTo(0, 0);
+       win.resizeTo(args[0], args[1]);
+       return true;`,
+      [WINDOW.width, WINDOW.height],
     );
   }
 
@@ -368,17 +389,27 @@ export class ThunderbirdSuite {
 
   /**
    * Saves what Thunderbird shows as `test-results/screenshots/<name>`; with
-   * MSSANTE_UPDATE_DOCS=1 also as `docs/screenshots/<name>` (the README's pictures are refreshed on
-   * purpose, never as a side effect of `npm test`).
+   * MSSANTE_UPDATE_DOCS=1 also as `docs/screenshots/<name>`, and the same view in Thunderbird's
+   * dark theme as `<name>-dark.png` (the README's pictures are refreshed on purpose, never as a
+   * side effect of `npm test`).
    */
   async saveScreenshot(name: string): Promise<string> {
-    const png = await this.marionette.screenshot();
     const dirs = [path.join(ROOT, 'test-results', `screenshots${variantSuffix()}`)];
-    if (process.env.MSSANTE_UPDATE_DOCS === '1' && !variantSuffix())
-      dirs.push(path.join(ROOT, 'docs', 'screenshots'));
-    for (const dir of dirs) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, name), png);
+    const docs = process.env.MSSANTE_UPDATE_DOCS === '1' && !variantSuffix();
+    if (docs) dirs.push(path.join(ROOT, 'docs', 'screenshots'));
+    const save = (file: string, png: Buffer) => {
+      for (const dir of dirs) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, file), png);
+      }
+    };
+    save(name, await this.marionette.screenshot());
+    if (docs) {
+      await this.colorScheme('dark');
+      await new Promise((r) => setTimeout(r, 1500)); // the theme's repaint
+      save(name.replace(/\.png$/, '-dark.png'), await this.marionette.screenshot());
+      await this.colorScheme('light');
+      await new Promise((r) => setTimeout(r, 1000));
     }
     return path.join(dirs[0]!, name);
   }
@@ -467,27 +498,49 @@ export class ThunderbirdSuite {
 
   /**
    * Presses keys as a user does, through Marionette's WebDriver actions (real key events that
-   * go to whatever has the focus): each item is a key value ('\uE004' Tab, '\uE007' Enter,
-   * '\uE00D' Space…) or a string typed character by character; `{ shift: '\uE004' }` presses
-   * Shift+key.
+   * go to whatever has the focus in the window Marionette is on): each item is a key value
+   * (KEY.tab, KEY.enter…) or a string typed character by character; `{ with: KEY.shift,
+   * key: KEY.tab }` presses a key with a modifier held.
    */
-  async keys(...items: Array<string | { shift: string }>): Promise<void> {
+  async keys(...items: Array<string | { with: string; key: string }>): Promise<void> {
     const actions: Array<Record<string, string>> = [];
+    const press = (value: string) =>
+      actions.push({ type: 'keyDown', value }, { type: 'keyUp', value });
     for (const item of items) {
       if (typeof item === 'object') {
-        actions.push({ type: 'keyDown', value: '\uE008' });
-        actions.push({ type: 'keyDown', value: item.shift }, { type: 'keyUp', value: item.shift });
-        actions.push({ type: 'keyUp', value: '\uE008' });
-        continue;
-      }
-      const chars = item.length === 1 || /^[\uE000-\uF8FF]$/.test(item) ? [item] : [...item];
-      for (const c of chars)
-        actions.push({ type: 'keyDown', value: c }, { type: 'keyUp', value: c });
+        actions.push({ type: 'keyDown', value: item.with });
+        press(item.key);
+        actions.push({ type: 'keyUp', value: item.with });
+      } else if (/^[\uE000-\uF8FF]$/.test(item)) press(item);
+      else for (const c of item) press(c);
     }
     await this.marionette.command('WebDriver:PerformActions', {
       actions: [{ type: 'key', id: 'keyboard', actions }],
     });
     await this.marionette.command('WebDriver:ReleaseActions');
+  }
+
+  /**
+   * Runs `fn` with Marionette on the first chrome window of a type ('msgcompose'…): keys then go
+   * to that window, as when the user works in it. Marionette goes back to the main window after.
+   */
+  async inWindow<T>(windowType: string, fn: () => Promise<T>): Promise<T> {
+    const unwrap = <V>(reply: unknown) =>
+      (reply && typeof reply === 'object' && 'value' in reply ? reply.value : reply) as V;
+    const main = unwrap<string>(await this.marionette.command('WebDriver:GetWindowHandle'));
+    const handles = unwrap<string[]>(await this.marionette.command('WebDriver:GetWindowHandles'));
+    try {
+      for (const handle of handles) {
+        await this.marionette.command('WebDriver:SwitchToWindow', { handle, focus: true });
+        const type = await this.marionette.chrome<string | null>(
+          `return document.documentElement.getAttribute('windowtype');`,
+        );
+        if (type === windowType) return await fn();
+      }
+      throw new Error(`no ${windowType} window`);
+    } finally {
+      await this.marionette.command('WebDriver:SwitchToWindow', { handle: main, focus: true });
+    }
   }
 
   /** Gives the focus to a Thunderbird tab's page (the user clicked into it), nothing inside it. */
