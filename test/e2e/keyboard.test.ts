@@ -140,6 +140,7 @@ describe('[e2e] keyboard only: adding a mailbox and sending an XDM from the comp
     await tabTo(panel, (f) => f.id === 'cp-mdn');
     await suite.keys(KEY.space);
     assert.equal((await focused(panel)).checked, true);
+    await suite.saveScreenshot('compose-panel-keyboard.png');
     await suite.closePage(panel);
     // Thunderbird's own keyboard command in the compose window: Ctrl+Enter, send now.
     await suite.inWindow('msgcompose', () => suite.keys({ with: KEY.control, key: KEY.enter }));
