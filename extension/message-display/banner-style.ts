@@ -2,6 +2,7 @@
 // reach them, and they cannot touch the message.
 export const BANNER_CSS = `
 .mss-banner {
+  color-scheme: light dark;
   font:
     13px/1.4 system-ui,
     sans-serif;

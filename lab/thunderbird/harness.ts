@@ -164,7 +164,9 @@ export class ThunderbirdSuite {
       locale: this.options.locale ?? 'fr',
       // Port 0: Marionette binds a free port itself and writes it to MarionetteActivePort in the
       // profile (a port chosen here could be taken before Thunderbird binds it).
-      prefs: { 'marionette.port': 0, ...this.options.prefs },
+      // The classic layout (message list above the message): the list's columns get the
+      // window's width, readable in the pictures.
+      prefs: { 'marionette.port': 0, 'mail.pane_config.dynamic': 0, ...this.options.prefs },
       ...(this.options.webServers ? { webServers: this.options.webServers } : {}),
     });
     this.display = await ensureDisplay();
