@@ -99,6 +99,7 @@ async function buildExtension() {
     filter: (src) => !src.endsWith('.md'),
   });
   for (const file of [
+    'ui/lib/mssante.css',
     'ui/popup/popup.html',
     'ui/popup/popup.css',
     'ui/journal/journal.html',

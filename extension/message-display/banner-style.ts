@@ -2,6 +2,7 @@
 // reach them, and they cannot touch the message.
 export const BANNER_CSS = `
 .mss-banner {
+  color-scheme: light dark;
   font:
     13px/1.4 system-ui,
     sans-serif;
@@ -57,5 +58,40 @@ export const BANNER_CSS = `
 }
 .mss-subject {
   font-weight: 600;
+}
+.mss-banner button:focus-visible {
+  outline: 2px solid #0061e0;
+  outline-offset: 2px;
+}
+@media (prefers-color-scheme: dark) {
+  .mss-banner {
+    border-color: #3d6a99;
+    border-left-color: #80b8ff;
+    background: #1f2a36;
+    color: #fbfbfe;
+  }
+  .mss-row + .mss-row {
+    border-top-color: #3d4f63;
+  }
+  .mss-patient {
+    border-left-color: #54ffbd;
+  }
+  .mss-label {
+    color: #cfcfd8;
+  }
+  .mss-ins-status[data-qualified='false'] {
+    color: #ffbd4f;
+  }
+  .mss-warning,
+  .mss-failed {
+    color: #ff9aa2;
+  }
+  .mss-warning {
+    border-left-color: #ff9aa2;
+    background: #3b1c22;
+  }
+  .mss-banner button:focus-visible {
+    outline-color: #00ddff;
+  }
 }
 `;

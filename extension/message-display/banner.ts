@@ -36,9 +36,16 @@ function field(label: string, value: string, name: string): HTMLElement {
 }
 
 function patientRow(model: NonNullable<BannerModel['patient']>): HTMLElement {
+  // Read by a screen reader as one announcement: the group's name is the whole sentence.
+  const summary = t(
+    'receiveBannerPatientSummary',
+    model.birthName ?? '—',
+    model.firstName ?? '—',
+    model.ins ?? t('receiveBannerInsUnknown'),
+  );
   return el(
     'div',
-    { class: 'mss-row mss-patient', id: 'mss-patient' },
+    { class: 'mss-row mss-patient', id: 'mss-patient', role: 'group', 'aria-label': summary },
     el('strong', {}, t('receiveBannerPatientTitle')),
     field(t('receiveBannerBirthName'), model.birthName ?? '—', 'birthName'),
     field(t('receiveBannerFirstName'), model.firstName ?? '—', 'firstName'),
@@ -88,9 +95,18 @@ function xdmBlock(x: BannerXdm, port: browser.runtime.Port): HTMLElement {
   save.addEventListener('click', () =>
     port.postMessage({ kind: 'saveArchive', partName: x.partName }),
   );
+  const summary = t(
+    'receiveBannerXdmSummary',
+    x.name,
+    p.birthName ?? '—',
+    p.firstName ?? '—',
+    p.birthDate ?? '—',
+    p.ins ?? t('receiveBannerInsUnknown'),
+    p.qualified ? t('receiveBannerInsQualified') : t('receiveBannerInsNotQualified'),
+  );
   return el(
     'div',
-    { class: 'mss-row mss-xdm', 'data-part': x.partName },
+    { class: 'mss-row mss-xdm', 'data-part': x.partName, role: 'group', 'aria-label': summary },
     el('strong', {}, t('receiveBannerXdmTitle', x.name)),
     field(t('receiveBannerBirthName'), p.birthName ?? '—', 'birthName'),
     field(t('receiveBannerFirstName'), p.firstName ?? '—', 'firstName'),
@@ -121,7 +137,12 @@ function deliveryRow(d: BannerDelivery): HTMLElement {
 
 function render(model: BannerModel, port: browser.runtime.Port): void {
   const { host, root } = mountHost();
-  const banner = el('section', { id: 'mssante-banner', class: 'mss-banner', role: 'note' });
+  const banner = el('section', {
+    id: 'mssante-banner',
+    class: 'mss-banner',
+    role: 'region',
+    'aria-label': t('receiveBannerRegion'),
+  });
   if (model.displaySubject)
     banner.append(
       el('div', { class: 'mss-row mss-subject', id: 'mss-subject' }, model.displaySubject),

@@ -35,6 +35,30 @@ const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'),
 export const XPI = path.join(ROOT, 'dist', `open-mssante-${version}.xpi`);
 const HOST_BUNDLE = path.join(ROOT, 'dist', 'host', 'mssante.mjs');
 
+/** WebDriver key values for `ThunderbirdSuite.keys`. */
+export const KEY = {
+  tab: '\uE004',
+  enter: '\uE007',
+  shift: '\uE008',
+  control: '\uE009',
+  space: '\uE00D',
+  down: '\uE015',
+} as const;
+
+/** What axe-core found on a page (see page-agent.js, op `axe`). */
+export interface AxeReport {
+  violations: Array<{
+    id: string;
+    impact: 'minor' | 'moderate' | 'serious' | 'critical' | null;
+    help: string;
+    nodes: Array<{ target: string[]; summary: string }>;
+  }>;
+}
+let axeSource: string | undefined;
+
+/** Thunderbird's main window in the e2e suites (the display is 1680×1050). */
+const WINDOW = { width: 1600, height: 1000 };
+
 export interface SuiteOptions {
   name: string;
   locale?: string;
@@ -155,7 +179,9 @@ export class ThunderbirdSuite {
       locale: this.options.locale ?? 'fr',
       // Port 0: Marionette binds a free port itself and writes it to MarionetteActivePort in the
       // profile (a port chosen here could be taken before Thunderbird binds it).
-      prefs: { 'marionette.port': 0, ...this.options.prefs },
+      // The classic layout (message list above the message): the list's columns get the
+      // window's width, readable in the pictures.
+      prefs: { 'marionette.port': 0, 'mail.pane_config.dynamic': 0, ...this.options.prefs },
       ...(this.options.webServers ? { webServers: this.options.webServers } : {}),
     });
     this.display = await ensureDisplay();
@@ -185,6 +211,14 @@ export class ThunderbirdSuite {
       this.marionette.chrome<boolean>(`return !!WebExtensionPolicy.getByID(args[0])?.active;`, [
         ADDON_ID,
       ]),
+    );
+    // A window wide enough for the message list's columns to be read (and for the pictures).
+    await this.marionette.chrome(
+      `const win = Services.wm.getMostRecentWindow('mail:3pane');
+       win.moveTo(0, 0);
+       win.resizeTo(args[0], args[1]);
+       return true;`,
+      [WINDOW.width, WINDOW.height],
     );
   }
 
@@ -372,17 +406,27 @@ export class ThunderbirdSuite {
 
   /**
    * Saves what Thunderbird shows as `test-results/screenshots/<name>`; with
-   * MSSANTE_UPDATE_DOCS=1 also as `docs/screenshots/<name>` (the README's pictures are refreshed on
-   * purpose, never as a side effect of `npm test`).
+   * MSSANTE_UPDATE_DOCS=1 also as `docs/screenshots/<name>`, and the same view in Thunderbird's
+   * dark theme as `<name>-dark.png` (the README's pictures are refreshed on purpose, never as a
+   * side effect of `npm test`).
    */
   async saveScreenshot(name: string): Promise<string> {
-    const png = await this.marionette.screenshot();
     const dirs = [path.join(ROOT, 'test-results', `screenshots${variantSuffix()}`)];
-    if (process.env.MSSANTE_UPDATE_DOCS === '1' && !variantSuffix())
-      dirs.push(path.join(ROOT, 'docs', 'screenshots'));
-    for (const dir of dirs) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, name), png);
+    const docs = process.env.MSSANTE_UPDATE_DOCS === '1' && !variantSuffix();
+    if (docs) dirs.push(path.join(ROOT, 'docs', 'screenshots'));
+    const save = (file: string, png: Buffer) => {
+      for (const dir of dirs) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, file), png);
+      }
+    };
+    save(name, await this.marionette.screenshot());
+    if (docs) {
+      await this.colorScheme('dark');
+      await new Promise((r) => setTimeout(r, 1500)); // the theme's repaint
+      save(name.replace(/\.png$/, '-dark.png'), await this.marionette.screenshot());
+      await this.colorScheme('light');
+      await new Promise((r) => setTimeout(r, 1000));
     }
     return path.join(dirs[0]!, name);
   }
@@ -431,6 +475,106 @@ export class ThunderbirdSuite {
     );
     if (!reply.ok) throw new Error(`page agent ${op}: ${reply.error}`);
     return reply.value;
+  }
+
+  /**
+   * Runs axe-core (the devDependency, test-only: its source goes through the page agent, never
+   * into the add-on) on an add-on page, WCAG 2.1 A/AA rules; returns its violations.
+   */
+  async axe(bcId: number): Promise<AxeReport> {
+    axeSource ??= readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    return this.page<AxeReport>(bcId, 'axe', {
+      source: axeSource,
+      options: {
+        runOnly: {
+          type: 'tag',
+          values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+        },
+        resultTypes: ['violations'],
+      },
+    });
+  }
+
+  /**
+   * Switches Thunderbird to its built-in dark theme (the "Dark" add-on a user picks in Add-ons
+   * and Themes) or back to the default one, and makes content follow it: extension pages then see
+   * `prefers-color-scheme: dark`.
+   */
+  async colorScheme(scheme: 'dark' | 'light'): Promise<void> {
+    await this.marionette.chrome(
+      `const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+       const id = args[0] === 'dark' ? 'thunderbird-compact-dark@mozilla.org' : 'default-theme@mozilla.org';
+       const theme = await AddonManager.getAddonByID(id);
+       if (theme) await theme.enable();
+       // 0: dark, 1: light — what Thunderbird's "Websites appearance" setting writes.
+       Services.prefs.setIntPref('layout.css.prefers-color-scheme.content-override', args[0] === 'dark' ? 0 : 1);
+       return true;`,
+      [scheme],
+    );
+  }
+
+  /**
+   * Presses keys as a user does, through Marionette's WebDriver actions (real key events that
+   * go to whatever has the focus in the window Marionette is on): each item is a key value
+   * (KEY.tab, KEY.enter…) or a string typed character by character; `{ with: KEY.shift,
+   * key: KEY.tab }` presses a key with a modifier held.
+   */
+  async keys(...items: Array<string | { with: string; key: string }>): Promise<void> {
+    const actions: Array<Record<string, string>> = [];
+    const press = (value: string) =>
+      actions.push({ type: 'keyDown', value }, { type: 'keyUp', value });
+    for (const item of items) {
+      if (typeof item === 'object') {
+        actions.push({ type: 'keyDown', value: item.with });
+        press(item.key);
+        actions.push({ type: 'keyUp', value: item.with });
+      } else if (/^[\uE000-\uF8FF]$/.test(item)) press(item);
+      else for (const c of item) press(c);
+    }
+    await this.marionette.command('WebDriver:PerformActions', {
+      actions: [{ type: 'key', id: 'keyboard', actions }],
+    });
+    await this.marionette.command('WebDriver:ReleaseActions');
+  }
+
+  /**
+   * Runs `fn` with Marionette on the first chrome window of a type ('msgcompose'…): keys then go
+   * to that window, as when the user works in it. Marionette goes back to the main window after.
+   */
+  async inWindow<T>(windowType: string, fn: () => Promise<T>): Promise<T> {
+    const unwrap = <V>(reply: unknown) =>
+      (reply && typeof reply === 'object' && 'value' in reply ? reply.value : reply) as V;
+    const main = unwrap<string>(await this.marionette.command('WebDriver:GetWindowHandle'));
+    const handles = unwrap<string[]>(await this.marionette.command('WebDriver:GetWindowHandles'));
+    try {
+      for (const handle of handles) {
+        await this.marionette.command('WebDriver:SwitchToWindow', { handle, focus: true });
+        const type = await this.marionette.chrome<string | null>(
+          `return document.documentElement.getAttribute('windowtype');`,
+        );
+        if (type === windowType) return await fn();
+      }
+      throw new Error(`no ${windowType} window`);
+    } finally {
+      await this.marionette.command('WebDriver:SwitchToWindow', { handle: main, focus: true });
+    }
+  }
+
+  /** Gives the focus to a Thunderbird tab's page (the user clicked into it), nothing inside it. */
+  async focusTab(bcId: number): Promise<void> {
+    await this.marionette.chrome(
+      `const win = Services.wm.getMostRecentWindow('mail:3pane');
+       const tabmail = win.document.getElementById('tabmail');
+       for (const info of tabmail.tabInfo)
+         if (info.browser?.browsingContext?.id === args[0]) {
+           tabmail.switchToTab(info);
+           win.focus();
+           info.browser.focus();
+           return true;
+         }
+       throw new Error('no tab for browsing context ' + args[0]);`,
+      [bcId],
+    );
   }
 
   private async loadAgent(): Promise<void> {

@@ -106,6 +106,60 @@ async function run(win, op, data) {
       if (!sandbox) throw new Error('no content script of the add-on in this window');
       return String(await Cu.evalInSandbox(data.code, sandbox));
     }
+    case 'axe': {
+      // Runs axe-core (its source in data.source, from the test's node_modules) on the page: a
+      // sandbox with the page's principal and no Xrays sees the page's own DOM, and the page's
+      // CSP (no eval) does not apply to it. Returns axe's violations, summarised.
+      const sandbox = Cu.Sandbox(win, { sandboxPrototype: win, wantXrays: false, sameZoneAs: win });
+      Cu.evalInSandbox(data.source, sandbox);
+      sandbox.axeOptions = Cu.cloneInto(data.options, sandbox);
+      const results = await Cu.evalInSandbox('axe.run(document, axeOptions)', sandbox);
+      return JSON.parse(
+        JSON.stringify({
+          violations: results.violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+          })),
+          passes: results.passes.length,
+          incomplete: results.incomplete.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            nodes: v.nodes.length,
+          })),
+        }),
+      );
+    }
+    case 'focus': {
+      // The element that has the focus and how it looks: { selector?, outline, id, tag }.
+      const el = doc.activeElement;
+      if (!el) return null;
+      const style = win.getComputedStyle(el);
+      return {
+        id: el.id,
+        tag: el.localName,
+        type: el.type ?? null,
+        name: el.name ?? null,
+        checked: el.checked ?? null,
+        data: { ...el.dataset },
+        text: el.textContent,
+        focusVisible: el.matches(':focus-visible'),
+        outlineStyle: style.outlineStyle,
+        outlineWidth: style.outlineWidth,
+        boxShadow: style.boxShadow,
+      };
+    }
+    case 'style': {
+      // Computed style properties of one element: { selector, props: [...] }.
+      const el = doc.querySelector(data.selector);
+      if (!el) return null;
+      const style = win.getComputedStyle(el);
+      const out = {};
+      for (const prop of data.props) out[prop] = style.getPropertyValue(prop);
+      out.prefersDark = win.matchMedia('(prefers-color-scheme: dark)').matches;
+      return out;
+    }
     default:
       throw new Error('unknown op ' + op);
   }

@@ -17,7 +17,7 @@ export async function ensureDisplay({ preferExisting = false } = {}): Promise<Di
   }
   const child = spawn(
     'Xvfb',
-    ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+    ['-displayfd', '3', '-screen', '0', '1680x1050x24', '-nolisten', 'tcp'],
     {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     },

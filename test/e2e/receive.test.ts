@@ -672,6 +672,34 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await screenshot('patient-message.png', 'patient-message.png');
   });
 
+  it('[e2e] a patient’s banner is one region, and a screen reader announces its patient line at once (the group is named by the whole sentence)', async function () {
+    this.timeout(60_000);
+    const message = (await byMessageId('r-patient@sandbox'))!;
+    assert.equal(await openMessage(message.id), 'shown');
+    // What assistive technology gets: Gecko's accessibility tree for the closed shadow root.
+    const tree = await suite.marionette.chrome<Record<string, { role: string; name: string }>>(
+      `const service = Cc['@mozilla.org/accessibilityService;1'].getService(Ci.nsIAccessibilityService);
+       const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       const doc = tabmail.currentTabInfo.chromeBrowser.contentWindow.getMessagePaneBrowser().contentDocument;
+       const root = doc.querySelector('mssante-banner').openOrClosedShadowRoot;
+       const out = {};
+       for (const [k, s] of Object.entries({ banner: '#mssante-banner', patient: '#mss-patient' })) {
+         let acc = null;
+         for (let i = 0; i < 50 && !acc; i++) {
+           acc = service.getAccessibleFor(root.querySelector(s));
+           if (!acc) await new Promise((r) => setTimeout(r, 100));
+         }
+         out[k] = { role: service.getStringRole(acc.role), name: acc.name };
+       }
+       return out;`,
+    );
+    assert.deepEqual(tree.banner, { role: 'region', name: 'Bandeau MSSanté' });
+    assert.deepEqual(tree.patient, {
+      role: 'grouping',
+      name: 'Message d’un patient : nom de naissance Dupond, prénom Léo, INS 279035121518989',
+    });
+  });
+
   it('[e2e] ECO.3.1.2 a colleague’s plain message shows no banner', async function () {
     this.timeout(60_000);
     assert.equal(await openMessage((await byMessageId('r-colleague@sandbox'))!.id), 'none');

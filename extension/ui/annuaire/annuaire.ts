@@ -83,6 +83,7 @@ function render(result: Result<'annuaire.search'>): void {
     cell('', 'add').append(addButton(e, 'to'), ' ', addButton(e, 'cc'));
   }
   $('results').hidden = result.entries.length === 0;
+  delete $('summary').dataset.sign;
   $('summary').textContent =
     result.entries.length === 0
       ? t('annuaireNone')
@@ -97,10 +98,12 @@ async function search(event: Event): Promise<void> {
   clearError();
   $('added').textContent = '';
   $('summary').textContent = t('annuaireSearching');
+  $('summary').dataset.sign = 'busy';
   try {
     render(await hostRequest('annuaire.search', { criteria: criteria() }));
   } catch (error) {
     $('summary').textContent = '';
+    delete $('summary').dataset.sign;
     showError(error);
   }
 }

@@ -31,7 +31,7 @@ const client = new PanelClient(browser.runtime.connect({ name: COMPOSE_PANEL_POR
   },
   newId: () => `p${nextId++}`,
   onView: (view) => render(view),
-  onProblem: (error) => void ($('cp-status').textContent = said(error)),
+  onProblem: (error) => status(said(error), 'error'),
 });
 
 async function call<T extends PanelMessageType>(
@@ -69,11 +69,18 @@ const frenchDate = (iso?: string) => {
 type Identity = NonNullable<PanelView['identity']>;
 type Plan = NonNullable<PanelView['plan']>;
 
+/** The panel's status line: a sentence, and its tone (busy, error) when it is not the plain state. */
+function status(text: string, tone?: 'busy' | 'error'): void {
+  const el = $('cp-status');
+  el.textContent = text;
+  if (tone) el.dataset.sign = tone;
+  else delete el.dataset.sign;
+}
+
 function render(view: PanelView): void {
-  const status = $('cp-status');
   $('cp-main').hidden = !view.mssante;
-  status.dataset.mssante = String(view.mssante);
-  status.textContent = t(view.mssante ? 'composeIsMssante' : 'composeNotMssante');
+  $('cp-status').dataset.mssante = String(view.mssante);
+  status(t(view.mssante ? 'composeIsMssante' : 'composeNotMssante'));
   if (!view.mssante || !view.identity || !view.plan) return;
   const { identity, plan } = view;
   renderProblems(view);
@@ -177,7 +184,7 @@ function renderPdfActions(plan: Plan): void {
         () => {
           // Generation takes a moment (the renderer loads on first use): say so until the view
           // comes back (render resets the status) or an error replaces it.
-          $('cp-status').textContent = t('composePdfAWorking', o.pdfName);
+          status(t('composePdfAWorking', o.pdfName), 'busy');
           void act('pdf.attachPdfA', { ...o });
         },
         { pdfa: o.pdfName },
@@ -306,7 +313,7 @@ async function act<T extends PanelMessageType>(type: T, params: PanelParams<T>):
   try {
     await call(type, params);
   } catch (error) {
-    $('cp-status').textContent = said(toMssanteError(error));
+    status(said(toMssanteError(error)), 'error');
   }
 }
 

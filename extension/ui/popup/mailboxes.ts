@@ -27,6 +27,7 @@ export function mailboxList(locale: Locale): (ui: UiState) => void {
   let loading = false;
   let lastLoad = 0;
   const armed = new Set<string>();
+  let shown = '';
 
   const load = async () => {
     if (loading || ui?.host.status !== 'connected') return;
@@ -88,9 +89,15 @@ export function mailboxList(locale: Locale): (ui: UiState) => void {
     $('mailboxes').hidden = !connected;
     if (!connected) return;
     if (Date.now() - lastLoad > 2000) void load();
+    // Rebuilt only when something shown changed: the list is rendered every second, and a
+    // rebuilt button would take the keyboard focus away from the user.
     const list = $('mailbox-list');
-    const items = (mailboxes ?? []).map((m) => line(m, mailboxState(m, state.psc, locale)));
-    list.replaceChildren(...items);
+    const states = (mailboxes ?? []).map((m) => [m, mailboxState(m, state.psc, locale)] as const);
+    const key = JSON.stringify(states);
+    if (key !== shown) {
+      shown = key;
+      list.replaceChildren(...states.map(([m, s]) => line(m, s)));
+    }
     $('mailboxes-none').hidden = !mailboxes || mailboxes.length > 0;
     const dependent = (mailboxes ?? []).filter((m) => m.dependsOnPsc).map((m) => m.address);
     $('psc-mailboxes').textContent = dependent.length ? dependent.join(', ') : t('unknownValue');

@@ -71,9 +71,13 @@ function renderPsc(ui: UiState): void {
   $('psc-absolute').textContent = signedIn ? left(psc.absoluteExpiresAt) : t('unknownValue');
   $('psc-signed-out').hidden = !psc.configured || signedIn || psc.state === 'signing-in';
   $('psc-logout').hidden = !signedIn;
+  // Waiting for the e-CPS approval: the code to compare, announced once, and the time left.
   const ciba = $('psc-ciba');
   ciba.hidden = !ui.ciba;
-  ciba.textContent = ui.ciba ? t('pscCibaWaiting', ui.ciba.bindingMessage) : '';
+  $('psc-ciba-box').hidden = !ui.ciba;
+  const waiting = ui.ciba ? t('pscCibaWaiting', ui.ciba.bindingMessage) : '';
+  if (ciba.textContent !== waiting) ciba.textContent = waiting;
+  $('psc-ciba-left').textContent = ui.ciba ? t('pscCibaTimeLeft', left(ui.ciba.until)) : '';
   const notice = $('psc-notice');
   notice.hidden = !ui.notice;
   $('psc-notice-code').textContent = ui.notice?.code ?? '';

@@ -32,6 +32,11 @@ export interface E2eWorldOptions {
   signIn?: 'ciba' | 'page' | false;
   /** The sandbox mailboxes bridged and made Thunderbird accounts before the tests. */
   mailboxes?: Profile[];
+  /**
+   * The host trusts the operator's test "commercial" CA (its autoconfig server's), as the setup
+   * page's settings lookup needs.
+   */
+  webCa?: boolean;
   /** Waits until each account's INBOX holds at least this many messages. */
   inboxAtLeast?: number;
 }
@@ -79,6 +84,7 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
       name: options.name,
       ...(options.prefs ? { prefs: options.prefs } : {}),
       hostConfig: operatorHostConfig(operator, options.hostConfig?.(operator)),
+      ...(options.webCa ? { webCaFile: operator.files.webCaCert! } : {}),
     });
     await suite.start();
     const popup = await suite.openPage('ui/popup/popup.html');
