@@ -250,12 +250,11 @@ export class ThunderbirdSuite {
   }
 
   /**
-   * Asks Thunderbird to bring a folder of an account up to date now (as opening it would) and
-   * returns the subjects it holds.
-   */
-  /**
-   * The subjects of a folder's messages, after asking the server for new ones; `update: false`
-   * reads only what Thunderbird already holds (no server contact: the mail readable offline).
+   * The subjects of a folder's messages, after asking the server for new ones (as opening it
+   * would); `update: false` reads only what Thunderbird already holds (no server contact: the
+   * mail readable offline). `folder` is the folder's name on the server (`INBOX`, `Sent`): it is
+   * matched on the folder's URI, because Thunderbird 140 names special folders in the UI's
+   * language (`Courrier entrant` for INBOX in French), where 153 keeps the server's name.
    */
   async folderSubjects(
     accountKey: string,
@@ -266,9 +265,11 @@ export class ThunderbirdSuite {
       `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
        const win = Services.wm.getMostRecentWindow('mail:3pane');
        const server = MailServices.accounts.getAccount(args[0]).incomingServer;
+       const root = server.rootFolder;
+       const named = (f) => f.name === args[1] || decodeURIComponent(f.URI.slice(root.URI.length + 1)) === args[1];
        let target = null;
        for (let i = 0; i < 100 && !target; i++) {
-         target = server.rootFolder.getChildNamed(args[1]);
+         target = [...root.subFolders].find(named) ?? null;
          if (!target) {
            if (i % 20 === 0) server.performExpand(win.msgWindow);
            await new Promise((r) => setTimeout(r, 200));
