@@ -289,7 +289,9 @@ export class ThunderbirdSuite {
    * Has Thunderbird open an account's server (as when the user opens it) and returns the text of
    * the alerts it shows the user. A modal alert interrupts any running Marionette script, so an
    * observer keeps each alert's text on the window and closes it; the login runs from a timer and
-   * the texts are polled.
+   * the texts are polled. Thunderbird shows a server's alert as a system notification, and falls
+   * back to a modal alert where it has none: 153 does so under Xvfb, while 140 shows its own
+   * notification window (alert.xhtml), whose text the observer keeps too.
    */
   async alertsOnOpening(accountKey: string, timeoutMs = 60_000): Promise<string> {
     await this.marionette.chrome(
@@ -298,7 +300,15 @@ export class ThunderbirdSuite {
        win.mssAlerts = [];
        if (!win.mssAlertObserver) {
          win.mssAlertObserver = {
-           observe(subject) {
+           observe(subject, topic) {
+             if (topic === 'domwindowopened') {
+               subject.addEventListener('load', () => {
+                 const label = subject.document.documentURI.endsWith('/alerts/alert.xhtml')
+                   && subject.document.getElementById('alertTextLabel');
+                 if (label) win.mssAlerts.push(label.textContent);
+               }, { once: true });
+               return;
+             }
              const doc = subject.document ?? subject.ownerDocument;
              const text = doc?.getElementById('infoBody')?.textContent;
              if (text) win.mssAlerts.push(text);
@@ -307,6 +317,7 @@ export class ThunderbirdSuite {
          };
          Services.obs.addObserver(win.mssAlertObserver, 'common-dialog-loaded');
          Services.obs.addObserver(win.mssAlertObserver, 'tabmodal-dialog-loaded');
+         Services.obs.addObserver(win.mssAlertObserver, 'domwindowopened');
        }
        const server = MailServices.accounts.getAccount(args[0]).incomingServer;
        win.setTimeout(() => server.performExpand(win.msgWindow), 50);
