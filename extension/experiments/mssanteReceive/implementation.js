@@ -157,7 +157,8 @@
   /**
    * The cards view (thread-card.mjs, ThreadCard.fillRow writes the subject line from the view's
    * subject cell): after Thunderbird fills a card, its subject line and tooltip take the display
-   * subject. The class is per about:3pane document, so each one is wrapped once.
+   * subject. The class is per about:3pane document, so each one is wrapped once. Thunderbird 140
+   * names the method `_fillRow` (153: `fillRow`).
    */
   function wrapCards(about3Pane) {
     const registry = about3Pane?.customElements;
@@ -170,9 +171,10 @@
       );
       return;
     }
+    const fill = 'fillRow' in ThreadCard.prototype ? 'fillRow' : '_fillRow';
     wrap(
       ThreadCard.prototype,
-      'fillRow',
+      fill,
       (original) =>
         function fillRow(...args) {
           const result = original.apply(this, args);
