@@ -305,7 +305,8 @@ export class ThunderbirdSuite {
                subject.addEventListener('load', () => {
                  const label = subject.document.documentURI.endsWith('/alerts/alert.xhtml')
                    && subject.document.getElementById('alertTextLabel');
-                 if (label) win.mssAlerts.push(label.textContent);
+                 // 140 cuts a long text in the window; the whole of it is the label's tooltip.
+                 if (label) win.mssAlerts.push(label.getAttribute('tooltiptext') || label.textContent);
                }, { once: true });
                return;
              }
