@@ -1,4 +1,4 @@
-import net from 'node:net';
+import tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import { bridgeRig, SANDBOX_LOOKUP } from '../test/fixtures/bridge-rig';
 import { MARIE, PAUL } from '../lab/sandbox/people';
@@ -52,8 +52,8 @@ export async function benchBridge(
       new ImapFlow({
         host: '127.0.0.1',
         port: rig.imapPort,
-        secure: false,
-        doSTARTTLS: false,
+        secure: true,
+        tls: rig.tls,
         auth: { user: MARIE.mailbox, pass: SECRET },
         logger: false,
         disableAutoIdle: true,
@@ -107,9 +107,9 @@ export async function benchBridge(
     const open = 8; // under Dovecot's default mail_max_userip_connections (10)
     global.gc?.();
     const before = process.memoryUsage();
-    const sockets: net.Socket[] = [];
+    const sockets: tls.TLSSocket[] = [];
     for (let i = 0; i < open; i++) {
-      const socket = net.connect(rig.imapPort, '127.0.0.1');
+      const socket = tls.connect({ port: rig.imapPort, host: '127.0.0.1', ...rig.tls });
       await new Promise<void>((resolve, reject) => {
         let seen = '';
         socket.on('data', (d: Buffer) => {

@@ -4,7 +4,7 @@
 // implicit TLS + XOAUTH2, our bridge (STARTTLS upstream), email-oauth2-proxy (implicit TLS upstream
 // for IMAP: it has no IMAP STARTTLS; STARTTLS for SMTP). Figures only; no test asserts on them.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -110,7 +110,14 @@ function childEnv(): NodeJS.ProcessEnv {
 async function startBridgeChild(
   file: string,
   config: BridgeChildConfig,
-): Promise<{ child: ChildProcess; imapPort: number; smtpPort: number; stop(): Promise<void> }> {
+): Promise<{
+  child: ChildProcess;
+  imapPort: number;
+  smtpPort: number;
+  /** The bridge's loopback certificate, which the local clients pin (as Thunderbird does). */
+  certPem: string;
+  stop(): Promise<void>;
+}> {
   const child = spawn(process.execPath, [file, JSON.stringify(config)], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: childEnv(),
@@ -119,7 +126,7 @@ async function startBridgeChild(
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bridge child exited (${code})`)));
   });
-  const ports = JSON.parse(first) as { imapPort: number; smtpPort: number };
+  const ports = JSON.parse(first) as { imapPort: number; smtpPort: number; certPem: string };
   return {
     child,
     ...ports,
@@ -237,22 +244,24 @@ export async function benchPeers(): Promise<Record<string, unknown>> {
         logger: false,
         disableAutoIdle: true,
       });
-    const localImap = (port: number) => () =>
+    // The bridge speaks TLS with its pinned certificate (19.1); email-oauth2-proxy plain text.
+    const localImap = (port: number, certPem?: string) => () =>
       new ImapFlow({
         host: '127.0.0.1',
         port,
-        secure: false,
+        secure: certPem !== undefined,
         doSTARTTLS: false,
+        ...(certPem ? { tls: { ca: certPem } } : {}),
         auth: { user: MARIE, pass: SECRET },
         logger: false,
         disableAutoIdle: true,
       });
-    const localSmtp = (port: number) => () =>
+    const localSmtp = (port: number, certPem?: string) => () =>
       nodemailer.createTransport({
         host: '127.0.0.1',
         port,
-        secure: false,
-        ignoreTLS: true,
+        secure: certPem !== undefined,
+        ...(certPem ? { tls: { ca: certPem } } : { ignoreTLS: true }),
         pool: true,
         maxConnections: 1,
         maxMessages: Infinity,
@@ -291,11 +300,14 @@ export async function benchPeers(): Promise<Record<string, unknown>> {
       caFile: operator.files.chain,
       auth: { user: MARIE, accessToken: token },
     });
-    const localClients = (port: number) => ({
+    const bridgeCaFile = path.join(operator.dir, 'bridge-loopback.pem');
+    writeFileSync(bridgeCaFile, bridge.certPem);
+    const localClients = (port: number, caFile?: string) => ({
       host: '127.0.0.1',
       port,
-      secure: false,
+      secure: caFile !== undefined,
       doSTARTTLS: false,
+      ...(caFile ? { caFile } : {}),
       auth: { user: MARIE, pass: SECRET },
     });
     const paths: PeerPath[] = [
@@ -319,9 +331,9 @@ export async function benchPeers(): Promise<Record<string, unknown>> {
       { name: 'directImplicitTls', imap: directImap(true), clients: directClients(true) },
       {
         name: 'bridge',
-        imap: localImap(bridge.imapPort),
-        clients: localClients(bridge.imapPort),
-        smtp: localSmtp(bridge.smtpPort),
+        imap: localImap(bridge.imapPort, bridge.certPem),
+        clients: localClients(bridge.imapPort, bridgeCaFile),
+        smtp: localSmtp(bridge.smtpPort, bridge.certPem),
         relay: bridge.child.pid!,
       },
     ];

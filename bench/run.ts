@@ -41,6 +41,7 @@ for (const [name, file, fn] of [
   ['pdfa', './pdfa.ts', 'benchPdfa'],
   ['peers', './peers.ts', 'benchPeers'],
   ['lpsServer', './lps-server.ts', 'benchLpsServer'],
+  ['hostStart', './host-start.ts', 'benchHostStart'],
 ] as const) {
   if (!wanted(name) || !existsSync(path.join(root, 'bench', file))) continue;
   const module = (await import(file)) as Record<string, () => Promise<Record<string, unknown>>>;

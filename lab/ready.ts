@@ -4,7 +4,6 @@
 // Annuaire…), the host configured for it with Dr Marie MARTIN's mailbox, and a Thunderbird
 // profile with the prefs the add-on needs. Launching Thunderbird is left to the caller.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,8 +71,8 @@ export async function waitForHandshake(
 
 /**
  * The host's configuration for the sandbox (a whole config.json, written by the lab and checked
- * by the product's schema), and the demo mailbox (kept across starts with its local secret and
- * bridge ports).
+ * by the product's schema), and the demo mailbox (kept across starts with its bridge ports; the
+ * host makes a new local secret at each start).
  */
 function configureHost(hostState: string, runtime: SandboxRuntime): string {
   const marie = { ...PRACTITIONERS[0]!, mailbox: PRACTITIONERS[0]!.mailbox! };
@@ -88,7 +87,6 @@ function configureHost(hostState: string, runtime: SandboxRuntime): string {
     profile: 'PER',
     imap: runtime.imap,
     smtp: runtime.smtp,
-    secret: (kept?.secret as string | undefined) ?? randomBytes(24).toString('base64url'),
     imapPort: (kept?.imapPort as number | undefined) ?? 0,
     smtpPort: (kept?.smtpPort as number | undefined) ?? 0,
     // ECO.2.2.7: the From name the setup page would have given it (the account is made by the

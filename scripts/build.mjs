@@ -26,6 +26,18 @@ export const ADDON_ID = JSON.parse(readFileSync(path.join(root, 'manifest.json')
   .browser_specific_settings.gecko.id;
 export const XPI = path.join(dist, `open-mssante-${pkg.version}.xpi`);
 
+/** `--update-url URL` or MSSANTE_UPDATE_URL: where the add-on's updates.json is served (http/https). */
+export function updateUrlOption(argv = process.argv.slice(2), env = process.env) {
+  const at = argv.indexOf('--update-url');
+  const value = at >= 0 ? argv[at + 1] : env.MSSANTE_UPDATE_URL;
+  if (!value) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(value)) {
+    console.error(`--update-url must be an http(s):// URL, not ${JSON.stringify(value)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
 async function buildExtension() {
   rmSync(ext, { recursive: true, force: true });
   await build({
@@ -76,6 +88,9 @@ async function buildExtension() {
     cpSync(path.join(fonts, from), path.join(ext, 'fonts', to));
   const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
   manifest.version = pkg.version;
+  // A lab hosting the .xpi itself (docs/release.md): Thunderbird polls this updates.json.
+  const updateUrl = updateUrlOption();
+  if (updateUrl) manifest.browser_specific_settings.gecko.update_url = updateUrl;
   writeFileSync(path.join(ext, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   cpSync(path.join(root, 'extension/_locales'), path.join(ext, '_locales'), { recursive: true });
   cpSync(path.join(root, 'extension/icons'), path.join(ext, 'icons'), { recursive: true });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { AuditJournal } from '../../native-host/audit/journal';
 import { Redactor } from '../../native-host/audit/redact';
 import { ImapBridge } from '../../native-host/bridge/imap-bridge';
+import { loopbackIdentity } from '../../native-host/bridge/loopback-identity';
 import type { BridgeMailbox } from '../../native-host/bridge/mailbox';
 import { SmtpBridge } from '../../native-host/bridge/smtp-bridge';
 import { fileLogger } from '../../native-host/log';
@@ -63,10 +64,15 @@ const deps = {
   audit: new AuditJournal(path.join(config.dir, 'audit')),
   redactor: new Redactor(new Uint8Array(32).fill(1)),
   log: fileLogger(path.join(config.dir, 'host')),
+  identity: await loopbackIdentity(),
 };
 const imap = new ImapBridge(mailbox, deps);
 const smtp = new SmtpBridge(mailbox, deps);
-const ports = { imapPort: await imap.listen(), smtpPort: await smtp.listen() };
+const ports = {
+  imapPort: await imap.listen(),
+  smtpPort: await smtp.listen(),
+  certPem: deps.identity.certPem,
+};
 process.stdout.write(JSON.stringify(ports) + '\n');
 process.stdin.resume();
 process.stdin.on('end', () => {

@@ -6,11 +6,13 @@ declare namespace browser.mssanteAccounts {
     imapPort: number;
     smtpPort: number;
     secret: string;
+    tlsCertificate: string;
   }
+  type BridgeEndpoint = import('./bridge-endpoints').BridgeEndpoint;
   function create(
     account: BridgedAccount,
   ): Promise<{ accountId: string; identityId: string; smtpServerId: string }>;
   function find(address: string): Promise<string | null>;
-  function updatePorts(accountId: string, imapPort: number, smtpPort: number): Promise<void>;
+  function update(accountId: string, endpoint: BridgeEndpoint): Promise<void>;
   function remove(accountId: string): Promise<void>;
 }

@@ -28,6 +28,12 @@ export const PDF_TOOL_PACKAGES: Requirement[] = [
   { command: 'qpdf', pkg: 'qpdf' },
 ];
 
+/** Debian's wine (64-bit), to run the Windows host executable of `npm run dist`. */
+export const WINE_PACKAGES: Requirement[] = [
+  { command: 'wine', pkg: 'wine' },
+  { command: '/usr/lib/wine/wine64', pkg: 'wine64' },
+];
+
 export function which(command: string): string | null {
   if (command.startsWith('/')) return existsSync(command) ? command : null;
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {

@@ -41,6 +41,11 @@ export interface SuiteOptions {
   prefs?: Record<string, PrefValue>;
   /** Install the host manifest (default true); false proves the "host not found" path. */
   installHost?: boolean;
+  /**
+   * A packaged host executable (`npm run dist`) to install instead of Node and the bundle;
+   * default: MSSANTE_HOST_EXECUTABLE when set (docs/release.md).
+   */
+  hostExecutable?: string;
   /** The host's config.json (operatorHostConfig(operator) for an operator a test started). */
   hostConfig?: Record<string, unknown>;
   /** Web servers of the lab Thunderbird's tabs reach (the intermediate LPS server). */
@@ -103,6 +108,12 @@ export class ThunderbirdSuite {
     this.logFile = path.join(this.home, 'thunderbird.log');
   }
 
+  /** The `mssante` command that installs the host: the packaged executable, or Node and the bundle. */
+  get hostCommand(): string[] {
+    const executable = this.options.hostExecutable ?? process.env.MSSANTE_HOST_EXECUTABLE;
+    return executable ? [path.resolve(executable)] : [process.execPath, HOST_BUNDLE];
+  }
+
   get hostEnv(): NodeJS.ProcessEnv {
     return {
       ...process.env,
@@ -127,10 +138,14 @@ export class ThunderbirdSuite {
       writeHostConfig(this.stateDir, this.options.hostConfig);
     }
     if (this.options.installHost !== false) {
-      const install = spawnSync(process.execPath, [HOST_BUNDLE, 'host', 'install'], {
-        env: this.hostEnv,
-        encoding: 'utf8',
-      });
+      const install = spawnSync(
+        this.hostCommand[0]!,
+        [...this.hostCommand.slice(1), 'host', 'install'],
+        {
+          env: this.hostEnv,
+          encoding: 'utf8',
+        },
+      );
       if (install.status !== 0) throw new Error(`mssante host install failed: ${install.stderr}`);
     }
     writeProfile({

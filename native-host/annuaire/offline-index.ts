@@ -61,6 +61,9 @@ export class OfflineAnnuaire {
       return true;
     } catch (error) {
       db?.close();
+      // The packaged host without its SQLite module (sqlite-packaged.ts): say that, not "invalid".
+      if (error instanceof MssanteError && error.code === 'E_ANNUAIRE_OFFLINE_UNAVAILABLE')
+        throw error;
       throw new MssanteError('E_ANNUAIRE_OFFLINE_INDEX_INVALID', { cause: error });
     }
   }

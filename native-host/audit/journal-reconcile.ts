@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AuditInput } from './journal';
+import type { AuditInput } from './journal-format';
 import { type ChainPoint, readHead, readPruned, writeHead } from './journal-head';
 
 /** The action of the entry that says the journal was signed from then on. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ErrorCode, isErrorCode } from '../../shared/errors/codes';
-import { type AuditEntry, GENESIS, hashOf, journalFiles } from './journal';
+import { type AuditEntry, GENESIS, hashOf, journalFiles } from './journal-format';
 import { type ChainPoint, readHead, readPruned, readSealKey, type Sealed } from './journal-head';
 import { INTEGRITY_ACTION } from './journal-reconcile';
 

@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import {
   closeSync,
-  existsSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
-  readdirSync,
   readFileSync,
   rmSync,
   writeSync,
@@ -19,60 +16,19 @@ import { reconcileHead } from './journal-reconcile';
 import { recoverTornTail, type TornTail } from './journal-tail';
 import { journalKey } from './key';
 
-/**
- * The ECO.4 audit journal: one JSON line per operation on an MSSanté mailbox, append-only,
- * hash-chained (each entry holds the SHA-256 of the previous one, across days), flushed per
- * entry, one file per local day, 6 months kept by default. Entries hold no credentials, no
- * message content and no health data: callers pass redacted requests (see redact.ts).
- */
-export interface AuditInput {
-  /** PSC national id, or the APP certificate subject, or `system`. */
-  author: string;
-  mailbox?: string;
-  /** connect, authenticate, select, fetch, store, move, expunge, append, send, logout, trust… */
-  action: string;
-  /** The request made to the server, redacted. */
-  request?: string;
-  /** The server's answer status (OK/NO/BAD, SMTP code…), or the error code of a failure. */
-  response?: string;
-  outcome: 'ok' | 'failed';
-  code?: string;
-}
+export * from './journal-format';
 
-export interface AuditEntry extends AuditInput {
-  seq: number;
-  /** Local time with its UTC offset (ECO.4.1.2 "horodatage local"). */
-  ts: string;
-  prev: string;
-  hash: string;
-}
-
-export const GENESIS = '0'.repeat(64);
+import {
+  type AuditEntry,
+  type AuditInput,
+  GENESIS,
+  hashOf,
+  journalFiles,
+  JOURNAL_FILE,
+  localTimestamp,
+} from './journal-format';
 export const DEFAULT_RETENTION_DAYS = 183;
-const FILE = /^journal-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 export { PRUNED } from './journal-head';
-
-/** ISO 8601 local time with offset, e.g. 2026-11-25T04:29:39.123+01:00. */
-export function localTimestamp(date: Date): string {
-  const offset = -date.getTimezoneOffset();
-  const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
-  const local = new Date(date.getTime() + offset * 60_000);
-  const sign = offset >= 0 ? '+' : '-';
-  return `${local.toISOString().slice(0, 23)}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
-}
-
-export function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(JSON.stringify(entry)).digest('hex');
-}
-
-/** The day files, oldest first. */
-export function journalFiles(dir: string): string[] {
-  return existsSync(dir)
-    ? readdirSync(dir)
-        .filter((f) => FILE.test(f))
-        .sort()
-    : [];
-}
 
 /** A parsed entry's place in the chain, or null for a line that is not one. */
 export function chainPointOf(line: string): ChainPoint | null {
@@ -223,7 +179,7 @@ export class AuditJournal {
     const cutoff = localTimestamp(
       new Date(this.now().getTime() - retentionDays * 86_400_000),
     ).slice(0, 10);
-    const old = journalFiles(this.dir).filter((f) => FILE.exec(f)![1]! < cutoff);
+    const old = journalFiles(this.dir).filter((f) => JOURNAL_FILE.exec(f)![1]! < cutoff);
     if (old.length === 0) return [];
     const lastOld = readFileSync(path.join(this.dir, old.at(-1)!), 'utf8')
       .split('\n')

@@ -1,5 +1,5 @@
 import net, { type Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
 import type { AuditJournal } from '../audit/journal';
@@ -7,8 +7,16 @@ import type { Redactor } from '../audit/redact';
 import type { Logger } from '../log';
 import type { TrustContext } from '../trust/verify';
 import { type JournalFields, LoginJournal } from './login-journal';
+import type { LoopbackIdentity } from './loopback-identity';
 import { authorOf, type BridgeMailbox } from './mailbox';
-import { INPUT_REFUSALS, LINGER_MS, MAX_CONNECTIONS, MAX_PRE_AUTH_CONNECTIONS } from './pre-auth';
+import {
+  HANDSHAKE_TIMEOUT_MS,
+  INPUT_REFUSALS,
+  LINGER_MS,
+  MAX_CONNECTIONS,
+  MAX_PRE_AUTH_CONNECTIONS,
+} from './pre-auth';
+import { checkPeerUser, type LoopbackPair, type PeerVerdict } from './peer-uid';
 import { latin1Line, userSentence } from './wire-text';
 
 export interface BridgeDeps {
@@ -18,6 +26,10 @@ export interface BridgeDeps {
   log: Logger;
   /** ECO.2.4.3: X-MSS-NIL for a message sent without it (config.json `productReference`). */
   productReference?: string;
+  /** The host's loopback TLS identity (generated at its start, pinned by Thunderbird). */
+  identity: LoopbackIdentity;
+  /** Who owns the peer's socket (peer-uid.ts; replaced only in unit tests). */
+  peerUser?: (pair: LoopbackPair) => Promise<PeerVerdict>;
 }
 
 /** Thrown out of a login flow whose session was closed because it could not be journaled. */
@@ -44,27 +56,27 @@ export abstract class LoopbackBridge {
   // the peer's delayed ACK (40 ms on Linux) — 5× slower SMTP submission (docs/benchmarks.md).
   private readonly server = net.createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => socket.destroy());
-    if (this.full()) {
-      this.refuseConnection(socket);
-      return;
-    }
-    this.saturated = false;
-    const entry: LiveConnection = { client: socket, upstream: null };
-    this.live.add(entry);
-    socket.on('close', () => {
-      this.live.delete(entry);
-      entry.upstream?.destroy();
-    });
-    void this.accept(entry);
+    void this.admit(socket);
   });
+  private readonly tls: SecureContext;
+  /** Closing connections unserved until this start's credentials were handed out (see hold). */
+  private held = false;
   protected readonly live = new Set<LiveConnection>();
   /** Connections are being refused (journaled once per run of refusals). */
   private saturated = false;
+  /** TLS handshakes under way (not yet in `live`). */
+  private handshakes = 0;
 
   constructor(
     readonly mailbox: BridgeMailbox,
     protected readonly deps: BridgeDeps,
-  ) {}
+  ) {
+    this.tls = createSecureContext({
+      key: deps.identity.keyPem,
+      cert: deps.identity.certPem,
+      minVersion: 'TLSv1.2',
+    });
+  }
 
   /**
    * The login steps both protocols journal alike, for one connection: when a step cannot be
@@ -77,11 +89,83 @@ export abstract class LoopbackBridge {
     });
   }
 
+  /**
+   * A new loopback connection: refused before any byte when its socket belongs to another OS
+   * user (E_BRIDGE_PEER_REFUSED, journaled), else served over TLS with the host's identity. The
+   * connection caps of 19.2 count handshakes under way too: past them a socket is closed before
+   * TLS; once a handshake is done, a connection over the caps is told why (over TLS) and closed.
+   */
+  private async admit(socket: Socket): Promise<void> {
+    const pair: LoopbackPair = {
+      peer: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+    };
+    const verdict = await (this.deps.peerUser ?? checkPeerUser)(pair);
+    if (verdict.kind === 'other') {
+      socket.destroy();
+      this.recordOrLog('connect', {
+        outcome: 'failed',
+        code: 'E_BRIDGE_PEER_REFUSED',
+        request: `loopback peer of uid ${verdict.uid ?? 'unknown'}`,
+      });
+      this.deps.log.warn('bridge.peer.refused', {
+        mailbox: this.mailbox.address,
+        uid: verdict.uid ?? 'unknown',
+      });
+      return;
+    }
+    if (this.held || socket.destroyed || this.handshakes >= MAX_CONNECTIONS) {
+      socket.destroy();
+      return;
+    }
+    this.handshakes += 1;
+    let counted = true;
+    const settled = () => {
+      if (counted) this.handshakes -= 1;
+      counted = false;
+    };
+    socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
+    const client = new TLSSocket(socket, { isServer: true, secureContext: this.tls });
+    client.on('error', () => client.destroy());
+    client.once('close', settled);
+    client.once('secure', () => {
+      settled();
+      socket.setTimeout(0);
+      if (this.full()) {
+        this.refuseConnection(client);
+        return;
+      }
+      this.saturated = false;
+      const entry: LiveConnection = { client, upstream: null };
+      this.live.add(entry);
+      client.on('close', () => {
+        this.live.delete(entry);
+        entry.upstream?.destroy();
+      });
+      void this.accept(entry);
+    });
+  }
+
   /** Serves one client connection (the entry is tracked and cleaned up by the base). */
   protected abstract accept(entry: LiveConnection): Promise<void>;
 
   /** The protocol's way of telling a client the session ends now (IMAP BYE, SMTP 421). */
   protected abstract goodbye(sentence: string): string;
+
+  /**
+   * Until release(), connections of the host's own user are closed before any byte: Thunderbird
+   * still holds the previous start's secret and pin, and a failed TLS handshake or login would
+   * have it ask the user for a password or a certificate exception; a closed connection it just
+   * retries later (docs/security.md, 19.1).
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** This start's secret and certificate reached the add-on: serve connections. */
+  release(): void {
+    this.held = false;
+  }
 
   listen(port = 0): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -98,18 +182,13 @@ export abstract class LoopbackBridge {
 
   /** ECO.1.2.6: end every session of this mailbox, telling Thunderbird why. */
   closeAll(code: ErrorCode): void {
-    if (this.live.size) {
-      try {
-        this.record('disconnect', { outcome: 'ok', code, request: 'session closed by the host' });
-      } catch (error) {
-        // Every session ends here anyway; the failure is logged.
-        this.deps.log.error('journal.write.failed', {
-          mailbox: this.mailbox.address,
-          action: 'disconnect',
-          code: toMssanteError(error).code,
-        });
-      }
-    }
+    // Every session ends here anyway: a journal failure is logged.
+    if (this.live.size)
+      this.recordOrLog('disconnect', {
+        outcome: 'ok',
+        code,
+        request: 'session closed by the host',
+      });
     for (const entry of this.live) {
       entry.client.end(latin1Line(this.goodbye(userSentence(code))));
       entry.upstream?.destroy();
@@ -178,6 +257,19 @@ export abstract class LoopbackBridge {
       ...(error.detail ? { response: error.detail } : {}),
     });
     if (journaled) this.closeWith(client, error.code);
+  }
+
+  /** Journals what concerns no session (a refused peer, the end of all): a failure is logged. */
+  private recordOrLog(action: string, fields: JournalFields): void {
+    try {
+      this.record(action, fields);
+    } catch (error) {
+      this.deps.log.error('journal.write.failed', {
+        mailbox: this.mailbox.address,
+        action,
+        code: toMssanteError(error).code,
+      });
+    }
   }
 
   /** Journals under the mailbox's author; throws E_AUDIT_WRITE_FAILED when it cannot. */

@@ -17,6 +17,12 @@ export const MAX_CONNECTIONS = 32;
 /** Of which not yet logged in (their operator connection is not open yet). */
 export const MAX_PRE_AUTH_CONNECTIONS = 8;
 
+/**
+ * Time a loopback client has to finish the TLS handshake (19.1) before its socket is closed;
+ * Thunderbird takes milliseconds. Handshakes under way count against MAX_CONNECTIONS.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /** How long a refused client's late bytes are read and dropped before its socket is destroyed. */
 export const LINGER_MS = 1000;
 

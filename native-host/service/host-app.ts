@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
 import { isErrorCode } from '../../shared/errors/codes';
@@ -106,29 +105,57 @@ export class HostApp {
 
   // — mailboxes —
 
-  async startAll(): Promise<void> {
+  /** The start in progress: two lists at once must not bind the same ports twice. */
+  private starting: Promise<void> = Promise.resolve();
+
+  /**
+   * Starts every stored mailbox that is not running yet. One whose port another program holds
+   * stays stopped, its E_BRIDGE_PORT_TAKEN journaled (when it starts failing) and shown as its
+   * last error (19.1); it is tried again at the next list.
+   */
+  startAll(): Promise<void> {
+    const run = this.starting.then(() => this.startStopped());
+    this.starting = run.catch(() => undefined);
+    return run;
+  }
+
+  private async startStopped(): Promise<void> {
     const list = this.store.read();
+    let started = false;
     for (const stored of list) {
+      if (this.bridges.get(stored.address)) continue;
       try {
         await this.bridges.start(stored);
+        started = true;
+        if (this.health.lastError(stored.address)?.code === 'E_BRIDGE_PORT_TAKEN')
+          this.health.clear(stored.address);
       } catch (error) {
-        this.log.warn('mailbox.start.failed', {
+        const code = error instanceof MssanteError ? error.code : 'E_INTERNAL';
+        const known = this.health.lastError(stored.address)?.code === code;
+        this.health.fail(stored.address, code);
+        if (known) continue; // still failing the same way: journaled when it started
+        this.log.warn('mailbox.start.failed', { mailbox: stored.address, code });
+        this.audit.record({
+          author: 'system',
           mailbox: stored.address,
-          code: error instanceof MssanteError ? error.code : 'E_INTERNAL',
+          action: 'bridge-listen',
+          outcome: 'failed',
+          code,
+          ...(error instanceof MssanteError && error.detail ? { request: error.detail } : {}),
         });
       }
     }
-    if (list.length) this.store.save(list);
+    if (started) this.store.save(list.map((m) => this.bridges.get(m.address)?.stored ?? m));
+    this.stopped = list.filter((m) => !this.bridges.get(m.address));
   }
 
-  /** The stored mailboxes' bridges, started when none runs yet (the host started lazily). */
-  private async started(): Promise<void> {
-    if (this.bridges.size === 0 && this.store.read().length > 0) await this.startAll();
-  }
+  /** Stored mailboxes whose bridges could not start (their ports taken). */
+  private stopped: StoredMailbox[] = [];
 
   async list(): Promise<Result<'mailbox.list'>> {
-    await this.started();
-    return { mailboxes: this.bridges.all().map((m) => this.bridges.describe(m)) };
+    await this.startAll();
+    const mailboxes = [...this.bridges.all().map((m) => m.stored), ...this.stopped];
+    return { mailboxes: await Promise.all(mailboxes.map((s) => this.bridges.describe(s))) };
   }
 
   async add(params: Params<'mailbox.add'>): Promise<Result<'mailbox.add'>> {
@@ -148,7 +175,7 @@ export class HostApp {
       profile: params.profile,
       imap: params.imap,
       smtp: params.smtp,
-      secret: randomBytes(24).toString('base64url'),
+      secret: '',
       imapPort: 0,
       smtpPort: 0,
       ...(app ? { app } : {}),
@@ -162,7 +189,7 @@ export class HostApp {
       action: 'mailbox-add',
       outcome: 'ok',
     });
-    return this.bridges.describe(live);
+    return this.bridges.describe(live.stored);
   }
 
   /**
@@ -170,7 +197,7 @@ export class HostApp {
    * (the outcome also becomes the mailbox's state, ECO.1.2.3).
    */
   async test(address: string): Promise<Result<'mailbox.test'>> {
-    await this.started();
+    await this.startAll();
     const live = this.bridges.get(address);
     if (!live) throw new MssanteError('E_MAILBOX_UNKNOWN', { detail: address.slice(0, 254) });
     const result = await testMailboxConnection(live.imap.mailbox, this.settings.resolved().trust);
@@ -189,6 +216,7 @@ export class HostApp {
 
   async remove(address: string): Promise<Result<'mailbox.remove'>> {
     this.health.clear(address);
+    this.stopped = this.stopped.filter((m) => m.address.toLowerCase() !== address.toLowerCase());
     const stopped = await this.bridges.stop(address);
     const removed = this.store.remove(address);
     return { removed: stopped || removed };

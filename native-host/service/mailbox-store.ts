@@ -11,6 +11,7 @@ export interface StoredMailbox {
   profile: 'PER' | 'ORG' | 'APP';
   imap: { host: string; port: number };
   smtp: { host: string; port: number };
+  /** The local secret of this host start (memory only: never written, see save). */
   secret: string;
   imapPort: number;
   smtpPort: number;
@@ -44,6 +45,7 @@ export class MailboxStore {
     const list = existsSync(this.file)
       ? (JSON.parse(readFileSync(this.file, 'utf8')) as StoredMailbox[])
       : [];
+    for (const m of list) m.secret = ''; // a file from before 19.1 held one: never reused
     // A name edited by hand into something the protocol refuses is dropped, not sent.
     for (const m of list)
       if (m.displayName !== undefined && !displayName.safeParse(m.displayName).success)
@@ -51,8 +53,10 @@ export class MailboxStore {
     return list;
   }
 
+  /** Writes the list without the local secrets (each host start makes new ones, 19.1). */
   save(list: StoredMailbox[]): void {
-    writePrivateFile(this.file, JSON.stringify(list, null, 2) + '\n');
+    const kept = list.map(({ secret: _secret, ...rest }) => rest);
+    writePrivateFile(this.file, JSON.stringify(kept, null, 2) + '\n');
   }
 
   /** Takes `address` out of the file; true when it was there. */

@@ -412,6 +412,14 @@ export const ERROR_MESSAGES = {
     fr: 'Identifiants locaux incorrects pour cette boîte MSSanté : recréez le compte depuis le module.',
     en: 'Wrong local credentials for this MSSanté mailbox: recreate the account from the add-on.',
   },
+  E_BRIDGE_PORT_TAKEN: {
+    fr: 'Un autre programme occupe le port local de cette boîte MSSanté : l’hôte refuse de s’y substituer. Fermez ce programme (ou redémarrez l’ordinateur) puis rouvrez Thunderbird.',
+    en: 'Another program holds this MSSanté mailbox’s local port: the host refuses to stand in for it elsewhere. Close that program (or restart the computer), then reopen Thunderbird.',
+  },
+  E_BRIDGE_PEER_REFUSED: {
+    fr: 'Connexion locale refusée : elle venait d’un autre utilisateur de cet ordinateur que celui de Thunderbird.',
+    en: 'Local connection refused: it came from another user of this computer than Thunderbird’s.',
+  },
   E_BRIDGE_CLOSED: {
     fr: 'La connexion MSSanté a été fermée par le module.',
     en: 'The MSSanté connection was closed by the add-on.',
@@ -539,6 +547,10 @@ export const ERROR_MESSAGES = {
   E_ANNUAIRE_OFFLINE_INDEX_INVALID: {
     fr: 'L’index hors ligne de l’Annuaire Santé est illisible ; importez à nouveau le fichier d’extraction.',
     en: 'The offline Annuaire Santé index cannot be read; import the extraction file again.',
+  },
+  E_ANNUAIRE_OFFLINE_UNAVAILABLE: {
+    fr: 'L’index hors ligne de l’Annuaire Santé n’est pas disponible dans ce paquet de l’hôte (module SQLite absent) ; la recherche LDAP reste disponible.',
+    en: 'The offline Annuaire Santé index is not available in this host package (SQLite module missing); LDAP search still works.',
   },
   E_ANNUAIRE_IMPORT_FAILED: {
     fr: 'L’import du fichier d’extraction de l’Annuaire Santé a échoué ; l’index précédent reste utilisé.',

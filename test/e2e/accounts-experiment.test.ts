@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { ThunderbirdSuite, withThunderbird } from '../../lab/thunderbird/harness';
 import { MARIE } from '../../lab/sandbox/people';
+import {
+  type LoopbackIdentity,
+  loopbackIdentity,
+} from '../../native-host/bridge/loopback-identity';
 
 interface Created {
   accountId: string;
@@ -11,6 +15,17 @@ interface Created {
 describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
   const suite = new ThunderbirdSuite({ name: 'accounts-experiment' });
   let page: number;
+  let identity: LoopbackIdentity;
+  let nextIdentity: LoopbackIdentity;
+  /** The certificate overrides Thunderbird holds for 127.0.0.1: port → SHA-256 (lower-case hex). */
+  const pins = () =>
+    suite.marionette.chrome<Record<string, string>>(
+      `const overrides = Cc['@mozilla.org/security/certoverride;1'].getService(Ci.nsICertOverrideService);
+       const out = {};
+       for (const o of overrides.getOverrides())
+         if (o.asciiHost === '127.0.0.1') out[o.port] = o.fingerprint.replace(/:/g, '').toLowerCase();
+       return out;`,
+    );
   const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(page, 'call', { api, args });
   const describeAccount = (accountId: string) =>
     suite.marionette.chrome<{
@@ -34,22 +49,28 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
       [accountId],
     );
 
+  before(async () => {
+    [identity, nextIdentity] = await Promise.all([loopbackIdentity(), loopbackIdentity()]);
+  });
+
   withThunderbird(suite, async () => {
     page = await suite.openPage('ui/popup/popup.html');
   });
 
-  it('[e2e] creates an IMAP account, SMTP server and identity pointing at the loopback bridge', async () => {
+  it('[e2e] creates an IMAP account, SMTP server and identity pointing at the loopback bridge over TLS, its certificate pinned for exactly those ports', async () => {
     const created = await call<Created>('mssanteAccounts.create', {
       address: MARIE.mailbox,
       fullName: 'Dr Marie MARTIN',
       imapPort: 14143,
       smtpPort: 14587,
       secret: 'local-secret',
+      tlsCertificate: identity.certBase64,
     });
+    assert.deepEqual(await pins(), { 14143: identity.fingerprint, 14587: identity.fingerprint });
     assert.deepEqual(await describeAccount(created.accountId), {
       host: '127.0.0.1',
       port: 14143,
-      socketType: 0,
+      socketType: 3,
       user: MARIE.mailbox,
       mark: MARIE.mailbox,
       email: MARIE.mailbox,
@@ -67,17 +88,28 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
         imapPort: 1,
         smtpPort: 2,
         secret: 's',
+        tlsCertificate: identity.certBase64,
       }),
       /exists/,
     );
   });
 
-  it('[e2e] moves an account to new bridge ports, then removes it with its SMTP server', async () => {
+  it('[e2e] points an account at a new host start (ports, secret, certificate: old pins dropped), then removes it with its SMTP server and pins', async () => {
     const accountId = (await call<string>('mssanteAccounts.find', MARIE.mailbox))!;
-    await call('mssanteAccounts.updatePorts', accountId, 15143, 15587);
+    await call('mssanteAccounts.update', accountId, {
+      imapPort: 15143,
+      smtpPort: 15587,
+      secret: 'next-secret',
+      tlsCertificate: nextIdentity.certBase64,
+    });
     const moved = await describeAccount(accountId);
     assert.deepEqual([moved?.port, moved?.smtpPort], [15143, 15587]);
+    assert.deepEqual(await pins(), {
+      15143: nextIdentity.fingerprint,
+      15587: nextIdentity.fingerprint,
+    });
     await call('mssanteAccounts.remove', accountId);
+    assert.deepEqual(await pins(), {});
     assert.equal(await describeAccount(accountId), null);
     assert.equal(await call('mssanteAccounts.find', MARIE.mailbox), null);
     const smtpLeft = await suite.marionette.chrome<number>(

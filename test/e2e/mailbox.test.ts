@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestOperator } from '../../lab/sandbox/operator';
@@ -224,6 +225,71 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       'the new PSC session',
       async () => (await view({ state: '#psc-state' })).state!.data.state === 'signed-in',
       { timeoutMs: 30_000 },
+    );
+    await collectTokens();
+  });
+
+  it('[e2e] after a host restart the kept account gets the new local secret and the new pinned certificate, and reads again', async function () {
+    this.timeout(120_000);
+    const { accountId: accountKey } = await marieReading();
+    type Listed = { imapPort: number; smtpPort: number; secret?: string; tlsCertificate?: string };
+    const listMarie = async () =>
+      (
+        await suite.page<{ result?: { mailboxes: Listed[] } }>(popup, 'sendMessage', {
+          kind: 'host',
+          type: 'mailbox.list',
+          params: {},
+        })
+      ).result?.mailboxes[0];
+    const before = (await listMarie())!;
+    for (const pid of hostPids(suite)) process.kill(pid, 'SIGKILL'); // the add-on reconnects and syncs
+    const after = await waitFor(
+      'a new host start',
+      async () => {
+        const m = await listMarie().catch(() => undefined);
+        const renewed =
+          m?.tlsCertificate !== undefined && m.tlsCertificate !== before.tlsCertificate;
+        return renewed ? m : false;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.notEqual(after.secret, before.secret);
+    const fingerprint = createHash('sha256')
+      .update(Buffer.from(after.tlsCertificate!, 'base64'))
+      .digest('hex');
+    const seen = await waitFor('Thunderbird to hold the new pin and password', async () => {
+      const state = await suite.marionette.chrome<{
+        pins: Record<string, string>;
+        imapPassword: string;
+        smtpPassword: string;
+      }>(
+        `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+         const account = MailServices.accounts.getAccount(args[0]);
+         const smtp = MailServices.outgoingServer.getServerByKey(account.defaultIdentity.smtpServerKey).QueryInterface(Ci.nsISmtpServer);
+         const overrides = Cc['@mozilla.org/security/certoverride;1'].getService(Ci.nsICertOverrideService);
+         const pins = {};
+         for (const o of overrides.getOverrides())
+           if (o.asciiHost === '127.0.0.1') pins[o.port] = o.fingerprint.replace(/:/g, '').toLowerCase();
+         return { pins, imapPassword: account.incomingServer.password, smtpPassword: smtp.password };`,
+        [accountKey],
+      );
+      return state.imapPassword === after.secret && state;
+    });
+    assert.deepEqual(seen, {
+      pins: { [after.imapPort]: fingerprint, [after.smtpPort]: fingerprint },
+      imapPassword: after.secret,
+      smtpPassword: after.secret,
+    });
+    // The new host holds no PSC session: sign in again, then Thunderbird reads a new message.
+    await world.signedIn();
+    dovecot.deliver(
+      MARIE.mailbox,
+      `From: ${PAUL.mailbox}\r\nTo: ${MARIE.mailbox}\r\nSubject: Apres le redemarrage\r\nMessage-ID: <e2e-restart@sandbox>\r\n\r\nTroisieme message.\r\n`,
+    );
+    await waitFor(
+      'the message sent after the restart',
+      async () => (await suite.folderSubjects(accountKey)).includes('Apres le redemarrage'),
+      { timeoutMs: 60_000, intervalMs: 1000 },
     );
     await collectTokens();
   });

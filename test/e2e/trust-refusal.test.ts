@@ -72,7 +72,7 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
     const { imap, smtp } = servers.get(name)!;
     const added = await suite.page<{
       ok: boolean;
-      result: { imapPort: number; smtpPort: number; secret: string };
+      result: { imapPort: number; smtpPort: number; secret: string; tlsCertificate: string };
     }>(page, 'sendMessage', {
       kind: 'host',
       type: 'mailbox.add',
@@ -93,6 +93,7 @@ describe('[e2e] trust refusal seen in Thunderbird', function () {
           imapPort: added.result.imapPort,
           smtpPort: added.result.smtpPort,
           secret: added.result.secret,
+          tlsCertificate: added.result.tlsCertificate,
         },
       ],
     });

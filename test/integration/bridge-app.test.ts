@@ -20,6 +20,7 @@ import { staticLookup } from '../../native-host/net/static-lookup';
 import { ensurePackages } from '../../lab/system/packages';
 import { writeHostConfig } from '../../native-host/config/private-file';
 import { APP, MARIE, ORGANISATION } from '../../lab/sandbox/people';
+import { bridgeTls } from '../fixtures/bridge-tls';
 
 const IMAP_HOST = 'imap.sandbox.mssante.test';
 const SMTP_HOST = 'smtp.sandbox.mssante.test';
@@ -73,7 +74,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
   let operator: TestOperator;
   let state: string;
   let host: HostApp;
-  let added: { imapPort: number; smtpPort: number; secret: string };
+  let added: Awaited<ReturnType<HostApp['add']>>;
   const lookup = staticLookup({ '*.sandbox.mssante.test': '127.0.0.1' });
 
   const addParams = (pkcs12: Buffer, pkcs12Password: string, address = APP.address) => ({
@@ -84,13 +85,16 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     pkcs12: pkcs12.toString('base64'),
     pkcs12Password,
   });
-  const bridgeClient = (port: number, secret: string, user = APP.address) =>
+  const bridgeClient = (
+    mailbox: { imapPort: number; secret?: string | undefined; tlsCertificate?: string | undefined },
+    user = APP.address,
+  ) =>
     new ImapFlow({
       host: '127.0.0.1',
-      port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user, pass: secret },
+      port: mailbox.imapPort,
+      secure: true,
+      tls: bridgeTls(mailbox.tlsCertificate),
+      auth: { user, pass: mailbox.secret ?? '' },
       logger: false,
       disableAutoIdle: true,
     });
@@ -205,7 +209,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
   });
 
   it('ECO.1.3.1 imapflow reads the APP mailbox INBOX through the bridge (STARTTLS with the certificate, then PLAIN with the address)', async () => {
-    const c = bridgeClient(added.imapPort, added.secret);
+    const c = bridgeClient(added);
     await c.connect();
     const lock = await c.getMailboxLock('INBOX');
     const subjects: string[] = [];
@@ -220,9 +224,9 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: added.smtpPort,
-      secure: false,
-      ignoreTLS: true,
-      auth: { user: APP.address, pass: added.secret },
+      secure: true,
+      tls: bridgeTls(added.tlsCertificate),
+      auth: { user: APP.address, pass: added.secret! },
     });
     const info = await transport.sendMail({
       from: `${HOSPITAL} — laboratoire <${APP.address}>`,
@@ -274,7 +278,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     const address = 'autre.appli@sandbox.mssante.test';
     const result = await host.add(addParams(other.pkcs12('pw'), 'pw', address));
     await assert.rejects(
-      bridgeClient(result.imapPort, result.secret, address).connect(),
+      bridgeClient(result, address).connect(),
       (e: { responseText?: string }) => {
         assert.match(e.responseText ?? '', /\[E_APP_LOGIN_REFUSED\]/);
         return true;
@@ -350,7 +354,7 @@ describe('APP mailbox: ORG AUTH_CLI certificate through the bridge (real Dovecot
     host = new HostApp(state, fileLogger(state));
     const [again] = (await host.list()).mailboxes;
     assert.equal(again?.address, APP.address);
-    const c = bridgeClient(again!.imapPort, again!.secret);
+    const c = bridgeClient(again!);
     await c.connect();
     const status = await c.status('INBOX', { messages: true });
     await c.logout();

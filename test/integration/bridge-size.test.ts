@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
+import tls from 'node:tls';
 import path from 'node:path';
 import { headerGrowthBound } from '../../native-host/bridge/smtp-headers';
 import { type BridgeRig, bridgeRig } from '../fixtures/bridge-rig';
@@ -14,8 +14,8 @@ const GROWTH = headerGrowthBound({ sender: MARIE.mailbox });
 const ANNOUNCED = LIMIT - GROWTH;
 
 /** A raw SMTP client on the bridge's loopback port: Thunderbird's side, byte for byte. */
-async function smtpClient(port: number) {
-  const socket = net.connect(port, '127.0.0.1');
+async function smtpClient(port: number, trust: { ca: string }) {
+  const socket = tls.connect({ port, host: '127.0.0.1', ...trust });
   let buffer = '';
   const waiters: Array<() => void> = [];
   socket.on('data', (d: Buffer) => {
@@ -99,7 +99,7 @@ describe('SMTP bridge: SIZE after the header rewrite (real Dovecot submission, l
       operator: { submissionMaxMailSize: LIMIT },
     });
   });
-  beforeEach(async () => (client = await smtpClient(rig.smtpPort)));
+  beforeEach(async () => (client = await smtpClient(rig.smtpPort, rig.tls)));
   afterEach(() => client.close());
   after(async () => {
     await rig?.close();

@@ -31,8 +31,8 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     new ImapFlow({
       host: '127.0.0.1',
       port: imapPort,
-      secure: false,
-      doSTARTTLS: false,
+      secure: true,
+      tls: rig.tls,
       auth: { user: MARIE.mailbox, pass },
       logger: false,
       disableAutoIdle: true,
@@ -87,8 +87,8 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: smtpPort,
-      secure: false,
-      ignoreTLS: true,
+      secure: true,
+      tls: rig.tls,
       auth: { user: MARIE.mailbox, pass: SECRET },
     });
     const info = await transport.sendMail({
@@ -109,8 +109,8 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: smtpPort,
-      secure: false,
-      ignoreTLS: true,
+      secure: true,
+      tls: rig.tls,
       auth: { user: MARIE.mailbox, pass: SECRET },
     });
     // What Thunderbird's MDN generator writes (mailnews/extensions/mdn): no custom header.

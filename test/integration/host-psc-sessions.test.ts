@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import tls, { type ConnectionOptions } from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { operatorHostConfig } from '../../lab/sandbox/host-config';
 import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { MARIE, PAUL } from '../../lab/sandbox/people';
 import { loginThroughPage } from '../fixtures/psc-login';
+import { bridgeTls } from '../fixtures/bridge-tls';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUNDLE = path.join(ROOT, 'dist/host/mssante.mjs');
@@ -62,8 +63,8 @@ function spawnHost(stateDir: string) {
 }
 
 /** A raw loopback client of a bridge: the lines it received, and a wait for one matching. */
-async function lineClient(port: number) {
-  const socket = net.connect(port, '127.0.0.1');
+async function lineClient(port: number, trust: ConnectionOptions) {
+  const socket = tls.connect({ host: '127.0.0.1', port, ...trust });
   const lines: string[] = [];
   const waiters: Array<() => void> = [];
   let buffer = '';
@@ -112,21 +113,21 @@ describe('the host process ends and reopens IMAP and SMTP sessions with PSC (bui
   let operator: TestOperator;
   let state: string;
   let host: ReturnType<typeof spawnHost>;
-  let ports: { imapPort: number; smtpPort: number; secret: string };
+  let ports: { imapPort: number; smtpPort: number; secret: string; tlsCertificate: string };
 
   const control = async (action: string) =>
     (await operator.control(action, { nationalId: MARIE.nationalId })) as any;
   const grants = async (): Promise<Array<{ grantType: string; at: number }>> =>
     (await control('grants')).grants;
   const imapLogin = async () => {
-    const c = await lineClient(ports.imapPort);
+    const c = await lineClient(ports.imapPort, bridgeTls(ports.tlsCertificate));
     await c.line(/^\* OK/);
     c.send(`a1 LOGIN "${MARIE.mailbox}" "${ports.secret}"`);
     await c.line(/^a1 (OK|NO|BAD)/);
     return c;
   };
   const smtpLogin = async () => {
-    const c = await lineClient(ports.smtpPort);
+    const c = await lineClient(ports.smtpPort, bridgeTls(ports.tlsCertificate));
     await c.line(/^220 /);
     c.send('EHLO client.test');
     await c.line(/^250 /);

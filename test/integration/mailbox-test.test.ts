@@ -10,6 +10,7 @@ import { MESSAGES } from '../../shared/protocol/index';
 import { operatorHostConfig } from '../../lab/sandbox/host-config';
 import { writeHostConfig } from '../../native-host/config/private-file';
 import { APP, MARIE, ORG } from '../../lab/sandbox/people';
+import { bridgeTls } from '../fixtures/bridge-tls';
 
 const IMAP_HOST = 'imap.sandbox.mssante.test';
 const SMTP_HOST = 'smtp.sandbox.mssante.test';
@@ -92,9 +93,9 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
     const client = new ImapFlow({
       host: '127.0.0.1',
       port: m.imapPort,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: MARIE.mailbox, pass: m.secret },
+      secure: true,
+      tls: bridgeTls(m.tlsCertificate),
+      auth: { user: MARIE.mailbox, pass: m.secret! },
       logger: false,
       disableAutoIdle: true,
     });

@@ -1,4 +1,4 @@
-/* global ExtensionCommon, ExtensionAPI, ChromeUtils, Ci */
+/* global ExtensionCommon, ExtensionAPI, ChromeUtils, Ci, Cc */
 'use strict';
 
 // Thin plumbing only (see README.md): the add-on decides what to create; this file creates it.
@@ -16,6 +16,42 @@ function mssanteAccount(accountId) {
   return account;
 }
 
+/**
+ * Pins the bridge's loopback certificate (DER, base64) for exactly 127.0.0.1 and these ports
+ * (nsICertOverrideService, Thunderbird 153: host, port, origin attributes, cert, temporary):
+ * Thunderbird then talks TLS to that certificate only, so a program of another user holding the
+ * port while the host is down gets a failed handshake, never the secret (docs/security.md, 19.1).
+ */
+function pin(ports, certificate) {
+  const cert = Cc['@mozilla.org/security/x509certdb;1']
+    .getService(Ci.nsIX509CertDB)
+    .constructX509FromBase64(certificate);
+  const overrides = Cc['@mozilla.org/security/certoverride;1'].getService(
+    Ci.nsICertOverrideService,
+  );
+  for (const port of ports) overrides.rememberValidityOverride(BRIDGE_HOST, port, {}, cert, false);
+}
+
+/** Drops the pins of ports the bridge no longer uses. */
+function unpin(ports) {
+  const overrides = Cc['@mozilla.org/security/certoverride;1'].getService(
+    Ci.nsICertOverrideService,
+  );
+  for (const port of ports) overrides.clearValidityOverride(BRIDGE_HOST, port, {});
+}
+
+const BRIDGE_HOST = '127.0.0.1';
+
+/** The account's SMTP servers (those of its identities). */
+function smtpServers(account) {
+  const servers = [];
+  for (const identity of account.identities) {
+    const smtp = MailServices.outgoingServer.getServerByKey(identity.smtpServerKey);
+    if (smtp) servers.push(smtp.QueryInterface(Ci.nsISmtpServer));
+  }
+  return servers;
+}
+
 function findByAddress(address) {
   const wanted = address.toLowerCase();
   for (const account of MailServices.accounts.accounts) {
@@ -29,12 +65,13 @@ this.mssanteAccounts = class extends ExtensionAPI {
   getAPI() {
     return {
       mssanteAccounts: {
-        async create({ address, fullName, imapPort, smtpPort, secret }) {
+        async create({ address, fullName, imapPort, smtpPort, secret, tlsCertificate }) {
           if (findByAddress(address))
             throw new ExtensionError(`An MSSanté account for ${address} exists`);
-          const server = MailServices.accounts.createIncomingServer(address, '127.0.0.1', 'imap');
+          pin([imapPort, smtpPort], tlsCertificate);
+          const server = MailServices.accounts.createIncomingServer(address, BRIDGE_HOST, 'imap');
           server.port = imapPort;
-          server.socketType = Ci.nsMsgSocketType.plain; // loopback to the host's bridge
+          server.socketType = Ci.nsMsgSocketType.SSL; // the bridge's pinned loopback certificate
           server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
           server.password = secret;
           server.prettyName = `MSSanté — ${address}`;
@@ -42,12 +79,12 @@ this.mssanteAccounts = class extends ExtensionAPI {
           const smtp = MailServices.outgoingServer
             .createServer('smtp')
             .QueryInterface(Ci.nsISmtpServer);
-          smtp.hostname = '127.0.0.1';
+          smtp.hostname = BRIDGE_HOST;
           smtp.port = smtpPort;
           smtp.username = address;
           smtp.password = secret;
           smtp.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-          smtp.socketType = Ci.nsMsgSocketType.plain;
+          smtp.socketType = Ci.nsMsgSocketType.SSL;
           smtp.description = `MSSanté — ${address}`;
           const identity = MailServices.accounts.createIdentity();
           identity.fullName = fullName;
@@ -74,16 +111,25 @@ this.mssanteAccounts = class extends ExtensionAPI {
         async find(address) {
           return findByAddress(address)?.key ?? null;
         },
-        async updatePorts(accountId, imapPort, smtpPort) {
+        async update(accountId, { imapPort, smtpPort, secret, tlsCertificate }) {
           const account = mssanteAccount(accountId);
-          account.incomingServer.port = imapPort;
-          for (const identity of account.identities) {
-            const smtp = MailServices.outgoingServer.getServerByKey(identity.smtpServerKey);
-            if (smtp) smtp.QueryInterface(Ci.nsISmtpServer).port = smtpPort;
+          const server = account.incomingServer;
+          const smtps = smtpServers(account);
+          const before = [server.port, ...smtps.map((smtp) => smtp.port)];
+          unpin(before.filter((port) => port !== imapPort && port !== smtpPort));
+          pin([imapPort, smtpPort], tlsCertificate);
+          server.port = imapPort;
+          server.socketType = Ci.nsMsgSocketType.SSL;
+          server.password = secret;
+          for (const smtp of smtps) {
+            smtp.port = smtpPort;
+            smtp.socketType = Ci.nsMsgSocketType.SSL;
+            smtp.password = secret;
           }
         },
         async remove(accountId) {
           const account = mssanteAccount(accountId);
+          unpin([account.incomingServer.port, ...smtpServers(account).map((smtp) => smtp.port)]);
           const smtpKeys = [...account.identities].map((i) => i.smtpServerKey).filter(Boolean);
           MailServices.accounts.removeAccount(account, true);
           for (const key of smtpKeys) {

@@ -15,14 +15,18 @@ export const displayName = z
 
 /**
  * An MSSanté mailbox served by the bridge. `secret` is the loopback password Thunderbird uses
- * for this mailbox's IMAP and SMTP accounts: a local credential, never the PSC token.
+ * for this mailbox's IMAP and SMTP accounts: a local credential, never the PSC token, new at each
+ * host start. `tlsCertificate` (DER, base64) is the bridge's loopback TLS certificate of this
+ * host start, which Thunderbird pins for 127.0.0.1 and the two ports. Both are absent while the
+ * bridge is not bound (its ports taken: `lastError` E_BRIDGE_PORT_TAKEN).
  */
 export const bridgedMailbox = z.object({
   address: z.string(),
   profile: z.enum(['PER', 'ORG', 'APP']),
   imapPort: z.int(),
   smtpPort: z.int(),
-  secret: z.string(),
+  secret: z.optional(z.string()),
+  tlsCertificate: z.optional(z.string()),
   upstream: z.object({ imap: endpoint, smtp: endpoint }),
   connections: z.int(),
   /** The name given at setup, so an account created again is named the same (ECO.2.2.7). */

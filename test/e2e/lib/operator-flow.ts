@@ -58,6 +58,7 @@ export interface BridgedAccount {
   imapPort: number;
   smtpPort: number;
   secret: string;
+  tlsCertificate: string;
 }
 
 /**
@@ -82,7 +83,7 @@ export async function bridgedAccount(
   const call = <T>(api: string, ...args: unknown[]) => suite.page<T>(popup, 'call', { api, args });
   const added = await suite.page<{
     ok: boolean;
-    result: { imapPort: number; smtpPort: number; secret: string };
+    result: { imapPort: number; smtpPort: number; secret: string; tlsCertificate: string };
   }>(popup, 'sendMessage', {
     kind: 'host',
     type: 'mailbox.add',
@@ -107,6 +108,7 @@ export async function bridgedAccount(
         imapPort: added.result.imapPort,
         smtpPort: added.result.smtpPort,
         secret: added.result.secret,
+        tlsCertificate: added.result.tlsCertificate,
       });
   return { ...created, ...added.result };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
+import tls, { type ConnectionOptions } from 'node:tls';
 import path from 'node:path';
 import { MAX_PRE_AUTH_CONNECTIONS } from '../../../native-host/bridge/pre-auth';
 import { type BridgeRig, bridgeRig } from '../../fixtures/bridge-rig';
@@ -8,9 +8,9 @@ import { MARIE } from '../../../lab/sandbox/people';
 
 const SECRET = 'local-secret-for-hostile-tests';
 
-/** A raw loopback client: everything the bridge wrote, and when it closed. */
-function rawClient(port: number) {
-  const socket = net.connect(port, '127.0.0.1');
+/** A raw loopback client (TLS, the bridge's certificate pinned): what it wrote, when it closed. */
+function rawClient(port: number, trust: ConnectionOptions) {
+  const socket = tls.connect({ host: '127.0.0.1', port, ...trust });
   let text = '';
   const waiters: Array<() => void> = [];
   socket.on('data', (d: Buffer) => {
@@ -68,7 +68,7 @@ describe('hostile: bridges before login (real Dovecot, PSC stub)', function () {
 
   it('hostile: clients that never log in open no operator connection each: five SMTP EHLOs share one probe, wrong secrets on SMTP and IMAP open none', async () => {
     assert.equal(upstreamConnects(), 0);
-    const clients = Array.from({ length: 5 }, () => rawClient(rig.smtpPort));
+    const clients = Array.from({ length: 5 }, () => rawClient(rig.smtpPort, rig.tls));
     for (const c of clients) {
       await c.waitFor(/^220 /);
       c.send('EHLO attacker');
@@ -83,7 +83,7 @@ describe('hostile: bridges before login (real Dovecot, PSC stub)', function () {
     const wrong = Buffer.from(`\0${MARIE.mailbox}\0not-the-secret`).toString('base64');
     clients[0]!.send(`AUTH PLAIN ${wrong}`);
     await clients[0]!.waitFor(/^535 .*\[E_BRIDGE_LOCAL_AUTH\]/m);
-    const imap = rawClient(rig.imapPort);
+    const imap = rawClient(rig.imapPort, rig.tls);
     await imap.waitFor(/^\* OK /);
     imap.send(`a1 LOGIN "${MARIE.mailbox}" "not-the-secret"`);
     await imap.waitFor(/^a1 NO .*\[E_BRIDGE_LOCAL_AUTH\]/m);
@@ -97,7 +97,7 @@ describe('hostile: bridges before login (real Dovecot, PSC stub)', function () {
   });
 
   it('hostile: a web page’s POST to the SMTP port is closed at its request line with E_BRIDGE_NOT_MAIL, its body never read as commands', async () => {
-    const c = rawClient(rig.smtpPort);
+    const c = rawClient(rig.smtpPort, rig.tls);
     await c.waitFor(/^220 /);
     c.socket.write(
       'POST /submit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n\r\n' +
@@ -110,7 +110,7 @@ describe('hostile: bridges before login (real Dovecot, PSC stub)', function () {
   });
 
   it('hostile: an HTTP GET on the IMAP port is closed with E_BRIDGE_NOT_MAIL', async () => {
-    const c = rawClient(rig.imapPort);
+    const c = rawClient(rig.imapPort, rig.tls);
     await c.waitFor(/^\* OK /);
     c.socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     await c.closed;
@@ -118,7 +118,7 @@ describe('hostile: bridges before login (real Dovecot, PSC stub)', function () {
   });
 
   it('hostile: IMAP literals before login: {n} is answered BAD, {n+} (bytes follow at once) ends the connection', async () => {
-    const c = rawClient(rig.imapPort);
+    const c = rawClient(rig.imapPort, rig.tls);
     await c.waitFor(/^\* OK /);
     c.send('a1 LOGIN {300000000}');
     await c.waitFor(/^a1 BAD .*\[E_BRIDGE_LITERAL_REFUSED\]/m);
@@ -131,9 +131,11 @@ describe('hostile: bridges before login (real Dovecot, PSC stub)', function () {
 
   it(`hostile: past ${MAX_PRE_AUTH_CONNECTIONS} connections not logged in, a bridge refuses more with E_BRIDGE_TOO_MANY_CONNECTIONS (journaled once); closing them frees the slots`, async () => {
     const before = journal().filter((e) => e.code === 'E_BRIDGE_TOO_MANY_CONNECTIONS').length;
-    const idle = Array.from({ length: MAX_PRE_AUTH_CONNECTIONS }, () => rawClient(rig.imapPort));
+    const idle = Array.from({ length: MAX_PRE_AUTH_CONNECTIONS }, () =>
+      rawClient(rig.imapPort, rig.tls),
+    );
     for (const c of idle) await c.waitFor(/^\* OK /);
-    const refused = [rawClient(rig.imapPort), rawClient(rig.imapPort)];
+    const refused = [rawClient(rig.imapPort, rig.tls), rawClient(rig.imapPort, rig.tls)];
     for (const c of refused) {
       await c.closed;
       assert.match(c.text, /^\* BYE \[ALERT\] .*\[E_BRIDGE_TOO_MANY_CONNECTIONS\]\r\n$/);
@@ -148,7 +150,7 @@ describe('hostile: bridges before login (real Dovecot, PSC stub)', function () {
     }
     for (let i = 0; i < 100 && rig.imap.connections > 0; i++)
       await new Promise((r) => setTimeout(r, 20));
-    const again = rawClient(rig.imapPort);
+    const again = rawClient(rig.imapPort, rig.tls);
     await again.waitFor(/^\* OK /);
     again.send('a1 LOGOUT');
     await again.closed;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import tls, { type ConnectionOptions } from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { writeHostConfig } from '../../../native-host/config/private-file';
 import { operatorHostConfig } from '../../../lab/sandbox/host-config';
 import { startOperator, type TestOperator } from '../../../lab/sandbox/operator';
 import { APP, MARIE } from '../../../lab/sandbox/people';
+import { bridgeTls } from '../../fixtures/bridge-tls';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BUNDLE = path.join(ROOT, 'dist/host/mssante.mjs');
@@ -67,9 +68,9 @@ function memory(pid: number): { peak: number; now: number } {
  * the socket takes them, until it has written them all or the host closed the connection.
  * Resolves with what the host answered and how many bytes the socket took.
  */
-function flood(port: number, preamble: string, bytes: number) {
+function flood(port: number, trust: ConnectionOptions, preamble: string, bytes: number) {
   return new Promise<{ answer: string; written: number }>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = tls.connect({ host: '127.0.0.1', port, ...trust });
     const chunk = Buffer.alloc(MB, 'A');
     let answer = '';
     let written = 0;
@@ -149,12 +150,12 @@ describe('hostile: pre-authentication floods on the bridges of the host process 
   it('hostile: 300 MB without CRLF on six connections (SMTP after EHLO, IMAP after the greeting) → each is closed with a coded sentence, host RSS stays under 150 MB, the other mailbox keeps working', async () => {
     const before = memory(host.pid);
     const floods = await Promise.all([
-      flood(marie.smtpPort, 'EHLO attacker\r\n', 50 * MB),
-      flood(marie.smtpPort, 'EHLO attacker\r\n', 50 * MB),
-      flood(marie.smtpPort, '', 50 * MB),
-      flood(marie.imapPort, '', 50 * MB),
-      flood(marie.imapPort, 'a1 LOGIN ', 50 * MB),
-      flood(marie.imapPort, '', 50 * MB),
+      flood(marie.smtpPort, bridgeTls(marie.tlsCertificate), 'EHLO attacker\r\n', 50 * MB),
+      flood(marie.smtpPort, bridgeTls(marie.tlsCertificate), 'EHLO attacker\r\n', 50 * MB),
+      flood(marie.smtpPort, bridgeTls(marie.tlsCertificate), '', 50 * MB),
+      flood(marie.imapPort, bridgeTls(marie.tlsCertificate), '', 50 * MB),
+      flood(marie.imapPort, bridgeTls(marie.tlsCertificate), 'a1 LOGIN ', 50 * MB),
+      flood(marie.imapPort, bridgeTls(marie.tlsCertificate), '', 50 * MB),
     ]);
     const after = memory(host.pid);
     console.log(
@@ -170,8 +171,8 @@ describe('hostile: pre-authentication floods on the bridges of the host process 
     const imap = new ImapFlow({
       host: '127.0.0.1',
       port: app.imapPort,
-      secure: false,
-      doSTARTTLS: false,
+      secure: true,
+      tls: bridgeTls(app.tlsCertificate),
       auth: { user: APP.address, pass: app.secret },
       logger: false,
       disableAutoIdle: true,
@@ -183,8 +184,8 @@ describe('hostile: pre-authentication floods on the bridges of the host process 
       .createTransport({
         host: '127.0.0.1',
         port: app.smtpPort,
-        secure: false,
-        ignoreTLS: true,
+        secure: true,
+        tls: bridgeTls(app.tlsCertificate),
         auth: { user: APP.address, pass: app.secret },
       })
       .sendMail({
@@ -198,7 +199,7 @@ describe('hostile: pre-authentication floods on the bridges of the host process 
       operator.dovecot.readMailbox(MARIE.mailbox).some((m) => /Subject: Apres le flot/.test(m)),
     );
     // The flooded mailbox's own bridges still greet a new client.
-    const again = await flood(marie.imapPort, 'a1 LOGOUT\r\n', 0);
+    const again = await flood(marie.imapPort, bridgeTls(marie.tlsCertificate), 'a1 LOGOUT\r\n', 0);
     assert.match(again.answer, /^\* OK /);
   });
 });

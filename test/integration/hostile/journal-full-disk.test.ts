@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import tls, { type ConnectionOptions, type TLSSocket } from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyJournal } from '../../../native-host/audit/journal';
@@ -12,13 +12,13 @@ const SECRET = 'local-secret-for-full-disk';
 
 /** A raw IMAP client of the bridge: lines in, everything received kept. */
 class RawImap {
-  private readonly socket: net.Socket;
+  private readonly socket: TLSSocket;
   received = '';
   closed = false;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(port: number) {
-    this.socket = net.connect(port, '127.0.0.1');
+  constructor(port: number, trust: ConnectionOptions) {
+    this.socket = tls.connect({ host: '127.0.0.1', port, ...trust });
     this.socket.on('data', (d: Buffer) => {
       this.received += d.toString('latin1');
       this.wake();
@@ -93,8 +93,8 @@ describe('hostile: the audit journal on a full disk (64 KiB tmpfs, real bridge a
   });
 
   it('hostile: a full disk ends the session whose entry cannot be written with E_AUDIT_WRITE_FAILED, refuses new IMAP logins and SMTP sessions the same way, and the bridge and other sessions go on', async () => {
-    const a = new RawImap(rig.imapPort);
-    const b = new RawImap(rig.imapPort);
+    const a = new RawImap(rig.imapPort, rig.tls);
+    const b = new RawImap(rig.imapPort, rig.tls);
     assert.equal(await a.login(), true, a.received);
     assert.equal(await b.login(), true, b.received);
     a.send('s SELECT INBOX');
@@ -123,13 +123,13 @@ describe('hostile: the audit journal on a full disk (64 KiB tmpfs, real bridge a
     await a.whenClosed();
 
     // A new login is refused before anything is relayed for it.
-    const c = new RawImap(rig.imapPort);
+    const c = new RawImap(rig.imapPort, rig.tls);
     assert.equal(await c.login(), false, 'no login while nothing can be journaled');
     assert.match(c.received, /^\* BYE \[ALERT\] .*\[E_AUDIT_WRITE_FAILED\]/m);
     assert.doesNotMatch(c.received, /^l OK /m);
 
     // The SMTP endpoint the same way: its upstream session is journaled before anything else.
-    const smtp = net.connect(rig.smtpPort, '127.0.0.1');
+    const smtp = tls.connect({ host: '127.0.0.1', port: rig.smtpPort, ...rig.tls });
     let said = '';
     let greeted = false;
     smtp.on('data', (chunk: Buffer) => {
@@ -150,7 +150,7 @@ describe('hostile: the audit journal on a full disk (64 KiB tmpfs, real bridge a
 
     // Room again: a new session works, and the journal's chain is whole.
     rmSync(filler);
-    const d = new RawImap(rig.imapPort);
+    const d = new RawImap(rig.imapPort, rig.tls);
     assert.equal(await d.login(), true, d.received);
     d.send('s SELECT INBOX');
     assert.equal(await d.until(/^s OK /m), true, d.received);
