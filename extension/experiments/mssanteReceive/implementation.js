@@ -220,11 +220,15 @@
    * The new-mail notification (MailNotificationManager._getAlertBody puts the stored subject in
    * the alert's text): the display subject replaces it. A message whose subject starts with the
    * pending prefix may not have its display subject yet (the add-on sets it as the message
-   * arrives): the text waits for it, at most NOTIFICATION_WAIT_MS.
+   * arrives): the text waits for it, at most NOTIFICATION_WAIT_MS. Thunderbird 153 exports the
+   * manager itself; 140 exports its class (the instance is an XPCOM service), whose prototype is
+   * wrapped instead.
    */
   function wrapNotification() {
     wrap(
-      MailNotificationManager,
+      typeof MailNotificationManager === 'function'
+        ? MailNotificationManager.prototype
+        : MailNotificationManager,
       '_getAlertBody',
       (original) =>
         async function _getAlertBody(folder, msgHdr) {
