@@ -299,12 +299,11 @@ export class ThunderbirdSuite {
   }
 
   /**
-   * Asks Thunderbird to bring a folder of an account up to date now (as opening it would) and
-   * returns the subjects it holds.
-   */
-  /**
-   * The subjects of a folder's messages, after asking the server for new ones; `update: false`
-   * reads only what Thunderbird already holds (no server contact: the mail readable offline).
+   * The subjects of a folder's messages, after asking the server for new ones (as opening it
+   * would); `update: false` reads only what Thunderbird already holds (no server contact: the
+   * mail readable offline). `folder` is the folder's name on the server (`INBOX`, `Sent`): it is
+   * matched on the folder's URI, because Thunderbird 140 names special folders in the UI's
+   * language (`Courrier entrant` for INBOX in French), where 153 keeps the server's name.
    */
   async folderSubjects(
     accountKey: string,
@@ -315,9 +314,11 @@ export class ThunderbirdSuite {
       `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
        const win = Services.wm.getMostRecentWindow('mail:3pane');
        const server = MailServices.accounts.getAccount(args[0]).incomingServer;
+       const root = server.rootFolder;
+       const named = (f) => f.name === args[1] || decodeURIComponent(f.URI.slice(root.URI.length + 1)) === args[1];
        let target = null;
        for (let i = 0; i < 100 && !target; i++) {
-         target = server.rootFolder.getChildNamed(args[1]);
+         target = [...root.subFolders].find(named) ?? null;
          if (!target) {
            if (i % 20 === 0) server.performExpand(win.msgWindow);
            await new Promise((r) => setTimeout(r, 200));
@@ -337,7 +338,9 @@ export class ThunderbirdSuite {
    * Has Thunderbird open an account's server (as when the user opens it) and returns the text of
    * the alerts it shows the user. A modal alert interrupts any running Marionette script, so an
    * observer keeps each alert's text on the window and closes it; the login runs from a timer and
-   * the texts are polled.
+   * the texts are polled. Thunderbird shows a server's alert as a system notification, and falls
+   * back to a modal alert where it has none: 153 does so under Xvfb, while 140 shows its own
+   * notification window (alert.xhtml), whose text the observer keeps too.
    */
   async alertsOnOpening(accountKey: string, timeoutMs = 60_000): Promise<string> {
     await this.marionette.chrome(
@@ -346,7 +349,16 @@ export class ThunderbirdSuite {
        win.mssAlerts = [];
        if (!win.mssAlertObserver) {
          win.mssAlertObserver = {
-           observe(subject) {
+           observe(subject, topic) {
+             if (topic === 'domwindowopened') {
+               subject.addEventListener('load', () => {
+                 const label = subject.document.documentURI.endsWith('/alerts/alert.xhtml')
+                   && subject.document.getElementById('alertTextLabel');
+                 // 140 cuts a long text in the window; the whole of it is the label's tooltip.
+                 if (label) win.mssAlerts.push(label.getAttribute('tooltiptext') || label.textContent);
+               }, { once: true });
+               return;
+             }
              const doc = subject.document ?? subject.ownerDocument;
              const text = doc?.getElementById('infoBody')?.textContent;
              if (text) win.mssAlerts.push(text);
@@ -355,6 +367,7 @@ export class ThunderbirdSuite {
          };
          Services.obs.addObserver(win.mssAlertObserver, 'common-dialog-loaded');
          Services.obs.addObserver(win.mssAlertObserver, 'tabmodal-dialog-loaded');
+         Services.obs.addObserver(win.mssAlertObserver, 'domwindowopened');
        }
        const server = MailServices.accounts.getAccount(args[0]).incomingServer;
        win.setTimeout(() => server.performExpand(win.msgWindow), 50);

@@ -130,4 +130,41 @@ describe('[e2e] mssanteAccounts experiment (Thunderbird)', function () {
     await assert.rejects(call('mssanteAccounts.remove', foreign), /No MSSanté account/);
     assert.notEqual(await describeAccount(foreign), null);
   });
+
+  it('[e2e] a second mailbox’s account leaves the first one’s SMTP server with its secret (Thunderbird 140 rebuilds its SMTP servers when one is added)', async () => {
+    const smtpPassword = (accountId: string) =>
+      suite.marionette.chrome<string>(
+        `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+         const id = MailServices.accounts.getAccount(args[0]).defaultIdentity;
+         return MailServices.outgoingServer.getServerByKey(id.smtpServerKey).QueryInterface(Ci.nsISmtpServer).password;`,
+        [accountId],
+      );
+    const first = await call<Created>('mssanteAccounts.create', {
+      address: MARIE.mailbox,
+      fullName: 'Dr Marie MARTIN',
+      imapPort: 16143,
+      smtpPort: 16587,
+      secret: 'first-secret',
+      tlsCertificate: identity.certBase64,
+    });
+    const second = await call<Created>('mssanteAccounts.create', {
+      address: 'secretariat.cardiologie@sandbox.mssante.test',
+      fullName: 'Secrétariat',
+      imapPort: 17143,
+      smtpPort: 17587,
+      secret: 'second-secret',
+      tlsCertificate: identity.certBase64,
+    });
+    assert.equal(await smtpPassword(first.accountId), 'first-secret');
+    assert.equal(await smtpPassword(second.accountId), 'second-secret');
+    await call('mssanteAccounts.update', first.accountId, {
+      imapPort: 16143,
+      smtpPort: 16587,
+      secret: 'first-next',
+      tlsCertificate: identity.certBase64,
+    });
+    assert.equal(await smtpPassword(first.accountId), 'first-next');
+    await call('mssanteAccounts.remove', first.accountId);
+    await call('mssanteAccounts.remove', second.accountId);
+  });
 });

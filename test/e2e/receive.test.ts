@@ -530,8 +530,15 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     // The new-mail notification's text, as Thunderbird builds it for the first new message.
     const alertText = await suite.marionette.chrome<string>(
       `const { MailNotificationManager } = ChromeUtils.importESModule('resource:///modules/MailNotificationManager.sys.mjs');
+       // 153 exports the manager; 140 its class, whose instance (an XPCOM service that XPConnect
+       // does not unwrap) inherits _getAlertBody from the prototype: one made the same way.
+       const manager = typeof MailNotificationManager === 'function'
+         ? Object.assign(Object.create(MailNotificationManager.prototype), {
+             _bundle: Services.strings.createBundle('chrome://messenger/locale/messenger.properties'),
+           })
+         : MailNotificationManager;
        const hdr = WebExtensionPolicy.getByID(args[0]).extension.messageManager.get(args[1]);
-       return MailNotificationManager._getAlertBody(hdr.folder, hdr);`,
+       return manager._getAlertBody(hdr.folder, hdr);`,
       [ADDON_ID, one.id],
     );
     assert.ok(alertText.startsWith(cleaned(oneSubject)), alertText);

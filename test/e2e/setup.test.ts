@@ -121,7 +121,10 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
          showAlert(alert, listener) {
            w.mssAlerts.push({ title: alert.title, text: alert.text, cookie: alert.cookie, listener });
          },
-         showAlertNotification() {},
+         // Thunderbird 140's notifications API calls the older form.
+         showAlertNotification(image, title, text, clickable, cookie, listener) {
+           w.mssAlerts.push({ title, text, cookie, listener });
+         },
          closeAlert() {},
        };
        const factory = {

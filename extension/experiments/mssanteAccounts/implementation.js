@@ -1,4 +1,4 @@
-/* global ExtensionCommon, ExtensionAPI, ChromeUtils, Ci, Cc */
+/* global ExtensionCommon, ExtensionAPI, ChromeUtils, Ci, Cc, Services */
 'use strict';
 
 // Thin plumbing only (see README.md): the add-on decides what to create; this file creates it.
@@ -52,6 +52,15 @@ function smtpServers(account) {
   return servers;
 }
 
+/**
+ * The SMTP server takes its password from the account's IMAP server (the bridge's one local
+ * secret for both): Thunderbird 140 rebuilds every SMTP server object when one is created, which
+ * forgets the password set on the others (153 keeps them).
+ */
+function shareSecret(smtp, server) {
+  Services.prefs.setCharPref(`mail.smtpserver.${smtp.key}.incomingAccount`, server.key);
+}
+
 function findByAddress(address) {
   const wanted = address.toLowerCase();
   for (const account of MailServices.accounts.accounts) {
@@ -86,6 +95,7 @@ this.mssanteAccounts = class extends ExtensionAPI {
           smtp.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
           smtp.socketType = Ci.nsMsgSocketType.SSL;
           smtp.description = `MSSanté — ${address}`;
+          shareSecret(smtp, server);
           const identity = MailServices.accounts.createIdentity();
           identity.fullName = fullName;
           identity.email = address;
@@ -125,6 +135,7 @@ this.mssanteAccounts = class extends ExtensionAPI {
             smtp.port = smtpPort;
             smtp.socketType = Ci.nsMsgSocketType.SSL;
             smtp.password = secret;
+            shareSecret(smtp, server);
           }
         },
         async remove(accountId) {

@@ -157,7 +157,8 @@
   /**
    * The cards view (thread-card.mjs, ThreadCard.fillRow writes the subject line from the view's
    * subject cell): after Thunderbird fills a card, its subject line and tooltip take the display
-   * subject. The class is per about:3pane document, so each one is wrapped once.
+   * subject. The class is per about:3pane document, so each one is wrapped once. Thunderbird 140
+   * names the method `_fillRow` (153: `fillRow`).
    */
   function wrapCards(about3Pane) {
     const registry = about3Pane?.customElements;
@@ -170,9 +171,10 @@
       );
       return;
     }
+    const fill = 'fillRow' in ThreadCard.prototype ? 'fillRow' : '_fillRow';
     wrap(
       ThreadCard.prototype,
-      'fillRow',
+      fill,
       (original) =>
         function fillRow(...args) {
           const result = original.apply(this, args);
@@ -218,11 +220,15 @@
    * The new-mail notification (MailNotificationManager._getAlertBody puts the stored subject in
    * the alert's text): the display subject replaces it. A message whose subject starts with the
    * pending prefix may not have its display subject yet (the add-on sets it as the message
-   * arrives): the text waits for it, at most NOTIFICATION_WAIT_MS.
+   * arrives): the text waits for it, at most NOTIFICATION_WAIT_MS. Thunderbird 153 exports the
+   * manager itself; 140 exports its class (the instance is an XPCOM service), whose prototype is
+   * wrapped instead.
    */
   function wrapNotification() {
     wrap(
-      MailNotificationManager,
+      typeof MailNotificationManager === 'function'
+        ? MailNotificationManager.prototype
+        : MailNotificationManager,
       '_getAlertBody',
       (original) =>
         async function _getAlertBody(folder, msgHdr) {

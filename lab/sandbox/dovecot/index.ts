@@ -263,6 +263,23 @@ mail_uid = dovecot
 mail_gid = dovecot
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
+# The special-use folders an operator's mailbox has (RFC 6154). Thunderbird 140 keeps sent copies
+# in Local Folders when the mailbox has no Sent folder (docs/thunderbird-esr.md).
+namespace inbox {
+  inbox = yes
+  mailbox Sent {
+    auto = subscribe
+    special_use = \\Sent
+  }
+  mailbox Drafts {
+    auto = subscribe
+    special_use = \\Drafts
+  }
+  mailbox Trash {
+    auto = subscribe
+    special_use = \\Trash
+  }
+}
 auth_username_format = %Lu
 disable_plaintext_auth = yes
 auth_mechanisms = xoauth2 oauthbearer${options.app ? ' plain login' : ''}
