@@ -201,14 +201,27 @@ export function parseXdsMetadata(bytes: Uint8Array, meter: WorkMeter = { steps: 
     { meter, maxDepth: XDM_MAX_XML_DEPTH },
   );
   if (!sawRoot) throw new MssanteError('E_XDM_METADATA_INVALID');
+  return assemble(
+    order.map((id) => objects.get(id)!),
+    externalIds,
+    classifications,
+    meter,
+  );
+}
 
+/** The documents and the submission set's patient ids, in document order. */
+function assemble(
+  objects: ObjectDraft[],
+  externalIds: ByOwner<string>,
+  classifications: ByOwner<ClassificationDraft>,
+  meter: WorkMeter,
+): XdsMetadata {
   const documents: XdsDocumentEntry[] = [];
   const submissionSetPatientIds: CxId[] = [];
-  for (const id of order) {
-    const o = objects.get(id)!;
+  for (const o of objects) {
     meter.steps += 1;
     if (o.kind === 'package') {
-      const pid = externalIds.get(id, XDS_SCHEMES.submissionSetPatientId);
+      const pid = externalIds.get(o.id, XDS_SCHEMES.submissionSetPatientId);
       const cx = pid === undefined ? undefined : parseCx(pid);
       if (cx) submissionSetPatientIds.push(cx);
     } else documents.push(documentEntry(o, externalIds, classifications));
