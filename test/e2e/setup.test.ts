@@ -250,12 +250,23 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
             fp: '#refused-fingerprint',
             found: '#found',
             kind: '#step-kind',
+            next: '#refused [data-i18n="setupRefusedNext"]',
+            busy: '#lookup-busy',
           });
           return !r.refused!.hidden && r;
         },
         { timeoutMs: 30_000 },
       );
       assert.equal(v.code!.text, 'E_TRUST_AUTOCONFIG_UNKNOWN_CA');
+      // Issue 22: the error says what to do next, is marked as an error beside its words, and the
+      // lookup's busy line (a status with its sign) is gone once the answer came.
+      assert.equal(v.refused!.data.sign, 'error');
+      assert.equal(v.next!.hidden, false);
+      assert.match(
+        v.next!.text,
+        /Vérifiez l’adresse, demandez les serveurs à votre opérateur ou saisissez-les à la main\./,
+      );
+      assert.deepEqual([v.busy!.data.sign, v.busy!.hidden], ['busy', true]);
       assert.match(
         v.text!.text,
         /ni par l’IGC Santé ni par une autorité de certification commerciale/,
