@@ -6,8 +6,14 @@ import { type JournalFields, LoginJournal } from '../../../native-host/bridge/lo
 import { MssanteError } from '../../../shared/errors/mssante-error';
 import { xoauth2InitialResponse } from '../../../shared/domain/xoauth2';
 
-const JWT =
-  'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI4OTkxMDAwMDAwMTIzNDUifQ.c2lnbmF0dXJlLWJ5dGVz';
+/** A JWT-shaped string made at run time (no token-looking literal is committed). */
+const segment = (value: object | Buffer) =>
+  (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
+const JWT = [
+  segment({ alg: 'RS256', typ: 'JWT' }),
+  segment({ sub: randomBytes(6).toString('hex') }),
+  segment(randomBytes(32)),
+].join('.');
 
 describe('hostile: operator auth failure details are scrubbed of credentials', () => {
   it('hostile: a bearer token, a JWT, a SASL PLAIN or XOAUTH2 blob and key=value secrets become [redacted]', () => {
