@@ -444,6 +444,25 @@ export class ThunderbirdSuite {
     return path.join(dirs[0]!, name);
   }
 
+  /**
+   * Adds a raw message to a folder of Local Folders (not an MSSanté account; the account is made
+   * when missing) and returns its WebExtension message id.
+   */
+  async addLocalMessage(folderName: string, raw: string): Promise<number> {
+    return this.marionette.chrome<number>(
+      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+       let server;
+       try { server = MailServices.accounts.localFoldersServer; } catch { server = null; }
+       if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
+       const root = server.rootFolder;
+       let folder = root.subFolders.find((f) => f.name === args[1]);
+       if (!folder) { root.createSubfolder(args[1], null); folder = root.subFolders.find((f) => f.name === args[1]); }
+       const hdr = folder.QueryInterface(Ci.nsIMsgLocalMailFolder).addMessage(args[2]);
+       return WebExtensionPolicy.getByID(args[0]).extension.messageManager.convert(hdr).id;`,
+      [ADDON_ID, folderName, raw],
+    );
+  }
+
   /** The browsing context id of the Thunderbird tab whose URL starts with `prefix`. */
   async tabBrowsingContext(prefix: string): Promise<number | null> {
     await this.loadAgent();

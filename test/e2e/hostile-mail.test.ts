@@ -390,30 +390,19 @@ describe('[e2e] hostile mail: patient picker, reports, banner (issue 19.4, 19.6,
 
   it('[e2e] hostile: an XDM shown from a non-MSSanté account (Local Folders) does not feed the picker', async function () {
     this.timeout(60_000);
-    const localId = await suite.marionette.chrome<number>(
-      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
-       let server;
-       try { server = MailServices.accounts.localFoldersServer; } catch { server = null; }
-       if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
-       const root = server.rootFolder;
-       let folder = root.subFolders.find((f) => f.name === 'Hors MSSante');
-       if (!folder) { root.createSubfolder('Hors MSSante', null); folder = root.subFolders.find((f) => f.name === 'Hors MSSante'); }
-       const hdr = folder.QueryInterface(Ci.nsIMsgLocalMailFolder).addMessage(args[1]);
-       return WebExtensionPolicy.getByID(args[0]).extension.messageManager.convert(hdr).id;`,
-      [
-        ADDON_ID,
-        withAttachment(
-          {
-            From: `Paul DURAND <${PAUL.mailbox}>`,
-            To: MARIE.mailbox,
-            Subject: 'Archive hors MSSanté',
-            'Message-ID': '<h-local-xdm@sandbox>',
-            Date: 'Mon, 05 Jan 2026 09:04:00 +0100',
-          },
-          'IHE_XDM.ZIP',
-          buildXdm({ patient: OUTSIDER, documents: [BIO] }),
-        ),
-      ],
+    const localId = await suite.addLocalMessage(
+      'Hors MSSante',
+      withAttachment(
+        {
+          From: `Paul DURAND <${PAUL.mailbox}>`,
+          To: MARIE.mailbox,
+          Subject: 'Archive hors MSSanté',
+          'Message-ID': '<h-local-xdm@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:04:00 +0100',
+        },
+        'IHE_XDM.ZIP',
+        buildXdm({ patient: OUTSIDER, documents: [BIO] }),
+      ),
     );
     // No banner outside MSSanté accounts (19.3: its attachments are not even read)…
     assert.equal(await openMessage(localId), 'none');

@@ -627,29 +627,18 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     }
     // A message of Local Folders (not an MSSanté account) with the prefix, even with a
     // display subject set, is shown as Thunderbird stores it.
-    const localId = await suite.marionette.chrome<number>(
-      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
-       let server;
-       try { server = MailServices.accounts.localFoldersServer; } catch { server = null; }
-       if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
-       const root = server.rootFolder;
-       let folder = root.subFolders.find((f) => f.name === 'XDM local');
-       if (!folder) { root.createSubfolder('XDM local', null); folder = root.subFolders.find((f) => f.name === 'XDM local'); }
-       const hdr = folder.QueryInterface(Ci.nsIMsgLocalMailFolder).addMessage(args[1]);
-       return WebExtensionPolicy.getByID(args[0]).extension.messageManager.convert(hdr).id;`,
-      [
-        ADDON_ID,
-        mime(
-          {
-            From: `Paul DURAND <${PAUL.mailbox}>`,
-            To: MARIE.mailbox,
-            Subject: oneSubject,
-            'Message-ID': '<r-xdm-local@sandbox>',
-            Date: 'Mon, 05 Jan 2026 09:08:00 +0100',
-          },
-          'Hors MSSanté.',
-        ),
-      ],
+    const localId = await suite.addLocalMessage(
+      'XDM local',
+      mime(
+        {
+          From: `Paul DURAND <${PAUL.mailbox}>`,
+          To: MARIE.mailbox,
+          Subject: oneSubject,
+          'Message-ID': '<r-xdm-local@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:08:00 +0100',
+        },
+        'Hors MSSanté.',
+      ),
     );
     await call('mssanteReceive.setDisplaySubject', localId, cleaned(oneSubject));
     await call('messageDisplay.open', { messageId: localId, location: 'tab', active: true });
@@ -715,36 +704,25 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
   it('[e2e] a patient’s message with an XDM attachment in another account (Local Folders) gets no banner, and its attachment is never read', async function () {
     this.timeout(60_000);
     const outside = { ...VIAL_PAUL, ins: insWithKey('2900175123456'), birthName: 'HORSCOMPTE' };
-    const localId = await suite.marionette.chrome<number>(
-      `const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
-       let server;
-       try { server = MailServices.accounts.localFoldersServer; } catch { server = null; }
-       if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
-       const root = server.rootFolder;
-       let folder = root.subFolders.find((f) => f.name === 'XDM local');
-       if (!folder) { root.createSubfolder('XDM local', null); folder = root.subFolders.find((f) => f.name === 'XDM local'); }
-       const hdr = folder.QueryInterface(Ci.nsIMsgLocalMailFolder).addMessage(args[1]);
-       return WebExtensionPolicy.getByID(args[0]).extension.messageManager.convert(hdr).id;`,
-      [
-        ADDON_ID,
-        mime(
+    const localId = await suite.addLocalMessage(
+      'XDM local',
+      mime(
+        {
+          From: LEO_FROM,
+          To: MARIE.mailbox,
+          Subject: 'Hors compte MSSanté',
+          'Message-ID': '<r-local-xdm@sandbox>',
+          Date: 'Mon, 05 Jan 2026 09:09:00 +0100',
+        },
+        'Une archive dans un autre compte.',
+        [
           {
-            From: LEO_FROM,
-            To: MARIE.mailbox,
-            Subject: 'Hors compte MSSanté',
-            'Message-ID': '<r-local-xdm@sandbox>',
-            Date: 'Mon, 05 Jan 2026 09:09:00 +0100',
+            name: 'IHE_XDM.ZIP',
+            type: 'application/zip',
+            bytes: buildXdm({ patient: outside, documents: [BIO] }),
           },
-          'Une archive dans un autre compte.',
-          [
-            {
-              name: 'IHE_XDM.ZIP',
-              type: 'application/zip',
-              bytes: buildXdm({ patient: outside, documents: [BIO] }),
-            },
-          ],
-        ),
-      ],
+        ],
+      ),
     );
     // The same From in the MSSanté account shows the patient banner (ECO.3.1.2 test above).
     assert.equal(await openMessage(localId), 'none');
