@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import path from 'node:path';
 import { headerGrowthBound } from '../../native-host/bridge/smtp-headers';
 import { type BridgeRig, bridgeRig } from '../fixtures/bridge-rig';
 import { MARIE, PAUL } from '../../lab/sandbox/people';
+import { journalEntries } from '../fixtures/journal-read';
 
 const SECRET = 'local-secret-for-size-tests';
 /** The operator's submission limit for these tests (submission_max_mail_size). */
@@ -109,16 +109,7 @@ describe('SMTP bridge: SIZE after the header rewrite (real Dovecot submission, l
     rig.operator.dovecot
       .readMailbox(PAUL.mailbox)
       .filter((m) => new RegExp(`\nSubject: ${subject}\r?\n`).test(m));
-  const journal = () => {
-    const dir = path.join(rig.operator.dir, 'audit');
-    return readdirSync(dir)
-      .filter((f) => f.startsWith('journal-'))
-      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, string>);
-  };
+  const journal = () => journalEntries(path.join(rig.operator.dir, 'audit'));
 
   it('announces the operator’s SIZE less what the header rewrite may add', () => {
     assert.ok(GROWTH > 0 && GROWTH < 100, String(GROWTH));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
@@ -10,6 +10,7 @@ import type { DovecotHandle } from '../../lab/sandbox/dovecot/index';
 import { type BridgeRig, bridgeRig } from '../fixtures/bridge-rig';
 import type { TestOperator } from '../../lab/sandbox/operator';
 import { LEO, MARIE, PAUL } from '../../lab/sandbox/people';
+import { journalEntries, journalText } from '../fixtures/journal-read';
 
 const SECRET = 'local-secret-for-tests';
 const PRODUCT_REFERENCE = 'NIL-INTEGRATION-0007';
@@ -173,12 +174,8 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
   });
 
   it('ECO.4.1.1 ECO.4.1.2 journals each operation with its author, and never a token, a secret or a patient INS', async () => {
-    const files = readdirSync(path.join(dir, 'audit')).filter((f) => f.startsWith('journal-'));
-    const journal = files.map((f) => readFileSync(path.join(dir, 'audit', f), 'utf8')).join('');
-    const entries = journal
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, string>);
+    const journal = journalText(path.join(dir, 'audit'));
+    const entries = journalEntries(path.join(dir, 'audit'));
     const actions = new Set(entries.map((e) => e.action));
     for (const action of ['connect', 'authenticate', 'select', 'fetch', 'send', 'disconnect'])
       assert.ok(actions.has(action), action);

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeHostConfig } from '../../native-host/config/private-file';
 import { FrameReader } from '../../native-host/messaging/frame-reader';
+import { journalText } from '../fixtures/journal-read';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUNDLE = path.join(ROOT, 'dist/host/mssante.mjs');
@@ -102,10 +103,7 @@ describe('host config.json permissions (built host bundle)', () => {
     // The host's own file is narrowed and the fix journaled; config.json is left as it was.
     assert.equal(mode(path.join(state, 'mailboxes.json')), 0o600);
     assert.equal(mode(path.join(state, 'config.json')), 0o644);
-    const journal = readdirSync(path.join(state, 'audit'))
-      .filter((f) => f.startsWith('journal-'))
-      .map((f) => readFileSync(path.join(state, 'audit', f), 'utf8'))
-      .join('');
+    const journal = journalText(path.join(state, 'audit'));
     assert.match(
       journal,
       /"action":"permissions","request":"chmod 600 mailboxes.json \(was 644\)"/,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import tls, { type ConnectionOptions } from 'node:tls';
 import path from 'node:path';
 import { MAX_PRE_AUTH_CONNECTIONS } from '../../../native-host/bridge/pre-auth';
 import { type BridgeRig, bridgeRig } from '../../fixtures/bridge-rig';
 import { MARIE } from '../../../lab/sandbox/people';
+import { journalEntries } from '../../fixtures/journal-read';
 
 const SECRET = 'local-secret-for-hostile-tests';
 
@@ -43,16 +43,7 @@ function rawClient(port: number, trust: ConnectionOptions) {
 describe('hostile: bridges before login (real Dovecot, PSC stub)', function () {
   this.timeout(120_000);
   let rig: BridgeRig;
-  const journal = () => {
-    const dir = path.join(rig.operator.dir, 'audit');
-    return readdirSync(dir)
-      .filter((f) => f.startsWith('journal-'))
-      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, string>);
-  };
+  const journal = () => journalEntries(path.join(rig.operator.dir, 'audit'));
   /** Operator TLS sessions the bridges opened (journaled `connect` … STARTTLS, ok). */
   const upstreamConnects = () =>
     journal().filter(
