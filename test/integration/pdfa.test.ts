@@ -85,7 +85,7 @@ describe('PDF/A-1b copy of a CDA N3 document (shared/domain/pdf)', function () {
     assert.match(xmp, /<dc:identifier>1\.2\.250\.1\.213\.1\.1\.9\.1\^DOC-1<\/dc:identifier>/);
   });
 
-  it('ECO.2.1.5 the lab’s N1 fixture embeds a real PDF (qpdf --check, pdftotext), and its true copy is those bytes exactly', async function () {
+  it('the lab’s N1 fixture embeds a real PDF (qpdf --check, pdftotext), and its true copy is those bytes exactly', async function () {
     const embedded = pseudoPdf(5000, 77);
     const xdm = buildXdm({ documents: [BIO, { ...ANESTH, pdf: embedded }] });
     const copies = await trueCopies(xdm, NOW);

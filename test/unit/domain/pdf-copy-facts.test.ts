@@ -17,7 +17,7 @@ const pdfWith = (...packets: string[]) =>
   );
 
 describe('what a PDF attachment says about itself (shared/domain/pdf/copy-facts)', () => {
-  it('ECO.2.1.5 reads pdfaid:part and dc:identifier from the packet the generator writes', () => {
+  it('reads pdfaid:part and dc:identifier from the packet the generator writes', () => {
     const id = documentIdentity({ root: '1.2.250.1.213.1.1.9.1', extension: 'DOC-1' });
     assert.equal(id, '1.2.250.1.213.1.1.9.1^DOC-1');
     assert.equal(documentIdentity({ root: '1.2.3' }), '1.2.3');
@@ -33,7 +33,7 @@ describe('what a PDF attachment says about itself (shared/domain/pdf/copy-facts)
     });
   });
 
-  it('ECO.2.1.5 reads the attribute form, XML escapes, and prefers the packet declaring pdfaid:part', () => {
+  it('reads the attribute form, XML escapes, and prefers the packet declaring pdfaid:part', () => {
     const attr = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description pdfaid:part="2" dc:identifier="A&amp;B"/></rdf:RDF></x:xmpmeta>`;
     assert.deepEqual(readPdfCopyFacts(pdfWith(attr)), {
       isPdf: true,
@@ -47,7 +47,7 @@ describe('what a PDF attachment says about itself (shared/domain/pdf/copy-facts)
     assert.equal(facts.pdfaPart, 1);
   });
 
-  it('ECO.2.1.5 a file that does not start with %PDF- is no PDF; a PDF without XMP has no part', () => {
+  it('a file that does not start with %PDF- is no PDF; a PDF without XMP has no part', () => {
     assert.deepEqual(readPdfCopyFacts(enc.encode('PK\u0003\u0004 not a pdf')), {
       isPdf: false,
       identifiers: [],
