@@ -8,11 +8,9 @@
 /** The host element's name: a custom element name, so `attachShadow` is allowed on it. */
 export const HOST_TAG = 'mssante-banner';
 
-const HOST_STYLE: Readonly<Record<string, string>> = {
-  all: 'initial',
+/** What a style on the element or on an ancestor could do to hide it. */
+const UNHIDDEN: Readonly<Record<string, string>> = {
   display: 'block',
-  position: 'relative',
-  'z-index': '2147483647',
   visibility: 'visible',
   opacity: '1',
   transform: 'none',
@@ -20,6 +18,13 @@ const HOST_STYLE: Readonly<Record<string, string>> = {
   'clip-path': 'none',
   mask: 'none',
   'content-visibility': 'visible',
+};
+
+const HOST_STYLE: Readonly<Record<string, string>> = {
+  all: 'initial',
+  ...UNHIDDEN,
+  position: 'relative',
+  'z-index': '2147483647',
   'pointer-events': 'auto',
   'mix-blend-mode': 'normal',
   float: 'none',
@@ -32,18 +37,6 @@ const HOST_STYLE: Readonly<Record<string, string>> = {
   overflow: 'visible',
 };
 
-/** What an ancestor of every element could do to hide them all. */
-const ROOT_STYLE: Readonly<Record<string, string>> = {
-  display: 'block',
-  visibility: 'visible',
-  opacity: '1',
-  transform: 'none',
-  filter: 'none',
-  'clip-path': 'none',
-  mask: 'none',
-  'content-visibility': 'visible',
-};
-
 function harden(element: HTMLElement, style: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(style))
     element.style.setProperty(name, value, 'important');
@@ -54,7 +47,7 @@ export function mountHost(): { host: HTMLElement; root: ShadowRoot } {
   for (const old of Array.from(document.getElementsByTagName(HOST_TAG))) old.remove();
   const host = document.createElement(HOST_TAG);
   harden(host, HOST_STYLE);
-  harden(document.documentElement, ROOT_STYLE);
+  harden(document.documentElement, UNHIDDEN); // an ancestor of every element
   const root = host.attachShadow({ mode: 'closed' });
   document.documentElement.insertBefore(host, document.documentElement.firstChild);
   return { host, root };
