@@ -8,6 +8,7 @@ import {
   parseResponse,
   type HostEvent,
 } from '../../shared/protocol/index';
+import { requestDeadlineMs } from '../../shared/protocol/deadlines';
 import { PendingRequests, type Timers } from './pending-requests';
 
 /** The part of runtime.Port the client uses (so unit tests can hand it a fake). */
@@ -18,8 +19,6 @@ export interface PortLike {
   onDisconnect: { addListener(listener: (port: PortLike) => void): void };
   error?: { message?: string } | null;
 }
-
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * The one typed client of the native host over one port: requests with deadlines, replies
@@ -60,7 +59,7 @@ export class HostClient {
   request<T extends MessageType>(
     type: T,
     params: Params<T>,
-    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    timeoutMs = requestDeadlineMs(type),
   ): Promise<Result<T>> {
     if (this.closed) return Promise.reject(this.closed);
     const id = this.deps.newId();

@@ -3,6 +3,7 @@ import type tls from 'node:tls';
 import { Client, type Filter, ResultCodeError, TimeLimitExceededError } from 'ldapts';
 import type { AnnuaireEntry } from '../../shared/domain/annuaire/entry';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { HOST_WAITS_MS } from '../../shared/protocol/deadlines';
 import { type AnnuaireCriteria, autocompleteFilter, criteriaFilter } from './criteria';
 import { SEARCH_ATTRIBUTES, entryFromLdap } from './mapping';
 import type { PeerReport, TrustContext } from '../trust/verify';
@@ -12,7 +13,7 @@ import { ANNUAIRE_PRESET } from './preset';
 /** At most this many entries per query, like the real Annuaire's server-side limit (ECO.3.1.4). */
 export const MAX_RESULTS = 100;
 /** Time limit of a query, on the server (timeLimit) and on the client (timeout), in seconds. */
-export const TIME_LIMIT_SECONDS = 60;
+export const TIME_LIMIT_SECONDS = HOST_WAITS_MS.ldapOperation / 1000;
 
 export interface AnnuaireLdapOptions {
   /** `ldap://host:port` or `ldaps://host:port`. */

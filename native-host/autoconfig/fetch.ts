@@ -11,6 +11,7 @@ import {
 } from '../../shared/domain/autoconfig/config-v1-1';
 import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { HOST_WAITS_MS } from '../../shared/protocol/deadlines';
 import { type PeerReport, secureUpstream, type TrustContext } from '../trust/verify';
 import { readBoundedBody } from '../net/bounded-body';
 import { webPkiAnchors } from '../trust/web-pki';
@@ -30,7 +31,7 @@ export interface AutoconfigFetchOptions {
 }
 
 export const AUTOCONFIG_MAX_BYTES = 64 * 1024;
-export const AUTOCONFIG_TIMEOUT_MS = 15_000;
+export const AUTOCONFIG_TIMEOUT_MS = HOST_WAITS_MS.autoconfig;
 
 export interface DiscoveredServer {
   host: string;

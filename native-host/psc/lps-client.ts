@@ -1,6 +1,7 @@
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { HOST_WAITS_MS } from '../../shared/protocol/deadlines';
 import {
   errorReply,
   LPS_API_VERSION,
@@ -60,7 +61,7 @@ export function lpsRequest<T>(
     const request = https.request({
       ...options(target, path, auth),
       method,
-      timeout: target.timeoutMs ?? 10_000,
+      timeout: target.timeoutMs ?? HOST_WAITS_MS.lpsRequest,
     });
     if (text) {
       request.setHeader('content-type', 'application/json');

@@ -1,5 +1,6 @@
 import type { TLSSocket } from 'node:tls';
-import { toMssanteError } from '../../shared/errors/mssante-error';
+import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
+import { HOST_WAITS_MS } from '../../shared/protocol/deadlines';
 import type { Result } from '../../shared/protocol/index';
 import { openImapSession } from '../bridge/imap-upstream';
 import type { BridgeMailbox } from '../bridge/mailbox';
@@ -14,12 +15,33 @@ function farewell(socket: TLSSocket, line: string): void {
   setTimeout(() => socket.destroy(), 1000).unref();
 }
 
-async function step(run: () => Promise<void>): Promise<Step> {
+/**
+ * One side of the test: opens a session, then says goodbye (also when the answer came too late).
+ * A side still waiting after HOST_WAITS_MS.connectionTestSide fails with its own code, before the
+ * add-on stops waiting for the host (shared/protocol/deadlines.ts).
+ */
+async function step(open: () => Promise<{ socket: TLSSocket }>, bye: string): Promise<Step> {
+  let timer: NodeJS.Timeout | undefined;
+  const work = open().then((session) => farewell(session.socket, bye));
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new MssanteError('E_CONNECTION_TEST_TIMEOUT', {
+            detail: `no verdict within ${HOST_WAITS_MS.connectionTestSide} ms`,
+          }),
+        ),
+      HOST_WAITS_MS.connectionTestSide,
+    );
+  });
+  work.catch(() => {}); // after the deadline, its own failure is of no interest
   try {
-    await run();
+    await Promise.race([work, deadline]);
     return { ok: true };
   } catch (error) {
     return { ok: false, error: toMssanteError(error).toWire() };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -34,17 +56,13 @@ export async function testMailboxConnection(
   trust: TrustContext,
 ): Promise<Result<'mailbox.test'>> {
   // Side by side: an operator delays refused logins (Dovecot: 2 s each, a refused token is
-  // retried once after a refresh), and the add-on waits 10 s for an answer.
+  // retried once after a refresh), and the add-on waits a bounded time for the answer.
   const [imap, smtp] = await Promise.all([
-    step(async () => {
-      const session = await openImapSession(mailbox, trust);
-      farewell(session.socket, 'A9 LOGOUT');
-    }),
-    step(async () => {
-      const opened = await openSmtpSession(mailbox, trust);
-      const session = await authenticateSmtp(opened, mailbox, trust);
-      farewell(session.socket, 'QUIT');
-    }),
+    step(() => openImapSession(mailbox, trust), 'A9 LOGOUT'),
+    step(
+      async () => authenticateSmtp(await openSmtpSession(mailbox, trust), mailbox, trust),
+      'QUIT',
+    ),
   ]);
   return { address: mailbox.address, imap, smtp };
 }

@@ -257,6 +257,10 @@ export const ERROR_MESSAGES = {
     fr: 'Le serveur de l’opérateur a répondu d’une manière inattendue ; la connexion a été fermée.',
     en: 'The operator server answered in an unexpected way; the connection was closed.',
   },
+  E_CONNECTION_TEST_TIMEOUT: {
+    fr: 'Le serveur de l’opérateur n’a pas répondu à temps pendant le test de connexion ; réessayez, ou vérifiez le serveur et le port.',
+    en: 'The operator server did not answer in time during the connection test; try again, or check the server and port.',
+  },
   E_STARTTLS_UNAVAILABLE: {
     fr: 'Le serveur ne propose pas STARTTLS : aucune connexion non chiffrée n’est permise (ECO.1.0.1, ECO.1.0.2).',
     en: 'The server does not offer STARTTLS: unencrypted connections are not allowed (ECO.1.0.1, ECO.1.0.2).',

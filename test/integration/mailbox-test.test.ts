@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { HostApp } from '../../native-host/service/host-app';
 import { fileLogger } from '../../native-host/log';
 import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { MESSAGES } from '../../shared/protocol/index';
+import { HOST_WAITS_MS, requestDeadlineMs } from '../../shared/protocol/deadlines';
 import { operatorHostConfig } from '../../lab/sandbox/host-config';
 import { writeHostConfig } from '../../native-host/config/private-file';
 import { APP, MARIE, ORG } from '../../lab/sandbox/people';
@@ -183,5 +185,33 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
       (await host.list()).mailboxes.map((m) => m.address),
       [MARIE.mailbox, ORG.address],
     );
+  });
+
+  it('a server that accepts the connection and never speaks: each side of the test fails with E_CONNECTION_TEST_TIMEOUT before the add-on stops waiting, and the mailbox keeps that error', async function () {
+    this.timeout(60_000);
+    const silent = net.createServer(() => {}); // accepts, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      await host.add({
+        address: APP.address,
+        profile: 'APP',
+        imap: { host: IMAP_HOST, port },
+        smtp: { host: SMTP_HOST, port },
+        pkcs12: readFileSync(operator.app.p12).toString('base64'),
+        pkcs12Password: operator.app.p12Password,
+      });
+      const result = await host.test(APP.address);
+      assert.deepEqual(
+        [result.imap.error?.code, result.smtp.error?.code],
+        ['E_CONNECTION_TEST_TIMEOUT', 'E_CONNECTION_TEST_TIMEOUT'],
+      );
+      assert.match(result.imap.error!.message, /n’a pas répondu à temps/);
+      assert.ok(HOST_WAITS_MS.connectionTestSide < requestDeadlineMs('mailbox.test'));
+      assert.equal((await listed(APP.address)).lastError?.code, 'E_CONNECTION_TEST_TIMEOUT');
+    } finally {
+      await host.remove(APP.address);
+      silent.close();
+    }
   });
 });

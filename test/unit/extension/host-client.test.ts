@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { HostClient } from '../../../extension/background/host-client';
 import type { MssanteError } from '../../../shared/errors/mssante-error';
+import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineMs } from '../../../shared/protocol/deadlines';
 import { FakePort, FakeTimers, tick } from './fakes';
 
 function client() {
@@ -58,6 +59,18 @@ describe('extension host client', () => {
       error: { code: 'E_INTERNAL', message: 'late' },
     });
     assert.deepEqual(timers.pending(), []);
+  });
+
+  it('waits for each request as long as its type needs: an autoconfig lookup outlives the host’s own 15 s wait, a status does not', () => {
+    const { timers, c } = client();
+    void c.request('status', {}).catch(() => {});
+    void c.request('autoconfig.lookup', { address: 'marie@sandbox.mssante.test' }).catch(() => {});
+    void c.request('annuaire.search', { criteria: { name: 'MARTIN' } }).catch(() => {});
+    assert.deepEqual(timers.pending(), [
+      DEFAULT_REQUEST_DEADLINE_MS,
+      requestDeadlineMs('autoconfig.lookup'),
+      requestDeadlineMs('annuaire.search'),
+    ]);
   });
 
   it('rejects everything pending when the port closes, and what comes after', async () => {

@@ -1,0 +1,40 @@
+import type { MessageType } from './index';
+
+/**
+ * How long the host waits for others (the operator's servers, the intermediate LPS server, the
+ * Annuaire), in one place: the host's timers take these values, and the add-on's deadline for a
+ * request is longer than the host's longest wait behind it. So when a server stalls, the user
+ * reads the host's specific error (E_AUTOCONFIG_TIMEOUT, a connection test's step, the Annuaire
+ * falling back offline) and not a bare E_HOST_TIMEOUT while the host is still waiting.
+ */
+export const HOST_WAITS_MS = {
+  /** The operator's autoconfiguration server, the whole fetch (connect, TLS, answer). */
+  autoconfig: 15_000,
+  /** Each side (IMAP, SMTP) of a mailbox's connection test; both run side by side. */
+  connectionTestSide: 20_000,
+  /** One request to the intermediate LPS server, without an answer. */
+  lpsRequest: 10_000,
+  /** One Annuaire LDAP operation (connect, then search: two of them per query). */
+  ldapOperation: 60_000,
+} as const;
+
+/** Time for the host to answer once its own wait ended (journal, reply). */
+const MARGIN_MS = 5_000;
+
+/** A request with no wait of the host behind it (the host's own state, its files). */
+export const DEFAULT_REQUEST_DEADLINE_MS = 10_000;
+
+const DEADLINES: Partial<Record<MessageType, number>> = {
+  'autoconfig.lookup': HOST_WAITS_MS.autoconfig + MARGIN_MS,
+  'mailbox.test': HOST_WAITS_MS.connectionTestSide + MARGIN_MS,
+  'psc.status': HOST_WAITS_MS.lpsRequest + MARGIN_MS,
+  'psc.login': HOST_WAITS_MS.lpsRequest + MARGIN_MS,
+  'psc.logout': HOST_WAITS_MS.lpsRequest + MARGIN_MS,
+  'annuaire.search': 2 * HOST_WAITS_MS.ldapOperation + MARGIN_MS,
+  'annuaire.autocomplete': 2 * HOST_WAITS_MS.ldapOperation + MARGIN_MS,
+};
+
+/** How long the add-on waits for the host's answer to a request of this type. */
+export function requestDeadlineMs(type: MessageType): number {
+  return DEADLINES[type] ?? DEFAULT_REQUEST_DEADLINE_MS;
+}
