@@ -45,6 +45,13 @@ export const KEY = {
   down: '\uE015',
 } as const;
 
+/** One state of a watched element (see page-agent.js, op `watch`). */
+export interface WatchedState {
+  text: string;
+  hidden: boolean;
+  sign: string | null;
+}
+
 /** What axe-core found on a page (see page-agent.js, op `axe`). */
 export interface AxeReport {
   violations: Array<{
@@ -525,6 +532,19 @@ export class ThunderbirdSuite {
         resultTypes: ['violations'],
       },
     });
+  }
+
+  /**
+   * Starts recording every state of one element of an add-on page (page-agent op `watch`): its
+   * text, hidden or not, and data-sign, at each change. `watched` returns them and stops.
+   * For states that last only while work runs (a busy line, a generation under way).
+   */
+  async watch(bcId: number, key: string, selector: string): Promise<void> {
+    await this.page(bcId, 'watch', { key, selector });
+  }
+
+  async watched(bcId: number, key: string): Promise<WatchedState[]> {
+    return this.page<WatchedState[]>(bcId, 'watched', { key });
   }
 
   /**

@@ -6,6 +6,8 @@
 'use strict';
 
 const HOST_NAME = '@HOST_NAME@';
+/** The running 'watch' operations, by key and browsing context. */
+const watches = new Map();
 
 async function run(win, op, data) {
   const page = win.wrappedJSObject;
@@ -159,6 +161,42 @@ async function run(win, op, data) {
       for (const prop of data.props) out[prop] = style.getPropertyValue(prop);
       out.prefersDark = win.matchMedia('(prefers-color-scheme: dark)').matches;
       return out;
+    }
+    case 'watch': {
+      // Records every state one element passes through from now on ({ key, selector }): its
+      // text, whether it is hidden and its data-sign, each time they change. Short-lived states
+      // (a busy line replaced as soon as the work is done) are seen this way, not by polling.
+      const el = doc.querySelector(data.selector);
+      if (!el) throw new Error('nothing matches ' + data.selector);
+      const seen = [];
+      const snapshot = () => {
+        const state = {
+          text: el.textContent.trim(),
+          hidden: el.hidden || !!el.closest('[hidden]'),
+          sign: el.dataset.sign ?? null,
+        };
+        const last = seen[seen.length - 1];
+        if (!last || JSON.stringify(last) !== JSON.stringify(state)) seen.push(state);
+      };
+      snapshot();
+      const observer = new win.MutationObserver(snapshot);
+      observer.observe(doc.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+      watches.set(`${data.key}@${win.browsingContext.id}`, { seen, observer });
+      return true;
+    }
+    case 'watched': {
+      // What a 'watch' recorded ({ key }), and stops it.
+      const id = `${data.key}@${win.browsingContext.id}`;
+      const watch = watches.get(id);
+      if (!watch) throw new Error('no watch ' + data.key);
+      watch.observer.disconnect();
+      watches.delete(id);
+      return watch.seen;
     }
     default:
       throw new Error('unknown op ' + op);

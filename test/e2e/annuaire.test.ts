@@ -179,6 +179,20 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     assert.deepEqual(details.cc, [`Élodie LEFÈVRE <${ELODIE.mailbox}>`]);
     const added = await suite.page<Read>(dialog, 'read', { a: '#added' });
     assert.match(added.a!.text, new RegExp(ELODIE.mailbox));
+    // Issue 22: a search says it is under way (busy, its words), and one that finds nobody says
+    // so instead of showing an empty table.
+    await suite.watch(dialog, 'summary', '#summary');
+    await suite.page(dialog, 'fill', { selector: '[name=name]', value: 'PERSONNEINCONNUE' });
+    await suite.page(dialog, 'click', '#search');
+    const none = await waitFor('the empty answer', async () => {
+      const v = await suite.page<Read>(dialog, 'read', { s: '#summary', results: '#results' });
+      return v.s!.text === 'Aucune entrée ne correspond.' && v;
+    });
+    assert.equal(none.results!.hidden, true);
+    assert.deepEqual((await suite.watched(dialog, 'summary')).slice(-2), [
+      { text: 'Recherche…', hidden: false, sign: 'busy' },
+      { text: 'Aucune entrée ne correspond.', hidden: false, sign: null },
+    ]);
     // The 100 cap in words: a one-letter prefix over the whole directory.
     await suite.page(dialog, 'fill', { selector: '[name=profession]', value: '' });
     await suite.page(dialog, 'fill', { selector: '[name=name]', value: '' });

@@ -455,6 +455,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
       });
       return v.offer && v.missing && v;
     });
+    await suite.watch(panel, 'status', '#cp-status');
     await suite.page(panel, 'click', offer);
     await waitFor(
       'the PDF/A attached, nothing blocking',
@@ -468,6 +469,17 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
         return !v.ok!.hidden && v.blocking === null;
       },
       { timeoutMs: 60_000, intervalMs: 300 },
+    );
+    // Issue 22: the status line said the generation was under way (busy, its words), then came
+    // back to the plain state.
+    const states = await suite.watched(panel, 'status');
+    assert.deepEqual(
+      states.slice(-2),
+      [
+        { text: `Génération de la copie PDF/A ${pdfName}…`, hidden: false, sign: 'busy' },
+        { text: 'Message depuis une BAL MSSanté.', hidden: false, sign: null },
+      ],
+      JSON.stringify(states),
     );
     await suite.closePage(panel);
     const names = (await call<Array<{ name: string }>>('compose.listAttachments', tab)).map(

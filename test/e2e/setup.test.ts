@@ -223,6 +223,73 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     assert.equal(v.title!.text, 'Ajouter une boîte MSSanté');
   });
 
+  it('[e2e] before any mailbox, the popup says there is none (an empty state with its words) and offers to add one', async function () {
+    this.timeout(60_000);
+    const popup = await suite.openPage('ui/popup/popup.html');
+    try {
+      const v = await waitFor('the popup’s mailbox section', async () => {
+        const r = await read(popup, {
+          section: '#mailboxes',
+          none: '#mailboxes-none',
+          line: '#mailbox-list li',
+          add: '#open-setup',
+        });
+        return !r.section!.hidden && r;
+      });
+      assert.equal(v.none!.hidden, false);
+      assert.equal(v.none!.text.trim(), 'Aucune boîte MSSanté pour l’instant.');
+      assert.equal(v.line, null, 'no line of an empty list');
+      assert.equal(v.add!.hidden, false);
+    } finally {
+      await suite.closePage(popup);
+    }
+  });
+
+  it('[e2e] while the autoconfig lookup runs the page says so in a busy status line; a server that never answers ends in E_AUTOCONFIG_TIMEOUT with what to do next', async function () {
+    this.timeout(90_000);
+    operator.autoconfig.override = { stall: true };
+    try {
+      await suite.watch(setup, 'busy', '#lookup-busy');
+      await fill(setup, '#address', MARIE.mailbox);
+      await click(setup, '#lookup');
+      const waiting = await read(setup, { busy: '#lookup-busy', refused: '#refused' });
+      // The line is a polite live region (role=status) marked busy, with its words.
+      assert.deepEqual(
+        [waiting.busy!.hidden, waiting.busy!.data.sign, waiting.busy!.text.trim()],
+        [false, 'busy', 'Recherche de la configuration…'],
+      );
+      assert.equal(waiting.refused!.hidden, true);
+      const refused = await waitFor(
+        'the timeout',
+        async () => {
+          const r = await read(setup, {
+            refused: '#refused',
+            code: '#refused-code',
+            text: '#refused-text',
+            next: '#refused [data-i18n="setupRefusedNext"]',
+            busy: '#lookup-busy',
+          });
+          return !r.refused!.hidden && r;
+        },
+        { timeoutMs: 40_000 },
+      );
+      assert.equal(refused.code!.text, 'E_AUTOCONFIG_TIMEOUT');
+      assert.match(refused.text!.text, /n’a pas répondu à temps/);
+      assert.equal(refused.next!.hidden, false);
+      assert.equal(refused.busy!.hidden, true);
+      // Shown while waiting, then gone: the states the line went through.
+      const states = await suite.watched(setup, 'busy');
+      assert.deepEqual(
+        states.map((s) => s.hidden),
+        [true, false, true],
+        JSON.stringify(states),
+      );
+      assert.ok(operator.autoconfig.requests() > 0, 'the host did ask the stalled server');
+    } finally {
+      operator.autoconfig.override = undefined;
+    }
+  });
+
   it('[e2e] ECO.1.1.9 refuses an autoconfig server whose certificate neither IGC Santé nor the web PKI vouches for (an unknown CA), and shows the certificate; the manual form remains', async function () {
     this.timeout(90_000);
     const { pki, dovecot } = operator;
@@ -473,6 +540,72 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     assert.match(sent, /^From: .*<labo\.resultats@sandbox\.mssante\.test>$/m);
     assert.match(sent, new RegExp(`^Reply-To: ${MARIE.mailbox}$`, 'm'));
     await suite.closePage(page);
+  });
+
+  it('[e2e] while the e-CPS approval is awaited the popup shows the code to compare and the time left as a timer that counts down; both go once approved', async function () {
+    this.timeout(90_000);
+    const popup = await suite.openPage('ui/popup/popup.html');
+    try {
+      await suite.page(popup, 'sendMessage', { kind: 'pscLogout' });
+      await waitFor(
+        'signed out',
+        async () => (await read(popup, { s: '#psc-state' })).s!.data.state !== 'signed-in',
+      );
+      await fill(popup, '#psc-national-id', MARIE.nationalId);
+      await click(popup, '#psc-ciba-form button[type="submit"]');
+      type Pending = { nationalId: string; bindingMessage: string };
+      const request = await waitFor('the e-CPS request', async () =>
+        ((await control('ciba-pending', {})) as { pending: Pending[] }).pending.find(
+          (p) => p.nationalId === MARIE.nationalId,
+        ),
+      );
+      const fields = {
+        box: '#psc-ciba-box',
+        code: '#psc-ciba',
+        left: '#psc-ciba-left',
+        state: '#psc-state',
+      };
+      const seconds = (text: string) => {
+        const m = /^Temps restant pour valider : (\d+) min (\d+) s$/.exec(text);
+        assert.ok(m, text);
+        return Number(m[1]) * 60 + Number(m[2]);
+      };
+      const first = await waitFor('the waiting box', async () => {
+        const v = await read(popup, fields);
+        return !v.box!.hidden && v.left!.text !== '' && v;
+      });
+      assert.equal(first.box!.data.sign, 'busy');
+      assert.equal(first.state!.text, 'Connexion en cours…');
+      assert.equal(
+        first.code!.text,
+        `Validez la demande sur votre application e-CPS. Code affiché : ${request.bindingMessage}`,
+      );
+      // The stub's CIBA requests live 120 s (Keycloak's default): the time left is within it.
+      const start = seconds(first.left!.text);
+      assert.ok(start > 0 && start <= 120, first.left!.text);
+      // It counts down (the popup ticks each second), the code staying the same.
+      const later = await waitFor(
+        'the timer to count down',
+        async () => {
+          const v = await read(popup, fields);
+          return seconds(v.left!.text) < start && v;
+        },
+        { timeoutMs: 10_000, intervalMs: 250 },
+      );
+      assert.equal(later.code!.text, first.code!.text);
+      await control('ciba-approve', { nationalId: MARIE.nationalId });
+      const done = await waitFor(
+        'the PSC session',
+        async () => {
+          const v = await read(popup, fields);
+          return v.state!.data.state === 'signed-in' && v;
+        },
+        { timeoutMs: 30_000 },
+      );
+      assert.deepEqual([done.box!.hidden, done.code!.hidden, done.left!.text], [true, true, '']);
+    } finally {
+      await suite.closePage(popup);
+    }
   });
 
   it('[e2e] ECO.3.2.3 sets up an ORG mailbox after a PSC sign-in by CIBA (e-CPS); mail read and sent', async function () {

@@ -7,6 +7,7 @@ import {
   type PanelView,
 } from '../../../shared/protocol/compose-panel/index';
 import { localize, t } from '../lib/i18n';
+import { focusMark, restoreFocus } from '../lib/keep-focus';
 import { PanelClient } from './client';
 
 /**
@@ -50,7 +51,11 @@ function item(text: string, cls?: string): HTMLLIElement {
   return li;
 }
 
-function button(text: string, onClick: () => void, data: Record<string, string> = {}) {
+function button(
+  text: string,
+  onClick: (event: MouseEvent) => void,
+  data: Record<string, string> = {},
+) {
   const b = document.createElement('button');
   b.type = 'button';
   b.textContent = text;
@@ -77,7 +82,14 @@ function status(text: string, tone?: 'busy' | 'error'): void {
   else delete el.dataset.sign;
 }
 
+/** A new view rebuilds the generated buttons; the keyboard focus stays where the user was. */
 function render(view: PanelView): void {
+  const mark = focusMark($('cp-main'));
+  renderView(view);
+  restoreFocus(mark);
+}
+
+function renderView(view: PanelView): void {
   $('cp-main').hidden = !view.mssante;
   $('cp-status').dataset.mssante = String(view.mssante);
   status(t(view.mssante ? 'composeIsMssante' : 'composeNotMssante'));
@@ -181,11 +193,14 @@ function renderPdfActions(plan: Plan): void {
     ...plan.pdfaOffers.map((o) =>
       button(
         t('composeAttachPdfA', o.pdfName),
-        () => {
+        (event) => {
           // Generation takes a moment (the renderer loads on first use): say so until the view
-          // comes back (render resets the status) or an error replaces it.
+          // comes back (render resets the status) or an error replaces it; the button says it is
+          // busy meanwhile, and a second press does nothing (act).
+          const pressed = event.currentTarget as HTMLButtonElement;
           status(t('composePdfAWorking', o.pdfName), 'busy');
-          void act('pdf.attachPdfA', { ...o });
+          pressed.setAttribute('aria-busy', 'true');
+          void act('pdf.attachPdfA', { ...o }).finally(() => pressed.removeAttribute('aria-busy'));
         },
         { pdfa: o.pdfName },
       ),
@@ -309,11 +324,19 @@ function renderOptions(identity: Identity, plan: Plan): void {
   if (document.activeElement !== contact && plan.replyTo) contact.value = plan.replyTo;
 }
 
+/** The actions under way: a second press of the same button while it works does nothing. */
+const working = new Set<string>();
+
 async function act<T extends PanelMessageType>(type: T, params: PanelParams<T>): Promise<void> {
+  const key = `${type} ${JSON.stringify(params)}`;
+  if (working.has(key)) return;
+  working.add(key);
   try {
     await call(type, params);
   } catch (error) {
     status(said(toMssanteError(error)), 'error');
+  } finally {
+    working.delete(key);
   }
 }
 

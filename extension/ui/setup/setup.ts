@@ -100,13 +100,19 @@ function renderKind(): void {
   $('from-preview').textContent = label || t('setupFromMissing');
 }
 
+/** A lookup under way: Enter pressed again meanwhile does not start a second one. */
+let lookingUp = false;
+
 async function lookup(event: Event): Promise<void> {
   event.preventDefault();
+  if (lookingUp) return;
+  lookingUp = true;
   address = input('address').value.trim();
   for (const id of ['found', 'refused', 'manual', 'step-kind', 'step-result']) $(id).hidden = true;
   servers = null;
   discovered = null;
   $('lookup-busy').hidden = false;
+  $('lookup').setAttribute('aria-busy', 'true');
   try {
     const found = await hostRequest('autoconfig.lookup', { address });
     showFound(found);
@@ -119,6 +125,8 @@ async function lookup(event: Event): Promise<void> {
     showRefusal(toMssanteError(error));
   } finally {
     $('lookup-busy').hidden = true;
+    $('lookup').removeAttribute('aria-busy');
+    lookingUp = false;
   }
 }
 

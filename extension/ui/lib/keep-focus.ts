@@ -1,0 +1,54 @@
+/**
+ * A page that rebuilds part of itself (the compose panel's buttons, at each new view) must not
+ * drop a keyboard user's focus onto the document's body: the next Tab would start again from the
+ * top. Before the rebuild, `focusMark` notes the focused control by what identifies it (its id,
+ * or its tag and data attributes, which the generated buttons carry) and the ids of its
+ * ancestors; after it, `restoreFocus` — only when the focus was lost — focuses the same control
+ * if it is still there, else the nearest ancestor still shown (made focusable with
+ * tabindex="-1"), so the user goes on from where they were.
+ */
+export interface FocusMark {
+  selector: string;
+  ancestors: string[];
+}
+
+const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The focused control inside `root`, or null when the focus is elsewhere. */
+export function focusMark(root: HTMLElement): FocusMark | null {
+  const el = document.activeElement;
+  if (!(el instanceof HTMLElement) || !root.contains(el) || el === root) return null;
+  const selector = el.id
+    ? `#${CSS.escape(el.id)}`
+    : el.localName +
+      Object.entries(el.dataset)
+        .map(([k, v]) => `[data-${kebab(k)}=${quoted(v ?? '')}]`)
+        .join('');
+  const ancestors: string[] = [];
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+    if (p.id) ancestors.push(p.id);
+  return { selector, ancestors };
+}
+
+const shown = (el: HTMLElement) => !el.closest('[hidden]') && el.textContent?.trim() !== '';
+
+/** Puts the focus back after a rebuild, when it fell to the body. */
+export function restoreFocus(mark: FocusMark | null): void {
+  if (!mark) return;
+  const now = document.activeElement;
+  if (now && now !== document.body && now.isConnected) return;
+  const same = document.querySelector<HTMLElement>(mark.selector);
+  if (same && !same.closest('[hidden]')) {
+    same.focus();
+    return;
+  }
+  for (const id of mark.ancestors) {
+    const ancestor = document.getElementById(id);
+    if (!ancestor || !shown(ancestor)) continue;
+    if (ancestor.tabIndex < 0 && !ancestor.hasAttribute('tabindex'))
+      ancestor.setAttribute('tabindex', '-1');
+    ancestor.focus();
+    return;
+  }
+}
