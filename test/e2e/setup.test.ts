@@ -61,6 +61,23 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       { timeoutMs: 30_000 },
     );
   };
+  /** Waits for the lookup's refusal box and reads it, its next step, the busy line and `more`. */
+  const refusal = (what: string, more: Record<string, string> = {}, timeoutMs = 30_000) =>
+    waitFor(
+      what,
+      async () => {
+        const r = await read(setup, {
+          refused: '#refused',
+          code: '#refused-code',
+          text: '#refused-text',
+          next: '#refused [data-i18n="setupRefusedNext"]',
+          busy: '#lookup-busy',
+          ...more,
+        });
+        return !r.refused!.hidden && r;
+      },
+      { timeoutMs },
+    );
   const hostList = async (bc: number) =>
     (
       await suite.page<{ result: { mailboxes: Array<{ address: string }> } }>(bc, 'sendMessage', {
@@ -259,20 +276,7 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
         [false, 'busy', 'Recherche de la configuration…'],
       );
       assert.equal(waiting.refused!.hidden, true);
-      const refused = await waitFor(
-        'the timeout',
-        async () => {
-          const r = await read(setup, {
-            refused: '#refused',
-            code: '#refused-code',
-            text: '#refused-text',
-            next: '#refused [data-i18n="setupRefusedNext"]',
-            busy: '#lookup-busy',
-          });
-          return !r.refused!.hidden && r;
-        },
-        { timeoutMs: 40_000 },
-      );
+      const refused = await refusal('the timeout', {}, 40_000);
       assert.equal(refused.code!.text, 'E_AUTOCONFIG_TIMEOUT');
       assert.match(refused.text!.text, /n’a pas répondu à temps/);
       assert.equal(refused.next!.hidden, false);
@@ -305,25 +309,13 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
     try {
       await fill(setup, '#address', MARIE.mailbox);
       await click(setup, '#lookup');
-      const v = await waitFor(
-        'the refusal',
-        async () => {
-          const r = await read(setup, {
-            refused: '#refused',
-            code: '#refused-code',
-            text: '#refused-text',
-            subject: '#refused-subject',
-            issuer: '#refused-issuer',
-            fp: '#refused-fingerprint',
-            found: '#found',
-            kind: '#step-kind',
-            next: '#refused [data-i18n="setupRefusedNext"]',
-            busy: '#lookup-busy',
-          });
-          return !r.refused!.hidden && r;
-        },
-        { timeoutMs: 30_000 },
-      );
+      const v = await refusal('the refusal', {
+        subject: '#refused-subject',
+        issuer: '#refused-issuer',
+        fp: '#refused-fingerprint',
+        found: '#found',
+        kind: '#step-kind',
+      });
       assert.equal(v.code!.text, 'E_TRUST_AUTOCONFIG_UNKNOWN_CA');
       // Issue 22: the error says what to do next, is marked as an error beside its words, and the
       // lookup's busy line (a status with its sign) is gone once the answer came.
