@@ -1,4 +1,4 @@
-import type { MessageType } from './index';
+import type { MessageType } from './registry';
 
 /**
  * How long the host waits for others (the operator's servers, the intermediate LPS server, the

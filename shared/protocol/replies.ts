@@ -1,9 +1,10 @@
 import type { WireError } from '../errors/mssante-error';
 import { PROTOCOL_VERSION, requestEnvelope } from './envelope';
-import type { MessageType, Response, Result } from './index';
+import type { MessageType, Response, Result } from './registry';
 
 // Replies' shapes, apart from index.ts: importing a value from index.ts builds every message's
-// schemas, and the host's `hello` path needs only these (native-host/server.ts).
+// schemas, and the host's `hello` path needs only these (native-host/server.ts). Their types come
+// from registry.ts, type-only.
 
 export function makeResult<T extends MessageType>(
   type: T,
