@@ -15,8 +15,9 @@ import { type LdapsFront, startLdapsFront } from '../../lab/sandbox/annuaire/lda
 import { type SlapdInfo, startSlapd } from '../../lab/sandbox/annuaire/slapd';
 import type { Started } from '../../lab/sandbox/contracts';
 import { HOST_NAMES } from '../../lab/sandbox/contracts';
-import { type LeafOptions, type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
-import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
+import { type LeafOptions, type MiniPki } from '../../lab/sandbox/pki/mini-pki';
+import { pkiWithRevocation } from '../fixtures/pki-revocation';
+import type { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import { staticLookup } from '../../native-host/net/static-lookup';
 import { freePort } from '../../lab/system/net';
 import { MssanteError } from '../../shared/errors/mssante-error';
@@ -41,10 +42,7 @@ describe('the Annuaire over ldaps:// under the IGC Santé trust rules (real slap
   const revokedSerial = '7dab0001';
 
   before(async () => {
-    pki = await miniPki();
-    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
-    urls = await revocation.start();
-    revocation.crl = await pki.crl([revokedSerial]);
+    ({ pki, revocation, urls } = await pkiWithRevocation([revokedSerial]));
     dir = mkdtempSync(path.join(os.tmpdir(), 'annuaire-ldaps-'));
     slapdPort = await freePort();
     slapd = await startSlapd({ dir: path.join(dir, 'slapd'), port: slapdPort, entries: ENTRIES });

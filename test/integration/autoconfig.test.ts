@@ -21,7 +21,8 @@ import {
   type AutoconfigServer,
   startAutoconfig,
 } from '../../lab/sandbox/autoconfig/index';
-import { type LeafOptions, type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
+import { type LeafOptions, type MiniPki } from '../../lab/sandbox/pki/mini-pki';
+import { pkiWithRevocation } from '../fixtures/pki-revocation';
 import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import { staticLookup } from '../../native-host/net/static-lookup';
 import { MssanteError } from '../../shared/errors/mssante-error';
@@ -52,10 +53,7 @@ describe('autoconfig over HTTPS under the IGC Santé trust rules (real HTTPS ser
   const revokedSerial = '7abc0001';
 
   before(async () => {
-    pki = await miniPki();
-    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
-    urls = await revocation.start();
-    revocation.crl = await pki.crl([revokedSerial]);
+    ({ pki, revocation, urls } = await pkiWithRevocation([revokedSerial]));
     cacheDir = mkdtempSync(path.join(os.tmpdir(), 'autoconfig-crl-'));
   });
   after(async () => {

@@ -7,8 +7,9 @@ import * as x509 from '@peculiar/x509';
 import { crlCacheBaseName } from '../../native-host/trust/crl-index-cache';
 import { type CrlAnswer, CrlStore } from '../../native-host/trust/crl-store';
 import { httpFetch } from '../../native-host/net/http-fetch';
-import { type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
-import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
+import { type MiniPki } from '../../lab/sandbox/pki/mini-pki';
+import { pkiWithRevocation } from '../fixtures/pki-revocation';
+import type { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import { staticLookup } from '../../native-host/net/static-lookup';
 import { buildCrl } from '../../lab/fixtures/crl-builder';
 
@@ -47,9 +48,11 @@ describe('CRL index cache over a real CRL server (HTTP on loopback)', function (
     new CrlStore({ dir: path.join(dir, 'crl-cache'), fetch: (url) => httpFetch(url, { lookup }) });
 
   before(async () => {
-    pki = await miniPki();
-    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
-    ({ crlUrl } = await revocation.start());
+    ({
+      pki,
+      revocation,
+      urls: { crlUrl },
+    } = await pkiWithRevocation());
     dir = mkdtempSync(path.join(os.tmpdir(), 'crl-index-int-'));
   });
   after(async () => {

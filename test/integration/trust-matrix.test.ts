@@ -13,7 +13,8 @@ import { TLS12_SUITES } from '../../native-host/trust/tls-policy';
 import { buildTrustSet } from '../../native-host/trust/trust-sets';
 import type { TrustContext } from '../../native-host/trust/verify';
 import { openUpstream, type UpstreamProtocol } from '../../native-host/upstream/starttls';
-import { type LeafOptions, type MiniPki, miniPki } from '../../lab/sandbox/pki/mini-pki';
+import { type LeafOptions, type MiniPki } from '../../lab/sandbox/pki/mini-pki';
+import { pkiWithRevocation } from '../fixtures/pki-revocation';
 import { RevocationServer } from '../../lab/sandbox/pki/revocation-server';
 import {
   BAD_CASES,
@@ -39,9 +40,7 @@ describe('trust matrix: real STARTTLS servers, each breaking one rule, never see
 
   before(async () => {
     ensurePackages([{ command: 'openssl', pkg: 'openssl' }]);
-    pki = await miniPki();
-    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
-    urls = await revocation.start();
+    ({ pki, revocation, urls } = await pkiWithRevocation());
     // The sandbox's bad servers, one per broken rule (sandbox/bad-servers).
     bad = await startBadServers({ pki, ...urls });
     revocation.crl = await pki.crl(bad.revokedSerials.crl);

@@ -16,9 +16,10 @@ import {
   type StarttlsServer,
   starttlsServer,
 } from '../../../lab/sandbox/bad-servers/starttls-server';
-import { type MiniPki, miniPki } from '../../../lab/sandbox/pki/mini-pki';
+import { type MiniPki } from '../../../lab/sandbox/pki/mini-pki';
+import { pkiWithRevocation } from '../../fixtures/pki-revocation';
 import { issueClientCertificate } from '../../../lab/sandbox/pki/client-certificate';
-import { RevocationServer } from '../../../lab/sandbox/pki/revocation-server';
+import type { RevocationServer } from '../../../lab/sandbox/pki/revocation-server';
 import { ensurePackages } from '../../../lab/system/packages';
 
 const HOST = 'imap.sandbox.mssante.test';
@@ -40,10 +41,7 @@ describe('hostile: APP upstream login against misbehaving operators', function (
 
   before(async () => {
     ensurePackages([{ command: 'openssl', pkg: 'openssl' }]);
-    pki = await miniPki();
-    revocation = new RevocationServer(pki.organisations, pki.organisationsKey);
-    urls = await revocation.start();
-    revocation.crl = await pki.crl([]);
+    ({ pki, revocation, urls } = await pkiWithRevocation());
     cacheDir = mkdtempSync(path.join(os.tmpdir(), 'app-upstream-'));
     const client = await issueClientCertificate(pki, {
       commonName: 'appli.hopital@sandbox.mssante.test',
