@@ -93,16 +93,22 @@ export class CrlIndexCache {
     return new SerialTable(body, table, count);
   }
 
-  /** Keeps `serials` as the index of these CRL bytes of `url`. Best effort: never throws. */
-  write(url: string, sha256: string, serials: Set<string>): void {
+  /**
+   * Keeps `serials` as the index of these CRL bytes of `url`: a table as the entry walk builds it
+   * (written as is), or distinct serials (a table built). Best effort: never throws.
+   */
+  write(url: string, sha256: string, serials: SerialTable | Set<string>): void {
     if (!TABLE_USABLE) return;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const key = this.loadKey(true);
       if (!key) return;
-      const { body, table } = buildSerialTable(serials);
+      const { body, table } = serials instanceof SerialTable ? serials : buildSerialTable(serials);
       const header = `${MAGIC} ${CRL_INDEX_VERSION} ${sha256} ${serials.size} ${body.length}`;
-      const payload = Buffer.concat([body, new Uint8Array(table.buffer)]);
+      const payload = Buffer.concat([
+        body,
+        new Uint8Array(table.buffer, table.byteOffset, table.byteLength),
+      ]);
       const mac = this.mac(key, header, url, payload).toString('hex');
       writePrivateFile(this.file(url), Buffer.concat([Buffer.from(`${header} ${mac}\n`), payload]));
     } catch {
