@@ -19,12 +19,13 @@ const SEQUENCE = 0x30;
 const INTEGER = 0x02;
 const UTC_TIME = 0x17;
 const GENERALIZED_TIME = 0x18;
+const CONSTRUCTED = 0x20;
 
 /**
  * One DER TLV header, read in place (no allocation): the identifier byte (`tag`: low tag numbers
- * only; every tag an entry may hold is one) and a definite length, short form or minimal long form
- * of up to 4 bytes (a CRL is at most 64 MiB). Refuses, as asn1js' decoders did with these words:
- * a missing or truncated header, an indefinite length, a non-minimal length, content past `limit`.
+ * only, as DER writes every tag an entry may hold) and a definite length, short form or minimal
+ * long form. Refuses, in asn1js' words where its decoders refused the same: a missing or cut
+ * header, an indefinite length, a non-minimal length, content past `limit`.
  */
 class DerHeader {
   tag = 0;
@@ -46,12 +47,14 @@ class DerHeader {
     if (length >= 0x80) {
       const count = length & 0x7f;
       if (count === 0) throw new Error(`CRL ${what}: indefinite length (not DER)`);
-      if (count > 4) throw new Error(`CRL ${what}: length too large`);
+      if (count === 0x7f) throw new Error(`CRL ${what}: Length block 0xFF is reserved by standard`);
+      if (count > 8) throw new Error(`CRL ${what}: Too big integer`);
       if (start + count > limit)
         throw new Error(`CRL ${what}: End of input reached before message was fully decoded`);
       if (b[start] === 0) throw new Error(`CRL ${what}: Needlessly long encoded length (not DER)`);
       length = 0;
       for (let i = 0; i < count; i++) length = length * 256 + b[start + i]!;
+      if (length > Number.MAX_SAFE_INTEGER) throw new Error(`CRL ${what}: Too big integer`);
       if (length < 0x80)
         throw new Error(`CRL ${what}: Unnecessary usage of long length form (not DER)`);
       start += count;
@@ -62,11 +65,24 @@ class DerHeader {
     this.end = end;
   }
 
-  /** Like `read`, also checking the identifier byte. */
+  /** Like `read`, also checking the identifier byte (a primitive type's, or SEQUENCE's). */
   expect(at: number, limit: number, tag: number, what: string): void {
     this.read(at, limit, what);
-    if (this.tag !== tag) throw new Error(`CRL ${what}: unexpected tag`);
+    if (this.tag !== tag) refuseTag(this.tag, tag, what);
   }
+}
+
+/** Refuses an unexpected identifier byte, naming a primitive type encoded as constructed. */
+function refuseTag(tag: number, expected: number, what: string): never {
+  if (expected !== SEQUENCE && tag === (expected | CONSTRUCTED))
+    throw new Error(`CRL ${what}: Constructed encoding used for primitive type`);
+  throw new Error(`CRL ${what}: unexpected tag`);
+}
+
+function refuseTime(tag: number): never {
+  if (tag === (UTC_TIME | CONSTRUCTED) || tag === (GENERALIZED_TIME | CONSTRUCTED))
+    throw new Error('CRL revocationDate: Constructed encoding used for primitive type');
+  throw new Error('CRL revocationDate: not a time');
 }
 
 /** The serial number as `normalizeSerial` writes it (only for messages and rare entries). */
@@ -100,8 +116,7 @@ export function indexEntries(
     const serialStart = h.start;
     const serialEnd = h.end;
     h.read(serialEnd, entryEnd, 'revocationDate');
-    if (h.tag !== UTC_TIME && h.tag !== GENERALIZED_TIME)
-      throw new Error('CRL revocationDate: not a time');
+    if (h.tag !== UTC_TIME && h.tag !== GENERALIZED_TIME) refuseTime(h.tag);
     table.add(serialStart, serialEnd);
     if (h.end !== entryEnd) {
       if (crl.version !== 2) throw new Error('CRL v1 entry with extensions');
