@@ -8,7 +8,7 @@ import { buildSerialTable, SerialTable, TABLE_USABLE, tableSlots } from './crl-s
 /**
  * The serial numbers of a CRL that has already been decoded, signature-verified, checked and
  * walked (ECO.1.1.6), kept beside the cached CRL file so that a later start or reload of the same
- * CRL bytes answers lookups from this file instead of walking the entries again with asn1js (see
+ * CRL bytes answers lookups from this file instead of walking the entries again (see
  * docs/trust.md for the figures). The envelope is still decoded and the signature still verified
  * on every load (crl-index.ts); this file only replaces the entry walk.
  *
