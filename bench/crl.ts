@@ -14,9 +14,10 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 /**
  * Issue 7 goal: parse, verify and index a 100 000-entry CRL in ≤ 150 ms, lookups O(1).
  * The CRL is generated here with asn1js and signed with WebCrypto by a throwaway RSA-2048 CA
- * (test/fixtures/crl-builder.ts; serials of 16 bytes like real CAs' random ones), then indexed as
+ * (lab/fixtures/crl-builder.ts; serials of 16 bytes like real CAs' random ones), then indexed as
  * the host does (indexCrl: decode, signature check, issuer and dates, index). p50 of `runs`:
- * - `parseVerifyIndexMs`: cold, the entry list walked with asn1js (first sight of a CRL);
+ * - `parseVerifyIndexMs`: cold, the entry list walked by crl-entries.ts into the serial table
+ *   (first sight of a CRL);
  * - `warmLoadMs`: the same bytes again with the verified index cache of crl-index-cache.ts (a
  *   new cache object each run, as a new host start: envelope decoded, signature verified, checks,
  *   SHA-256, index file read, HMAC checked; lookups then go to its hash table, `warmLookupNs`);

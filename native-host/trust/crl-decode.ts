@@ -5,12 +5,21 @@ import * as asn1js from 'asn1js';
  * the revoked entries. asn1js' `fromBER` costs several microseconds and a dozen objects per node:
  * ~4 s for the ~300 000 nodes of a 100 000-entry CRL. So:
  * - the envelope and every tbsCertList field but the entry list are decoded by `asn1js.fromBER`
- *   (version, algorithms, issuer Name, times, CRL extensions);
- * - the entry list is walked with asn1js' own identification and length block decoders (tag
- *   class/number/form and definite length of each TLV); the serial number is the INTEGER's content
- *   bytes; an entry's extensions, when it has some, are decoded by `asn1js.fromBER`.
- * DER only: indefinite lengths, truncation, trailing bytes and out-of-order fields are refused.
- * Throws `Error` with a message saying what is wrong; crl-store.ts turns it into "unavailable".
+ *   (version, algorithms, issuer Name, times, CRL extensions), their headers located with
+ *   asn1js' own identification and length block decoders (`TlvReader`);
+ * - the entry list is only located here and walked by crl-entries.ts, which reads each entry's
+ *   three TLV headers (SEQUENCE, INTEGER, Time) with a 30-line DER header reader of its own
+ *   (`DerHeader`) and hashes the serial's content bytes straight into the serial table
+ *   (crl-serial-table.ts); an entry's extensions, when it has some, are decoded by `asn1js.fromBER`.
+ * Why a header reader of our own in that one loop: it runs 300 000 times for a 100 000-entry
+ * CRL, and asn1js 4's block decoders checked and converted their buffer argument on each call
+ * (`@peculiar/utils`' `isArrayBuffer`/`tagOf`, `Object.prototype.toString`, twice per header):
+ * ~42% of a cold load's CPU, the entry walk 134 ms of 173 (docs/trust.md). Reading a tag byte
+ * and a definite length is small enough to own and test (test/unit/native-host/trust/
+ * crl-entries.test.ts); what the structure means stays asn1js' (and pkijs') everywhere else.
+ * DER only: indefinite lengths, non-minimal lengths, truncation, trailing bytes and out-of-order
+ * fields are refused. Throws `Error` with a message saying what is wrong; crl-store.ts turns it
+ * into "unavailable".
  */
 
 export interface DecodedExtension {
@@ -42,7 +51,15 @@ export interface DecodedCrl {
 export const MAX_CRL_BYTES = 64 * 1024 * 1024;
 const UNIVERSAL = 1;
 const CONTEXT = 3;
-const TAG = { integer: 2, bitString: 3, octetString: 4, oid: 6, sequence: 16, utc: 23, gen: 24 };
+export const TAG = {
+  integer: 2,
+  bitString: 3,
+  octetString: 4,
+  oid: 6,
+  sequence: 16,
+  utc: 23,
+  gen: 24,
+};
 
 interface Tlv {
   tagClass: number;
@@ -235,45 +252,4 @@ export function decodeCrl(der: Uint8Array): DecodedCrl {
     entries,
     bytes,
   };
-}
-
-/**
- * Calls `onSerial` with the serial number (lower-case hex, no leading zeros, as
- * `normalizeSerial`) of each revoked entry, and `onExtensions` with the extensions of those that
- * have some. Each entry must be SEQUENCE { INTEGER, Time, Extensions? } and nothing else.
- */
-export function forEachEntry(
-  crl: DecodedCrl,
-  onSerial: (serial: string) => void,
-  onExtensions: (extensions: DecodedExtension[], serial: string) => void,
-): number {
-  const r = new TlvReader(crl.bytes);
-  const hex = Buffer.from(r.buffer);
-  const { end } = crl.entries;
-  let at = crl.entries.start;
-  let count = 0;
-  while (at < end) {
-    const entry = r.expect(at, end, TAG.sequence, 'revoked entry');
-    const serial = r.expect(entry.start, entry.end, TAG.integer, 'userCertificate');
-    if (serial.end === serial.start) throw new Error('CRL userCertificate: empty INTEGER');
-    const date = r.read(serial.end, entry.end, 'revocationDate');
-    if (!isTime(date)) throw new Error('CRL revocationDate: not a time');
-    let first = serial.start;
-    while (first < serial.end - 1 && hex[first] === 0) first++;
-    let text = hex.toString('hex', first, serial.end);
-    if (text.charCodeAt(0) === 0x30) text = text.slice(1); // "0f" → "f"
-    onSerial(text);
-    if (date.end !== entry.end) {
-      if (crl.version !== 2) throw new Error('CRL v1 entry with extensions');
-      const extTlv = r.expect(date.end, entry.end, TAG.sequence, 'crlEntryExtensions');
-      if (extTlv.end !== entry.end) throw new Error('CRL revoked entry: unexpected element');
-      onExtensions(
-        decodeExtensions(r.decode(date.end, extTlv, 'crlEntryExtensions'), 'crlEntryExtensions'),
-        text,
-      );
-    }
-    at = entry.end;
-    count += 1;
-  }
-  return count;
 }

@@ -8,7 +8,7 @@ import { buildSerialTable, SerialTable, TABLE_USABLE, tableSlots } from './crl-s
 /**
  * The serial numbers of a CRL that has already been decoded, signature-verified, checked and
  * walked (ECO.1.1.6), kept beside the cached CRL file so that a later start or reload of the same
- * CRL bytes answers lookups from this file instead of walking the entries again with asn1js (see
+ * CRL bytes answers lookups from this file instead of walking the entries again (see
  * docs/trust.md for the figures). The envelope is still decoded and the signature still verified
  * on every load (crl-index.ts); this file only replaces the entry walk.
  *
@@ -93,16 +93,22 @@ export class CrlIndexCache {
     return new SerialTable(body, table, count);
   }
 
-  /** Keeps `serials` as the index of these CRL bytes of `url`. Best effort: never throws. */
-  write(url: string, sha256: string, serials: Set<string>): void {
+  /**
+   * Keeps `serials` as the index of these CRL bytes of `url`: a table as the entry walk builds it
+   * (written as is), or distinct serials (a table built). Best effort: never throws.
+   */
+  write(url: string, sha256: string, serials: SerialTable | Set<string>): void {
     if (!TABLE_USABLE) return;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const key = this.loadKey(true);
       if (!key) return;
-      const { body, table } = buildSerialTable(serials);
+      const { body, table } = serials instanceof SerialTable ? serials : buildSerialTable(serials);
       const header = `${MAGIC} ${CRL_INDEX_VERSION} ${sha256} ${serials.size} ${body.length}`;
-      const payload = Buffer.concat([body, new Uint8Array(table.buffer)]);
+      const payload = Buffer.concat([
+        body,
+        new Uint8Array(table.buffer, table.byteOffset, table.byteLength),
+      ]);
       const mac = this.mac(key, header, url, payload).toString('hex');
       writePrivateFile(this.file(url), Buffer.concat([Buffer.from(`${header} ${mac}\n`), payload]));
     } catch {

@@ -3,7 +3,8 @@ import type { X509Certificate as NodeCertificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type DecodedCrl, type DecodedExtension, decodeCrl, forEachEntry } from './crl-decode';
+import { type DecodedCrl, type DecodedExtension, decodeCrl } from './crl-decode';
+import { indexEntries } from './crl-entries';
 import { type CrlIndexCache, crlSha256 } from './crl-index-cache';
 import type { SerialSet } from './crl-serial-table';
 import { verifyCrlSignature } from './crl-signature';
@@ -14,7 +15,7 @@ export interface IndexedCrl {
   issuer: string;
   thisUpdate: Date;
   nextUpdate: Date;
-  /** Normalised hex serial numbers (`normalizeSerial`): a `Set`, or the index cache's table. */
+  /** Normalised hex serial numbers (`normalizeSerial`), in crl-serial-table.ts' hash table. */
   revoked: SerialSet;
   fetchedAt: number;
   /** `entries`: the entry list was walked; `index-cache`: read from a verified index file. */
@@ -71,15 +72,10 @@ export async function indexCrl(
   if (cached) {
     return { ...common, nextUpdate: crl.nextUpdate, revoked: cached, indexedFrom: 'index-cache' };
   }
-  const revoked = new Set<string>();
-  forEachEntry(
-    crl,
-    (serial) => revoked.add(serial),
-    (extensions, serial) => {
-      const critical = extensions.find((e) => e.critical);
-      if (critical) throw new Error(`CRL entry ${serial} has a critical extension ${critical.oid}`);
-    },
-  );
+  const revoked = indexEntries(crl, (extensions, serial) => {
+    const critical = extensions.find((e) => e.critical);
+    if (critical) throw new Error(`CRL entry ${serial} has a critical extension ${critical.oid}`);
+  });
   cache?.write(url, sha256, revoked);
   return { ...common, nextUpdate: crl.nextUpdate, revoked, indexedFrom: 'entries' };
 }

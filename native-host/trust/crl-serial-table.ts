@@ -8,9 +8,11 @@ import { endianness } from 'node:os';
  * - `table`: an open-addressing hash table (linear probing, FNV-1a 32-bit of the hex text, load
  *   ≤ 1/2), each slot holding 1 + the offset of a serial in `body`, 0 when empty.
  * Lookups are O(1): one hash of the probe and a byte comparison per probed slot.
+ * The cold path (crl-entries.ts) builds the same table straight from the CRL's serial bytes
+ * (`SerialTableBuilder`): no string per serial, no `Set`, and the index cache writes it as is.
  */
 
-/** What a CRL's index offers: a `Set<string>` is one too (the cold path). */
+/** What a CRL's index offers (a `Set<string>` is one too). */
 export interface SerialSet extends Iterable<string> {
   readonly size: number;
   has(serial: string): boolean;
@@ -26,9 +28,15 @@ export function tableSlots(count: number): number {
   return slots;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const NEWLINE = 0x0a;
+/** The character codes of `0123456789abcdef`. */
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
 function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 
@@ -53,8 +61,8 @@ export class SerialTable implements SerialSet {
 
   /** `body` and `table` as `buildSerialTable` made them (checked by the caller's HMAC). */
   constructor(
-    private readonly body: Uint8Array,
-    private readonly table: Uint32Array,
+    readonly body: Uint8Array,
+    readonly table: Uint32Array,
     readonly size: number,
   ) {
     this.mask = table.length - 1;
@@ -68,7 +76,7 @@ export class SerialTable implements SerialSet {
       const entry = table[slot]!;
       if (entry === 0) return false;
       const start = entry - 1;
-      if (start + length < body.length && body[start + length] === 0x0a) {
+      if (start + length < body.length && body[start + length] === NEWLINE) {
         let same = true;
         for (let i = 0; i < length && same; i++) same = body[start + i] === serial.charCodeAt(i);
         if (same) return true;
@@ -87,5 +95,97 @@ export class SerialTable implements SerialSet {
       );
       start = end + 1;
     }
+  }
+}
+
+/**
+ * Builds a `SerialTable` from serial numbers given as spans of DER INTEGER content bytes in one
+ * buffer (a CRL's entries), equal to `buildSerialTable` of their `normalizeSerial` texts in the
+ * same order: leading zero bytes dropped (one kept), lower-case hex without a leading `0` digit;
+ * duplicates kept once. `add` stores two offsets; `finish` writes each serial's hex into `body`
+ * while hashing it, then inserts it: linear in the bytes, no string per serial.
+ */
+export class SerialTableBuilder {
+  private spans = new Uint32Array(1024);
+  private count = 0;
+  /** Upper bound of the body's length: 2 hex digits per byte and a newline per serial. */
+  private bodyBytes = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** The serial whose content bytes are `bytes[start..end)` (not empty). */
+  add(start: number, end: number): void {
+    if (2 * this.count + 2 > this.spans.length) {
+      const grown = new Uint32Array(this.spans.length * 2);
+      grown.set(this.spans);
+      this.spans = grown;
+    }
+    this.spans[2 * this.count] = start;
+    this.spans[2 * this.count + 1] = end;
+    this.count += 1;
+    this.bodyBytes += 2 * (end - start) + 1;
+  }
+
+  finish(): SerialTable {
+    const { bytes, spans, count } = this;
+    const body = Buffer.alloc(this.bodyBytes);
+    const table = new Uint32Array(tableSlots(count));
+    const mask = table.length - 1;
+    let offset = 0;
+    let size = 0;
+    for (let i = 0; i < count; i++) {
+      let at = spans[2 * i]!;
+      const end = spans[2 * i + 1]!;
+      while (at < end - 1 && bytes[at] === 0) at++;
+      let write = offset;
+      let h = FNV_OFFSET;
+      for (; at < end; at++) {
+        const byte = bytes[at]!;
+        if (write !== offset || byte >= 0x10) {
+          const high = HEX_DIGITS[byte >> 4]!;
+          body[write++] = high;
+          h = Math.imul(h ^ high, FNV_PRIME);
+        }
+        const low = HEX_DIGITS[byte & 15]!;
+        body[write++] = low;
+        h = Math.imul(h ^ low, FNV_PRIME);
+      }
+      const slot = findSlot(body, table, mask, h & mask, offset, write - offset);
+      if (slot < 0) continue; // a duplicate: its hex is overwritten by the next serial
+      table[slot] = offset + 1;
+      body[write] = NEWLINE;
+      offset = write + 1;
+      size += 1;
+    }
+    const serials = new SerialTable(body.subarray(0, offset), table, size);
+    if (tableSlots(size) === table.length) return serials;
+    // Duplicates made the table larger than the index file's format says: built again (rare).
+    const rebuilt = buildSerialTable(serials);
+    return new SerialTable(rebuilt.body, rebuilt.table, size);
+  }
+}
+
+/**
+ * The empty slot, from `slot` on, for the `length` hex digits at `body[offset..]`; -1 when the
+ * table already holds the same serial.
+ */
+function findSlot(
+  body: Uint8Array,
+  table: Uint32Array,
+  mask: number,
+  slot: number,
+  offset: number,
+  length: number,
+): number {
+  for (;;) {
+    const entry = table[slot]!;
+    if (entry === 0) return slot;
+    const start = entry - 1;
+    if (body[start + length] === NEWLINE) {
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = body[start + i] === body[offset + i];
+      if (same) return -1;
+    }
+    slot = (slot + 1) & mask;
   }
 }
