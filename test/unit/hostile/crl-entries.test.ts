@@ -1,7 +1,6 @@
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill
 import assert from 'node:assert/strict';
 import type { X509Certificate as NodeCertificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { indexCrl } from '../../../native-host/trust/crl-store';
 import { buildCrl, type CrlSpec } from '../../../lab/fixtures/crl-builder';
 import { type MiniPki, miniPki } from '../../../lab/sandbox/pki/mini-pki';
@@ -12,9 +11,9 @@ import {
   REASON_CODE,
   tlv,
   UTC_TIME,
+  entriesCrlSpec,
 } from '../../fixtures/crl-entries';
 
-const DAY = 86_400_000;
 const URL = 'http://pki.test/crl';
 
 /**
@@ -29,19 +28,7 @@ describe('hostile: malformed revoked entries in a signed CRL (crl-entries.ts)', 
 
   before(async () => {
     pki = await miniPki();
-    const issuer = new Uint8Array(
-      new x509.X509Certificate(pki.organisations.raw).subjectName.toArrayBuffer(),
-    );
-    spec = (rawEntries, version) => ({
-      issuer,
-      serials: [],
-      rawEntries,
-      thisUpdate: new Date(Date.now() - DAY),
-      nextUpdate: new Date(Date.now() + 7 * DAY),
-      signingKey: pki.organisationsKey,
-      signing: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-      ...(version === null ? { version } : {}),
-    });
+    spec = entriesCrlSpec(pki);
   });
 
   /** The message indexCrl refuses the CRL with, or the serials it indexed. */

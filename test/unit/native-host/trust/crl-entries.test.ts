@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as asn1js from 'asn1js';
-import * as x509 from '@peculiar/x509';
 import { normalizeSerial } from '../../../../native-host/trust/certificate-info';
 import { CrlIndexCache } from '../../../../native-host/trust/crl-index-cache';
 import {
@@ -15,9 +14,8 @@ import {
 import { indexCrl } from '../../../../native-host/trust/crl-store';
 import { buildCrl, type CrlSpec } from '../../../../lab/fixtures/crl-builder';
 import { type MiniPki, miniPki } from '../../../../lab/sandbox/pki/mini-pki';
-import { concat, entry, REASON_CODE, tlv } from '../../../fixtures/crl-entries';
+import { concat, entriesCrlSpec, entry, REASON_CODE, tlv } from '../../../fixtures/crl-entries';
 
-const DAY = 86_400_000;
 const URL = 'http://pki.test/crl';
 
 describe('trust: the cold entry walk and its serial table (crl-entries.ts)', function () {
@@ -28,18 +26,7 @@ describe('trust: the cold entry walk and its serial table (crl-entries.ts)', fun
 
   before(async () => {
     pki = await miniPki();
-    const issuer = new Uint8Array(
-      new x509.X509Certificate(pki.organisations.raw).subjectName.toArrayBuffer(),
-    );
-    spec = (rawEntries) => ({
-      issuer,
-      serials: [],
-      rawEntries,
-      thisUpdate: new Date(Date.now() - DAY),
-      nextUpdate: new Date(Date.now() + 7 * DAY),
-      signingKey: pki.organisationsKey,
-      signing: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-    });
+    spec = entriesCrlSpec(pki);
   });
 
   after(() => {
