@@ -20,17 +20,8 @@ import {
 import type * as z from './zod';
 
 export { PROTOCOL_MIN_VERSION, PROTOCOL_VERSION } from './envelope';
-export {
-  EVENTS,
-  type EventName,
-  type HostEvent,
-  MESSAGES,
-  type MessageType,
-  type Params,
-  type Request,
-  type Response,
-  type Result,
-} from './registry';
+// MESSAGES, EVENTS and the types derived from them.
+export * from './registry';
 // In their own module so the host answers `hello` without building every message's schemas.
 export { idOf, makeError, makeResult } from './replies';
 
