@@ -186,7 +186,9 @@ async function run(win, op, data) {
         characterData: true,
         attributes: true,
       });
-      watches.set(`${data.key}@${win.browsingContext.id}`, { seen, observer });
+      const id = `${data.key}@${win.browsingContext.id}`;
+      watches.get(id)?.observer.disconnect(); // a key used again starts afresh
+      watches.set(id, { seen, observer });
       return true;
     }
     case 'watched': {

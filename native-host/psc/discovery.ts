@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { HOST_WAITS_MS } from '../../shared/protocol/deadlines';
 import { pscEndpointsFault } from '../config/psc-url';
 import { type ClientAuthConfig, clientAuthSetup } from './client-auth';
 import type { PscEndpoints } from './presets';
@@ -31,6 +32,7 @@ export async function discoverPsc(options: PscClientOptions): Promise<client.Con
     const response = await fetch(endpoints.discovery, {
       headers: { accept: 'application/json' },
       redirect: 'error',
+      signal: AbortSignal.timeout(HOST_WAITS_MS.pscRequest),
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     metadata = (await response.json()) as client.ServerMetadata;
@@ -46,6 +48,7 @@ export async function discoverPsc(options: PscClientOptions): Promise<client.Con
   const setup = await clientAuthSetup(auth);
   const config = new client.Configuration(metadata, clientId, setup.metadata, setup.clientAuth);
   if (setup.fetch) config[client.customFetch] = setup.fetch;
+  config.timeout = HOST_WAITS_MS.pscRequest / 1000; // each request to PSC (openid-client: seconds)
   if (options.allowHttp) client.allowInsecureRequests(config);
   return config;
 }

@@ -56,13 +56,14 @@ export function lpsRequest<T>(
   schema: z.ZodMiniType<T>,
   { auth, body }: { auth?: string; body?: unknown } = {},
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
+  const timeoutMs = target.timeoutMs ?? HOST_WAITS_MS.lpsRequest;
+  let total: NodeJS.Timeout | undefined;
+  const answer = new Promise<T>((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify({ v: LPS_API_VERSION, ...body });
-    const request = https.request({
-      ...options(target, path, auth),
-      method,
-      timeout: target.timeoutMs ?? HOST_WAITS_MS.lpsRequest,
-    });
+    const request = https.request({ ...options(target, path, auth), method, timeout: timeoutMs });
+    // The socket's idle timeout does not bound a server that answers a byte at a time: the whole
+    // exchange has the same bound (shared/protocol/deadlines.ts).
+    total = setTimeout(() => request.destroy(new Error('no answer in time')), timeoutMs);
     if (text) {
       request.setHeader('content-type', 'application/json');
       request.setHeader('content-length', Buffer.byteLength(text));
@@ -86,6 +87,7 @@ export function lpsRequest<T>(
     });
     request.end(text);
   });
+  return answer.finally(() => clearTimeout(total));
 }
 
 function decode<T>(status: number, bytes: Buffer, schema: z.ZodMiniType<T>): T {

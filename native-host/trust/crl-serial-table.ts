@@ -34,6 +34,18 @@ const NEWLINE = 0x0a;
 /** The character codes of `0123456789abcdef`. */
 const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
+/**
+ * Most slots one insertion may probe. The hash is not keyed (the index file keeps the table), so
+ * serials chosen to collide could make building it quadratic; an insertion probing more than this
+ * refuses the CRL instead. At a load of at most 1/2, linear probing reaches it by chance with a
+ * probability under 1e-15 for a million serials, so no genuine CRL is refused.
+ */
+export const MAX_PROBES = 256;
+
+function tooManyCollisions(): never {
+  throw new Error('CRL serial numbers collide in the index beyond any chance (crafted?)');
+}
+
 function fnv1a(text: string): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
@@ -49,7 +61,10 @@ export function buildSerialTable(serials: Iterable<string>): { body: Buffer; tab
   let offset = 0;
   for (const serial of list) {
     let slot = fnv1a(serial) & mask;
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    for (let probes = 0; table[slot] !== 0; probes++) {
+      if (probes === MAX_PROBES) tooManyCollisions();
+      slot = (slot + 1) & mask;
+    }
     table[slot] = offset + 1;
     offset += serial.length + 1;
   }
@@ -177,7 +192,8 @@ function findSlot(
   offset: number,
   length: number,
 ): number {
-  for (;;) {
+  for (let probes = 0; ; probes++) {
+    if (probes > MAX_PROBES) tooManyCollisions();
     const entry = table[slot]!;
     if (entry === 0) return slot;
     const start = entry - 1;

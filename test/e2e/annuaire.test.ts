@@ -189,10 +189,16 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       return v.s!.text === 'Aucune entrée ne correspond.' && v;
     });
     assert.equal(none.results!.hidden, true);
-    assert.deepEqual((await suite.watched(dialog, 'summary')).slice(-2), [
-      { text: 'Recherche…', hidden: false, sign: 'busy' },
-      { text: 'Aucune entrée ne correspond.', hidden: false, sign: null },
-    ]);
+    const summaries = await suite.watched(dialog, 'summary');
+    assert.ok(
+      summaries.some((s) => s.text === 'Recherche…' && s.sign === 'busy' && !s.hidden),
+      JSON.stringify(summaries),
+    );
+    assert.deepEqual(summaries.at(-1), {
+      text: 'Aucune entrée ne correspond.',
+      hidden: false,
+      sign: null,
+    });
     // The 100 cap in words: a one-letter prefix over the whole directory.
     await suite.page(dialog, 'fill', { selector: '[name=profession]', value: '' });
     await suite.page(dialog, 'fill', { selector: '[name=name]', value: '' });

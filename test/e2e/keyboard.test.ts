@@ -4,7 +4,10 @@ import { ORG, PAUL } from '../../lab/sandbox/people';
 import { KEY, type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
 import { e2eWorld } from './lib/world';
 
-type Read = Record<string, { text: string; hidden: boolean; data: Record<string, string> } | null>;
+type Read = Record<
+  string,
+  { text: string; hidden: boolean; data: Record<string, string>; value?: string } | null
+>;
 interface Focused {
   id: string;
   tag: string;
@@ -146,6 +149,41 @@ describe('[e2e] keyboard only: adding a mailbox and sending an XDM from the comp
     await suite.keys(KEY.space);
     assert.equal((await focused(panel)).checked, true);
     await suite.saveScreenshot('compose-panel-keyboard.png');
+    // A view pushed while the focus is on a generated button (a patient's, rebuilt with every
+    // view): a file attached, then removed, each pushes one. The focus comes back to the rebuilt
+    // button of the same patient, visibly, not to the page's body.
+    const onPatient = await tabTo(
+      panel,
+      (f) => f.tag === 'button' && ('ins' in f.data || 'checkIns' in f.data),
+      12,
+    );
+    const patientButton =
+      'ins' in onPatient.data
+        ? `#cp-patients button[data-ins="${onPatient.data.ins}"]`
+        : `#cp-patients button[data-check-ins="${onPatient.data.checkIns}"]`;
+    const focusBack = async (change: () => Promise<unknown>) => {
+      // The button's value marks this very element: a rebuilt one has none.
+      await suite.page(panel, 'fill', { selector: patientButton, value: 'before the view' });
+      await change();
+      await waitFor('the patients rebuilt by the new view', async () => {
+        const v = await read(panel, { b: patientButton });
+        return v.b?.value === '';
+      });
+      const f = await focused(panel);
+      assert.deepEqual([f.tag, f.data], ['button', onPatient.data]);
+      assert.equal(f.focusVisible, true);
+    };
+    let note = 0;
+    await focusBack(async () => {
+      ({ id: note } = await suite.page<{ id: number }>(panel, 'attach', {
+        tabId: tab,
+        name: 'note.txt',
+        base64: Buffer.from('Une note.').toString('base64'),
+      }));
+    });
+    await focusBack(() =>
+      suite.page(panel, 'call', { api: 'compose.removeAttachment', args: [tab, note] }),
+    );
     await suite.closePage(panel);
     // Thunderbird's own keyboard command in the compose window: Ctrl+Enter, send now.
     await suite.inWindow('msgcompose', () => suite.keys({ with: KEY.control, key: KEY.enter }));

@@ -189,7 +189,8 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
 
   it('a server that accepts the connection and never speaks: each side of the test fails with E_CONNECTION_TEST_TIMEOUT before the add-on stops waiting, and the mailbox keeps that error', async function () {
     this.timeout(60_000);
-    const silent = net.createServer(() => {}); // accepts, says nothing
+    const accepted: net.Socket[] = [];
+    const silent = net.createServer((socket) => accepted.push(socket)); // accepts, says nothing
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
     try {
@@ -211,6 +212,7 @@ describe('mailbox.test and per-mailbox state (real Dovecot, PSC stub)', function
       assert.equal((await listed(APP.address)).lastError?.code, 'E_CONNECTION_TEST_TIMEOUT');
     } finally {
       await host.remove(APP.address);
+      for (const socket of accepted) socket.destroy();
       silent.close();
     }
   });

@@ -51,16 +51,12 @@ function item(text: string, cls?: string): HTMLLIElement {
   return li;
 }
 
-function button(
-  text: string,
-  onClick: (event: MouseEvent) => void,
-  data: Record<string, string> = {},
-) {
+function button(text: string, onClick?: () => void, data: Record<string, string> = {}) {
   const b = document.createElement('button');
   b.type = 'button';
   b.textContent = text;
   for (const [k, v] of Object.entries(data)) b.dataset[k] = v;
-  b.addEventListener('click', onClick);
+  if (onClick) b.addEventListener('click', onClick);
   return b;
 }
 
@@ -173,36 +169,32 @@ function renderPatient(plan: Plan): void {
 function renderPdfActions(plan: Plan): void {
   $('cp-pdf-actions').replaceChildren(
     ...plan.pdfRenames.map((r) =>
-      button(
+      actionButton(
         t('composeRenamePdf', [r.from, r.to]),
-        () => void act('pdf.rename', { from: r.from, to: r.to }),
-        {
-          rename: r.from,
-        },
+        'pdf.rename',
+        { from: r.from, to: r.to },
+        { rename: r.from },
       ),
     ),
     ...plan.embeddedPdfOffers.map((o) =>
-      button(
+      actionButton(
         t('composeAttachEmbedded', o.pdfName),
-        () => void act('pdf.attachEmbedded', { ...o }),
+        'pdf.attachEmbedded',
+        { ...o },
         {
           embedded: o.pdfName,
         },
       ),
     ),
+    // Generation takes a moment (the renderer loads on first use): the status line says so until
+    // the view comes back (render resets it) or an error replaces it.
     ...plan.pdfaOffers.map((o) =>
-      button(
+      actionButton(
         t('composeAttachPdfA', o.pdfName),
-        (event) => {
-          // Generation takes a moment (the renderer loads on first use): say so until the view
-          // comes back (render resets the status) or an error replaces it; the button says it is
-          // busy meanwhile, and a second press does nothing (act).
-          const pressed = event.currentTarget as HTMLButtonElement;
-          status(t('composePdfAWorking', o.pdfName), 'busy');
-          pressed.setAttribute('aria-busy', 'true');
-          void act('pdf.attachPdfA', { ...o }).finally(() => pressed.removeAttribute('aria-busy'));
-        },
+        'pdf.attachPdfA',
+        { ...o },
         { pdfa: o.pdfName },
+        () => status(t('composePdfAWorking', o.pdfName), 'busy'),
       ),
     ),
   );
@@ -250,9 +242,7 @@ function renderPatients(view: PanelView): void {
         const td = document.createElement('td');
         if (p.address)
           td.append(
-            button(t('composeWriteTo'), () => void act('patient.add', { ins: p.ins }), {
-              ins: p.ins,
-            }),
+            actionButton(t('composeWriteTo'), 'patient.add', { ins: p.ins }, { ins: p.ins }),
           );
         else {
           // Issue 19.4: a patient who wrote is offered, but written to only once the user
@@ -298,15 +288,17 @@ function renderConflicts(view: PanelView): void {
       li.dataset.ins = c.ins;
       li.append(
         ' ',
-        button(
+        actionButton(
           t('composeConflictAccept'),
-          () => void act('patient.resolveConflict', { ins: c.ins, accept: true }),
-          { conflict: 'accept' },
+          'patient.resolveConflict',
+          { ins: c.ins, accept: true },
+          { conflict: 'accept', ins: c.ins },
         ),
-        button(
+        actionButton(
           t('composeConflictKeep'),
-          () => void act('patient.resolveConflict', { ins: c.ins, accept: false }),
-          { conflict: 'keep' },
+          'patient.resolveConflict',
+          { ins: c.ins, accept: false },
+          { conflict: 'keep', ins: c.ins },
         ),
       );
       return li;
@@ -324,29 +316,79 @@ function renderOptions(identity: Identity, plan: Plan): void {
   if (document.activeElement !== contact && plan.replyTo) contact.value = plan.replyTo;
 }
 
-/** The actions under way: a second press of the same button while it works does nothing. */
+/**
+ * The button actions under way. A button's action is sent once at a time: pressed again while it
+ * runs, the button does nothing, and it says it is busy (aria-busy) until the answer. Settings a
+ * user may change back and forth (receipts, X-MSS-NIL, the APP contact) go through `act` without
+ * a button's key: each change is sent.
+ */
 const working = new Set<string>();
+const buttonKeys = new WeakMap<HTMLButtonElement, string>();
+const actionKey = (type: PanelMessageType, params: unknown) => `${type} ${JSON.stringify(params)}`;
+
+/** aria-busy on every button whose action is under way, and on no other. */
+function markBusy(): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#cp-main button')) {
+    const key = buttonKeys.get(b);
+    if (key && working.has(key)) b.setAttribute('aria-busy', 'true');
+    else b.removeAttribute('aria-busy');
+  }
+}
+
+/** Makes `b` send `type` with `params` when pressed, once at a time (`before` runs first). */
+function bindAction<T extends PanelMessageType>(
+  b: HTMLButtonElement,
+  type: T,
+  params: PanelParams<T>,
+  before?: () => void,
+): HTMLButtonElement {
+  const key = actionKey(type, params);
+  buttonKeys.set(b, key);
+  b.addEventListener('click', () => {
+    if (working.has(key)) return;
+    before?.();
+    working.add(key);
+    markBusy();
+    void act(type, params).finally(() => {
+      working.delete(key);
+      markBusy();
+    });
+  });
+  if (working.has(key)) b.setAttribute('aria-busy', 'true');
+  return b;
+}
+
+/** A generated button for one action (see bindAction). */
+function actionButton<T extends PanelMessageType>(
+  text: string,
+  type: T,
+  params: PanelParams<T>,
+  data: Record<string, string>,
+  before?: () => void,
+): HTMLButtonElement {
+  return bindAction(
+    button(text, () => {}, data),
+    type,
+    params,
+    before,
+  );
+}
 
 async function act<T extends PanelMessageType>(type: T, params: PanelParams<T>): Promise<void> {
-  const key = `${type} ${JSON.stringify(params)}`;
-  if (working.has(key)) return;
-  working.add(key);
   try {
     await call(type, params);
   } catch (error) {
     status(said(toMssanteError(error)), 'error');
-  } finally {
-    working.delete(key);
   }
 }
 
-$('cp-label-fix').addEventListener('click', () => void act('sender.fixLabel', {}));
+bindAction($<HTMLButtonElement>('cp-label-fix'), 'sender.fixLabel', {});
 for (const key of ['dsn', 'mdn', 'fin'] as const)
   $<HTMLInputElement>(`cp-${key}`).addEventListener(
     'change',
     (e) => void act('receipts.toggle', { key, value: (e.target as HTMLInputElement).checked }),
   );
-$('cp-save-defaults').addEventListener('click', () => void act('receipts.saveDefaults', {}));
+bindAction($<HTMLButtonElement>('cp-save-defaults'), 'receipts.saveDefaults', {});
 $('cp-nil-save').addEventListener(
   'click',
   () => void act('sender.setNil', { nil: $<HTMLInputElement>('cp-nil').value }),

@@ -100,7 +100,11 @@ function renderKind(): void {
   $('from-preview').textContent = label || t('setupFromMissing');
 }
 
-/** A lookup under way: Enter pressed again meanwhile does not start a second one. */
+/**
+ * A lookup under way: Enter pressed again meanwhile does not start a second one, and the address
+ * cannot change under it (read-only until the answer), so what is shown and used next is always
+ * the answer for the address in the field.
+ */
 let lookingUp = false;
 
 async function lookup(event: Event): Promise<void> {
@@ -113,6 +117,7 @@ async function lookup(event: Event): Promise<void> {
   discovered = null;
   $('lookup-busy').hidden = false;
   $('lookup').setAttribute('aria-busy', 'true');
+  input('address').readOnly = true;
   try {
     const found = await hostRequest('autoconfig.lookup', { address });
     showFound(found);
@@ -126,6 +131,7 @@ async function lookup(event: Event): Promise<void> {
   } finally {
     $('lookup-busy').hidden = true;
     $('lookup').removeAttribute('aria-busy');
+    input('address').readOnly = false;
     lookingUp = false;
   }
 }

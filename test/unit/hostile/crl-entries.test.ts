@@ -1,6 +1,11 @@
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill
 import assert from 'node:assert/strict';
 import type { X509Certificate as NodeCertificate } from 'node:crypto';
+import {
+  buildSerialTable,
+  MAX_PROBES,
+  tableSlots,
+} from '../../../native-host/trust/crl-serial-table';
 import { indexCrl } from '../../../native-host/trust/crl-store';
 import { buildCrl, type CrlSpec } from '../../../lab/fixtures/crl-builder';
 import { type MiniPki, miniPki } from '../../../lab/sandbox/pki/mini-pki';
@@ -158,5 +163,39 @@ describe('hostile: malformed revoked entries in a signed CRL (crl-entries.ts)', 
       [entry('01', REASON_CODE), 'CRL v1 entry with extensions', null],
     ];
     for (const [raw, message, version] of cases) assert.equal(await outcome(raw, version), message);
+  });
+
+  it('hostile: serial numbers chosen to collide in the index table refuse the CRL (bounded probes), on the cold path and when the table is built from texts', async () => {
+    // FNV-1a 32-bit of the hex text, as crl-serial-table.ts hashes it (the hash is not keyed:
+    // the index file keeps the table), kept to the 10 bits a 300-serial table uses.
+    const fnv = (text: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    };
+    const count = MAX_PROBES + 44;
+    const mask = tableSlots(count) - 1;
+    const colliding: string[] = [];
+    for (let i = 1; colliding.length < count; i++) {
+      const serial = i.toString(16);
+      if ((fnv(serial) & mask) === 0) colliding.push(serial);
+    }
+    const message = 'CRL serial numbers collide in the index beyond any chance (crafted?)';
+    const { rawEntries: _unused, ...signed } = spec(new Uint8Array());
+    const crl = { ...signed, serials: colliding };
+    await assert.rejects(
+      indexCrl(await buildCrl(crl), pki.organisations as NodeCertificate, URL, Date.now()),
+      { message },
+    );
+    assert.throws(() => buildSerialTable(colliding), { message });
+    // As many serials that merely share the table: accepted.
+    const spread = Array.from({ length: count }, (_, i) => (i + 1).toString(16));
+    const accepted = await indexCrl(
+      await buildCrl({ ...crl, serials: spread }),
+      pki.organisations as NodeCertificate,
+      URL,
+      Date.now(),
+    );
+    assert.equal(accepted.revoked.size, count);
   });
 });
