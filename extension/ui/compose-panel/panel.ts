@@ -366,12 +366,7 @@ function actionButton<T extends PanelMessageType>(
   data: Record<string, string>,
   before?: () => void,
 ): HTMLButtonElement {
-  return bindAction(
-    button(text, () => {}, data),
-    type,
-    params,
-    before,
-  );
+  return bindAction(button(text, undefined, data), type, params, before);
 }
 
 async function act<T extends PanelMessageType>(type: T, params: PanelParams<T>): Promise<void> {
