@@ -51,7 +51,7 @@ export interface DecodedCrl {
 export const MAX_CRL_BYTES = 64 * 1024 * 1024;
 const UNIVERSAL = 1;
 const CONTEXT = 3;
-export const TAG = {
+const TAG = {
   integer: 2,
   bitString: 3,
   octetString: 4,
@@ -72,7 +72,7 @@ interface Tlv {
 }
 
 /** Reads TLV headers with asn1js' identification and length block decoders. */
-export class TlvReader {
+class TlvReader {
   private readonly block = new asn1js.BaseBlock();
   readonly buffer: ArrayBuffer;
 
@@ -118,16 +118,26 @@ export class TlvReader {
 
   /** Decodes one element fully with asn1js. */
   decode(offset: number, tlv: Tlv, what: string): asn1js.AsnType {
-    const view = this.element(offset, tlv);
-    const { offset: end, result } = asn1js.fromBER(view, {
-      maxContentLength: view.length,
-      parseEmbedded: false,
-      copyInput: false,
-    });
-    if (end !== view.length || result.error)
-      throw new Error(`CRL ${what}: ${result.error || 'bad DER'}`);
-    return result;
+    return decodeElement(this.bytes, offset, tlv.end, what);
   }
+}
+
+/** Decodes the one element `bytes[start..end)` (header included) fully with asn1js. */
+export function decodeElement(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  what: string,
+): asn1js.AsnType {
+  const view = bytes.subarray(start, end);
+  const { offset, result } = asn1js.fromBER(view, {
+    maxContentLength: view.length,
+    parseEmbedded: false,
+    copyInput: false,
+  });
+  if (offset !== view.length || result.error)
+    throw new Error(`CRL ${what}: ${result.error || 'bad DER'}`);
+  return result;
 }
 
 function isTime(tlv: Tlv): boolean {
@@ -174,7 +184,7 @@ export function decodeExtensions(value: asn1js.AsnType, what: string): DecodedEx
   });
 }
 
-/** The CRL's structure; the entry list is only located (see `forEachEntry`). */
+/** The CRL's structure; the entry list is only located (walked by crl-entries.ts). */
 export function decodeCrl(der: Uint8Array): DecodedCrl {
   if (der.length > MAX_CRL_BYTES) throw new Error(`CRL larger than ${MAX_CRL_BYTES} bytes`);
   const bytes = new Uint8Array(der); // own ArrayBuffer: offsets below are into it

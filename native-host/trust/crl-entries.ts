@@ -1,9 +1,8 @@
 import {
   type DecodedCrl,
   type DecodedExtension,
+  decodeElement,
   decodeExtensions,
-  TAG,
-  TlvReader,
 } from './crl-decode';
 import { SerialTable, SerialTableBuilder } from './crl-serial-table';
 
@@ -105,7 +104,6 @@ export function indexEntries(
   const { bytes } = crl;
   const h = new DerHeader(bytes);
   const table = new SerialTableBuilder(bytes);
-  let asn1: TlvReader | undefined;
   const { end } = crl.entries;
   let at = crl.entries.start;
   while (at < end) {
@@ -123,9 +121,7 @@ export function indexEntries(
       const extAt = h.end;
       h.expect(extAt, entryEnd, SEQUENCE, 'crlEntryExtensions');
       if (h.end !== entryEnd) throw new Error('CRL revoked entry: unexpected element');
-      asn1 ??= new TlvReader(bytes);
-      const extTlv = asn1.expect(extAt, entryEnd, TAG.sequence, 'crlEntryExtensions');
-      const extensions = asn1.decode(extAt, extTlv, 'crlEntryExtensions');
+      const extensions = decodeElement(bytes, extAt, h.end, 'crlEntryExtensions');
       onExtensions(
         decodeExtensions(extensions, 'crlEntryExtensions'),
         serialText(bytes, serialStart, serialEnd),
