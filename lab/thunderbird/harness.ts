@@ -484,6 +484,27 @@ export class ThunderbirdSuite {
     );
   }
 
+  /** Closes the current tab when it shows a message (a message opened in its own tab). */
+  async closeMessageTab(): Promise<void> {
+    await this.marionette.chrome(
+      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
+       if (tabmail.currentTabInfo.mode.name === 'mailMessageTab') tabmail.closeTab(tabmail.currentTabInfo);
+       return true;`,
+    );
+  }
+
+  /** Closes every compose window without asking to save (those a refused send left open…). */
+  async closeComposeWindows(): Promise<void> {
+    await this.marionette.chrome(
+      `for (const win of Services.wm.getEnumerator('msgcompose')) {
+         win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
+         win.ComposeChanged && (win.gContentChanged = false);
+         win.close();
+       }
+       return true;`,
+    );
+  }
+
   async closePage(bcId: number): Promise<void> {
     await this.marionette.chrome(
       `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');

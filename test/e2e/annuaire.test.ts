@@ -8,6 +8,7 @@ import {
 } from '../../lab/sandbox/annuaire/generate';
 import type { TestOperator } from '../../lab/sandbox/operator';
 import { type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { mailIn } from './lib/operator-flow';
 import { e2eWorld } from './lib/world';
 import { ELODIE, MARIE, PAUL } from '../../lab/sandbox/people';
 
@@ -88,16 +89,6 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       [address],
     );
 
-  const closeCompose = () =>
-    suite.marionette.chrome(
-      `for (const win of Services.wm.getEnumerator('msgcompose')) {
-         win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
-         win.ComposeChanged && (win.gContentChanged = false);
-         win.close();
-       }
-       return true;`,
-    );
-
   before(function () {
     ({ operator, suite, popup } = world);
     identityId = world.accounts.PER!.identityId;
@@ -128,12 +119,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     });
     assert.deepEqual(details.to, [`Paul DURAND <${PAUL.mailbox}>`]);
     await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
-    const received = await waitFor(
-      'the message in Paul’s mailbox',
-      async () =>
-        operator.dovecot.readMailbox(PAUL.mailbox).find((m) => m.includes('Avis cardiologique')),
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    const received = await mailIn(operator, PAUL.mailbox, (m) => m.includes('Avis cardiologique'));
     assert.match(received, new RegExp(`^To: Paul DURAND <${PAUL.mailbox}>`, 'm'));
   });
 
@@ -217,7 +203,7 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
     });
     await suite.saveScreenshot('annuaire.png');
     await suite.closePage(dialog);
-    await closeCompose();
+    await suite.closeComposeWindows();
   });
 
   it('[e2e] ECO.3.1.4 offline: the extraction file chosen with the file picker and imported from the dialog (progress shown; the columns a cut file lacks named) answers the autocomplete with slapd stopped', async function () {
@@ -301,6 +287,6 @@ describe('[e2e] the Annuaire Santé in Thunderbird (slapd, address book provider
       proposed.includes(`Élodie LEFÈVRE <${ELODIE.mailbox}>`),
       `autocomplete proposed: ${proposed.join(' | ')}`,
     );
-    await closeCompose();
+    await suite.closeComposeWindows();
   });
 });

@@ -125,16 +125,6 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
   };
   const read = (bc: number, selectors: Record<string, string>) =>
     suite.page<Read>(bc, 'read', selectors);
-  /** Closes every compose window without asking to save (those a refused send left open). */
-  const closeComposeWindows = () =>
-    suite.marionette.chrome(
-      `for (const win of Services.wm.getEnumerator('msgcompose')) {
-         win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
-         win.ComposeChanged && (win.gContentChanged = false);
-         win.close();
-       }
-       return true;`,
-    );
   const delivered = (address: string, marker: string) =>
     waitFor(
       `the message “${marker}” in ${address}`,
@@ -534,7 +524,7 @@ describe('[e2e] composing an MSSanté message in Thunderbird (XDM, headers, pati
         ] ?? []
       ).some((p) => p.ins === VIAL_PAUL.ins),
     );
-    await closeComposeWindows();
+    await suite.closeComposeWindows();
     const tab = await compose({
       subject: 'Votre compte rendu',
       plainTextBody: 'Bonjour Monsieur Vial.',

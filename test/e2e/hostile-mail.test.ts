@@ -5,6 +5,7 @@ import { ADDON_ID, type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/
 import { LEO, MARIE, PAUL } from '../../lab/sandbox/people';
 import { PATIENTS_KEY } from '../../shared/domain/mail/compose-patients';
 import { PATIENT_CONFLICTS_KEY } from '../../shared/domain/mail/patient-admission';
+import { mailIn, sendPlain } from './lib/operator-flow';
 import { e2eWorld } from './lib/world';
 
 // Issue 19, items 4, 6 and 10, in the real Thunderbird: mail written to fool the add-on.
@@ -224,24 +225,9 @@ describe('[e2e] hostile mail: patient picker, reports, banner (issue 19.4, 19.6,
         } | null>,
       { timeoutMs: 15_000, intervalMs: 300 },
     );
-  const closeMessageTab = () =>
-    suite.marionette.chrome(
-      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
-       if (tabmail.currentTabInfo.mode.name === 'mailMessageTab') tabmail.closeTab(tabmail.currentTabInfo);
-       return true;`,
-    );
-  const closeComposeWindows = () =>
-    suite.marionette.chrome(
-      `for (const win of Services.wm.getEnumerator('msgcompose')) {
-         win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
-         win.ComposeChanged && (win.gContentChanged = false);
-         win.close();
-       }
-       return true;`,
-    );
   afterEach(async function () {
-    await closeMessageTab().catch(() => undefined);
-    await closeComposeWindows().catch(() => undefined);
+    await suite.closeMessageTab().catch(() => undefined);
+    await suite.closeComposeWindows().catch(() => undefined);
   });
 
   it('[e2e] hostile: CSS that hides every element, the banner’s host and the root leaves the banner shown and on top', async function () {
@@ -314,7 +300,7 @@ describe('[e2e] hostile mail: patient picker, reports, banner (issue 19.4, 19.6,
       ((await stored<Known[]>(PATIENTS_KEY)) ?? []).find((p) => p.ins === VIAL_INS),
     );
     assert.deepEqual([vial.birthName, vial.qualified, vial.source], ['VIAL', true, 'xdm']);
-    await closeMessageTab();
+    await suite.closeMessageTab();
     // Someone writes as Paul Vial's Mon espace santé address with another name.
     dovecot.deliver(
       MARIE.mailbox,
@@ -407,7 +393,7 @@ describe('[e2e] hostile mail: patient picker, reports, banner (issue 19.4, 19.6,
     // No banner outside MSSanté accounts (19.3: its attachments are not even read)…
     assert.equal(await openMessage(localId), 'none');
     // …and the patient is not remembered: after an MSSanté archive shown next, only that one is.
-    await closeMessageTab();
+    await suite.closeMessageTab();
     assert.equal(await openMessage((await byMessageId('h-xdm@sandbox'))!.id), 'shown');
     await waitFor('Paul Vial among the known patients', async () =>
       ((await stored<Known[]>(PATIENTS_KEY)) ?? []).some((p) => p.ins === VIAL_INS),
@@ -421,19 +407,14 @@ describe('[e2e] hostile mail: patient picker, reports, banner (issue 19.4, 19.6,
 
   it('[e2e] hostile: forged read and delivery reports leave a sent message’s status alone; the recipient’s own read report counts', async function () {
     this.timeout(180_000);
-    const tab = await call<{ id: number }>('compose.beginNew', {
+    await sendPlain(suite, popup, {
       identityId,
       to: [PAUL.mailbox],
       subject: 'Rapports forges',
-      plainTextBody: 'Bonjour Paul.',
-      isPlainText: true,
+      body: 'Bonjour Paul.',
     });
-    await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
-    const received = await waitFor(
-      'the message in Paul’s mailbox',
-      async () =>
-        dovecot.readMailbox(PAUL.mailbox).find((m) => /^Subject: Rapports forges/m.test(m)),
-      { timeoutMs: 60_000, intervalMs: 500 },
+    const received = await mailIn(world.operator, PAUL.mailbox, (m) =>
+      /^Subject: Rapports forges/m.test(m),
     );
     const sentId = /^Message-ID: <([^>]+)>/m.exec(received)![1]!;
     // Recorded at send time: the one recipient, in the account it left from.

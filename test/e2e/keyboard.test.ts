@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ANESTH, buildXdm, pseudoPdf } from '../../lab/fixtures/xdm/generate';
 import { ORG, PAUL } from '../../lab/sandbox/people';
 import { KEY, type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { mailIn } from './lib/operator-flow';
 import { e2eWorld } from './lib/world';
 
 type Read = Record<
@@ -187,14 +188,9 @@ describe('[e2e] keyboard only: adding a mailbox and sending an XDM from the comp
     await suite.closePage(panel);
     // Thunderbird's own keyboard command in the compose window: Ctrl+Enter, send now.
     await suite.inWindow('msgcompose', () => suite.keys({ with: KEY.control, key: KEY.enter }));
-    const raw = await waitFor(
-      `the message in ${PAUL.mailbox}`,
-      async () =>
-        world.operator.dovecot
-          .readMailbox(PAUL.mailbox)
-          .map((m) => m.replace(/\r\n/g, '\n'))
-          .find((m) => m.includes(body)),
-      { timeoutMs: 60_000, intervalMs: 500 },
+    const raw = (await mailIn(world.operator, PAUL.mailbox, (m) => m.includes(body))).replace(
+      /\r\n/g,
+      '\n',
     );
     assert.match(raw, /^Disposition-Notification-To: /m);
     assert.match(raw, /^X-MSS-CODECDA: /m);

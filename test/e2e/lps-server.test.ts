@@ -5,7 +5,7 @@ import { HOST_NAMES } from '../../lab/sandbox/contracts';
 import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { MAILBOXES, NADIA, PRACTITIONERS } from '../../lab/sandbox/people';
 import { filesHolding, ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
-import { bridgedAccount, operatorHostConfig, sendPlain } from './lib/operator-flow';
+import { bridgedAccount, mailIn, operatorHostConfig, sendPlain } from './lib/operator-flow';
 
 const MARIE = { ...PRACTITIONERS[0]!, mailbox: PRACTITIONERS[0]!.mailbox! };
 const PAUL = { ...PRACTITIONERS[1]!, mailbox: PRACTITIONERS[1]!.mailbox! };
@@ -236,14 +236,7 @@ describe('[e2e] Thunderbird through the intermediate LPS server (its own process
       subject: 'Via le serveur LPS',
       body: 'Bonjour.',
     });
-    await waitFor(
-      'the message in Paul’s mailbox',
-      async () =>
-        operator.dovecot
-          .readMailbox(PAUL.mailbox)
-          .some((m) => m.includes('Subject: Via le serveur LPS')),
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    await mailIn(operator, PAUL.mailbox, (m) => m.includes('Subject: Via le serveur LPS'));
   });
 
   it('[e2e] ECO.1.2.7 the operator stops accepting the access token: the server renews it at PSC and mail keeps coming without user action', async function () {

@@ -10,7 +10,7 @@ import {
   type ThunderbirdSuite,
   waitFor,
 } from '../../lab/thunderbird/harness';
-import { sendPlain } from './lib/operator-flow';
+import { mailIn, sendPlain } from './lib/operator-flow';
 import { e2eWorld } from './lib/world';
 
 describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub, Dovecot)', function () {
@@ -108,17 +108,11 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       subject: 'Avis demandé',
       body: 'Bonjour Paul, votre avis ?',
     });
-    const received = await waitFor(
-      'the message in Paul’s mailbox',
-      async () =>
-        dovecot
-          .readMailbox(PAUL.mailbox)
-          .find(
-            (m) =>
-              m.includes('Subject: =?UTF-8?Q?Avis_demand=C3=A9?=') ||
-              m.includes('Subject: Avis demand'),
-          ),
-      { timeoutMs: 60_000, intervalMs: 500 },
+    const received = await mailIn(
+      operator,
+      PAUL.mailbox,
+      (m) =>
+        m.includes('Subject: =?UTF-8?Q?Avis_demand=C3=A9?=') || m.includes('Subject: Avis demand'),
     );
     assert.match(received, new RegExp(`From: "?Dr Marie MARTIN"? <${MARIE.mailbox}>`));
     assert.match(received, /^Message-ID: <.+>$/m);
@@ -145,11 +139,8 @@ describe('[e2e] an MSSanté mailbox in Thunderbird through the bridge (PSC stub,
       api: 'compose.sendMessage',
       args: [tab.id, { mode: 'sendNow' }],
     });
-    const received = await waitFor(
-      'the reply in Paul’s mailbox',
-      async () =>
-        dovecot.readMailbox(PAUL.mailbox).find((m) => /^In-Reply-To: <e2e-1@sandbox>$/m.test(m)),
-      { timeoutMs: 60_000, intervalMs: 500 },
+    const received = await mailIn(operator, PAUL.mailbox, (m) =>
+      /^In-Reply-To: <e2e-1@sandbox>$/m.test(m),
     );
     assert.match(received, /^References: <e2e-1@sandbox>$/m);
     assert.match(received, /^Subject: Re: Bonjour Marie$/m);

@@ -19,6 +19,7 @@ import {
 import { renderCdaPdfA } from '../../shared/domain/pdf/render';
 import { n3Cda } from '../../lab/fixtures/cda-n3';
 import { ADDON_ID, type ThunderbirdSuite, waitFor } from '../../lab/thunderbird/harness';
+import { mailIn, sendPlain } from './lib/operator-flow';
 import { e2eWorld } from './lib/world';
 import { LEO, MARIE, ORG, PAUL } from '../../lab/sandbox/people';
 
@@ -116,12 +117,6 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
          out[k] = [...(root?.querySelectorAll(s) ?? [])].map((e) => ({ text: e.textContent, data: { ...e.dataset } }));
        return out;`,
       [selectors],
-    );
-  const closeMessageTab = () =>
-    suite.marionette.chrome(
-      `const tabmail = Services.wm.getMostRecentWindow('mail:3pane').document.getElementById('tabmail');
-       if (tabmail.currentTabInfo.mode.name === 'mailMessageTab') tabmail.closeTab(tabmail.currentTabInfo);
-       return true;`,
     );
   /** Every picture lands in test-results/screenshots; those the docs use keep their docs name. */
   const screenshot = (name: string, docsName?: string) => suite.saveScreenshot(docsName ?? name);
@@ -308,7 +303,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     ({ accountId: accountKey, identityId } = world.accounts.PER!);
   });
   afterEach(async function () {
-    await closeMessageTab().catch(() => undefined);
+    await suite.closeMessageTab().catch(() => undefined);
   });
 
   it('[e2e] ECO.3.1.1 tags the MES patients’ messages “Patient MES” (with and without X-MSS-MES: FIN), not the colleague’s', async function () {
@@ -465,7 +460,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     });
     assert.equal(tabTitle, cleaned(oneSubject));
     await screenshot('message-tab-subject.png');
-    await closeMessageTab();
+    await suite.closeMessageTab();
     await call('messageDisplay.open', { messageId: multi.id, location: 'window' });
     try {
       const win = await shownIn('window', multi.id);
@@ -616,14 +611,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       const details = await call<{ subject: string }>('compose.getComposeDetails', reply.id);
       assert.equal(details.subject, `Re: ${oneSubject}`);
     } finally {
-      await suite.marionette.chrome(
-        `for (const win of Services.wm.getEnumerator('msgcompose')) {
-           win.gMsgCompose && (win.gMsgCompose.bodyModified = false);
-           win.gContentChanged = false;
-           win.close();
-         }
-         return true;`,
-      );
+      await suite.closeComposeWindows();
     }
     // A message of Local Folders (not an MSSanté account) with the prefix, even with a
     // display subject set, is shown as Thunderbird stores it.
@@ -645,7 +633,7 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     const local = await shownIn('tab', localId);
     assert.equal(local.header, oneSubject);
     assert.equal(local.title, oneSubject);
-    await closeMessageTab();
+    await suite.closeMessageTab();
     const colleague = (await byMessageId('r-colleague@sandbox'))!;
     await call('messageDisplay.open', { messageId: colleague.id, location: 'tab', active: true });
     const plain = await shownIn('tab', colleague.id);
@@ -916,15 +904,10 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
       .filter((m) => m.includes('disposition-notification')).length;
     assert.equal(before, 0);
     await openMessage((await byMessageId('r-mdn@sandbox'))!.id);
-    const mdn = await waitFor(
-      'the MDN in Paul’s mailbox',
-      async () =>
-        dovecot
-          .readMailbox(PAUL.mailbox)
-          .find(
-            (m) => /report-type=disposition-notification/.test(m) && m.includes('<r-mdn@sandbox>'),
-          ),
-      { timeoutMs: 60_000, intervalMs: 500 },
+    const mdn = await mailIn(
+      operator,
+      PAUL.mailbox,
+      (m) => /report-type=disposition-notification/.test(m) && m.includes('<r-mdn@sandbox>'),
     );
     assert.match(mdn, /^Disposition: .*displayed/m);
     assert.match(mdn, /^Original-Message-ID: <r-mdn@sandbox>/m);
@@ -936,22 +919,13 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
 
   it('[e2e] a message sent to an unknown mailbox is bounced by the operator’s MTA: the sent message is tagged “Non remis” and its banner names the recipient and the cause', async function () {
     this.timeout(120_000);
-    const tab = await call<{ id: number }>('compose.beginNew', {
+    await sendPlain(suite, popup, {
       identityId,
       to: [UNKNOWN],
       subject: 'Pour un inconnu',
-      plainTextBody: 'Ce message ne sera pas remis.',
-      isPlainText: true,
+      body: 'Ce message ne sera pas remis.',
     });
-    await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
-    await waitFor(
-      'the DSN in Marie’s mailbox',
-      async () =>
-        dovecot
-          .readMailbox(MARIE.mailbox)
-          .find((m) => m.includes(`Final-Recipient: rfc822; ${UNKNOWN}`)),
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    await mailIn(operator, MARIE.mailbox, (m) => m.includes(`Final-Recipient: rfc822; ${UNKNOWN}`));
     const sent = await waitFor(
       'the sent message tagged as not delivered',
       async () => {
@@ -979,21 +953,14 @@ describe('[e2e] receiving MSSanté mail in Thunderbird (tags, column, banner, re
     await call('storage.local.set', {
       'compose.receiptDefaults': { [MARIE.mailbox]: { dsn: true, mdn: true } },
     });
-    const tab = await call<{ id: number }>('compose.beginNew', {
+    await sendPlain(suite, popup, {
       identityId,
       to: [PAUL.mailbox],
       subject: 'Avec accuses de reception',
-      plainTextBody: 'Merci de confirmer.',
-      isPlainText: true,
+      body: 'Merci de confirmer.',
     });
-    await call('compose.sendMessage', tab.id, { mode: 'sendNow' });
-    const received = await waitFor(
-      'the message in Paul’s mailbox',
-      async () =>
-        dovecot
-          .readMailbox(PAUL.mailbox)
-          .find((m) => /^Subject: Avec accuses de reception/m.test(m)),
-      { timeoutMs: 60_000, intervalMs: 500 },
+    const received = await mailIn(operator, PAUL.mailbox, (m) =>
+      /^Subject: Avec accuses de reception/m.test(m),
     );
     const sentId = /^Message-ID: <([^>]+)>/m.exec(received)![1]!;
     assert.match(received, new RegExp(`^Return-Receipt-To: <${MARIE.mailbox}>`, 'm'));

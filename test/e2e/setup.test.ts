@@ -6,7 +6,7 @@ import { sandboxMailConfig, startAutoconfig } from '../../lab/sandbox/autoconfig
 import { DOMAIN, HOST_NAMES } from '../../lab/sandbox/contracts';
 import { startOperator, type TestOperator } from '../../lab/sandbox/operator';
 import { operatorHostConfig } from '../../lab/sandbox/host-config';
-import { sendPlain } from './lib/operator-flow';
+import { mailIn, sendPlain } from './lib/operator-flow';
 import {
   filesHolding,
   ADDON_ID,
@@ -483,13 +483,8 @@ describe('[e2e] MSSanté mailbox setup page, several mailboxes, PSC session UX',
       subject: 'Depuis la boite configuree',
       body: 'Bonjour Paul.',
     });
-    const received = await waitFor(
-      'the message in Paul’s mailbox',
-      async () =>
-        dovecot
-          .readMailbox(PAUL.mailbox)
-          .find((m) => m.includes('Subject: Depuis la boite configuree')),
-      { timeoutMs: 60_000, intervalMs: 500 },
+    const received = await mailIn(operator, PAUL.mailbox, (m) =>
+      m.includes('Subject: Depuis la boite configuree'),
     );
     assert.match(received, new RegExp(`^From: "?Dr Marie MARTIN"? <${MARIE.mailbox}>`, 'm'));
   });

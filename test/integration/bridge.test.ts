@@ -84,14 +84,18 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
     );
   });
 
-  it('ECO.1.0.1 ECO.1.2.1 sends through the bridge (submission, XOAUTH2); a colleague and a patient receive it', async () => {
-    const transport = nodemailer.createTransport({
+  /** Marie's client on the SMTP bridge (implicit TLS, pinned certificate, local secret). */
+  const marieSmtp = () =>
+    nodemailer.createTransport({
       host: '127.0.0.1',
       port: smtpPort,
       secure: true,
       tls: rig.tls,
       auth: { user: MARIE.mailbox, pass: SECRET },
     });
+
+  it('ECO.1.0.1 ECO.1.2.1 sends through the bridge (submission, XOAUTH2); a colleague and a patient receive it', async () => {
+    const transport = marieSmtp();
     const info = await transport.sendMail({
       from: `Dr Marie MARTIN <${MARIE.mailbox}>`,
       to: [PAUL.mailbox, LEO.address],
@@ -107,13 +111,7 @@ describe('API LPS bridge against Dovecot and the PSC stub (real servers)', funct
   });
 
   it('ECO.2.4.3 a read receipt (MDN) sent without X-MSS-NIL arrives with the configured product reference; a message with its own keeps it', async () => {
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: smtpPort,
-      secure: true,
-      tls: rig.tls,
-      auth: { user: MARIE.mailbox, pass: SECRET },
-    });
+    const transport = marieSmtp();
     // What Thunderbird's MDN generator writes (mailnews/extensions/mdn): no custom header.
     const mdn = [
       `From: Dr Marie MARTIN <${MARIE.mailbox}>`,

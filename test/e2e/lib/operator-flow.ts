@@ -136,3 +136,19 @@ export async function sendPlain(
     args: [tab.id, { mode: 'sendNow' }],
   });
 }
+
+/**
+ * Waits (60 s at most) for the first message of `address`'s mailbox in the sandbox's Dovecot
+ * that `match` accepts, and returns it raw.
+ */
+export function mailIn(
+  operator: TestOperator,
+  address: string,
+  match: (raw: string) => boolean,
+): Promise<string> {
+  return waitFor(
+    `the message in ${address}`,
+    async () => operator.dovecot.readMailbox(address).find(match),
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
+}

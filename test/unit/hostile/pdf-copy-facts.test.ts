@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
+import { concat } from '../../../lab/fixtures/xdm/zip-writer';
 import { MAX_XMP_BYTES, readPdfCopyFacts } from '../../../shared/domain/pdf/copy-facts';
 
 const enc = new TextEncoder();
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 describe('hostile PDF attachments read for their copy facts (shared/domain/pdf/copy-facts)', () => {
   it('hostile: 64 MB of "<" bytes after %PDF- give a PDF with no XMP, no crash', () => {
@@ -22,19 +14,19 @@ describe('hostile PDF attachments read for their copy facts (shared/domain/pdf/c
   it('hostile: an unterminated XMP packet, and one over the size limit, are not read', () => {
     const open = enc.encode('%PDF-1.4\n<x:xmpmeta><pdfaid:part>1</pdfaid:part>');
     assert.deepEqual(readPdfCopyFacts(open), { isPdf: true, identifiers: [] });
-    const huge = concat(
+    const huge = concat([
       enc.encode(
         '%PDF-1.4\n<x:xmpmeta><pdfaid:part>1</pdfaid:part><dc:identifier>X</dc:identifier>',
       ),
       new Uint8Array(MAX_XMP_BYTES).fill(0x20),
       enc.encode('</x:xmpmeta>'),
-    );
+    ]);
     assert.deepEqual(readPdfCopyFacts(huge), { isPdf: true, identifiers: [] });
   });
 
   it('hostile: thousands of packets: only the first ones are looked at, invalid UTF-8 is replaced', () => {
     const packet = '<x:xmpmeta><dc:identifier>\u00ff\u00fe</dc:identifier></x:xmpmeta>';
-    const bytes = concat(
+    const bytes = concat([
       enc.encode('%PDF-1.4\n'),
       Uint8Array.from(
         packet
@@ -42,7 +34,7 @@ describe('hostile PDF attachments read for their copy facts (shared/domain/pdf/c
           .split('')
           .map((c) => c.charCodeAt(0) & 0xff),
       ),
-    );
+    ]);
     const facts = readPdfCopyFacts(bytes);
     assert.equal(facts.isPdf, true);
     assert.equal(facts.pdfaPart, undefined);
