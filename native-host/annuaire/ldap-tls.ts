@@ -1,6 +1,7 @@
 import net, { type LookupFunction } from 'node:net';
 import type tls from 'node:tls';
 import { MssanteError } from '../../shared/errors/mssante-error';
+import { withDeadline } from '../net/deadline';
 import { type PeerReport, secureUpstream, type TrustContext } from '../trust/verify';
 
 export interface LdapsTarget {
@@ -72,32 +73,25 @@ export async function ldapsPreflight(
   options: LdapsPreflightOptions,
 ): Promise<VerifiedLdaps> {
   const sockets: net.Socket[] = [];
-  let timer: NodeJS.Timeout | undefined;
   let settled = false;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new MssanteError('E_ANNUAIRE_TIMEOUT', {
-            detail: `${target.host}:${target.port}: TLS pre-flight over ${options.timeoutMs} ms`,
-          }),
-        ),
-      options.timeoutMs,
-    );
-  });
   const work = (async () => {
     const plain = await tcpConnect(target, options.lookup, sockets);
     const { socket, report } = await secureUpstream(plain, target.host, options.trust);
     sockets.push(socket);
     return { socket, report };
   })();
-  work.catch(() => undefined); // after a timeout, its own failure is of no interest
   try {
-    const verified = await Promise.race([work, deadline]);
+    const verified = await withDeadline(
+      work,
+      options.timeoutMs,
+      () =>
+        new MssanteError('E_ANNUAIRE_TIMEOUT', {
+          detail: `${target.host}:${target.port}: TLS pre-flight over ${options.timeoutMs} ms`,
+        }),
+    );
     settled = true;
     return verified;
   } finally {
-    clearTimeout(timer);
     // On any failure (or a success that came after the deadline), nothing stays open.
     if (!settled) {
       for (const s of sockets) s.destroy();

@@ -14,6 +14,7 @@ import { MssanteError } from '../../shared/errors/mssante-error';
 import { HOST_WAITS_MS } from '../../shared/protocol/deadlines';
 import { type PeerReport, secureUpstream, type TrustContext } from '../trust/verify';
 import { readBoundedBody } from '../net/bounded-body';
+import { withDeadline } from '../net/deadline';
 import { webPkiAnchors } from '../trust/web-pki';
 
 export interface AutoconfigFetchOptions {
@@ -99,13 +100,7 @@ export async function fetchAutoconfig(
   const timeoutMs = options.timeoutMs ?? AUTOCONFIG_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? AUTOCONFIG_MAX_BYTES;
   const sockets: net.Socket[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new MssanteError('E_AUTOCONFIG_TIMEOUT', { detail: `${host}:${port}` })),
-      timeoutMs,
-    );
-  });
+  const timeout = () => new MssanteError('E_AUTOCONFIG_TIMEOUT', { detail: `${host}:${port}` });
   let timedOut = false;
   const download = async () => {
     const plain = await connect(host, port, sockets, options.lookup);
@@ -117,17 +112,14 @@ export async function fetchAutoconfig(
       options.webPki ?? webPkiAnchors(),
     );
     sockets.push(socket);
-    if (timedOut) throw new MssanteError('E_AUTOCONFIG_TIMEOUT', { detail: `${host}:${port}` });
+    if (timedOut) throw timeout();
     return { body: await get(socket, host, port, maxBytes), report };
   };
-  const work = download();
-  work.catch(() => {}); // after a timeout, its own failure is of no interest
   try {
-    const { body, report } = await Promise.race([work, deadline]);
+    const { body, report } = await withDeadline(download(), timeoutMs, timeout);
     return discovered(address, domain, url, body, report, options.type);
   } finally {
     timedOut = true;
-    clearTimeout(timer);
     for (const s of sockets) s.destroy();
   }
 }

@@ -4,6 +4,7 @@ import { HOST_WAITS_MS } from '../../shared/protocol/deadlines';
 import type { Result } from '../../shared/protocol/index';
 import { openImapSession } from '../bridge/imap-upstream';
 import type { BridgeMailbox } from '../bridge/mailbox';
+import { withDeadline } from '../net/deadline';
 import { authenticateSmtp, openSmtpSession } from '../bridge/smtp-upstream';
 import type { TrustContext } from '../trust/verify';
 
@@ -21,27 +22,19 @@ function farewell(socket: TLSSocket, line: string): void {
  * add-on stops waiting for the host (shared/protocol/deadlines.ts).
  */
 async function step(open: () => Promise<{ socket: TLSSocket }>, bye: string): Promise<Step> {
-  let timer: NodeJS.Timeout | undefined;
   const work = open().then((session) => farewell(session.socket, bye));
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new MssanteError('E_CONNECTION_TEST_TIMEOUT', {
-            detail: `no verdict within ${HOST_WAITS_MS.connectionTestSide} ms`,
-          }),
-        ),
-      HOST_WAITS_MS.connectionTestSide,
-    );
-  });
-  work.catch(() => {}); // after the deadline, its own failure is of no interest
   try {
-    await Promise.race([work, deadline]);
+    await withDeadline(
+      work,
+      HOST_WAITS_MS.connectionTestSide,
+      () =>
+        new MssanteError('E_CONNECTION_TEST_TIMEOUT', {
+          detail: `no verdict within ${HOST_WAITS_MS.connectionTestSide} ms`,
+        }),
+    );
     return { ok: true };
   } catch (error) {
     return { ok: false, error: toMssanteError(error).toWire() };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
