@@ -236,10 +236,19 @@ describe('release packages (npm run dist)', function () {
     assert.ok(cmd.includes('cd /d "%~dp0"'));
   });
 
-  it('the unpacked linux-x64 executable answers hello over stdin/stdout without Node', async () => {
-    const top = `open-mssante-host-${V}-linux-x64`;
-    const tar = spawnSync('tar', ['-xzf', path.join(RELEASE, `${top}.tar.gz`), '-C', tmp]);
+  /** The linux-x64 archive unpacked in `tmp` (once), for the tests that run its executable. */
+  const linuxTop = `open-mssante-host-${V}-linux-x64`;
+  let unpacked = false;
+  const unpackLinux = () => {
+    if (unpacked) return;
+    const tar = spawnSync('tar', ['-xzf', path.join(RELEASE, `${linuxTop}.tar.gz`), '-C', tmp]);
     assert.equal(tar.status, 0);
+    unpacked = true;
+  };
+
+  it('the unpacked linux-x64 executable answers hello over stdin/stdout without Node', async () => {
+    const top = linuxTop;
+    unpackLinux();
     const home = path.join(tmp, 'home');
     const env = { HOME: home, MSSANTE_STATE_DIR: path.join(home, 'state'), PATH: '/usr/bin:/bin' };
     const replies = await hello(path.join(tmp, top, 'mssante'), env);
@@ -249,7 +258,8 @@ describe('release packages (npm run dist)', function () {
   });
 
   it('the linux-x64 executable imports and searches an offline Annuaire with the SQLite module beside it', () => {
-    const exe = path.join(tmp, `open-mssante-host-${V}-linux-x64`, 'mssante');
+    unpackLinux();
+    const exe = path.join(tmp, linuxTop, 'mssante');
     const file = path.join(tmp, 'Extraction_Correspondance_MSSante_202612010000.txt');
     const entries = generateEntries(200);
     writeExtraction(entries, file);
