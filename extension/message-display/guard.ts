@@ -6,7 +6,7 @@
 // message's styles are switched off for this display (the stored message is never changed).
 
 /** The host element's name: a custom element name, so `attachShadow` is allowed on it. */
-export const HOST_TAG = 'mssante-banner';
+const HOST_TAG = 'mssante-banner';
 
 /** What a style on the element or on an ancestor could do to hide it. */
 const UNHIDDEN: Readonly<Record<string, string>> = {
@@ -54,7 +54,7 @@ export function mountHost(): { host: HTMLElement; root: ShadowRoot } {
 }
 
 /** The banner is laid out, not hidden, and on top at each point of it inside the viewport. */
-export function inSight(host: HTMLElement): boolean {
+function inSight(host: HTMLElement): boolean {
   const r = host.getBoundingClientRect();
   if (r.width < 1 || r.height < 1) return false;
   for (const element of [host, document.documentElement]) {

@@ -8,7 +8,7 @@ import { MssanteError } from '../../shared/errors/mssante-error';
  * the addon is the file shipped beside it, loaded with `process.dlopen`. A package without that
  * file (Windows, macOS: docs/release.md) answers the offline Annuaire with a coded error.
  */
-export const ADDON_FILE = 'better_sqlite3.node';
+const ADDON_FILE = 'better_sqlite3.node';
 
 let addon: object | undefined;
 

@@ -4,7 +4,7 @@ import type { AuditInput } from './journal-format';
 import { type ChainPoint, readHead, readPruned, writeHead } from './journal-head';
 
 /** The action of the entry that says the journal was signed from then on. */
-export const SEALED_ACTION = 'sealed';
+const SEALED_ACTION = 'sealed';
 /** The action of an entry that says what the host found wrong with the journal at start. */
 export const INTEGRITY_ACTION = 'integrity';
 

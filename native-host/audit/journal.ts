@@ -31,7 +31,7 @@ export const DEFAULT_RETENTION_DAYS = 183;
 export { PRUNED } from './journal-head';
 
 /** A parsed entry's place in the chain, or null for a line that is not one. */
-export function chainPointOf(line: string): ChainPoint | null {
+function chainPointOf(line: string): ChainPoint | null {
   try {
     const entry = JSON.parse(line) as Partial<AuditEntry> | null;
     return entry && typeof entry.seq === 'number' && typeof entry.hash === 'string'

@@ -6,7 +6,7 @@
  */
 
 /** Commands that are not operations on the mailbox: not journaled. */
-export const NOISE: ReadonlySet<string> = new Set([
+const NOISE: ReadonlySet<string> = new Set([
   'NOOP',
   'IDLE',
   'CHECK',

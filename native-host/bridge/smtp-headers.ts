@@ -33,7 +33,7 @@ export interface HeaderRewriteOptions {
 }
 
 /** The X-MSS-NIL field the bridge adds to a message leaving without one. */
-export const nilField = (options: HeaderRewriteOptions): string =>
+const nilField = (options: HeaderRewriteOptions): string =>
   `X-MSS-NIL: ${options.nil ?? DEFAULT_NIL}`;
 
 const CRLF = Buffer.from('\r\n', 'latin1');

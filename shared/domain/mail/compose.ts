@@ -308,7 +308,7 @@ const documentLabel = (d: PlannedDocument) => d.displayName ?? d.entryName;
  * the CDA embeds (same SHA-256); N3: a PDF/A-1 (XMP `pdfaid:part` 1) carrying the document's
  * identity (XMP `dc:identifier` = its `ClinicalDocument/id`), as the add-on's generator writes.
  */
-export function isPdfCopyOf(doc: PlannedDocument, pdf: ComposeAttachment['pdf']): boolean {
+function isPdfCopyOf(doc: PlannedDocument, pdf: ComposeAttachment['pdf']): boolean {
   if (!pdf?.isPdf) return false;
   if (doc.level === 'N1') return !!doc.embeddedSha256 && pdf.sha256 === doc.embeddedSha256;
   return pdf.pdfaPart === 1 && !!doc.identity && pdf.identifiers.includes(doc.identity);

@@ -39,7 +39,7 @@ function same(trait: Trait, a: string, b: string): boolean {
 }
 
 /** The traits both identities give and that differ. */
-export function differingTraits(stored: KnownPatient, incoming: KnownPatient): Trait[] {
+function differingTraits(stored: KnownPatient, incoming: KnownPatient): Trait[] {
   return TRAITS.filter((t) => {
     const a = stored[t];
     const b = incoming[t];

@@ -32,7 +32,7 @@ function ascii(text: string): Uint8Array {
  * The first index of `needle` in `bytes` at or after `from`, or -1: Boyer-Moore-Horspool, so a
  * hostile file made of the needle's first byte is crossed in steps of the needle's length.
  */
-export function indexOfBytes(bytes: Uint8Array, needle: Uint8Array, from = 0): number {
+function indexOfBytes(bytes: Uint8Array, needle: Uint8Array, from = 0): number {
   const m = needle.length;
   const shift = new Array<number>(256).fill(m);
   for (let k = 0; k < m - 1; k++) shift[needle[k]!] = m - 1 - k;
