@@ -1,6 +1,5 @@
 import type { HostEvent, MessageType, Params, Result } from '../../shared/protocol/index';
-import { ownAddon } from './own-addon';
-import { senderKind } from './page-messages';
+import { onOwnPort } from './own-addon';
 import { entryVCard } from './annuaire-contacts';
 
 /**
@@ -81,9 +80,7 @@ export function startAnnuaire(request: Request): { onProgress: (data: Progress) 
   });
 
   const ports = new Set<browser.runtime.Port>();
-  browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== ANNUAIRE_PROGRESS_PORT) return;
-    if (senderKind(port.sender, ownAddon()) !== 'page') return port.disconnect();
+  onOwnPort(ANNUAIRE_PROGRESS_PORT, 'page', (port) => {
     ports.add(port);
     port.onDisconnect.addListener(() => ports.delete(port));
   });

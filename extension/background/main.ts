@@ -9,8 +9,8 @@ import {
 import { HOST_NAME } from '../../shared/protocol/names';
 import { HostConnection } from './connection';
 import type { PortLike } from './host-client';
-import { answerPageMessage, type PageMessage, senderKind, STATE_PORT } from './page-messages';
-import { ownAddon } from './own-addon';
+import { answerPageMessage, type PageMessage, STATE_PORT } from './page-messages';
+import { onOwnPort, ownAddon } from './own-addon';
 import type { UiState } from './ui-state';
 import { startReceive } from './receive/index';
 import { startCompose } from './compose/index';
@@ -51,9 +51,7 @@ function publish(change: Partial<UiState>): void {
   reflectSession(ui);
   for (const port of statePorts) port.postMessage(ui);
 }
-browser.runtime.onConnect.addListener((port) => {
-  if (port.name !== STATE_PORT) return;
-  if (senderKind(port.sender, ownAddon()) !== 'page') return port.disconnect();
+onOwnPort(STATE_PORT, 'page', (port) => {
   statePorts.add(port);
   port.onDisconnect.addListener(() => statePorts.delete(port));
   port.postMessage(ui);

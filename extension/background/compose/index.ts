@@ -1,5 +1,4 @@
-import { ownAddon } from '../own-addon';
-import { senderKind } from '../page-messages';
+import { onOwnPort } from '../own-addon';
 import { readingOf } from './attachments';
 import { type ComposeContext, type ComposeDeps, ComposeTabs } from './context';
 import { handlePanelRequest, type Panel } from './handlers/index';
@@ -39,9 +38,7 @@ export function startCompose(deps: ComposeDeps): void {
       ),
   );
 
-  browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== COMPOSE_PANEL_PORT) return;
-    if (senderKind(port.sender, ownAddon()) !== 'page') return port.disconnect();
+  onOwnPort(COMPOSE_PANEL_PORT, 'page', (port) => {
     const panel: Panel = { ctx, port };
     servePanelPort(port, {
       locale: deps.locale,

@@ -11,8 +11,7 @@ import {
 } from './banner-model';
 import { deliveryBanner, reportBanner, sentStatus, storedReport } from './delivery';
 import { bannerRequest, isXdmCandidate } from './checks';
-import { ownAddon } from '../own-addon';
-import { senderKind } from '../page-messages';
+import { onOwnPort } from '../own-addon';
 import { rememberPatient } from '../compose/settings';
 import type { KnownPatient } from '../../../shared/domain/mail/compose-patients';
 import { embeddedPdf, inspectAttachment, summarise } from './xdm';
@@ -135,10 +134,8 @@ export function serveBanners(locale: Locale, onError: (error: unknown) => void):
   // Only the messages of MSSanté accounts get a banner and feed the picker (issue 19.3, 19.4).
   const modelOf = async (message: browser.messages.MessageHeader) =>
     (await isMssanteMessage(message)) ? bannerModel(message, locale, remember) : null;
-  browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== BANNER_PORT) return;
-    // Issue 19.10: the banner port is for the add-on's content script in a displayed message.
-    if (senderKind(port.sender, ownAddon()) !== 'content') return port.disconnect();
+  // Issue 19.10: the banner port is for the add-on's content script in a displayed message.
+  onOwnPort(BANNER_PORT, 'content', (port) => {
     const tabId = port.sender?.tab?.id;
     const reply = (r: BannerReply) => {
       try {
