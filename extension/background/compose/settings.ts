@@ -12,6 +12,7 @@ import {
   resolveConflict,
 } from '../../../shared/domain/mail/patient-admission';
 import { DEFAULT_NIL } from '../../../shared/domain/mail/headers';
+import { MssanteError } from '../../../shared/errors/mssante-error';
 
 /**
  * What the compose side keeps in storage.local (docs/compose.md): the add-on options (X-MSS-NIL
@@ -94,6 +95,23 @@ export async function rememberPatient(patient: KnownPatient): Promise<PatientCon
   if (known && JSON.stringify(known.incoming) === JSON.stringify(conflict.incoming)) return null;
   await browser.storage.local.set({ [PATIENT_CONFLICTS_KEY]: addConflict(pending, conflict) });
   return conflict;
+}
+
+/**
+ * `rememberPatient` for a patient a received message or archive names: a new conflict is told to
+ * `onError` (which journals it) as E_RECEIVE_PATIENT_CONFLICT.
+ */
+export async function rememberAndReport(
+  patient: KnownPatient,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  const conflict = await rememberPatient(patient);
+  if (conflict)
+    onError(
+      new MssanteError('E_RECEIVE_PATIENT_CONFLICT', {
+        detail: `${conflict.ins}: ${conflict.traits.join(', ')}`,
+      }),
+    );
 }
 
 /** The user's choice on a pending conflict (compose panel). */

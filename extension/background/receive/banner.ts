@@ -10,9 +10,9 @@ import {
   isEmpty,
 } from './banner-model';
 import { deliveryBanner, reportBanner, sentStatus, storedReport } from './delivery';
-import { bannerRequest, isXdmCandidate } from './checks';
+import { bannerRequest, isIn, isXdmCandidate } from './checks';
 import { onOwnPort } from '../own-addon';
-import { rememberPatient } from '../compose/settings';
+import { rememberAndReport } from '../compose/settings';
 import type { KnownPatient } from '../../../shared/domain/mail/compose-patients';
 import { embeddedPdf, inspectAttachment, summarise } from './xdm';
 import { XDM_MESSAGE_BUDGET_MS } from './xdm-inspect';
@@ -67,9 +67,7 @@ export async function bannerModel(
  * opened from a file) gets no banner, and its attachments are never read.
  */
 export async function isMssanteMessage(message: browser.messages.MessageHeader): Promise<boolean> {
-  const accountId = message.folder?.accountId;
-  if (!accountId) return false;
-  return (await browser.mssanteReceive.listAccounts()).includes(accountId);
+  return isIn(message, new Set(await browser.mssanteReceive.listAccounts()));
 }
 
 async function displayed(tabId: number | undefined): Promise<browser.messages.MessageHeader> {
@@ -122,15 +120,7 @@ async function act(
 /** Serves the banner script of each displayed message over its port. */
 export function serveBanners(locale: Locale, onError: (error: unknown) => void): void {
   // Only the archives of MSSanté accounts feed the compose picker; a conflict is journaled.
-  const remember = async (patient: KnownPatient) => {
-    const conflict = await rememberPatient(patient);
-    if (conflict)
-      onError(
-        new MssanteError('E_RECEIVE_PATIENT_CONFLICT', {
-          detail: `${conflict.ins}: ${conflict.traits.join(', ')}`,
-        }),
-      );
-  };
+  const remember = (patient: KnownPatient) => rememberAndReport(patient, onError);
   // Only the messages of MSSanté accounts get a banner and feed the picker (issue 19.3, 19.4).
   const modelOf = async (message: browser.messages.MessageHeader) =>
     (await isMssanteMessage(message)) ? bannerModel(message, locale, remember) : null;

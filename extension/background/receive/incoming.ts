@@ -1,7 +1,7 @@
 import { knownFromMes } from '../../../shared/domain/mail/compose-patients';
 import { MssanteError } from '../../../shared/errors/mssante-error';
 import { displaySubject, isXdmSubject } from '../../../shared/domain/mail/subject';
-import { rememberPatient } from '../compose/settings';
+import { rememberAndReport } from '../compose/settings';
 import { overallState } from '../../../shared/domain/mail/report-status';
 import { checkReport, readReport, recordReport, sentStatus } from './delivery';
 import { allMessages } from './list';
@@ -54,13 +54,7 @@ export class IncomingMessages {
         await addTag(message, 'patient');
         // The patient picker of the compose window offers the patients who wrote (ECO.3.1.5).
         const patient = knownFromMes(message.author);
-        const conflict = patient && (await rememberPatient(patient));
-        if (conflict)
-          this.onError(
-            new MssanteError('E_RECEIVE_PATIENT_CONFLICT', {
-              detail: `${conflict.ins}: ${conflict.traits.join(', ')}`,
-            }),
-          );
+        if (patient) await rememberAndReport(patient, this.onError);
       }
       if (isXdmSubject(message.subject))
         await browser.mssanteReceive.setDisplaySubject(message.id, displaySubject(message.subject));
