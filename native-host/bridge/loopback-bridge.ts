@@ -1,5 +1,5 @@
 import net, { type Socket } from 'node:net';
-import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
+import { type SecureContext, TLSSocket } from 'node:tls';
 import type { ErrorCode } from '../../shared/errors/codes';
 import { MssanteError, toMssanteError } from '../../shared/errors/mssante-error';
 import type { AuditJournal } from '../audit/journal';
@@ -71,11 +71,7 @@ export abstract class LoopbackBridge {
     readonly mailbox: BridgeMailbox,
     protected readonly deps: BridgeDeps,
   ) {
-    this.tls = createSecureContext({
-      key: deps.identity.keyPem,
-      cert: deps.identity.certPem,
-      minVersion: 'TLSv1.2',
-    });
+    this.tls = deps.identity.context;
   }
 
   /**

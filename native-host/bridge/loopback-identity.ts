@@ -1,5 +1,6 @@
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -22,6 +23,8 @@ export interface LoopbackIdentity {
   certBase64: string;
   /** SHA-256 of the DER, lower-case hex. */
   fingerprint: string;
+  /** The TLS context every bridge serves with (TLS 1.2 at least), built once for them all. */
+  context: SecureContext;
 }
 
 function pem(label: string, der: ArrayBuffer): string {
@@ -53,9 +56,12 @@ export async function loopbackIdentity(): Promise<LoopbackIdentity> {
     ],
   });
   const der = Buffer.from(cert.rawData);
+  const keyPem = pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const certPem = cert.toString('pem') + '\n';
   return {
-    keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
-    certPem: cert.toString('pem') + '\n',
+    keyPem,
+    certPem,
+    context: createSecureContext({ key: keyPem, cert: certPem, minVersion: 'TLSv1.2' }),
     certBase64: der.toString('base64'),
     fingerprint: createHash('sha256').update(der).digest('hex'),
   };
